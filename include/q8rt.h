@@ -1,0 +1,174 @@
+/*
+ * q8rt: int8 quantized neural-network inference runtime (QNNPACK-style micro-kernels).
+ *
+ * A model is a q8rt blob (made by `q8rt convert` from a Caffe2 quantized NetDef). A session holds the
+ * planned memory (activation arena, indirection buffers) and thread pool needed to run it.
+ *
+ * Arithmetic (bit-exact with Caffe2's QNNPACK-backed Int8 operators):
+ *   - Int8Conv / Int8ConvRelu / Int8FC: int32 accumulation of (x - x_zero_point) * (w - w_zero_point)
+ *     + bias, QNNPACK Q31 requantization with scale = (x_scale * w_scale) / y_scale.
+ *   - Int8Sum / Int8SumRelu: QNNPACK q8vadd fixed point. Int8AveragePool: QNNPACK avgpool fixed point.
+ *   - Int8Softmax: QNNPACK softargmax lookup table (output scale 1/256, zero point 0).
+ *   - Input quantization (Int8Quantize): q = clamp(zero_point + nearbyint(x / scale), 0, 255).
+ *   - Int8Dequantize: (q - zero_point) * scale.
+ * Results do not depend on the thread count or on the instruction set chosen.
+ *
+ * Errors: every function that can fail returns a q8rt_status. A human-readable message for the most
+ * recent failure on the calling thread is returned by q8rt_last_error() (thread-local). The library
+ * never prints and never aborts.
+ *
+ * Thread safety: a q8rt_model is immutable after loading and may be shared by any number of sessions
+ * on any threads. A q8rt_session must be used by one thread at a time.
+ */
+#ifndef Q8RT_H
+#define Q8RT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define Q8RT_VERSION_MAJOR 0
+#define Q8RT_VERSION_MINOR 1
+
+typedef enum q8rt_status {
+  Q8RT_OK = 0,
+  Q8RT_ERROR_INVALID_ARGUMENT = 1, /* NULL pointer, wrong size or format passed by the caller */
+  Q8RT_ERROR_IO = 2,               /* a file could not be opened, read or written */
+  Q8RT_ERROR_INVALID_MODEL = 3,    /* bad magic, checksum, offset, size, count, index or enum in a blob */
+  Q8RT_ERROR_UNSUPPORTED = 4,      /* well-formed, but a version, op or parameter q8rt cannot run */
+  Q8RT_ERROR_OUT_OF_MEMORY = 5,    /* an allocation failed */
+  Q8RT_ERROR_LIMIT = 6,            /* the model exceeds a documented cap (Q8RT_MAX_*) */
+} q8rt_status;
+
+/* Caps enforced when loading (Q8RT_ERROR_LIMIT past them). */
+#define Q8RT_MAX_MODEL_BYTES (UINT64_C(1) << 31)  /* blob file size */
+#define Q8RT_MAX_ARENA_BYTES (UINT64_C(1) << 30)  /* activations + indirection buffers of a session */
+
+/* Short fixed name of a status ("ok", "invalid argument", ...). Never NULL. */
+const char* q8rt_status_string(q8rt_status status);
+
+/* Message describing the last failure on this thread (names the file, op or tensor involved),
+ * or "" if none. Valid until the next q8rt call on this thread. */
+const char* q8rt_last_error(void);
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Models                                                                                          */
+
+typedef struct q8rt_model q8rt_model;
+
+/* Loads a blob from a file. Every offset, size, count, index and enum is validated, and the CRC-32
+ * checksum checked, before use. Errors: INVALID_ARGUMENT, IO, INVALID_MODEL, UNSUPPORTED,
+ * OUT_OF_MEMORY, LIMIT. On failure *model is set to NULL. */
+q8rt_status q8rt_model_load_file(const char* path, q8rt_model** model);
+
+/* As q8rt_model_load_file, from `size` bytes at `data` (copied; the caller keeps ownership). */
+q8rt_status q8rt_model_load_from_memory(const void* data, size_t size, q8rt_model** model);
+
+/* Frees a model. All sessions of the model must have been freed. NULL is allowed. */
+void q8rt_model_free(q8rt_model* model);
+
+typedef enum q8rt_channel_order { Q8RT_RGB = 0, Q8RT_BGR = 1 } q8rt_channel_order;
+
+/* Image preprocessing the model expects, stored in the blob by the converter. A float input value is
+ * (pixel - mean[c]) / std[c], pixel in 0..255, channels in channel_order, after resizing the image so its
+ * shorter side is resize_shorter pixels (bilinear) and center-cropping to height x width. */
+struct q8rt_preprocess {
+  uint32_t resize_shorter;
+  uint32_t height, width;
+  q8rt_channel_order channel_order;
+  float mean[3];
+  float std[3];
+};
+
+struct q8rt_model_info {
+  uint32_t input_height, input_width, input_channels; /* input tensor [1, H, W, C] (NHWC) */
+  float input_scale;                                  /* quantized input: scale and zero point */
+  uint8_t input_zero_point;
+  uint32_t num_classes;                               /* size of the logits and of the probabilities */
+  uint32_t op_count, tensor_count;
+  uint64_t macs;                                      /* multiply-accumulates per inference */
+  uint64_t weight_bytes;                              /* packed weights, bytes */
+  struct q8rt_preprocess preprocess;
+};
+
+/* Fills *info. Errors: INVALID_ARGUMENT. */
+q8rt_status q8rt_model_get_info(const q8rt_model* model, struct q8rt_model_info* info);
+
+struct q8rt_op_info {
+  const char* type;        /* "conv", "dwconv", "fc", "add", "avgpool", "softmax", "dequantize" */
+  const char* output_name; /* name of the output tensor (the Caffe2 blob name), NOT NUL-terminated */
+  uint32_t output_name_size; /* bytes of output_name */
+  uint32_t source_op;      /* index of the Caffe2 operator in predict_net */
+  uint32_t input_dims[4];  /* first input, NHWC (unused dims 1) */
+  uint32_t output_dims[4]; /* NHWC (unused dims 1) */
+  uint32_t kernel_h, kernel_w, stride_h, stride_w, groups;
+  uint64_t macs;
+  uint64_t weight_bytes;
+};
+
+/* Fills *info for op `index` (0 <= index < op_count), in execution order. Errors: INVALID_ARGUMENT. */
+q8rt_status q8rt_model_get_op_info(const q8rt_model* model, uint32_t index, struct q8rt_op_info* info);
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Sessions                                                                                        */
+
+typedef struct q8rt_session q8rt_session;
+
+typedef enum q8rt_isa {
+  Q8RT_ISA_AUTO = 0,   /* best available per cpuinfo; the environment variable Q8RT_ISA=scalar|sse41
+                          overrides it */
+  Q8RT_ISA_SCALAR = 1, /* portable C reference micro-kernels */
+  Q8RT_ISA_SSE41 = 2,  /* x86 SSE4.1 micro-kernels (Q8RT_ERROR_UNSUPPORTED if the CPU lacks SSE4.1) */
+} q8rt_isa;
+
+struct q8rt_session_options {
+  uint32_t num_threads; /* 0 or 1: run on the calling thread; N > 1: a private pthreadpool of N threads */
+  q8rt_isa isa;
+};
+
+/* Default options: 1 thread, Q8RT_ISA_AUTO. */
+void q8rt_session_options_init(struct q8rt_session_options* options);
+
+/* Plans memory (one arena for all activations, from tensor lifetimes; indirection buffers) and creates
+ * the thread pool. options may be NULL (defaults). Errors: INVALID_ARGUMENT, UNSUPPORTED, OUT_OF_MEMORY,
+ * LIMIT. On failure *session is set to NULL. */
+q8rt_status q8rt_session_create(const q8rt_model* model, const struct q8rt_session_options* options,
+                                q8rt_session** session);
+
+/* Frees a session. NULL is allowed. */
+void q8rt_session_free(q8rt_session* session);
+
+/* The instruction set actually used ("scalar", "sse41"). */
+const char* q8rt_session_isa_name(const q8rt_session* session);
+
+/* Bytes planned for activations and indirection buffers. */
+size_t q8rt_session_arena_bytes(const q8rt_session* session);
+
+typedef enum q8rt_input_format {
+  Q8RT_INPUT_U8_NHWC = 0,  /* uint8 [1, H, W, C], already quantized with the model's input scale/zp */
+  Q8RT_INPUT_F32_NCHW = 1, /* float32 [1, C, H, W], preprocessed; quantized like Caffe2 Int8Quantize */
+  Q8RT_INPUT_F32_NHWC = 2, /* float32 [1, H, W, C] */
+} q8rt_input_format;
+
+/* Runs one inference. input_bytes must be H*W*C (u8) or 4*H*W*C (f32). Errors: INVALID_ARGUMENT. */
+q8rt_status q8rt_session_run(q8rt_session* session, q8rt_input_format format, const void* input,
+                             size_t input_bytes);
+
+/* After a successful run: the raw uint8 logits (the final Int8FC output, input of the softmax),
+ * num_classes bytes, valid until the next run or q8rt_session_free. Scale and zero point are optional
+ * outputs (NULL to skip). Errors: INVALID_ARGUMENT. */
+q8rt_status q8rt_session_get_logits(const q8rt_session* session, const uint8_t** logits, float* scale,
+                                    uint8_t* zero_point);
+
+/* After a successful run: copies the num_classes float probabilities (the model's output: Int8Softmax
+ * dequantized, so multiples of 1/256) into probs. Errors: INVALID_ARGUMENT (count != num_classes). */
+q8rt_status q8rt_session_get_probabilities(const q8rt_session* session, float* probs, size_t count);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* Q8RT_H */

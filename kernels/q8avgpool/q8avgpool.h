@@ -1,0 +1,20 @@
+/*
+ * q8avgpool: average of ks input pixels per output pixel (QNNPACK q8avgpool / q8gavgpool semantics).
+ *   input[t] (t < ks) points at `channels` bytes of one pooled pixel (+ Q8RT_EXTRA_BYTES readable),
+ *   or at the zero buffer (input zero point) for padding, which QNNPACK counts in the divisor.
+ *   output: channels bytes. Global average pooling is ks = H*W pointers to consecutive pixels.
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../params.h"
+
+typedef void (*q8rt_q8avgpool_ukernel_fn)(size_t ks, size_t channels, const uint8_t* const* input,
+    uint8_t* output, const struct q8rt_avgpool_params* params);
+
+void q8rt_q8avgpool_ukernel__scalar(size_t ks, size_t channels, const uint8_t* const* input, uint8_t* output,
+    const struct q8rt_avgpool_params* params);
+void q8rt_q8avgpool_ukernel__sse41(size_t ks, size_t channels, const uint8_t* const* input, uint8_t* output,
+    const struct q8rt_avgpool_params* params);

@@ -1,0 +1,30 @@
+/*
+ * q8dwconv: depthwise 3x3 convolution micro-kernels ("up8x9": channel tiles of 8, 9 taps).
+ *
+ * Computes output_width consecutive output pixels of one output row, all channels:
+ *   input: indirection pointers; pixel x uses input[x * input_stride + t] for t = 0..8, tap t = kx * 3 + ky
+ *     (so with stride 1, input_stride = 3 and neighbouring pixels share 6 pointers). Each pointer points
+ *     at `channels` bytes (+ Q8RT_EXTRA_BYTES readable), or at the zero buffer (input zero point) for padding.
+ *   packed_w: Q8RT_LAYOUT_DWCONV tiles for round_up(channels, 8) channels.
+ *   output: pixel x written at output + x * (channels + output_increment), channels bytes each.
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../params.h"
+
+typedef void (*q8rt_q8dwconv_ukernel_fn)(
+    size_t channels, size_t output_width,
+    const uint8_t* const* input, size_t input_stride,
+    const void* packed_w,
+    uint8_t* output, size_t output_increment,
+    const struct q8rt_conv_params* params);
+
+void q8rt_q8dwconv_ukernel_up8x9__scalar(size_t channels, size_t output_width, const uint8_t* const* input,
+    size_t input_stride, const void* packed_w, uint8_t* output, size_t output_increment,
+    const struct q8rt_conv_params* params);
+void q8rt_q8dwconv_ukernel_up8x9__sse41(size_t channels, size_t output_width, const uint8_t* const* input,
+    size_t input_stride, const void* packed_w, uint8_t* output, size_t output_increment,
+    const struct q8rt_conv_params* params);

@@ -1,0 +1,35 @@
+/* q8gemm 4x8c2 scalar micro-kernel (reference twin of the SSE4.1 kernel). */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../layout.h"
+#include "../params.h"
+#include "../requantize.h"
+#include "q8gemm.h"
+
+void q8rt_q8gemm_ukernel_4x8c2__scalar(size_t mr, size_t nr, size_t k, const uint8_t* a, size_t a_stride,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params) {
+  const int32_t* bias = (const int32_t*) packed_w;
+  const uint8_t* w = (const uint8_t*) packed_w + Q8RT_GEMM_NR * sizeof(int32_t);
+  const int32_t kzp = (int32_t) params->kernel_zero_point;
+
+  /* 32-bit accumulators with wrap-around, like the vector kernels. */
+  uint32_t acc[4][Q8RT_GEMM_NR];
+  for (size_t m = 0; m < mr; m++) {
+    for (size_t n = 0; n < Q8RT_GEMM_NR; n++) acc[m][n] = (uint32_t) bias[n];
+  }
+  for (size_t kk = 0; kk < k; kk++) {
+    const uint8_t* wk = w + (kk / Q8RT_GEMM_KR) * (Q8RT_GEMM_NR * Q8RT_GEMM_KR) + kk % Q8RT_GEMM_KR;
+    for (size_t m = 0; m < mr; m++) {
+      const int32_t av = (int32_t) a[m * a_stride + kk];
+      for (size_t n = 0; n < nr; n++) {
+        const int32_t wv = (int32_t) wk[n * Q8RT_GEMM_KR] - kzp;
+        acc[m][n] += (uint32_t) (av * wv);
+      }
+    }
+  }
+  for (size_t m = 0; m < mr; m++) {
+    uint8_t* cm = c + m * c_stride;
+    for (size_t n = 0; n < nr; n++) cm[n] = q8rt_requantize_q31((int32_t) acc[m][n], params);
+  }
+}

@@ -1,0 +1,18 @@
+/*
+ * q8vadd: elementwise quantized addition (Caffe2 Int8Sum / QNNPACK q8vadd), n >= 1 bytes.
+ * y may alias a or b. Inputs are read up to n + Q8RT_EXTRA_BYTES; only n outputs are written.
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../params.h"
+
+typedef void (*q8rt_q8vadd_ukernel_fn)(size_t n, const uint8_t* a, const uint8_t* b, uint8_t* y,
+    const struct q8rt_add_params* params);
+
+void q8rt_q8vadd_ukernel__scalar(size_t n, const uint8_t* a, const uint8_t* b, uint8_t* y,
+    const struct q8rt_add_params* params);
+void q8rt_q8vadd_ukernel__sse41(size_t n, const uint8_t* a, const uint8_t* b, uint8_t* y,
+    const struct q8rt_add_params* params);

@@ -1,0 +1,79 @@
+/*
+ * Scalar requantization helpers shared by the scalar micro-kernels (and usable by tests / ops).
+ * Exactly the formulas of kernels/params.h (QNNPACK). No libc, no UB: intermediate sums that the
+ * vector kernels compute with 32-bit wrap-around are computed here in uint32 and converted.
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "params.h"
+
+/* Arithmetic right shift of an int32 (gcc/clang: >> on negative values is arithmetic). */
+static inline int32_t q8rt_asr_s32(int32_t x, uint32_t n) { return x >> n; }
+static inline int64_t q8rt_asr_s64(int64_t x, uint32_t n) { return x >> n; }
+
+/* Q31 fixed-point multiply: (acc * multiplier + 2^30) >> 31, exact. */
+static inline int32_t q8rt_q31_mul(int32_t acc, int32_t multiplier) {
+  const int64_t product = (int64_t) acc * (int64_t) multiplier;
+  return (int32_t) q8rt_asr_s64(product + INT64_C(0x40000000), 31);
+}
+
+/* QNNPACK Q31 requantization of an int32 accumulator (convolution / GEMM / depthwise). */
+static inline uint8_t q8rt_requantize_q31(int32_t acc, const struct q8rt_conv_params* params) {
+  const int32_t q31 = q8rt_q31_mul(acc, params->multiplier);
+  const int32_t rem = (q31 & params->remainder_mask) - (int32_t) (q31 < 0);
+  const int32_t y = q8rt_asr_s32(q31, params->shift) + (int32_t) (rem > params->remainder_threshold);
+  int64_t out = (int64_t) y + (int64_t) params->output_zero_point;
+  if (out < (int64_t) params->output_min) out = params->output_min;
+  if (out > (int64_t) params->output_max) out = params->output_max;
+  return (uint8_t) out;
+}
+
+/* QNNPACK q8vadd quantization of one pair of inputs. */
+static inline uint8_t q8rt_add_quantize(uint8_t a, uint8_t b, const struct q8rt_add_params* params) {
+  const uint32_t uacc = (uint32_t) params->zero_point_product + (uint32_t) a * params->a_multiplier +
+                        (uint32_t) b * params->b_multiplier;
+  const int32_t acc = (int32_t) uacc;
+  const int32_t rem = (acc & params->remainder_mask) - (int32_t) (acc < 0);
+  const int32_t y = q8rt_asr_s32(acc, params->shift) + (int32_t) (rem > params->remainder_threshold);
+  int64_t out = (int64_t) y + (int64_t) params->output_zero_point;
+  if (out < (int64_t) params->output_min) out = params->output_min;
+  if (out > (int64_t) params->output_max) out = params->output_max;
+  return (uint8_t) out;
+}
+
+/* QNNPACK average-pooling quantization of n = bias + sum. */
+static inline uint8_t q8rt_avgpool_quantize(int32_t n, const struct q8rt_avgpool_params* params) {
+  const int64_t product = (int64_t) n * (int64_t) params->multiplier - (int64_t) (n < 0);
+  const int32_t y = (int32_t) q8rt_asr_s64(product + params->rounding, params->shift);
+  const int32_t lo = (int32_t) params->output_min - (int32_t) params->output_zero_point;
+  const int32_t hi = (int32_t) params->output_max - (int32_t) params->output_zero_point;
+  int32_t v = y;
+  if (v < lo) v = lo;
+  if (v > hi) v = hi;
+  return (uint8_t) (v + (int32_t) params->output_zero_point);
+}
+
+#if defined(__SSE4_1__)
+#include <smmintrin.h>
+
+/* Vector Q31 requantization of 4 int32 accumulators up to (but excluding) the zero point:
+ *   q31 = (acc * multiplier + 2^30) >> 31 (exact, via pmuldq on even/odd lanes),
+ *   y   = (q31 >> shift) + ((q31 & mask) - (q31 < 0) > threshold).
+ * vmultiplier: multiplier in every 32-bit lane; vrounding: 2^30 in both 64-bit lanes;
+ * vshift: shift in the low 64 bits. Bit-exact with q8rt_requantize_q31 before the clamp. */
+static inline __m128i q8rt_sse41_q31_requantize(__m128i vacc, __m128i vmultiplier, __m128i vrounding,
+                                                __m128i vremainder_mask, __m128i vremainder_threshold,
+                                                __m128i vshift) {
+  const __m128i vacc_odd = _mm_shuffle_epi32(vacc, _MM_SHUFFLE(3, 3, 1, 1));
+  const __m128i vprod_even = _mm_add_epi64(_mm_mul_epi32(vacc, vmultiplier), vrounding);
+  const __m128i vprod_odd = _mm_add_epi64(_mm_mul_epi32(vacc_odd, vmultiplier), vrounding);
+  const __m128i vq31_even = _mm_srli_epi64(vprod_even, 31);
+  const __m128i vq31_odd = _mm_add_epi64(vprod_odd, vprod_odd);
+  const __m128i vq31 = _mm_blend_epi16(vq31_even, vq31_odd, 0xCC);
+  const __m128i vrem = _mm_add_epi32(_mm_and_si128(vq31, vremainder_mask), _mm_srai_epi32(vq31, 31));
+  return _mm_sub_epi32(_mm_sra_epi32(vq31, vshift), _mm_cmpgt_epi32(vrem, vremainder_threshold));
+}
+#endif

@@ -1,0 +1,28 @@
+/* Blob reader: validates the container (src/blob/format.h) and exposes its tables. Op semantics
+ * (shapes, parameters) are validated by the model loader (src/runtime/model.c). */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "format.h"
+#include "q8rt.h"
+
+struct q8rt_blob_view {
+  const uint8_t* data; /* 64-byte aligned */
+  size_t size;
+  const struct q8rt_blob_header* header;
+  const struct q8rt_blob_tensor* tensors;
+  const struct q8rt_blob_op* ops;
+  const char* strings;
+};
+
+/* data must be 64-byte aligned and stay alive as long as the view. Checks magic, version, sizes, the
+ * checksum, table bounds, every tensor record (enums, rank, dims, scale, name and data ranges, packed
+ * sizes) and every op's tensor indices. Errors: INVALID_MODEL, UNSUPPORTED (newer version or unknown
+ * packed layout), LIMIT. The message starts with `what` (e.g. the file name). */
+q8rt_status q8rt_blob_parse(const void* data, size_t size, const char* what, struct q8rt_blob_view* view);
+
+/* Number of elements of a tensor (product of its dims), computed without overflow (dims <= 65536, rank <= 4
+ * is checked by q8rt_blob_parse, products of up to 4 dims fit in uint64). */
+uint64_t q8rt_blob_tensor_elements(const struct q8rt_blob_tensor* t);

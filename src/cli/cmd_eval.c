@@ -1,0 +1,153 @@
+/* q8rt eval MODEL --images DIR --labels FILE [--limit N] [--threads N] [--json] */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "image.h"
+
+static const char usage[] =
+    "usage: q8rt eval MODEL.q8rt --images DIR --labels FILE [--limit N] [--threads N] [--json]\n"
+    "Top-1 / top-5 accuracy. FILE has lines 'IMAGE CLASS' (CLASS 0-based, e.g. the 1300-image labels.txt or the\n"
+    "official 50,000-line val_ground_truth.txt); listed images missing from DIR are skipped and counted.\n";
+
+struct sample {
+  char* file;
+  unsigned label;
+};
+
+static struct sample* load_samples(const char* path, unsigned classes, size_t* count) {
+  size_t size;
+  char* text = cli_read_file("eval", path, 256u << 20, &size);
+  if (text == NULL) return NULL;
+  size_t lines = 1;
+  for (size_t i = 0; i < size; i++) lines += text[i] == '\n';
+  struct sample* s = calloc(lines, sizeof *s);
+  size_t n = 0, lineno = 0;
+  bool ok = s != NULL;
+  for (char* line = text; ok && *line != '\0';) {
+    char* eol = strchr(line, '\n');
+    if (eol != NULL) *eol = '\0';
+    lineno++;
+    char file[1024];
+    unsigned label;
+    char extra;
+    if (strspn(line, " \t\r") != strlen(line)) {
+      if (sscanf(line, "%1023s %u %c", file, &label, &extra) != 2 || label >= classes) {
+        cli_fail("eval", "%s:%zu: expected 'IMAGE CLASS' with CLASS < %u", path, lineno, classes);
+        ok = false;
+      } else if ((s[n].file = strdup(file)) == NULL) {
+        ok = false;
+      } else {
+        s[n++].label = label;
+      }
+    }
+    if (eol == NULL) break;
+    line = eol + 1;
+  }
+  free(text);
+  if (!ok || n == 0) {
+    if (ok) cli_fail("eval", "%s: no labelled images", path);
+    for (size_t i = 0; s != NULL && i < n; i++) free(s[i].file);
+    free(s);
+    return NULL;
+  }
+  *count = n;
+  return s;
+}
+
+int q8rt_cmd_eval(int argc, char** argv) {
+  const char *model_path = NULL, *dir = NULL, *labels = NULL;
+  unsigned limit = 0, threads = 1;
+  bool json = false;
+  for (int i = 1; i < argc; i++) {
+    const char* a = argv[i];
+    if (strcmp(a, "--help") == 0) return fputs(usage, stdout), 0;
+    if (strcmp(a, "--json") == 0) {
+      json = true;
+    } else if (strcmp(a, "--images") == 0 || strcmp(a, "--labels") == 0 || strcmp(a, "--limit") == 0 ||
+               strcmp(a, "--threads") == 0) {
+      if (i + 1 >= argc) return cli_fail("eval", "%s needs a value", a);
+      const char* v = argv[++i];
+      if (strcmp(a, "--images") == 0) dir = v;
+      else if (strcmp(a, "--labels") == 0) labels = v;
+      else if (!cli_parse_uint("eval", a, v, 1, strcmp(a, "--limit") == 0 ? 10000000 : 256,
+                               strcmp(a, "--limit") == 0 ? &limit : &threads)) return 1;
+    } else if (a[0] == '-' || model_path != NULL) {
+      return cli_fail("eval", "unexpected argument '%s'\n%s", a, usage);
+    } else {
+      model_path = a;
+    }
+  }
+  if (model_path == NULL || dir == NULL || labels == NULL) {
+    return cli_fail("eval", "MODEL, --images and --labels are required\n%s", usage);
+  }
+  q8rt_model* model;
+  q8rt_session* session;
+  if (cli_open("eval", model_path, threads, &model, &session) != 0) return 1;
+  struct q8rt_model_info mi;
+  q8rt_model_get_info(model, &mi);
+  size_t count = 0;
+  struct sample* samples = load_samples(labels, mi.num_classes, &count);
+  const size_t input_floats = (size_t) mi.input_height * mi.input_width * mi.input_channels;
+  float* input = malloc(sizeof(float) * input_floats);
+  int rc = samples == NULL ? 1 : input == NULL ? cli_fail("eval", "out of memory") : 0;
+  size_t n = 0, skipped = 0, top1 = 0, top5 = 0;
+  const bool progress = isatty(STDERR_FILENO) != 0;
+  const double start = cli_now_ms();
+  for (size_t i = 0; rc == 0 && i < count && (limit == 0 || n < limit); i++) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, samples[i].file);
+    struct stat st;
+    if (stat(path, &st) != 0 && errno == ENOENT) {
+      skipped++;
+      continue;
+    }
+    char err[512];
+    if (q8rt_image_load_preprocessed(path, &mi.preprocess, input, err, sizeof err) != 0) {
+      rc = cli_fail("eval", "%s", err);
+      break;
+    }
+    const uint8_t* logits;
+    q8rt_status status = q8rt_session_run(session, Q8RT_INPUT_F32_NCHW, input, sizeof(float) * input_floats);
+    if (status == Q8RT_OK) status = q8rt_session_get_logits(session, &logits, NULL, NULL);
+    if (status != Q8RT_OK) {
+      rc = cli_fail_status("eval", status);
+      break;
+    }
+    uint32_t best[5];
+    cli_top_k(logits, mi.num_classes, 5, best);
+    n++;
+    top1 += best[0] == samples[i].label;
+    for (int k = 0; k < 5; k++) top5 += best[k] == samples[i].label;
+    if (progress && (n % 25 == 0)) {
+      fprintf(stderr, "\r%zu images, top-1 %.2f %%, top-5 %.2f %%", n, 100.0 * (double) top1 / (double) n,
+              100.0 * (double) top5 / (double) n);
+    }
+  }
+  if (progress) fputc('\n', stderr);
+  const double seconds = (cli_now_ms() - start) / 1e3;
+  if (rc == 0 && n == 0) rc = cli_fail("eval", "none of the %zu listed images is in %s", count, dir);
+  if (rc == 0) {
+    const double p1 = 100.0 * (double) top1 / (double) n, p5 = 100.0 * (double) top5 / (double) n;
+    const double ips = seconds > 0 ? (double) n / seconds : 0.0;
+    if (json) {
+      printf("{\"n\":%zu,\"top1\":%.4f,\"top5\":%.4f,\"top1_count\":%zu,\"top5_count\":%zu,\"skipped\":%zu,"
+             "\"images_per_second\":%.2f,\"threads\":%u,\"isa\":\"%s\"}\n",
+             n, p1, p5, top1, top5, skipped, ips, threads, q8rt_session_isa_name(session));
+    } else {
+      printf("images %zu  top-1 %.2f %% (%zu)  top-5 %.2f %% (%zu)  %.1f images/s  (%s, %u thread%s)\n", n, p1,
+             top1, p5, top5, ips, q8rt_session_isa_name(session), threads, threads == 1 ? "" : "s");
+      if (skipped) printf("skipped %zu listed images not found in %s\n", skipped, dir);
+    }
+  }
+  for (size_t i = 0; samples != NULL && i < count; i++) free(samples[i].file);
+  free(samples);
+  free(input);
+  q8rt_session_free(session);
+  q8rt_model_free(model);
+  return rc;
+}

@@ -1,0 +1,80 @@
+/* q8rt info MODEL [--json] */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char usage[] = "usage: q8rt info MODEL.q8rt [--json]\n"
+                            "Prints the model's ops (type, shapes, MACs, weight bytes) and totals.\n";
+
+int q8rt_cmd_info(int argc, char** argv) {
+  const char* path = NULL;
+  bool json = false;
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--help") == 0) return fputs(usage, stdout), 0;
+    if (strcmp(argv[i], "--json") == 0) json = true;
+    else if (argv[i][0] == '-' || path != NULL) return cli_fail("info", "unexpected argument '%s'\n%s", argv[i], usage);
+    else path = argv[i];
+  }
+  if (path == NULL) return cli_fail("info", "missing MODEL\n%s", usage);
+  q8rt_model* model;
+  q8rt_session* session;
+  if (cli_open("info", path, 1, &model, &session) != 0) return 1;
+  struct q8rt_model_info mi;
+  q8rt_model_get_info(model, &mi);
+  const struct q8rt_preprocess* p = &mi.preprocess;
+  if (json) {
+    printf("{\"model\":");
+    cli_json_string(path, strlen(path));
+    printf(",\"input\":[1,%u,%u,%u],\"input_scale\":%.9g,\"input_zero_point\":%u,\"classes\":%u,"
+           "\"ops\":%u,\"tensors\":%u,\"macs\":%llu,\"weight_bytes\":%llu,\"arena_bytes\":%zu,"
+           "\"preprocess\":{\"resize_shorter\":%u,\"crop\":[%u,%u],\"channel_order\":\"%s\","
+           "\"mean\":[%.9g,%.9g,%.9g],\"std\":[%.9g,%.9g,%.9g]},\"layers\":[",
+           mi.input_height, mi.input_width, mi.input_channels, (double) mi.input_scale, mi.input_zero_point,
+           mi.num_classes, mi.op_count, mi.tensor_count, (unsigned long long) mi.macs,
+           (unsigned long long) mi.weight_bytes, q8rt_session_arena_bytes(session), p->resize_shorter, p->height,
+           p->width, p->channel_order == Q8RT_BGR ? "bgr" : "rgb", (double) p->mean[0], (double) p->mean[1],
+           (double) p->mean[2], (double) p->std[0], (double) p->std[1], (double) p->std[2]);
+  } else {
+    printf("model        %s\n", path);
+    printf("input        uint8 NHWC [1,%u,%u,%u], scale %.9g, zero point %u\n", mi.input_height, mi.input_width,
+           mi.input_channels, (double) mi.input_scale, mi.input_zero_point);
+    printf("preprocess   resize shorter side to %u, center crop %ux%u, %s, mean %.3f %.3f %.3f, std %.3f %.3f %.3f\n",
+           p->resize_shorter, p->height, p->width, p->channel_order == Q8RT_BGR ? "BGR" : "RGB", (double) p->mean[0],
+           (double) p->mean[1], (double) p->mean[2], (double) p->std[0], (double) p->std[1], (double) p->std[2]);
+    printf("\n %3s  %-10s %-8s %-18s %-18s %-7s %12s %10s\n", "#", "op", "output", "input (NHWC)", "output (NHWC)",
+           "kernel", "MACs", "weights");
+  }
+  for (uint32_t i = 0; i < mi.op_count; i++) {
+    struct q8rt_op_info oi;
+    q8rt_model_get_op_info(model, i, &oi);
+    char in[32], out[32], kernel[16] = "-";
+    snprintf(in, sizeof in, "%ux%ux%ux%u", oi.input_dims[0], oi.input_dims[1], oi.input_dims[2], oi.input_dims[3]);
+    snprintf(out, sizeof out, "%ux%ux%ux%u", oi.output_dims[0], oi.output_dims[1], oi.output_dims[2],
+             oi.output_dims[3]);
+    if (oi.kernel_h != 0) snprintf(kernel, sizeof kernel, "%ux%u/%u", oi.kernel_h, oi.kernel_w, oi.stride_h);
+    if (json) {
+      printf("%s{\"type\":\"%s\",\"output\":", i ? "," : "", oi.type);
+      cli_json_string(oi.output_name, oi.output_name_size);
+      printf(",\"caffe2_op\":%u,\"input\":[%u,%u,%u,%u],\"output_shape\":[%u,%u,%u,%u],\"macs\":%llu,"
+             "\"weight_bytes\":%llu}",
+             oi.source_op, oi.input_dims[0], oi.input_dims[1], oi.input_dims[2], oi.input_dims[3], oi.output_dims[0],
+             oi.output_dims[1], oi.output_dims[2], oi.output_dims[3], (unsigned long long) oi.macs,
+             (unsigned long long) oi.weight_bytes);
+    } else {
+      printf(" %3u  %-10s %-8.*s %-18s %-18s %-7s %12llu %10llu\n", i, oi.type, (int) oi.output_name_size,
+             oi.output_name, in, out, kernel, (unsigned long long) oi.macs, (unsigned long long) oi.weight_bytes);
+    }
+  }
+  if (json) {
+    printf("]}\n");
+  } else {
+    printf("\nops %u, tensors %u, MACs %llu (%.1f M), weights %llu bytes, arena %zu bytes (activations + "
+           "indirection)\n",
+           mi.op_count, mi.tensor_count, (unsigned long long) mi.macs, (double) mi.macs / 1e6,
+           (unsigned long long) mi.weight_bytes, q8rt_session_arena_bytes(session));
+  }
+  q8rt_session_free(session);
+  q8rt_model_free(model);
+  return 0;
+}

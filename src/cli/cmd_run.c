@@ -1,0 +1,84 @@
+/* q8rt run MODEL --input FILE --output FILE [--input-format u8-nhwc|f32-nchw|f32-nhwc]
+ *                [--output-format u8-logits|f32-probs] [--threads N] */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char usage[] =
+    "usage: q8rt run MODEL.q8rt --input FILE --output FILE [--input-format u8-nhwc|f32-nchw|f32-nhwc]\n"
+    "                [--output-format u8-logits|f32-probs] [--threads N]\n"
+    "Runs one already-preprocessed input tensor (raw bytes, little-endian floats) and writes the raw output:\n"
+    "the uint8 logits of the last layer before the softmax (default) or the float32 probabilities.\n"
+    "Defaults: --input-format f32-nchw.\n";
+
+int q8rt_cmd_run(int argc, char** argv) {
+  const char *model_path = NULL, *in_path = NULL, *out_path = NULL;
+  const char *in_fmt = "f32-nchw", *out_fmt = "u8-logits";
+  unsigned threads = 1;
+  for (int i = 1; i < argc; i++) {
+    const char* a = argv[i];
+    if (strcmp(a, "--help") == 0) return fputs(usage, stdout), 0;
+    if (strcmp(a, "--input") == 0 || strcmp(a, "--output") == 0 || strcmp(a, "--input-format") == 0 ||
+        strcmp(a, "--output-format") == 0 || strcmp(a, "--threads") == 0) {
+      if (i + 1 >= argc) return cli_fail("run", "%s needs a value", a);
+      const char* v = argv[++i];
+      if (strcmp(a, "--input") == 0) in_path = v;
+      else if (strcmp(a, "--output") == 0) out_path = v;
+      else if (strcmp(a, "--input-format") == 0) in_fmt = v;
+      else if (strcmp(a, "--output-format") == 0) out_fmt = v;
+      else if (!cli_parse_uint("run", a, v, 1, 256, &threads)) return 1;
+    } else if (a[0] == '-' || model_path != NULL) {
+      return cli_fail("run", "unexpected argument '%s'\n%s", a, usage);
+    } else {
+      model_path = a;
+    }
+  }
+  if (model_path == NULL || in_path == NULL || out_path == NULL) {
+    return cli_fail("run", "MODEL, --input and --output are required\n%s", usage);
+  }
+  q8rt_input_format format;
+  if (strcmp(in_fmt, "u8-nhwc") == 0) format = Q8RT_INPUT_U8_NHWC;
+  else if (strcmp(in_fmt, "f32-nchw") == 0) format = Q8RT_INPUT_F32_NCHW;
+  else if (strcmp(in_fmt, "f32-nhwc") == 0) format = Q8RT_INPUT_F32_NHWC;
+  else return cli_fail("run", "--input-format must be u8-nhwc, f32-nchw or f32-nhwc, not '%s'", in_fmt);
+  const bool probs_out = strcmp(out_fmt, "f32-probs") == 0;
+  if (!probs_out && strcmp(out_fmt, "u8-logits") != 0) {
+    return cli_fail("run", "--output-format must be u8-logits or f32-probs, not '%s'", out_fmt);
+  }
+  q8rt_model* model;
+  q8rt_session* session;
+  if (cli_open("run", model_path, threads, &model, &session) != 0) return 1;
+  struct q8rt_model_info mi;
+  q8rt_model_get_info(model, &mi);
+  const size_t elements = (size_t) mi.input_height * mi.input_width * mi.input_channels;
+  const size_t expected = format == Q8RT_INPUT_U8_NHWC ? elements : elements * sizeof(float);
+  size_t size = 0;
+  void* input = cli_read_file("run", in_path, expected, &size);
+  int rc = input == NULL ? 1 : 0;
+  if (rc == 0 && size != expected) {
+    rc = cli_fail("run", "%s: %zu bytes, expected %zu for %s [1,%u,%u,%u]", in_path, size, expected, in_fmt,
+                  mi.input_height, mi.input_width, mi.input_channels);
+  }
+  if (rc == 0) {
+    q8rt_status status = q8rt_session_run(session, format, input, size);
+    if (status != Q8RT_OK) {
+      rc = cli_fail_status("run", status);
+    } else if (probs_out) {
+      float* probs = malloc(sizeof(float) * mi.num_classes);
+      if (probs == NULL) rc = cli_fail("run", "out of memory");
+      else if (q8rt_session_get_probabilities(session, probs, mi.num_classes) != Q8RT_OK) rc = cli_fail_status("run", 1);
+      else rc = cli_write_file_atomic("run", out_path, probs, sizeof(float) * mi.num_classes);
+      free(probs);
+    } else {
+      const uint8_t* logits;
+      if (q8rt_session_get_logits(session, &logits, NULL, NULL) != Q8RT_OK) rc = cli_fail_status("run", 1);
+      else rc = cli_write_file_atomic("run", out_path, logits, mi.num_classes);
+    }
+  }
+  free(input);
+  q8rt_session_free(session);
+  q8rt_model_free(model);
+  return rc;
+}

@@ -1,0 +1,40 @@
+/* Helpers shared by the operators: op table, zero buffers, indirection buffers. */
+#include <string.h>
+
+#include "../blob/format.h"
+#include "../common/common.h"
+#include "ops.h"
+
+const struct q8rt_op_impl* q8rt_op_impl_for(uint32_t type) {
+  switch (type) {
+    case Q8RT_OP_CONV: return &q8rt_conv_impl;
+    case Q8RT_OP_DWCONV: return &q8rt_dwconv_impl;
+    case Q8RT_OP_FC: return &q8rt_fc_impl;
+    case Q8RT_OP_ADD: return &q8rt_add_impl;
+    case Q8RT_OP_AVGPOOL: return &q8rt_avgpool_impl;
+    case Q8RT_OP_SOFTMAX: return &q8rt_softmax_impl;
+    case Q8RT_OP_DEQUANTIZE: return &q8rt_dequantize_impl;
+  }
+  return NULL;
+}
+
+q8rt_status q8rt_zero_buffer(struct q8rt_session* s, struct q8rt_op_plan* plan, size_t channels) {
+  const size_t bytes = q8rt_round_up(channels + Q8RT_ARENA_SLACK, 64);
+  plan->zero = q8rt_alloc_aligned(bytes);
+  if (plan->zero == NULL) return q8rt_error(Q8RT_ERROR_OUT_OF_MEMORY, "out of memory for a zero buffer");
+  memset(plan->zero, plan->op->x->zero_point, bytes);
+  s->aux_bytes += bytes;
+  return Q8RT_OK;
+}
+
+q8rt_status q8rt_indirection_alloc(struct q8rt_session* s, struct q8rt_op_plan* plan, size_t count) {
+  size_t bytes;
+  if (q8rt_mul_overflow(count, sizeof(const uint8_t*), &bytes) || s->aux_bytes + bytes > Q8RT_MAX_ARENA_BYTES) {
+    return q8rt_error(Q8RT_ERROR_LIMIT, "op %u: indirection buffer of %zu pointers exceeds the memory cap",
+                      plan->op->rec->source_op, count);
+  }
+  plan->indirection = q8rt_alloc(bytes);
+  if (plan->indirection == NULL) return q8rt_error(Q8RT_ERROR_OUT_OF_MEMORY, "out of memory for an indirection buffer");
+  s->aux_bytes += bytes;
+  return Q8RT_OK;
+}

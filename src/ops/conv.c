@@ -1,0 +1,79 @@
+/* Convolution (Caffe2 Int8Conv / Int8ConvRelu, groups = 1).
+ * 1x1, stride 1, no padding: a plain GEMM over the NHWC input. Anything else: QNNPACK-style indirect
+ * convolution, where an indirection buffer holds, per MR-pixel tile and kernel tap, MR pointers to input
+ * pixels (or to the zero buffer for padding); no im2col copy is made. */
+#include "../../kernels/layout.h"
+#include "../common/common.h"
+#include "ops.h"
+
+static q8rt_status conv_setup(struct q8rt_session* s, struct q8rt_op_plan* plan) {
+  const struct q8rt_model_op* op = plan->op;
+  const struct q8rt_blob_op* r = op->rec;
+  uint32_t xd[4], yd[4];
+  q8rt_tensor_nhwc(op->x, xd);
+  q8rt_tensor_nhwc(op->y, yd);
+  const size_t kh = r->kernel_h, kw = r->kernel_w, ks = kh * kw;
+  plan->direct_gemm = ks == 1 && r->stride_h == 1 && r->stride_w == 1 && r->pad_top == 0 && r->pad_left == 0 &&
+                      r->pad_bottom == 0 && r->pad_right == 0;
+  if (plan->direct_gemm) return Q8RT_OK;
+
+  const size_t c = xd[3], ih = xd[1], iw = xd[2], ow = yd[2];
+  const size_t m = (size_t) yd[1] * ow, mr = s->kernels->mr;
+  const size_t tiles = q8rt_divide_round_up(m, mr);
+  q8rt_status status = q8rt_zero_buffer(s, plan, c);
+  if (status == Q8RT_OK) status = q8rt_indirection_alloc(s, plan, tiles * ks * mr);
+  if (status != Q8RT_OK) return status;
+  for (size_t tile = 0; tile < tiles; tile++) {
+    for (size_t t = 0; t < ks; t++) {
+      const size_t ky = t / kw, kx = t % kw;
+      for (size_t i = 0; i < mr; i++) {
+        const size_t p = q8rt_min_size(tile * mr + i, m - 1); /* repeat the last pixel in a partial tile */
+        const size_t oy = p / ow, ox = p % ow;
+        const size_t iy = oy * r->stride_h + ky - r->pad_top; /* wraps around when in the top padding */
+        const size_t ix = ox * r->stride_w + kx - r->pad_left;
+        plan->indirection[(tile * ks + t) * mr + i] =
+            iy < ih && ix < iw ? plan->x + (iy * iw + ix) * c : plan->zero;
+      }
+    }
+  }
+  return Q8RT_OK;
+}
+
+struct conv_context {
+  q8rt_q8conv_ukernel_fn ukernel;
+  size_t m, n, kc, ks, mr, panel_bytes;
+  const uint8_t* const* indirection;
+  const uint8_t* w;
+  uint8_t* y;
+  const struct q8rt_conv_params* params;
+};
+
+static void conv_tile(void* arg, size_t m0, size_t n0, size_t mr, size_t nc) {
+  const struct conv_context* c = arg;
+  const uint8_t* const* a = c->indirection + (m0 / c->mr) * c->ks * c->mr;
+  for (size_t j = n0; j < n0 + nc; j += Q8RT_GEMM_NR) {
+    c->ukernel(mr, q8rt_min_size(Q8RT_GEMM_NR, n0 + nc - j), c->kc, c->ks, a,
+               c->w + (j / Q8RT_GEMM_NR) * c->panel_bytes, c->y + m0 * c->n + j, c->n, c->params);
+  }
+}
+
+static void conv_run(struct q8rt_session* s, const struct q8rt_op_plan* plan) {
+  const struct q8rt_model_op* op = plan->op;
+  uint32_t xd[4], yd[4];
+  q8rt_tensor_nhwc(op->x, xd);
+  q8rt_tensor_nhwc(op->y, yd);
+  const size_t m = (size_t) yd[1] * yd[2], n = yd[3], kc = xd[3];
+  if (plan->direct_gemm) {
+    q8rt_run_gemm(s, op, m, n, kc, plan->x, kc, plan->y);
+    return;
+  }
+  const size_t ks = (size_t) op->rec->kernel_h * op->rec->kernel_w;
+  struct conv_context c = {
+    .ukernel = s->kernels->conv, .m = m, .n = n, .kc = kc, .ks = ks, .mr = s->kernels->mr,
+    .panel_bytes = Q8RT_GEMM_NR * 4 + ks * q8rt_round_up(kc, Q8RT_GEMM_KR) * Q8RT_GEMM_NR,
+    .indirection = plan->indirection, .w = op->weights, .y = plan->y, .params = &op->params.conv,
+  };
+  pthreadpool_parallelize_2d_tile_2d(s->pool, conv_tile, &c, m, n, c.mr, n, 0);
+}
+
+const struct q8rt_op_impl q8rt_conv_impl = {conv_setup, conv_run};

@@ -1,0 +1,150 @@
+/* Sessions: planning at creation, then running the ops in order. */
+#include "session.h"
+
+#include <string.h>
+
+#include "../common/common.h"
+#include "../ops/ops.h"
+
+void q8rt_session_options_init(struct q8rt_session_options* options) {
+  if (options == NULL) return;
+  memset(options, 0, sizeof *options);
+  options->num_threads = 1;
+  options->isa = Q8RT_ISA_AUTO;
+}
+
+void q8rt_session_free(q8rt_session* s) {
+  if (s == NULL) return;
+  if (s->plans != NULL) {
+    for (uint32_t i = 0; i < s->model->op_count; i++) {
+      q8rt_free(s->plans[i].indirection);
+      q8rt_free(s->plans[i].zero);
+    }
+  }
+  q8rt_free(s->plans);
+  q8rt_free(s->arena);
+  if (s->pool != NULL) pthreadpool_destroy(s->pool);
+  q8rt_free(s);
+}
+
+static q8rt_status plan_ops(q8rt_session* s) {
+  const q8rt_model* m = s->model;
+  size_t* offsets = q8rt_alloc_zeroed(m->view.header->tensor_count, sizeof *offsets);
+  if (offsets == NULL) return q8rt_error(Q8RT_ERROR_OUT_OF_MEMORY, "out of memory planning the session");
+  q8rt_status status = q8rt_plan_arena(m, offsets, &s->arena_bytes);
+  if (status == Q8RT_OK) {
+    s->arena = q8rt_alloc_aligned(s->arena_bytes); /* zero-filled: slack bytes are defined */
+    s->plans = q8rt_alloc_zeroed(m->op_count, sizeof *s->plans);
+    if (s->arena == NULL || s->plans == NULL) {
+      status = q8rt_error(Q8RT_ERROR_OUT_OF_MEMORY, "out of memory for a %zu-byte arena", s->arena_bytes);
+    }
+  }
+  for (uint32_t i = 0; status == Q8RT_OK && i < m->op_count; i++) {
+    struct q8rt_op_plan* plan = &s->plans[i];
+    const struct q8rt_model_op* op = &m->ops[i];
+    plan->op = op;
+    plan->x = s->arena + offsets[op->rec->inputs[0]];
+    if (op->x2 != NULL) plan->x2 = s->arena + offsets[op->rec->inputs[1]];
+    plan->y = s->arena + offsets[op->rec->output];
+    const struct q8rt_op_impl* impl = q8rt_op_impl_for(op->rec->type);
+    if (impl->setup != NULL) status = impl->setup(s, plan);
+  }
+  q8rt_free(offsets);
+  return status;
+}
+
+q8rt_status q8rt_session_create(const q8rt_model* model, const struct q8rt_session_options* options,
+                                q8rt_session** session) {
+  if (session == NULL || model == NULL) {
+    return q8rt_error(Q8RT_ERROR_INVALID_ARGUMENT, "q8rt_session_create: NULL model or session pointer");
+  }
+  *session = NULL;
+  struct q8rt_session_options defaults;
+  if (options == NULL) {
+    q8rt_session_options_init(&defaults);
+    options = &defaults;
+  }
+  if (options->num_threads > 1024) {
+    return q8rt_error(Q8RT_ERROR_INVALID_ARGUMENT, "q8rt_session_create: %u threads", options->num_threads);
+  }
+  q8rt_session* s = q8rt_alloc_zeroed(1, sizeof *s);
+  if (s == NULL) return q8rt_error(Q8RT_ERROR_OUT_OF_MEMORY, "out of memory creating a session");
+  s->model = model;
+  q8rt_status status = q8rt_kernels_select(options->isa, &s->kernels);
+  if (status == Q8RT_OK && options->num_threads > 1) {
+    s->pool = pthreadpool_create(options->num_threads);
+    if (s->pool == NULL) status = q8rt_error(Q8RT_ERROR_OUT_OF_MEMORY, "cannot create a pool of %u threads",
+                                             options->num_threads);
+  }
+  if (status == Q8RT_OK) status = plan_ops(s);
+  if (status != Q8RT_OK) {
+    q8rt_session_free(s);
+    return status;
+  }
+  *session = s;
+  return Q8RT_OK;
+}
+
+const char* q8rt_session_isa_name(const q8rt_session* s) { return s != NULL ? s->kernels->name : "none"; }
+
+size_t q8rt_session_arena_bytes(const q8rt_session* s) { return s != NULL ? s->arena_bytes + s->aux_bytes : 0; }
+
+q8rt_status q8rt_session_run(q8rt_session* s, q8rt_input_format format, const void* input, size_t input_bytes) {
+  if (s == NULL || input == NULL) return q8rt_error(Q8RT_ERROR_INVALID_ARGUMENT, "q8rt_session_run: NULL argument");
+  const q8rt_model* m = s->model;
+  const struct q8rt_blob_header* h = m->view.header;
+  const struct q8rt_blob_tensor* in = &m->view.tensors[h->input_tensor];
+  const size_t count = (size_t) q8rt_blob_tensor_elements(in);
+  const size_t expected = format == Q8RT_INPUT_U8_NHWC ? count : count * sizeof(float);
+  if (format > Q8RT_INPUT_F32_NHWC || input_bytes != expected) {
+    return q8rt_error(Q8RT_ERROR_INVALID_ARGUMENT, "q8rt_session_run: input of %zu bytes, expected %zu (format %d)",
+                      input_bytes, expected, (int) format);
+  }
+  /* The input tensor is the first op's input (planned like any other activation). */
+  uint8_t* x = NULL;
+  for (uint32_t i = 0; i < m->op_count && x == NULL; i++) {
+    for (int j = 0; j < 2; j++) {
+      if (m->ops[i].rec->inputs[j] == h->input_tensor) x = (uint8_t*) (j == 0 ? s->plans[i].x : s->plans[i].x2);
+    }
+  }
+  if (x == NULL) return q8rt_error(Q8RT_ERROR_INVALID_MODEL, "the model never reads its input");
+  if (format == Q8RT_INPUT_U8_NHWC) {
+    memcpy(x, input, count);
+  } else {
+    q8rt_quantize_f32(input, count, in->dims[3], (size_t) in->dims[1] * in->dims[2], format == Q8RT_INPUT_F32_NCHW,
+                      in->scale, in->zero_point, x);
+  }
+  for (uint32_t i = 0; i < m->op_count; i++) {
+    q8rt_op_impl_for(m->ops[i].rec->type)->run(s, &s->plans[i]);
+  }
+  s->has_run = true;
+  return Q8RT_OK;
+}
+
+static const void* tensor_data(const q8rt_session* s, uint32_t tensor) {
+  const q8rt_model* m = s->model;
+  for (uint32_t i = 0; i < m->op_count; i++) {
+    if (m->ops[i].rec->output == tensor) return s->plans[i].y;
+  }
+  return NULL;
+}
+
+q8rt_status q8rt_session_get_logits(const q8rt_session* s, const uint8_t** logits, float* scale, uint8_t* zero_point) {
+  if (s == NULL || logits == NULL || !s->has_run) {
+    return q8rt_error(Q8RT_ERROR_INVALID_ARGUMENT, "q8rt_session_get_logits: no successful run yet");
+  }
+  const struct q8rt_blob_tensor* t = &s->model->view.tensors[s->model->view.header->logits_tensor];
+  *logits = tensor_data(s, s->model->view.header->logits_tensor);
+  if (scale != NULL) *scale = t->scale;
+  if (zero_point != NULL) *zero_point = t->zero_point;
+  return Q8RT_OK;
+}
+
+q8rt_status q8rt_session_get_probabilities(const q8rt_session* s, float* probs, size_t count) {
+  if (s == NULL || probs == NULL || !s->has_run || count != s->model->num_classes) {
+    return q8rt_error(Q8RT_ERROR_INVALID_ARGUMENT, "q8rt_session_get_probabilities: no run yet or count %zu != %u",
+                      count, s != NULL ? s->model->num_classes : 0);
+  }
+  memcpy(probs, tensor_data(s, s->model->view.header->output_tensor), count * sizeof(float));
+  return Q8RT_OK;
+}

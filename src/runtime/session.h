@@ -1,0 +1,36 @@
+/* A session: planned arena, per-op plans (indirection buffers, zero buffers) and the thread pool. */
+#pragma once
+
+#include <pthreadpool.h>
+#include <stdbool.h>
+
+#include "isa.h"
+#include "model.h"
+
+/* Per-op state planned at session creation. Pointers point into the session's arena. */
+struct q8rt_op_plan {
+  const struct q8rt_model_op* op;
+  const uint8_t* x;
+  const uint8_t* x2;
+  void* y;
+  const uint8_t** indirection;  /* conv, dwconv, avgpool: owned */
+  uint8_t* zero;                /* padding buffer filled with the input zero point: owned */
+  bool direct_gemm;             /* 1x1, stride 1, no padding: A is the input itself */
+};
+
+struct q8rt_session {
+  const struct q8rt_model* model;
+  const struct q8rt_kernels* kernels;
+  pthreadpool_t pool;
+  uint8_t* arena;
+  size_t arena_bytes;
+  size_t aux_bytes;             /* indirection and zero buffers */
+  struct q8rt_op_plan* plans;
+  bool has_run;
+};
+
+/* Arena offsets for the model's activation tensors (tensor_count entries, SIZE_MAX for non-activations),
+ * from tensor lifetimes (first-fit, largest first). Each tensor gets Q8RT_ARENA_SLACK readable bytes
+ * after it. Returns the arena size in *arena_bytes. Errors: OUT_OF_MEMORY, LIMIT. */
+#define Q8RT_ARENA_SLACK 64
+q8rt_status q8rt_plan_arena(const struct q8rt_model* model, size_t* offsets, size_t* arena_bytes);

@@ -1,0 +1,150 @@
+/* q8dwconv up8x9: scalar vs a naive reference on unpacked weights, SSE4.1 vs scalar (bit-exact). */
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "common/test.h"
+#include "../kernels/layout.h"
+#include "../kernels/params.h"
+#include "../kernels/q8dwconv/q8dwconv.h"
+#include "pack/pack.h"
+#include "quant/qparams.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuinfo.h>
+#define HAVE_X86 1
+#else
+#define HAVE_X86 0
+#endif
+
+static bool has_sse41(void) {
+#if HAVE_X86
+  return cpuinfo_initialize() && cpuinfo_has_x86_sse4_1();
+#else
+  return false;
+#endif
+}
+
+/* Reference requantization written from the math: q = round_half_up(acc * M / 2^31), then
+ * y = q / 2^shift rounded half away from zero, plus zero point, clamped. */
+static uint8_t ref_requantize(int64_t acc, const struct q8rt_conv_params* p) {
+  const int64_t prod = acc * (int64_t) p->multiplier + (INT64_C(1) << 30);
+  int64_t q = prod / (INT64_C(1) << 31);
+  if (prod % (INT64_C(1) << 31) < 0) q -= 1; /* floor division */
+  int64_t y;
+  if (p->shift == 0) {
+    y = q;
+  } else {
+    const int64_t mag = q < 0 ? -q : q;
+    const int64_t r = (mag + (INT64_C(1) << (p->shift - 1))) / (INT64_C(1) << p->shift);
+    y = q < 0 ? -r : r;
+  }
+  y += p->output_zero_point;
+  if (y < p->output_min) y = p->output_min;
+  if (y > p->output_max) y = p->output_max;
+  return (uint8_t) y;
+}
+
+
+static void run_case(size_t channels, size_t output_width, size_t input_stride, bool sse41) {
+  const uint8_t izp = (uint8_t) test_rand_range(0, 255);
+  const uint8_t kzp = (uint8_t) test_rand_range(0, 255);
+  const size_t output_increment = test_rand_range(0, 1) * test_rand_range(1, 7);
+
+  const size_t npix = test_rand_range(1, 16);
+  const size_t in_size = npix * channels + Q8RT_EXTRA_BYTES;
+  uint8_t* in = malloc(in_size);
+  for (size_t i = 0; i < in_size; i++) in[i] = (uint8_t) test_rand_u32();
+  uint8_t* zb = malloc(channels + Q8RT_EXTRA_BYTES);
+  memset(zb, izp, channels + Q8RT_EXTRA_BYTES);
+
+  const size_t nptr = (output_width - 1) * input_stride + 9;
+  const uint8_t** ind = malloc(nptr * sizeof(uint8_t*));
+  for (size_t i = 0; i < nptr; i++) {
+    ind[i] = test_rand_range(0, 4) == 0 ? zb : in + test_rand_range(0, (unsigned) npix - 1) * channels;
+  }
+
+  uint8_t* w = malloc(channels * 9); /* [c][ky][kx] */
+  for (size_t i = 0; i < channels * 9; i++) w[i] = (uint8_t) test_rand_u32();
+  int32_t* bias = malloc(channels * sizeof(int32_t));
+  for (size_t c = 0; c < channels; c++) bias[c] = (int32_t) test_rand_range(0, 100000) - 50000;
+  void* packed = malloc(q8rt_pack_dw_size(channels));
+  CHECK(q8rt_pack_dw(channels, izp, kzp, w, bias, packed));
+
+  int64_t* acc = malloc(output_width * channels * sizeof(int64_t));
+  int64_t maxabs = 1;
+  for (size_t x = 0; x < output_width; x++) {
+    for (size_t c = 0; c < channels; c++) {
+      int64_t s = bias[c];
+      for (size_t ky = 0; ky < 3; ky++) {
+        for (size_t kx = 0; kx < 3; kx++) {
+          const uint8_t* px = ind[x * input_stride + kx * 3 + ky];
+          s += ((int64_t) px[c] - izp) * ((int64_t) w[c * 9 + ky * 3 + kx] - kzp);
+        }
+      }
+      acc[x * channels + c] = s;
+      if (llabs(s) > maxabs) maxabs = llabs(s);
+    }
+  }
+  float scale;
+  if (test_rand_range(0, 2) != 0) {
+    scale = (float) (test_rand_uniform(20.0f, 400.0f) / (double) maxabs);
+    if (scale >= 0.99f) scale = 0.99f;
+  } else {
+    scale = exp2f(-test_rand_uniform(0.0f, 20.0f)) * 0.99f;
+  }
+  struct q8rt_conv_params params;
+  CHECK(q8rt_conv_params_init(&params, scale, 1.0f, 1.0f, kzp, (uint8_t) test_rand_range(0, 255),
+                              (uint8_t) test_rand_range(0, 60), (uint8_t) test_rand_range(190, 255)));
+
+  const size_t out_size = output_width * (channels + output_increment) + 16;
+  uint8_t* o_scalar = malloc(out_size);
+  uint8_t* o_sse = malloc(out_size);
+  memset(o_scalar, 0xA5, out_size);
+  memset(o_sse, 0xA5, out_size);
+  q8rt_q8dwconv_ukernel_up8x9__scalar(channels, output_width, ind, input_stride, packed, o_scalar,
+                                      output_increment, &params);
+  bool ok = true;
+  for (size_t i = 0; i < out_size; i++) {
+    const size_t x = i / (channels + output_increment), c = i % (channels + output_increment);
+    const uint8_t want = (x < output_width && c < channels) ? ref_requantize(acc[x * channels + c], &params) : 0xA5;
+    if (o_scalar[i] != want) ok = false;
+  }
+  CHECKF(ok, "scalar vs reference: channels=%zu width=%zu stride=%zu", channels, output_width, input_stride);
+#if HAVE_X86
+  if (sse41) {
+    q8rt_q8dwconv_ukernel_up8x9__sse41(channels, output_width, ind, input_stride, packed, o_sse,
+                                       output_increment, &params);
+    CHECKF(memcmp(o_scalar, o_sse, out_size) == 0, "sse41 vs scalar: channels=%zu width=%zu stride=%zu inc=%zu",
+           channels, output_width, input_stride, output_increment);
+  }
+#else
+  (void) sse41;
+#endif
+  free(in);
+  free(zb);
+  free(ind);
+  free(w);
+  free(bias);
+  free(packed);
+  free(acc);
+  free(o_scalar);
+  free(o_sse);
+}
+
+int main(void) {
+  test_rng_seed(0xD3);
+  const bool sse41 = has_sse41();
+  if (!sse41) printf("test_q8dwconv: SSE4.1 not available, skipping SSE4.1 kernel checks\n");
+  for (size_t channels = 1; channels <= 40; channels++) {
+    for (size_t width = 1; width <= 5; width++) {
+      run_case(channels, width, 3, sse41);
+      run_case(channels, width, 6, sse41);
+    }
+  }
+  for (int i = 0; i < 300; i++) {
+    run_case(test_rand_range(1, 200), test_rand_range(1, 20), test_rand_range(0, 1) ? 3 : 6, sse41);
+  }
+  return test_summary("test_q8dwconv");
+}
