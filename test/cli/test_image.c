@@ -13,7 +13,7 @@
 #include <jpeglib.h>
 
 #include "cli/image.h"
-#include "common/test.h"
+#include "../common/test.h"
 
 static double now_sec(void) {
   struct timespec ts;

@@ -4,11 +4,11 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "common/test.h"
-#include "../kernels/layout.h"
-#include "../kernels/params.h"
-#include "../kernels/q8avgpool/q8avgpool.h"
-#include "quant/qparams.h"
+#include "../common/test.h"
+#include "../../kernels/layout.h"
+#include "../../kernels/params.h"
+#include "../../kernels/q8avgpool/q8avgpool.h"
+#include "../../src/quant/qparams.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuinfo.h>

@@ -4,12 +4,12 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "common/test.h"
-#include "../kernels/layout.h"
-#include "../kernels/params.h"
-#include "../kernels/q8gemm/q8gemm.h"
-#include "pack/pack.h"
-#include "quant/qparams.h"
+#include "../common/test.h"
+#include "../../kernels/layout.h"
+#include "../../kernels/params.h"
+#include "../../kernels/q8gemm/q8gemm.h"
+#include "../../src/pack/pack.h"
+#include "../../src/quant/qparams.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuinfo.h>

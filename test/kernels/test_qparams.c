@@ -4,10 +4,10 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "common/test.h"
-#include "../kernels/params.h"
-#include "../kernels/requantize.h"
-#include "quant/qparams.h"
+#include "../common/test.h"
+#include "../../kernels/params.h"
+#include "../../kernels/requantize.h"
+#include "../../src/quant/qparams.h"
 
 static void test_conv(void) {
   struct q8rt_conv_params p;

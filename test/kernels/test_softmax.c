@@ -4,10 +4,10 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "common/test.h"
-#include "../kernels/params.h"
-#include "../kernels/u8lut32norm/u8lut32norm.h"
-#include "quant/qparams.h"
+#include "../common/test.h"
+#include "../../kernels/params.h"
+#include "../../kernels/u8lut32norm/u8lut32norm.h"
+#include "../../src/quant/qparams.h"
 
 static void run_case(size_t n) {
   const float scale = exp2f(test_rand_uniform(-8.0f, 0.0f));

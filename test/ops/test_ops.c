@@ -99,11 +99,8 @@ static struct q8rt_blob_op* add_op(struct builder* b, uint16_t type, uint32_t x,
 
 /* Appends dequantize(logits) and loads the model. */
 static q8rt_model* finish(struct builder* b, uint32_t input, uint32_t logits) {
-  const uint32_t n = (uint32_t) (b->t[logits].dims[0] * (b->t[logits].rank > 1 ? b->t[logits].dims[1] : 1) *
-                                 (b->t[logits].rank > 2 ? b->t[logits].dims[2] : 1) *
-                                 (b->t[logits].rank > 3 ? b->t[logits].dims[3] : 1));
-  const uint32_t out_dims[2] = {1, n};
-  const uint32_t out = add_tensor(b, Q8RT_TENSOR_ACTIVATION, Q8RT_DTYPE_F32, 2, out_dims, 1.0f, 0);
+  const uint32_t out = add_tensor(b, Q8RT_TENSOR_ACTIVATION, Q8RT_DTYPE_F32, b->t[logits].rank, b->t[logits].dims,
+                                  1.0f, 0);
   add_op(b, Q8RT_OP_DEQUANTIZE, logits, Q8RT_BLOB_NONE, out);
   struct q8rt_blob_contents c;
   memset(&c, 0, sizeof c);

@@ -3,8 +3,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "common/test.h"
-#include "pack/pack.h"
+#include "../common/test.h"
+#include "../../src/pack/pack.h"
 
 static int32_t rd_i32(const uint8_t* p) {
   int32_t v;
