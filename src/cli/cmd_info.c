@@ -52,7 +52,8 @@ int q8rt_cmd_info(int argc, char** argv) {
     snprintf(in, sizeof in, "%ux%ux%ux%u", oi.input_dims[0], oi.input_dims[1], oi.input_dims[2], oi.input_dims[3]);
     snprintf(out, sizeof out, "%ux%ux%ux%u", oi.output_dims[0], oi.output_dims[1], oi.output_dims[2],
              oi.output_dims[3]);
-    if (oi.kernel_h != 0) snprintf(kernel, sizeof kernel, "%ux%u/%u", oi.kernel_h, oi.kernel_w, oi.stride_h);
+    const bool windowed = strcmp(oi.type, "conv") == 0 || strcmp(oi.type, "dwconv") == 0 || strcmp(oi.type, "avgpool") == 0;
+    if (windowed) snprintf(kernel, sizeof kernel, "%ux%u/%u", oi.kernel_h, oi.kernel_w, oi.stride_h);
     if (json) {
       printf("%s{\"type\":\"%s\",\"output\":", i ? "," : "", oi.type);
       cli_json_string(oi.output_name, oi.output_name_size);
