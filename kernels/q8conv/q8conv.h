@@ -6,7 +6,7 @@
  *     kc input channels of tap t for output pixel m (or at the zero buffer, filled with the input zero
  *     point, for padding). All MR pointers of every tap are valid, even for m >= mr (the planner repeats
  *     a real pixel there); each is readable for round_up(kc, KR) + Q8RT_EXTRA_BYTES bytes.
- *   packed_w is one Q8RT_LAYOUT_GEMM panel with these ks and kc.
+ *   packed_w is one Q8RT_LAYOUT_GEMM panel with these ks and kc, 16-byte aligned.
  *   c: mr rows of nr bytes written, c_stride bytes apart.
  */
 #pragma once
@@ -23,8 +23,8 @@ typedef void (*q8rt_q8conv_ukernel_fn)(
     uint8_t* c, size_t c_stride,
     const struct q8rt_conv_params* params);
 
-/* MR x NR = 4 x 8, KR = 2. */
-void q8rt_q8conv_ukernel_4x8c2__scalar(size_t mr, size_t nr, size_t kc, size_t ks, const uint8_t* const* a,
+/* MR x NR = 3 x 4, KR = 8 (int16 weights, rotated c8 blocks). */
+void q8rt_q8conv_ukernel_3x4c8__scalar(size_t mr, size_t nr, size_t kc, size_t ks, const uint8_t* const* a,
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
-void q8rt_q8conv_ukernel_4x8c2__sse41(size_t mr, size_t nr, size_t kc, size_t ks, const uint8_t* const* a,
+void q8rt_q8conv_ukernel_3x4c8__sse41(size_t mr, size_t nr, size_t kc, size_t ks, const uint8_t* const* a,
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);

@@ -1,11 +1,12 @@
 /*
- * q8dwconv: depthwise 3x3 convolution micro-kernels ("up8x9": channel tiles of 8, 9 taps).
+ * q8dwconv: depthwise 3x3 convolution micro-kernels ("up16x9": channel tiles of 16, 9 taps).
  *
  * Computes output_width consecutive output pixels of one output row, all channels:
  *   input: indirection pointers; pixel x uses input[x * input_stride + t] for t = 0..8, tap t = kx * 3 + ky
  *     (so with stride 1, input_stride = 3 and neighbouring pixels share 6 pointers). Each pointer points
  *     at `channels` bytes (+ Q8RT_EXTRA_BYTES readable), or at the zero buffer (input zero point) for padding.
- *   packed_w: Q8RT_LAYOUT_DWCONV tiles for round_up(channels, 8) channels.
+ *   packed_w: Q8RT_LAYOUT_DWCONV tiles for round_up(channels, 16) channels, 16-byte aligned (the blob
+ *     loader gives 64-byte aligned tensors; the SSE4.1 kernel uses aligned loads).
  *   output: pixel x written at output + x * (channels + output_increment), channels bytes each.
  */
 #pragma once
@@ -22,9 +23,9 @@ typedef void (*q8rt_q8dwconv_ukernel_fn)(
     uint8_t* output, size_t output_increment,
     const struct q8rt_conv_params* params);
 
-void q8rt_q8dwconv_ukernel_up8x9__scalar(size_t channels, size_t output_width, const uint8_t* const* input,
+void q8rt_q8dwconv_ukernel_up16x9__scalar(size_t channels, size_t output_width, const uint8_t* const* input,
     size_t input_stride, const void* packed_w, uint8_t* output, size_t output_increment,
     const struct q8rt_conv_params* params);
-void q8rt_q8dwconv_ukernel_up8x9__sse41(size_t channels, size_t output_width, const uint8_t* const* input,
+void q8rt_q8dwconv_ukernel_up16x9__sse41(size_t channels, size_t output_width, const uint8_t* const* input,
     size_t input_stride, const void* packed_w, uint8_t* output, size_t output_increment,
     const struct q8rt_conv_params* params);

@@ -4,6 +4,7 @@
  * pixels (or to the zero buffer for padding); no im2col copy is made. */
 #include "../../kernels/layout.h"
 #include "../common/common.h"
+#include "../pack/pack_size.h"
 #include "ops.h"
 
 static q8rt_status conv_setup(struct q8rt_session* s, struct q8rt_op_plan* plan) {
@@ -70,7 +71,7 @@ static void conv_run(struct q8rt_session* s, const struct q8rt_op_plan* plan) {
   const size_t ks = (size_t) op->rec->kernel_h * op->rec->kernel_w;
   struct conv_context c = {
     .ukernel = s->kernels->conv, .m = m, .n = n, .kc = kc, .ks = ks, .mr = s->kernels->mr,
-    .panel_bytes = Q8RT_GEMM_NR * 4 + ks * q8rt_round_up(kc, Q8RT_GEMM_KR) * Q8RT_GEMM_NR,
+    .panel_bytes = (size_t) q8rt_gemm_panel_bytes(kc, ks),
     .indirection = plan->indirection, .w = op->weights, .y = plan->y, .params = &op->params.conv,
   };
   pthreadpool_parallelize_2d_tile_2d(s->pool, conv_tile, &c, m, n, c.mr, n, 0);

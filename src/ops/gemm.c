@@ -1,6 +1,7 @@
 /* GEMM driver shared by 1x1 convolution and fully connected layers: MR-row tiles x all NR panels. */
 #include "../../kernels/layout.h"
 #include "../common/common.h"
+#include "../pack/pack_size.h"
 #include "ops.h"
 
 struct gemm_context {
@@ -25,7 +26,7 @@ void q8rt_run_gemm(struct q8rt_session* s, const struct q8rt_model_op* op, size_
                    const uint8_t* a, size_t a_stride, uint8_t* y) {
   struct gemm_context c = {
     .ukernel = s->kernels->gemm, .m = m, .n = n, .k = k, .mr = s->kernels->mr, .a_stride = a_stride,
-    .panel_bytes = Q8RT_GEMM_NR * 4 + q8rt_round_up(k, Q8RT_GEMM_KR) * Q8RT_GEMM_NR,
+    .panel_bytes = (size_t) q8rt_gemm_panel_bytes(k, 1),
     .a = a, .w = op->weights, .y = y, .params = &op->params.conv,
   };
   /* Few row tiles (e.g. a fully connected layer): split the columns instead, one panel per task. */

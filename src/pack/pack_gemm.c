@@ -7,6 +7,8 @@
 #include "fold.h"
 #include "pack_size.h"
 
+_Static_assert(Q8RT_GEMM_KR == 2 * Q8RT_GEMM_NR, "rotated c8 blocks: one int32 lane per column");
+
 static size_t round_up(size_t x, size_t q) { return (x + q - 1) / q * q; }
 
 size_t q8rt_pack_gemm_size(size_t n, size_t kc, size_t ks) { return (size_t) q8rt_packed_gemm_bytes(n, kc, ks); }
@@ -29,10 +31,15 @@ bool q8rt_pack_gemm(size_t n, size_t kc, size_t ks, uint8_t input_zero_point, ui
     out += sizeof panel_bias;
     for (size_t t = 0; t < ks; t++) {
       for (size_t k0 = 0; k0 < kc_padded; k0 += Q8RT_GEMM_KR) {
-        for (size_t j = 0; j < Q8RT_GEMM_NR; j++) {
-          for (size_t r = 0; r < Q8RT_GEMM_KR; r++) {
-            const size_t k = k0 + r;
-            *out++ = (j < nb && k < kc) ? w[((n0 + j) * ks + t) * kc + k] : kernel_zero_point;
+        for (size_t r = 0; r < Q8RT_GEMM_NR; r++) {
+          for (size_t i = 0; i < Q8RT_GEMM_KR; i++) {
+            /* lane pair i / 2 of vector r holds column (i / 2 + r) % NR (kernels/layout.h) */
+            const size_t j = (i / 2 + r) % Q8RT_GEMM_NR, k = k0 + i;
+            const int16_t v = (j < nb && k < kc)
+                                  ? (int16_t) ((int) w[((n0 + j) * ks + t) * kc + k] - (int) kernel_zero_point)
+                                  : 0;
+            memcpy(out, &v, sizeof v);
+            out += sizeof v;
           }
         }
       }

@@ -9,11 +9,11 @@
 static const struct q8rt_kernels scalar_kernels = {
   .name = "scalar",
   .isa = Q8RT_ISA_SCALAR,
-  .mr = 4,
-  .nr = 8,
-  .gemm = q8rt_q8gemm_ukernel_4x8c2__scalar,
-  .conv = q8rt_q8conv_ukernel_4x8c2__scalar,
-  .dwconv = q8rt_q8dwconv_ukernel_up8x9__scalar,
+  .mr = 3,
+  .nr = 4,
+  .gemm = q8rt_q8gemm_ukernel_3x4c8__scalar,
+  .conv = q8rt_q8conv_ukernel_3x4c8__scalar,
+  .dwconv = q8rt_q8dwconv_ukernel_up16x9__scalar,
   .vadd = q8rt_q8vadd_ukernel__scalar,
   .avgpool = q8rt_q8avgpool_ukernel__scalar,
 };
@@ -23,11 +23,11 @@ static const struct q8rt_kernels scalar_kernels = {
 static const struct q8rt_kernels sse41_kernels = {
   .name = "sse41",
   .isa = Q8RT_ISA_SSE41,
-  .mr = 4,
-  .nr = 8,
-  .gemm = q8rt_q8gemm_ukernel_4x8c2__sse41,
-  .conv = q8rt_q8conv_ukernel_4x8c2__sse41,
-  .dwconv = q8rt_q8dwconv_ukernel_up8x9__sse41,
+  .mr = 3,
+  .nr = 4,
+  .gemm = q8rt_q8gemm_ukernel_3x4c8__sse41,
+  .conv = q8rt_q8conv_ukernel_3x4c8__sse41,
+  .dwconv = q8rt_q8dwconv_ukernel_up16x9__sse41,
   .vadd = q8rt_q8vadd_ukernel__sse41,
   .avgpool = q8rt_q8avgpool_ukernel__sse41,
 };

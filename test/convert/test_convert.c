@@ -501,12 +501,13 @@ static void test_synthetic_valid(void) {
         c1->stride_h == 2 && c1->pad_top == 1 && c1->pad_right == 1 && c1->groups == 1 && c1->source_op == 2);
   CHECK(tensor_name_is(&b, c1->output, "r1") && dims_are(&b.t[c1->output], 4, 1, 4, 4, 8));
   const struct q8rt_blob_tensor* w1 = &b.t[c1->inputs[1]];
-  CHECK(w1->kind == Q8RT_TENSOR_WEIGHTS && w1->layout == 1 && w1->layout_nr == 8 && w1->layout_kr == 2 &&
+  CHECK(w1->kind == Q8RT_TENSOR_WEIGHTS && w1->layout == 1 && w1->layout_nr == 4 && w1->layout_kr == 8 &&
         dims_are(w1, 4, 8, 3, 3, 3) && w1->zero_point == 128 && w1->bias_scale == 0.0004f);
-  CHECK(w1->data_size == 8 * 4 + 9 * 4 * 8); /* one panel, kc 3 -> 4 */
+  CHECK(w1->data_size == 2 * (4 * 4 + 9 * 8 * 4 * 2)); /* two 4-column panels, kc 3 -> 8, int16 */
   const struct q8rt_blob_op* dw = &b.o[1];
   CHECK(dw->type == Q8RT_OP_DWCONV && dw->groups == 8 && dw->output_min == 5 && dw->stride_h == 1);
-  CHECK(b.t[dw->inputs[1]].layout == 2 && b.t[dw->inputs[1]].layout_nr == 8 && b.t[dw->inputs[1]].data_size == 8 * 4 + 9 * 8);
+  CHECK(b.t[dw->inputs[1]].layout == 2 && b.t[dw->inputs[1]].layout_nr == 16 &&
+        b.t[dw->inputs[1]].data_size == 16 * 4 + 5 * 16 * 4); /* one 16-channel tile, 8 channels used */
   const struct q8rt_blob_op* add = &b.o[3];
   CHECK(add->type == Q8RT_OP_ADD && add->inputs[1] == c1->output && add->output_min == 0);
   const struct q8rt_blob_op* pool = &b.o[4];

@@ -43,7 +43,7 @@ expect_error "convert unwritable output" "/nonexistent-dir/x.q8rt" "" -- \
 
 # --- info -----------------------------------------------------------------------------------------
 "$q8rt" info "$blob" --json > "$tmp/info.json" 2>"$tmp/stderr"
-check "info --json" grep -q '"ops":66' "$tmp/info.json"
+check "info --json" grep -q '"ops":67' "$tmp/info.json"
 check "info input shape" grep -q '"input":\[1,224,224,3\]' "$tmp/info.json"
 check "info text" bash -c "'$q8rt' info '$blob' | grep -q 'MACs'"
 

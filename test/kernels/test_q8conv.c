@@ -1,4 +1,4 @@
-/* q8conv 4x8c2 (indirect): scalar vs a naive reference on unpacked weights, SSE4.1 vs scalar (bit-exact). */
+/* q8conv 3x4c8 (indirect): scalar vs a naive reference on unpacked weights, SSE4.1 vs scalar (bit-exact). */
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -46,7 +46,7 @@ static uint8_t ref_requantize(int64_t acc, const struct q8rt_conv_params* p) {
   return (uint8_t) y;
 }
 
-static size_t round_up2(size_t x) { return (x + 1) & ~(size_t) 1; }
+static size_t round_up_kr(size_t x) { return (x + Q8RT_GEMM_KR - 1) / Q8RT_GEMM_KR * Q8RT_GEMM_KR; }
 
 
 static void run_case(size_t mr, size_t nr, size_t kc, size_t ks, bool sse41) {
@@ -56,15 +56,15 @@ static void run_case(size_t mr, size_t nr, size_t kc, size_t ks, bool sse41) {
 
   /* input pixels, kc channels each, consecutive; plus a zero buffer holding the input zero point */
   const size_t npix = test_rand_range(1, 12);
-  const size_t in_size = npix * kc + round_up2(kc) + Q8RT_EXTRA_BYTES;
+  const size_t in_size = npix * kc + round_up_kr(kc) + Q8RT_EXTRA_BYTES;
   uint8_t* in = malloc(in_size);
   for (size_t i = 0; i < in_size; i++) in[i] = (uint8_t) test_rand_u32();
-  const size_t zb_size = round_up2(kc) + Q8RT_EXTRA_BYTES;
+  const size_t zb_size = round_up_kr(kc) + Q8RT_EXTRA_BYTES;
   uint8_t* zb = malloc(zb_size);
   memset(zb, izp, zb_size);
 
-  const uint8_t** ind = malloc(ks * 4 * sizeof(uint8_t*));
-  for (size_t i = 0; i < ks * 4; i++) {
+  const uint8_t** ind = malloc(ks * 3 * sizeof(uint8_t*));
+  for (size_t i = 0; i < ks * 3; i++) {
     ind[i] = test_rand_range(0, 4) == 0 ? zb : in + test_rand_range(0, (unsigned) npix - 1) * kc;
   }
 
@@ -82,7 +82,7 @@ static void run_case(size_t mr, size_t nr, size_t kc, size_t ks, bool sse41) {
       int64_t s = bias[n];
       for (size_t t = 0; t < ks; t++) {
         for (size_t k = 0; k < kc; k++) {
-          s += ((int64_t) ind[t * 4 + m][k] - izp) * ((int64_t) w[(n * ks + t) * kc + k] - kzp);
+          s += ((int64_t) ind[t * 3 + m][k] - izp) * ((int64_t) w[(n * ks + t) * kc + k] - kzp);
         }
       }
       acc[m][n] = s;
@@ -106,7 +106,7 @@ static void run_case(size_t mr, size_t nr, size_t kc, size_t ks, bool sse41) {
   memset(c_scalar, 0xA5, c_size);
   memset(c_sse, 0xA5, c_size);
 
-  q8rt_q8conv_ukernel_4x8c2__scalar(mr, nr, kc, ks, ind, packed, c_scalar, c_stride, &params);
+  q8rt_q8conv_ukernel_3x4c8__scalar(mr, nr, kc, ks, ind, packed, c_scalar, c_stride, &params);
   bool ok = true;
   for (size_t m = 0; m < 4; m++) {
     for (size_t n = 0; n < c_stride; n++) {
@@ -117,7 +117,7 @@ static void run_case(size_t mr, size_t nr, size_t kc, size_t ks, bool sse41) {
   CHECKF(ok, "scalar vs reference: mr=%zu nr=%zu kc=%zu ks=%zu", mr, nr, kc, ks);
 #if HAVE_X86
   if (sse41) {
-    q8rt_q8conv_ukernel_4x8c2__sse41(mr, nr, kc, ks, ind, packed, c_sse, c_stride, &params);
+    q8rt_q8conv_ukernel_3x4c8__sse41(mr, nr, kc, ks, ind, packed, c_sse, c_stride, &params);
     CHECKF(memcmp(c_scalar, c_sse, c_size) == 0, "sse41 vs scalar: mr=%zu nr=%zu kc=%zu ks=%zu", mr, nr, kc, ks);
   }
 #else
@@ -136,16 +136,16 @@ int main(void) {
   test_rng_seed(0xC0);
   const bool sse41 = has_sse41();
   if (!sse41) printf("test_q8conv: SSE4.1 not available, skipping SSE4.1 kernel checks\n");
-  for (size_t mr = 1; mr <= 4; mr++) {
-    for (size_t nr = 1; nr <= 8; nr++) {
+  for (size_t mr = 1; mr <= 3; mr++) {
+    for (size_t nr = 1; nr <= 4; nr++) {
       for (size_t kc = 1; kc <= 17; kc++) run_case(mr, nr, kc, test_rand_range(1, 9), sse41);
     }
   }
   for (size_t ks = 1; ks <= 9; ks++) {
-    for (size_t kc = 1; kc <= 40; kc++) run_case(test_rand_range(1, 4), test_rand_range(1, 8), kc, ks, sse41);
+    for (size_t kc = 1; kc <= 40; kc++) run_case(test_rand_range(1, 3), test_rand_range(1, 4), kc, ks, sse41);
   }
   for (int i = 0; i < 600; i++) {
-    run_case(test_rand_range(1, 4), test_rand_range(1, 8), test_rand_range(1, 160), test_rand_range(1, 9), sse41);
+    run_case(test_rand_range(1, 3), test_rand_range(1, 4), test_rand_range(1, 160), test_rand_range(1, 9), sse41);
   }
   return test_summary("test_q8conv");
 }

@@ -1,4 +1,4 @@
-/* q8dwconv up8x9: scalar vs a naive reference on unpacked weights, SSE4.1 vs scalar (bit-exact). */
+/* q8dwconv up16x9: scalar vs a naive reference on unpacked weights, SSE4.1 vs scalar (bit-exact). */
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -69,7 +69,8 @@ static void run_case(size_t channels, size_t output_width, size_t input_stride, 
   for (size_t i = 0; i < channels * 9; i++) w[i] = (uint8_t) test_rand_u32();
   int32_t* bias = malloc(channels * sizeof(int32_t));
   for (size_t c = 0; c < channels; c++) bias[c] = (int32_t) test_rand_range(0, 100000) - 50000;
-  void* packed = malloc(q8rt_pack_dw_size(channels));
+  void* packed = NULL; /* the SSE4.1 kernel needs 16-byte aligned packed weights */
+  CHECK(posix_memalign(&packed, 64, q8rt_pack_dw_size(channels)) == 0);
   CHECK(q8rt_pack_dw(channels, izp, kzp, w, bias, packed));
 
   int64_t* acc = malloc(output_width * channels * sizeof(int64_t));
@@ -103,7 +104,7 @@ static void run_case(size_t channels, size_t output_width, size_t input_stride, 
   uint8_t* o_sse = malloc(out_size);
   memset(o_scalar, 0xA5, out_size);
   memset(o_sse, 0xA5, out_size);
-  q8rt_q8dwconv_ukernel_up8x9__scalar(channels, output_width, ind, input_stride, packed, o_scalar,
+  q8rt_q8dwconv_ukernel_up16x9__scalar(channels, output_width, ind, input_stride, packed, o_scalar,
                                       output_increment, &params);
   bool ok = true;
   for (size_t i = 0; i < out_size; i++) {
@@ -114,7 +115,7 @@ static void run_case(size_t channels, size_t output_width, size_t input_stride, 
   CHECKF(ok, "scalar vs reference: channels=%zu width=%zu stride=%zu", channels, output_width, input_stride);
 #if HAVE_X86
   if (sse41) {
-    q8rt_q8dwconv_ukernel_up8x9__sse41(channels, output_width, ind, input_stride, packed, o_sse,
+    q8rt_q8dwconv_ukernel_up16x9__sse41(channels, output_width, ind, input_stride, packed, o_sse,
                                        output_increment, &params);
     CHECKF(memcmp(o_scalar, o_sse, out_size) == 0, "sse41 vs scalar: channels=%zu width=%zu stride=%zu inc=%zu",
            channels, output_width, input_stride, output_increment);

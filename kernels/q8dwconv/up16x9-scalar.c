@@ -1,4 +1,4 @@
-/* q8dwconv up8x9 scalar micro-kernel (reference twin of the SSE4.1 kernel). */
+/* q8dwconv up16x9 scalar micro-kernel (reference twin of the SSE4.1 kernel). */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -7,10 +7,10 @@
 #include "../requantize.h"
 #include "q8dwconv.h"
 
-void q8rt_q8dwconv_ukernel_up8x9__scalar(size_t channels, size_t output_width, const uint8_t* const* input,
+void q8rt_q8dwconv_ukernel_up16x9__scalar(size_t channels, size_t output_width, const uint8_t* const* input,
     size_t input_stride, const void* packed_w, uint8_t* output, size_t output_increment,
     const struct q8rt_conv_params* params) {
-  const int32_t kzp = (int32_t) params->kernel_zero_point;
+  enum { TILE_BYTES = Q8RT_DW_CR * 4 + Q8RT_DW_TAP_PAIRS * Q8RT_DW_CR * 2 * 2 };
   for (size_t x = 0; x < output_width; x++) {
     const uint8_t* const* in = input + x * input_stride;
     const uint8_t* w = (const uint8_t*) packed_w;
@@ -18,17 +18,19 @@ void q8rt_q8dwconv_ukernel_up8x9__scalar(size_t channels, size_t output_width, c
       const size_t cr = channels - c0 < Q8RT_DW_CR ? channels - c0 : Q8RT_DW_CR;
       const uint8_t* wt = w + Q8RT_DW_CR * sizeof(int32_t);
       for (size_t c = 0; c < cr; c++) {
+        const size_t lane = Q8RT_DW_LANE(c);
         int32_t bias;
-        __builtin_memcpy(&bias, w + c * sizeof(int32_t), sizeof(int32_t));
+        __builtin_memcpy(&bias, w + lane * sizeof(int32_t), sizeof(int32_t));
         uint32_t acc = (uint32_t) bias;
         for (size_t t = 0; t < Q8RT_DW_TAPS; t++) {
+          int16_t wv;
+          __builtin_memcpy(&wv, wt + ((t / 2 * Q8RT_DW_CR + lane) * 2 + t % 2) * sizeof(int16_t), sizeof(int16_t));
           const int32_t xv = (int32_t) in[t][c0 + c];
-          const int32_t wv = (int32_t) wt[t * Q8RT_DW_CR + c] - kzp;
-          acc += (uint32_t) (xv * wv);
+          acc += (uint32_t) (xv * (int32_t) wv);
         }
         output[c0 + c] = q8rt_requantize_q31((int32_t) acc, params);
       }
-      w += Q8RT_DW_CR * sizeof(int32_t) + Q8RT_DW_TAPS * Q8RT_DW_CR;
+      w += TILE_BYTES;
     }
     output += channels + output_increment;
   }

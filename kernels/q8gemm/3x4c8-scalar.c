@@ -1,4 +1,4 @@
-/* q8gemm 4x8c2 scalar micro-kernel (reference twin of the SSE4.1 kernel). */
+/* q8gemm 3x4c8 scalar micro-kernel (reference twin of the SSE4.1 kernel). */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -7,23 +7,24 @@
 #include "../requantize.h"
 #include "q8gemm.h"
 
-void q8rt_q8gemm_ukernel_4x8c2__scalar(size_t mr, size_t nr, size_t k, const uint8_t* a, size_t a_stride,
+void q8rt_q8gemm_ukernel_3x4c8__scalar(size_t mr, size_t nr, size_t k, const uint8_t* a, size_t a_stride,
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params) {
   const int32_t* bias = (const int32_t*) packed_w;
-  const uint8_t* w = (const uint8_t*) packed_w + Q8RT_GEMM_NR * sizeof(int32_t);
-  const int32_t kzp = (int32_t) params->kernel_zero_point;
+  const int16_t* w = (const int16_t*) ((const uint8_t*) packed_w + Q8RT_GEMM_NR * sizeof(int32_t));
 
   /* 32-bit accumulators with wrap-around, like the vector kernels. */
-  uint32_t acc[4][Q8RT_GEMM_NR];
+  uint32_t acc[3][Q8RT_GEMM_NR];
   for (size_t m = 0; m < mr; m++) {
     for (size_t n = 0; n < Q8RT_GEMM_NR; n++) acc[m][n] = (uint32_t) bias[n];
   }
   for (size_t kk = 0; kk < k; kk++) {
-    const uint8_t* wk = w + (kk / Q8RT_GEMM_KR) * (Q8RT_GEMM_NR * Q8RT_GEMM_KR) + kk % Q8RT_GEMM_KR;
+    /* block of KR k: NR vectors of KR int16; column n, k-pair j sits in vector (n - j) % NR, lanes 2j, 2j+1 */
+    const int16_t* wb = w + (kk / Q8RT_GEMM_KR) * (Q8RT_GEMM_NR * Q8RT_GEMM_KR);
+    const size_t i = kk % Q8RT_GEMM_KR, j = i / 2;
     for (size_t m = 0; m < mr; m++) {
       const int32_t av = (int32_t) a[m * a_stride + kk];
       for (size_t n = 0; n < nr; n++) {
-        const int32_t wv = (int32_t) wk[n * Q8RT_GEMM_KR] - kzp;
+        const int32_t wv = (int32_t) wb[((n + Q8RT_GEMM_NR - j) % Q8RT_GEMM_NR) * Q8RT_GEMM_KR + i];
         acc[m][n] += (uint32_t) (av * wv);
       }
     }
