@@ -124,12 +124,19 @@ typedef enum q8rt_isa {
   Q8RT_ISA_SSE41 = 2,  /* x86 SSE4.1 micro-kernels (Q8RT_ERROR_UNSUPPORTED if the CPU lacks SSE4.1) */
 } q8rt_isa;
 
+typedef enum q8rt_precision {
+  Q8RT_PRECISION_INT8 = 0, /* the quantized graph, bit-exact with Caffe2 (default) */
+  Q8RT_PRECISION_FP32 = 1, /* the float network the int8 model stands for (see README "fp32") */
+} q8rt_precision;
+
 struct q8rt_session_options {
   uint32_t num_threads; /* 0 or 1: run on the calling thread; N > 1: a private pthreadpool of N threads */
   q8rt_isa isa;
+  q8rt_precision precision;
+  int profile;          /* non-zero: record each op's wall time during q8rt_session_run (small overhead) */
 };
 
-/* Default options: 1 thread, Q8RT_ISA_AUTO. */
+/* Default options: 1 thread, Q8RT_ISA_AUTO, Q8RT_PRECISION_INT8, no profiling. */
 void q8rt_session_options_init(struct q8rt_session_options* options);
 
 /* Plans memory (one arena for all activations, from tensor lifetimes; indirection buffers) and creates
@@ -147,6 +154,11 @@ const char* q8rt_session_isa_name(const q8rt_session* session);
 /* Bytes planned for activations and indirection buffers. */
 size_t q8rt_session_arena_bytes(const q8rt_session* session);
 
+/* After a successful run of a session created with options.profile: copies the wall time of each op of the
+ * last run, in milliseconds, in execution order (op_count values, see q8rt_model_get_op_info).
+ * Errors: INVALID_ARGUMENT (no profiled run yet, or count != op_count). */
+q8rt_status q8rt_session_get_op_times(const q8rt_session* session, double* ms, size_t count);
+
 typedef enum q8rt_input_format {
   Q8RT_INPUT_U8_NHWC = 0,  /* uint8 [1, H, W, C], already quantized with the model's input scale/zp */
   Q8RT_INPUT_F32_NCHW = 1, /* float32 [1, C, H, W], preprocessed; quantized like Caffe2 Int8Quantize */
@@ -162,6 +174,11 @@ q8rt_status q8rt_session_run(q8rt_session* session, q8rt_input_format format, co
  * outputs (NULL to skip). Errors: INVALID_ARGUMENT. */
 q8rt_status q8rt_session_get_logits(const q8rt_session* session, const uint8_t** logits, float* scale,
                                     uint8_t* zero_point);
+
+/* After a successful run: copies the num_classes logits as floats into logits. INT8 sessions: the uint8
+ * logits dequantized ((q - zero_point) * scale, same order and ties as the uint8 values); FP32 sessions: the
+ * float logits. Errors: INVALID_ARGUMENT (no run yet, or count != num_classes). */
+q8rt_status q8rt_session_get_logits_f32(const q8rt_session* session, float* logits, size_t count);
 
 /* After a successful run: copies the num_classes float probabilities (the model's output: Int8Softmax
  * dequantized, so multiples of 1/256) into probs. Errors: INVALID_ARGUMENT (count != num_classes). */

@@ -14,6 +14,7 @@
 #include "../params.h"
 #include "../requantize.h"
 #include "q8conv.h"
+#include "../q8gemm/3x4c8-sse41-step.h"
 
 void q8rt_q8conv_ukernel_3x4c8__sse41(size_t mr, size_t nr, size_t kc, size_t ks, const uint8_t* const* a,
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params) {
@@ -40,29 +41,10 @@ void q8rt_q8conv_ukernel_3x4c8__sse41(size_t mr, size_t nr, size_t kc, size_t ks
     a += 3;
 
     for (size_t kk = 0; kk < kc; kk += 8) {
-      const __m128i vxa0 = _mm_cvtepu8_epi16(_mm_loadl_epi64((const __m128i*) a0));
-      const __m128i vxa1 = _mm_cvtepu8_epi16(_mm_loadl_epi64((const __m128i*) a1));
-      const __m128i vxa2 = _mm_cvtepu8_epi16(_mm_loadl_epi64((const __m128i*) a2));
+      Q8RT_3X4C8_STEP(a0, a1, a2, w);
       a0 += 8;
       a1 += 8;
       a2 += 8;
-
-      const __m128i vb0 = _mm_load_si128((const __m128i*) w);
-      vacc0x0 = _mm_add_epi32(vacc0x0, _mm_madd_epi16(vxa0, vb0));
-      vacc1x0 = _mm_add_epi32(vacc1x0, _mm_madd_epi16(vxa1, vb0));
-      vacc2x0 = _mm_add_epi32(vacc2x0, _mm_madd_epi16(vxa2, vb0));
-      const __m128i vb1 = _mm_load_si128((const __m128i*) (w + 8));
-      vacc0x1 = _mm_add_epi32(vacc0x1, _mm_madd_epi16(vxa0, vb1));
-      vacc1x1 = _mm_add_epi32(vacc1x1, _mm_madd_epi16(vxa1, vb1));
-      vacc2x1 = _mm_add_epi32(vacc2x1, _mm_madd_epi16(vxa2, vb1));
-      const __m128i vb2 = _mm_load_si128((const __m128i*) (w + 16));
-      vacc0x2 = _mm_add_epi32(vacc0x2, _mm_madd_epi16(vxa0, vb2));
-      vacc1x2 = _mm_add_epi32(vacc1x2, _mm_madd_epi16(vxa1, vb2));
-      vacc2x2 = _mm_add_epi32(vacc2x2, _mm_madd_epi16(vxa2, vb2));
-      const __m128i vb3 = _mm_load_si128((const __m128i*) (w + 24));
-      vacc0x3 = _mm_add_epi32(vacc0x3, _mm_madd_epi16(vxa0, vb3));
-      vacc1x3 = _mm_add_epi32(vacc1x3, _mm_madd_epi16(vxa1, vb3));
-      vacc2x3 = _mm_add_epi32(vacc2x3, _mm_madd_epi16(vxa2, vb3));
       w += 32;
     }
   }

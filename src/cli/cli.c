@@ -102,7 +102,7 @@ void cli_free_class_names(char** names, size_t count) {
   free(names);
 }
 
-void cli_top_k(const uint8_t* logits, size_t n, size_t k, uint32_t* top) {
+void cli_top_k(const float* logits, size_t n, size_t k, uint32_t* top) {
   if (k > n) k = n;
   for (size_t j = 0; j < k; j++) {
     uint32_t best = UINT32_MAX;

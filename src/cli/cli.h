@@ -28,7 +28,7 @@ void cli_free_class_names(char** names, size_t count);
 
 /* Indices of the k largest logits, ties to the lower index (softmax is monotonic, so this is also the
  * ranking by probability, with the finer resolution of the logits). */
-void cli_top_k(const uint8_t* logits, size_t n, size_t k, uint32_t* top);
+void cli_top_k(const float* logits, size_t n, size_t k, uint32_t* top);
 
 /* Loads the model and creates a session; prints errors. */
 int cli_open(const char* cmd, const char* path, unsigned threads, q8rt_model** model, q8rt_session** session);

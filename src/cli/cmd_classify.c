@@ -53,6 +53,7 @@ int q8rt_cmd_classify(int argc, char** argv) {
   size_t name_count = 0;
   float* input = NULL;
   float* probs = NULL;
+  float* logits = NULL;
   uint32_t* best = NULL;
   if (rc == 0) {
     q8rt_model_get_info(model, &mi);
@@ -63,8 +64,9 @@ int q8rt_cmd_classify(int argc, char** argv) {
     }
     input = malloc(sizeof(float) * mi.input_height * mi.input_width * mi.input_channels);
     probs = malloc(sizeof(float) * mi.num_classes);
+    logits = malloc(sizeof(float) * mi.num_classes);
     best = malloc(sizeof(uint32_t) * top);
-    if (rc == 0 && (input == NULL || probs == NULL || best == NULL)) rc = cli_fail("classify", "out of memory");
+    if (rc == 0 && (input == NULL || probs == NULL || logits == NULL || best == NULL)) rc = cli_fail("classify", "out of memory");
   }
   if (rc == 0 && json) printf("[");
   for (size_t n = 0; rc == 0 && n < image_count; n++) {
@@ -75,8 +77,7 @@ int q8rt_cmd_classify(int argc, char** argv) {
     }
     const size_t bytes = sizeof(float) * mi.input_height * mi.input_width * mi.input_channels;
     q8rt_status status = q8rt_session_run(session, Q8RT_INPUT_F32_NCHW, input, bytes);
-    const uint8_t* logits = NULL;
-    if (status == Q8RT_OK) status = q8rt_session_get_logits(session, &logits, NULL, NULL);
+    if (status == Q8RT_OK) status = q8rt_session_get_logits_f32(session, logits, mi.num_classes);
     if (status == Q8RT_OK) status = q8rt_session_get_probabilities(session, probs, mi.num_classes);
     if (status != Q8RT_OK) {
       rc = cli_fail_status("classify", status);
@@ -93,8 +94,8 @@ int q8rt_cmd_classify(int argc, char** argv) {
     for (unsigned k = 0; k < top; k++) {
       const char* name = names != NULL ? names[best[k]] : "";
       if (json) {
-        printf("%s{\"class\":%u,\"probability\":%.6f,\"logit\":%u,\"name\":", k ? "," : "", best[k],
-               (double) probs[best[k]], logits[best[k]]);
+        printf("%s{\"class\":%u,\"probability\":%.6f,\"logit\":%.9g,\"name\":", k ? "," : "", best[k],
+               (double) probs[best[k]], (double) logits[best[k]]);
         cli_json_string(name, strlen(name));
         printf("}");
       } else {
@@ -105,6 +106,7 @@ int q8rt_cmd_classify(int argc, char** argv) {
   }
   if (rc == 0 && json) printf("]\n");
   free(best);
+  free(logits);
   free(probs);
   free(input);
   cli_free_class_names(names, name_count);

@@ -94,7 +94,8 @@ int q8rt_cmd_eval(int argc, char** argv) {
   struct sample* samples = load_samples(labels, mi.num_classes, &count);
   const size_t input_floats = (size_t) mi.input_height * mi.input_width * mi.input_channels;
   float* input = malloc(sizeof(float) * input_floats);
-  int rc = samples == NULL ? 1 : input == NULL ? cli_fail("eval", "out of memory") : 0;
+  float* logits = malloc(sizeof(float) * mi.num_classes);
+  int rc = samples == NULL ? 1 : input == NULL || logits == NULL ? cli_fail("eval", "out of memory") : 0;
   size_t n = 0, skipped = 0, top1 = 0, top5 = 0;
   const bool progress = isatty(STDERR_FILENO) != 0;
   const double start = cli_now_ms();
@@ -111,9 +112,8 @@ int q8rt_cmd_eval(int argc, char** argv) {
       rc = cli_fail("eval", "%s", err);
       break;
     }
-    const uint8_t* logits;
     q8rt_status status = q8rt_session_run(session, Q8RT_INPUT_F32_NCHW, input, sizeof(float) * input_floats);
-    if (status == Q8RT_OK) status = q8rt_session_get_logits(session, &logits, NULL, NULL);
+    if (status == Q8RT_OK) status = q8rt_session_get_logits_f32(session, logits, mi.num_classes);
     if (status != Q8RT_OK) {
       rc = cli_fail_status("eval", status);
       break;
@@ -146,6 +146,7 @@ int q8rt_cmd_eval(int argc, char** argv) {
   }
   for (size_t i = 0; samples != NULL && i < count; i++) free(samples[i].file);
   free(samples);
+  free(logits);
   free(input);
   q8rt_session_free(session);
   q8rt_model_free(model);

@@ -2,6 +2,7 @@
 #include "session.h"
 
 #include <string.h>
+#include <time.h>
 
 #include "../common/common.h"
 #include "../ops/ops.h"
@@ -22,6 +23,7 @@ void q8rt_session_free(q8rt_session* s) {
     }
   }
   q8rt_free(s->plans);
+  q8rt_free(s->op_ms);
   q8rt_free(s->arena);
   if (s->pool != NULL) pthreadpool_destroy(s->pool);
   q8rt_free(s);
@@ -76,7 +78,15 @@ q8rt_status q8rt_session_create(const q8rt_model* model, const struct q8rt_sessi
     if (s->pool == NULL) status = q8rt_error(Q8RT_ERROR_OUT_OF_MEMORY, "cannot create a pool of %u threads",
                                              options->num_threads);
   }
+  if (status == Q8RT_OK && options->precision != Q8RT_PRECISION_INT8) {
+    status = q8rt_error(Q8RT_ERROR_UNSUPPORTED, "q8rt_session_create: precision %d is not available",
+                        (int) options->precision);
+  }
   if (status == Q8RT_OK) status = plan_ops(s);
+  if (status == Q8RT_OK && options->profile) {
+    s->op_ms = q8rt_alloc_zeroed(model->op_count, sizeof *s->op_ms);
+    if (s->op_ms == NULL) status = q8rt_error(Q8RT_ERROR_OUT_OF_MEMORY, "out of memory for the profile");
+  }
   if (status != Q8RT_OK) {
     q8rt_session_free(s);
     return status;
@@ -88,6 +98,21 @@ q8rt_status q8rt_session_create(const q8rt_model* model, const struct q8rt_sessi
 const char* q8rt_session_isa_name(const q8rt_session* s) { return s != NULL ? s->kernels->name : "none"; }
 
 size_t q8rt_session_arena_bytes(const q8rt_session* s) { return s != NULL ? s->arena_bytes + s->aux_bytes : 0; }
+
+static double now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double) ts.tv_sec * 1e3 + (double) ts.tv_nsec * 1e-6;
+}
+
+q8rt_status q8rt_session_get_op_times(const q8rt_session* s, double* ms, size_t count) {
+  if (s == NULL || ms == NULL || s->op_ms == NULL || !s->has_run || count != s->model->op_count) {
+    return q8rt_error(Q8RT_ERROR_INVALID_ARGUMENT,
+                      "q8rt_session_get_op_times: needs a profiled session after a run and count == op_count");
+  }
+  memcpy(ms, s->op_ms, count * sizeof *ms);
+  return Q8RT_OK;
+}
 
 q8rt_status q8rt_session_run(q8rt_session* s, q8rt_input_format format, const void* input, size_t input_bytes) {
   if (s == NULL || input == NULL) return q8rt_error(Q8RT_ERROR_INVALID_ARGUMENT, "q8rt_session_run: NULL argument");
@@ -115,7 +140,9 @@ q8rt_status q8rt_session_run(q8rt_session* s, q8rt_input_format format, const vo
                       in->scale, in->zero_point, x);
   }
   for (uint32_t i = 0; i < m->op_count; i++) {
+    const double t0 = s->op_ms != NULL ? now_ms() : 0.0;
     q8rt_op_impl_for(m->ops[i].rec->type)->run(s, &s->plans[i]);
+    if (s->op_ms != NULL) s->op_ms[i] = now_ms() - t0;
   }
   s->has_run = true;
   return Q8RT_OK;
@@ -146,5 +173,16 @@ q8rt_status q8rt_session_get_probabilities(const q8rt_session* s, float* probs, 
                       count, s != NULL ? s->model->num_classes : 0);
   }
   memcpy(probs, tensor_data(s, s->model->view.header->output_tensor), count * sizeof(float));
+  return Q8RT_OK;
+}
+
+q8rt_status q8rt_session_get_logits_f32(const q8rt_session* s, float* logits, size_t count) {
+  if (s == NULL || logits == NULL || !s->has_run || count != s->model->num_classes) {
+    return q8rt_error(Q8RT_ERROR_INVALID_ARGUMENT, "q8rt_session_get_logits_f32: no run yet or count %zu != %u",
+                      count, s != NULL ? s->model->num_classes : 0);
+  }
+  const struct q8rt_blob_tensor* t = &s->model->view.tensors[s->model->view.header->logits_tensor];
+  const uint8_t* q = tensor_data(s, s->model->view.header->logits_tensor);
+  for (size_t i = 0; i < count; i++) logits[i] = (float) ((int32_t) q[i] - (int32_t) t->zero_point) * t->scale;
   return Q8RT_OK;
 }

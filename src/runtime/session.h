@@ -26,6 +26,7 @@ struct q8rt_session {
   size_t arena_bytes;
   size_t aux_bytes;             /* indirection and zero buffers */
   struct q8rt_op_plan* plans;
+  double* op_ms;                /* per-op wall time of the last run when profiling, else NULL */
   bool has_run;
 };
 
