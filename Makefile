@@ -1,9 +1,33 @@
 # q8rt build. `make demo` and `make check` are the two set-up commands (see README.md).
-# Variables: CC, CFLAGS, CROSS (cross prefix), SANITIZE=1 (ASan+UBSan build in build-asan/), V=1.
+# Variables: CC, CFLAGS, CROSS (cross prefix, e.g. aarch64-linux-gnu- or arm-linux-gnueabihf-; CC=clang
+# works with it), SANITIZE=1 (ASan+UBSan build in build-asan/).
 
-CC       ?= cc
 AR       ?= ar
 BUILD    ?= build
+RUNNER   :=
+
+# ---- cross builds: Debian cross compilers, target libraries from scripts/cross-deps.sh, tests under qemu-user --
+ifneq ($(CROSS),)
+  TRIPLET  := $(patsubst %-,%,$(CROSS))
+  DEB_ARCH := $(if $(findstring aarch64,$(TRIPLET)),arm64,armhf)
+  QEMU     := $(if $(findstring aarch64,$(TRIPLET)),qemu-aarch64,qemu-arm)
+  ifeq ($(origin CC),default)
+    CC := $(CROSS)gcc
+  else ifeq ($(CC),clang)
+    CC := clang --target=$(TRIPLET)
+  endif
+  ifeq ($(DEB_ARCH),armhf)
+    TARGET_FLAGS := -march=armv7-a -mfloat-abi=hard -mfpu=vfpv3-d16
+  endif
+  AR       := $(CROSS)ar
+  BUILD    := build-$(DEB_ARCH)
+  DEPS     := build/deps-$(DEB_ARCH)
+  CFLAGS   += $(TARGET_FLAGS) -I$(DEPS)/usr/include -I$(DEPS)/usr/include/$(TRIPLET)
+  LDFLAGS  += $(TARGET_FLAGS) -L$(DEPS)/usr/lib/$(TRIPLET) -Wl,-rpath-link,$(abspath $(DEPS))/usr/lib/$(TRIPLET)
+  # qemu-user with the cross libc and the unpacked target libraries
+  RUNNER   := $(QEMU) -L /usr/$(TRIPLET) -E LD_LIBRARY_PATH=$(abspath $(DEPS))/usr/lib/$(TRIPLET)
+  export Q8RT_RUNNER := $(RUNNER)
+endif
 OPT      ?= -O2
 WARN     := -Wall -Wextra -Werror
 CSTD     := -std=c11 -D_POSIX_C_SOURCE=200809L
@@ -101,18 +125,20 @@ export Q8RT_BLOB := $(abspath $(BLOB))
 export Q8RT_IMAGES_DIR := $(abspath $(IMAGES_DIR))
 export Q8RT_LABELS := $(abspath $(SYNSET))
 
+CROSS_PACKAGES = $(if $(CROSS),qemu-user gcc-$(TRIPLET) libc6-dev-$(DEB_ARCH)-cross $(if $(findstring clang,$(CC)),clang lld))
 deps:
-	@scripts/deps.sh
+	@scripts/deps.sh $(CROSS_PACKAGES)
+	@$(if $(CROSS),scripts/cross-deps.sh $(DEB_ARCH) >/dev/null)
 
 # The blob is rebuilt when the CLI changes; the Caffe2 files are found (and checksummed) by find-model.sh.
 weights: $(BLOB)
 $(BLOB): $(CLI) scripts/find-model.sh
 	@mkdir -p weights
-	dir=$$(scripts/find-model.sh) && $(CLI) convert "$$dir/init_net.pb" "$$dir/predict_net.pb" -o $@
+	dir=$$(scripts/find-model.sh) && $(RUNNER) $(CLI) convert "$$dir/init_net.pb" "$$dir/predict_net.pb" -o $@
 
 demo: deps
 	@$(MAKE) --no-print-directory all weights
-	$(CLI) classify $(BLOB) $(DEMO_IMAGES) --top 5 --labels $(SYNSET)
+	$(RUNNER) $(CLI) classify $(BLOB) $(DEMO_IMAGES) --top 5 --labels $(SYNSET)
 
 # Unit tests (kernels, packing, converter, loader, operators), then end-to-end tests on real images,
 # then the unit tests again under ASan + UBSan.

@@ -4,7 +4,8 @@
 # Environment: Q8RT_BLOB, Q8RT_IMAGES_DIR, Q8RT_LABELS (exported by the Makefile).
 set -uo pipefail
 build=${1:-build}
-q8rt="$build/bin/q8rt"
+# shellcheck disable=SC2086
+q8rt() { ${Q8RT_RUNNER:-} "$build/bin/q8rt" "$@"; }
 blob=${Q8RT_BLOB:-weights/mobilenet_v2_quant.q8rt}
 images=${Q8RT_IMAGES_DIR:-../shared/data/imagenet-val-1300}
 synset=${Q8RT_LABELS:-../shared/data/imagenet-labels/synset_words.txt}
@@ -29,67 +30,67 @@ expect_error() {
 model_dir=$(scripts/find-model.sh) || { echo "no Caffe2 model"; exit 1; }
 
 # --- converter ------------------------------------------------------------------------------------
-check "convert real model" "$q8rt" convert "$model_dir/init_net.pb" "$model_dir/predict_net.pb" -o "$tmp/m.q8rt"
+check "convert real model" q8rt convert "$model_dir/init_net.pb" "$model_dir/predict_net.pb" -o "$tmp/m.q8rt"
 check "converted blob identical to weights/ blob (deterministic)" cmp -s "$tmp/m.q8rt" "$blob"
 head -c 100000 "$model_dir/init_net.pb" > "$tmp/init_trunc.pb"
 expect_error "convert truncated init_net" "init_trunc.pb" "$tmp/o1.q8rt" -- \
-  "$q8rt" convert "$tmp/init_trunc.pb" "$model_dir/predict_net.pb" -o "$tmp/o1.q8rt"
+  q8rt convert "$tmp/init_trunc.pb" "$model_dir/predict_net.pb" -o "$tmp/o1.q8rt"
 expect_error "convert missing file" "nonexistent.pb" "$tmp/o2.q8rt" -- \
-  "$q8rt" convert "$tmp/nonexistent.pb" "$model_dir/predict_net.pb" -o "$tmp/o2.q8rt"
+  q8rt convert "$tmp/nonexistent.pb" "$model_dir/predict_net.pb" -o "$tmp/o2.q8rt"
 expect_error "convert swapped files" "." "$tmp/o3.q8rt" -- \
-  "$q8rt" convert "$model_dir/predict_net.pb" "$model_dir/init_net.pb" -o "$tmp/o3.q8rt"
+  q8rt convert "$model_dir/predict_net.pb" "$model_dir/init_net.pb" -o "$tmp/o3.q8rt"
 expect_error "convert unwritable output" "/nonexistent-dir/x.q8rt" "" -- \
-  "$q8rt" convert "$model_dir/init_net.pb" "$model_dir/predict_net.pb" -o /nonexistent-dir/x.q8rt
+  q8rt convert "$model_dir/init_net.pb" "$model_dir/predict_net.pb" -o /nonexistent-dir/x.q8rt
 
 # --- info -----------------------------------------------------------------------------------------
-"$q8rt" info "$blob" --json > "$tmp/info.json" 2>"$tmp/stderr"
+q8rt info "$blob" --json > "$tmp/info.json" 2>"$tmp/stderr"
 check "info --json" grep -q '"ops":67' "$tmp/info.json"
 check "info input shape" grep -q '"input":\[1,224,224,3\]' "$tmp/info.json"
-check "info text" bash -c "'$q8rt' info '$blob' | grep -q 'MACs'"
+check "info text" grep -q MACs <(q8rt info "$blob")
 
 # --- bad blobs ------------------------------------------------------------------------------------
 head -c 5000 "$blob" > "$tmp/trunc.q8rt"
-expect_error "truncated blob" "trunc.q8rt.*(truncated|too small)" "" -- "$q8rt" info "$tmp/trunc.q8rt"
+expect_error "truncated blob" "trunc.q8rt.*(truncated|too small)" "" -- q8rt info "$tmp/trunc.q8rt"
 cp "$blob" "$tmp/flip.q8rt"; printf '\xff' | dd of="$tmp/flip.q8rt" bs=1 seek=300000 conv=notrunc status=none
-expect_error "bit-flipped blob" "flip.q8rt.*checksum" "" -- "$q8rt" info "$tmp/flip.q8rt"
+expect_error "bit-flipped blob" "flip.q8rt.*checksum" "" -- q8rt info "$tmp/flip.q8rt"
 cp "$blob" "$tmp/magic.q8rt"; printf 'XXXX' | dd of="$tmp/magic.q8rt" bs=1 seek=0 conv=notrunc status=none
-expect_error "wrong magic" "magic.q8rt.*magic" "" -- "$q8rt" info "$tmp/magic.q8rt"
+expect_error "wrong magic" "magic.q8rt.*magic" "" -- q8rt info "$tmp/magic.q8rt"
 : > "$tmp/empty.q8rt"
-expect_error "empty blob" "empty.q8rt" "" -- "$q8rt" info "$tmp/empty.q8rt"
-expect_error "directory as blob" "$tmp" "" -- "$q8rt" info "$tmp"
+expect_error "empty blob" "empty.q8rt" "" -- q8rt info "$tmp/empty.q8rt"
+expect_error "directory as blob" "$tmp" "" -- q8rt info "$tmp"
 
 # --- classify -------------------------------------------------------------------------------------
 img1="$images/images/ILSVRC2012_val_00000347.JPEG"
-"$q8rt" classify "$blob" "$img1" --labels "$synset" --top 5 > "$tmp/cls.txt"
+q8rt classify "$blob" "$img1" --labels "$synset" --top 5 > "$tmp/cls.txt"
 check "classify prints 5 classes" test "$(grep -c '%' "$tmp/cls.txt")" -eq 5
 echo "not a jpeg" > "$tmp/text.jpg"
-expect_error "classify non-JPEG" "text.jpg" "" -- "$q8rt" classify "$blob" "$tmp/text.jpg"
+expect_error "classify non-JPEG" "text.jpg" "" -- q8rt classify "$blob" "$tmp/text.jpg"
 head -c 3000 "$img1" > "$tmp/trunc.jpg"
-expect_error "classify truncated JPEG" "trunc.jpg" "" -- "$q8rt" classify "$blob" "$tmp/trunc.jpg"
+expect_error "classify truncated JPEG" "trunc.jpg" "" -- q8rt classify "$blob" "$tmp/trunc.jpg"
 
 # --- same outputs: 1 vs 2 threads, scalar vs SIMD kernels (uint8 logits of every class) ------------
 mapfile -t some < <(ls "$images"/images/*.JPEG | head -n 40)
-"$q8rt" classify "$blob" "${some[@]}" --top 1000 --json --threads 1 > "$tmp/t1.json"
-"$q8rt" classify "$blob" "${some[@]}" --top 1000 --json --threads 2 > "$tmp/t2.json"
-Q8RT_ISA=scalar "$q8rt" classify "$blob" "${some[@]}" --top 1000 --json > "$tmp/scalar.json"
+q8rt classify "$blob" "${some[@]}" --top 1000 --json --threads 1 > "$tmp/t1.json"
+q8rt classify "$blob" "${some[@]}" --top 1000 --json --threads 2 > "$tmp/t2.json"
+Q8RT_ISA=scalar q8rt classify "$blob" "${some[@]}" --top 1000 --json > "$tmp/scalar.json"
 check "40 images: 1 vs 2 threads identical" cmp -s "$tmp/t1.json" "$tmp/t2.json"
 check "40 images: scalar vs SIMD identical" cmp -s "$tmp/t1.json" "$tmp/scalar.json"
 check "json has 40 images x 1000 classes" test "$(grep -o '"logit"' "$tmp/t1.json" | wc -l)" -eq 40000
 
 # --- run: raw tensors in, raw logits out ----------------------------------------------------------
 head -c 150528 /dev/urandom > "$tmp/in.u8"
-"$q8rt" run "$blob" --input "$tmp/in.u8" --input-format u8-nhwc --output "$tmp/out1.u8"
-"$q8rt" run "$blob" --input "$tmp/in.u8" --input-format u8-nhwc --output "$tmp/out2.u8" --threads 2
+q8rt run "$blob" --input "$tmp/in.u8" --input-format u8-nhwc --output "$tmp/out1.u8"
+q8rt run "$blob" --input "$tmp/in.u8" --input-format u8-nhwc --output "$tmp/out2.u8" --threads 2
 check "run writes 1000 logits" test "$(stat -c %s "$tmp/out1.u8")" -eq 1000
 check "run threads 1 == 2" cmp -s "$tmp/out1.u8" "$tmp/out2.u8"
-"$q8rt" run "$blob" --input "$tmp/in.u8" --input-format u8-nhwc --output "$tmp/p.f32" --output-format f32-probs
+q8rt run "$blob" --input "$tmp/in.u8" --input-format u8-nhwc --output "$tmp/p.f32" --output-format f32-probs
 check "run writes 1000 float probabilities" test "$(stat -c %s "$tmp/p.f32")" -eq 4000
 expect_error "run wrong input size" "in.u8.*expected" "$tmp/out3" -- \
-  "$q8rt" run "$blob" --input "$tmp/in.u8" --output "$tmp/out3"
+  q8rt run "$blob" --input "$tmp/in.u8" --output "$tmp/out3"
 
 # --- accuracy on the 1300 real validation images --------------------------------------------------
 if [ -f "$images/labels.txt" ]; then
-  "$q8rt" eval "$blob" --images "$images/images" --labels "$images/labels.txt" --json > "$tmp/eval.json"
+  q8rt eval "$blob" --images "$images/images" --labels "$images/labels.txt" --json > "$tmp/eval.json"
   echo "  eval: $(cat "$tmp/eval.json")"
   top1=$(sed -E 's/.*"top1":([0-9.]+).*/\1/' "$tmp/eval.json"); top5=$(sed -E 's/.*"top5":([0-9.]+).*/\1/' "$tmp/eval.json")
   n=$(sed -E 's/.*"n":([0-9]+).*/\1/' "$tmp/eval.json")
@@ -97,7 +98,7 @@ if [ -f "$images/labels.txt" ]; then
   check "top-1 $top1 >= 78.0" awk "BEGIN{exit !($top1 >= 78.0)}"
   check "top-5 $top5 >= 93.5" awk "BEGIN{exit !($top5 >= 93.5)}"
   if [ -f "$(dirname "$synset")/val_ground_truth.txt" ]; then
-    "$q8rt" eval "$blob" --images "$images/images" --labels "$(dirname "$synset")/val_ground_truth.txt" --limit 50 \
+    q8rt eval "$blob" --images "$images/images" --labels "$(dirname "$synset")/val_ground_truth.txt" --limit 50 \
       --json > "$tmp/eval50k.json"
     check "eval with the 50,000-line ground truth" grep -q '"n":50,' "$tmp/eval50k.json"
   fi

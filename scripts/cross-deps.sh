@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Fetches Debian's target-architecture builds of the libraries q8rt links (cpuinfo, pthreadpool, libjpeg-turbo,
+# protobuf-c, zlib) and unpacks them into build/deps-<arch>/, without touching the system's dpkg state:
+# a private apt configuration (its own lists and cache) runs `update` and `download`, then `dpkg-deb -x`.
+# (Installing :arm64/:armhf packages with multiarch would pull in a second libc6, which makes threaded programs
+# hang under qemu-user.) Idempotent: does nothing when build/deps-<arch>/.complete exists.
+# Usage: scripts/cross-deps.sh arm64|armhf
+set -euo pipefail
+arch=${1:?usage: scripts/cross-deps.sh arm64|armhf}
+case "$arch" in arm64|armhf) ;; *) echo "cross-deps.sh: unknown architecture $arch" >&2; exit 1;; esac
+cd "$(dirname "$0")/.."
+dest="build/deps-$arch"
+[ -f "$dest/.complete" ] && exit 0
+
+packages=(libcpuinfo0 libcpuinfo-dev libpthreadpool0 libpthreadpool-dev libjpeg62-turbo libjpeg62-turbo-dev
+          libprotobuf-c1 libprotobuf-c-dev zlib1g zlib1g-dev)
+apt_dir="$(pwd)/$dest/apt"
+mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$apt_dir/debs"
+: > "$apt_dir/status"
+opts=(-o "APT::Architecture=$arch" -o "APT::Architectures=$arch" -o "Dir::State::Lists=$apt_dir/lists"
+      -o "Dir::State::status=$apt_dir/status" -o "Dir::Cache=$apt_dir/cache" -o "Debug::NoLocking=1"
+      -o "APT::Sandbox::User=root")
+echo "cross-deps.sh: fetching ${packages[*]} for $arch" >&2
+apt-get "${opts[@]}" -qq update
+(cd "$apt_dir/debs" && apt-get "${opts[@]}" -qq download "${packages[@]/%/:$arch}")
+for deb in "$apt_dir"/debs/*.deb; do dpkg-deb -x "$deb" "$dest"; done
+# The -dev packages' .so symlinks are absolute or relative to /usr/lib/<triplet>; make them point inside $dest.
+triplet=$(ls "$dest/usr/lib")
+for link in "$dest/usr/lib/$triplet"/*.so; do
+  target=$(readlink "$link" || true)
+  case "$target" in /*) ln -sf "$(pwd)/$dest$target" "$link" ;; esac
+done
+touch "$dest/.complete"
+echo "$dest"
