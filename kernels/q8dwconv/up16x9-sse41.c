@@ -21,6 +21,27 @@
 #include "../requantize.h"
 #include "q8dwconv.h"
 
+/*
+ * Q31 requantization of 4 int32 accumulators up to (but excluding) the zero point, bit-exact with
+ * q8rt_requantize_q31 (kernels/requantize.h):
+ *   q31 = (acc * multiplier + 2^30) >> 31 (exact, via pmuldq on even/odd lanes), then QNNPACK's
+ *   y = (q31 >> shift) + ((q31 & mask) - (q31 < 0) > (mask >> 1)) is round-half-away-from-zero of
+ *   q31 / 2^shift, computed as sign(q31) * ((|q31| + rounding) >>> shift) with rounding = (mask + 1) >> 1
+ *   (2^(shift-1), or 0 for shift 0). |q31| + rounding <= 2^31 + 2^30 fits uint32 (pabsd(INT32_MIN) = 2^31
+ *   unsigned), so the logical shift is exact; psignd restores the sign (q31 = 0 gives 0).
+ */
+static inline __m128i q8rt_dw_requantize(__m128i vacc, __m128i vmultiplier, __m128i vq31_rounding,
+                                         __m128i vrounding, __m128i vshift) {
+  const __m128i vacc_odd = _mm_srli_epi64(vacc, 32);
+  const __m128i vprod_even = _mm_add_epi64(_mm_mul_epi32(vacc, vmultiplier), vq31_rounding);
+  const __m128i vprod_odd = _mm_add_epi64(_mm_mul_epi32(vacc_odd, vmultiplier), vq31_rounding);
+  const __m128i vq31_even = _mm_srli_epi64(vprod_even, 31);
+  const __m128i vq31_odd = _mm_add_epi64(vprod_odd, vprod_odd);
+  const __m128i vq31 = _mm_blend_epi16(vq31_even, vq31_odd, 0xCC);
+  const __m128i vabs = _mm_srl_epi32(_mm_add_epi32(_mm_abs_epi32(vq31), vrounding), vshift);
+  return _mm_sign_epi32(vabs, vq31);
+}
+
 #define Q8RT_DW_TILE_BYTES (Q8RT_DW_CR * 4 + Q8RT_DW_TAP_PAIRS * Q8RT_DW_CR * 2 * 2)
 
 /* Accumulates taps (a, b) of pair p for 16 channels at byte offset `off` into vacc0..vacc3. */
@@ -49,10 +70,10 @@
     Q8RT_DW16_PAIR(Q8RT_DW16_LOAD(i4), Q8RT_DW16_LOAD(i5), 2);                                       \
     Q8RT_DW16_PAIR(Q8RT_DW16_LOAD(i6), Q8RT_DW16_LOAD(i7), 3);                                       \
     Q8RT_DW16_PAIR(Q8RT_DW16_LOAD(i8), vzero, 4);                                                    \
-    vacc0 = q8rt_sse41_q31_requantize(vacc0, vmultiplier, vrounding, vremainder_mask, vremainder_threshold, vshift); \
-    vacc1 = q8rt_sse41_q31_requantize(vacc1, vmultiplier, vrounding, vremainder_mask, vremainder_threshold, vshift); \
-    vacc2 = q8rt_sse41_q31_requantize(vacc2, vmultiplier, vrounding, vremainder_mask, vremainder_threshold, vshift); \
-    vacc3 = q8rt_sse41_q31_requantize(vacc3, vmultiplier, vrounding, vremainder_mask, vremainder_threshold, vshift); \
+    vacc0 = q8rt_dw_requantize(vacc0, vmultiplier, vq31_rounding, vrounding, vshift); \
+    vacc1 = q8rt_dw_requantize(vacc1, vmultiplier, vq31_rounding, vrounding, vshift); \
+    vacc2 = q8rt_dw_requantize(vacc2, vmultiplier, vq31_rounding, vrounding, vshift); \
+    vacc3 = q8rt_dw_requantize(vacc3, vmultiplier, vq31_rounding, vrounding, vshift); \
     const __m128i veven_ = _mm_packs_epi32(vacc0, vacc2); /* channels 0, 2, .., 14 */                \
     const __m128i vodd_ = _mm_packs_epi32(vacc1, vacc3);  /* channels 1, 3, .., 15 */                \
     const __m128i vlo_ = _mm_adds_epi16(_mm_unpacklo_epi16(veven_, vodd_), voutput_zero_point);     \
@@ -77,9 +98,8 @@ void q8rt_q8dwconv_ukernel_up16x9__sse41(size_t channels, size_t output_width, c
   const __m128i vzero = _mm_setzero_si128();
   const __m128i vlow_byte = _mm_set1_epi16(0x00FF);
   const __m128i vmultiplier = _mm_set1_epi32(params->multiplier);
-  const __m128i vrounding = _mm_set1_epi64x(INT64_C(0x40000000));
-  const __m128i vremainder_mask = _mm_set1_epi32(params->remainder_mask);
-  const __m128i vremainder_threshold = _mm_set1_epi32(params->remainder_threshold);
+  const __m128i vq31_rounding = _mm_set1_epi64x(INT64_C(0x40000000));
+  const __m128i vrounding = _mm_set1_epi32((int) (((uint32_t) params->remainder_mask + 1) >> 1));
   const __m128i vshift = _mm_cvtsi32_si128((int) params->shift);
   const __m128i voutput_zero_point = _mm_set1_epi16((short) params->output_zero_point);
   const __m128i voutput_min = _mm_set1_epi8((char) params->output_min);
@@ -123,8 +143,8 @@ void q8rt_q8dwconv_ukernel_up16x9__sse41(size_t channels, size_t output_width, c
         Q8RT_DW8_PAIR(Q8RT_DW8_LOAD(i4), Q8RT_DW8_LOAD(i5), 2);
         Q8RT_DW8_PAIR(Q8RT_DW8_LOAD(i6), Q8RT_DW8_LOAD(i7), 3);
         Q8RT_DW8_PAIR(Q8RT_DW8_LOAD(i8), vzero, 4);
-        vacc0 = q8rt_sse41_q31_requantize(vacc0, vmultiplier, vrounding, vremainder_mask, vremainder_threshold, vshift);
-        vacc1 = q8rt_sse41_q31_requantize(vacc1, vmultiplier, vrounding, vremainder_mask, vremainder_threshold, vshift);
+        vacc0 = q8rt_dw_requantize(vacc0, vmultiplier, vq31_rounding, vrounding, vshift);
+        vacc1 = q8rt_dw_requantize(vacc1, vmultiplier, vq31_rounding, vrounding, vshift);
         __m128i vpacked = _mm_packs_epi32(vacc0, vacc1); /* channels 0, 2, 4, 6, 1, 3, 5, 7 */
         vpacked = _mm_unpacklo_epi16(vpacked, _mm_unpackhi_epi64(vpacked, vpacked));
         vpacked = _mm_adds_epi16(vpacked, voutput_zero_point);

@@ -16,6 +16,14 @@ static const struct q8rt_kernels scalar_kernels = {
   .dwconv = q8rt_q8dwconv_ukernel_up16x9__scalar,
   .vadd = q8rt_q8vadd_ukernel__scalar,
   .avgpool = q8rt_q8avgpool_ukernel__scalar,
+  .f32_mr = 4,
+  .f32_nr = 8,
+  .f32gemm = q8rt_f32gemm_ukernel_4x8__scalar,
+  .f32gemm1 = q8rt_f32gemm_ukernel_1x8__scalar,
+  .f32conv = q8rt_f32conv_ukernel_4x8__scalar,
+  .f32dwconv = q8rt_f32dwconv_ukernel_up16x9__scalar,
+  .f32vadd = q8rt_f32vadd_ukernel__scalar,
+  .f32avgpool = q8rt_f32avgpool_ukernel__scalar,
 };
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -30,6 +38,35 @@ static const struct q8rt_kernels sse41_kernels = {
   .dwconv = q8rt_q8dwconv_ukernel_up16x9__sse41,
   .vadd = q8rt_q8vadd_ukernel__sse41,
   .avgpool = q8rt_q8avgpool_ukernel__sse41,
+  .f32_mr = 4,
+  .f32_nr = 8,
+  .f32gemm = q8rt_f32gemm_ukernel_4x8__sse,
+  .f32gemm1 = q8rt_f32gemm_ukernel_1x8__sse,
+  .f32conv = q8rt_f32conv_ukernel_4x8__sse,
+  .f32dwconv = q8rt_f32dwconv_ukernel_up16x9__sse,
+  .f32vadd = q8rt_f32vadd_ukernel__sse,
+  .f32avgpool = q8rt_f32avgpool_ukernel__sse,
+};
+
+/* AVX2 + FMA: fp32 kernels; the int8 kernels are the SSE4.1 ones until AVX2 int8 kernels exist. */
+static const struct q8rt_kernels avx2_kernels = {
+  .name = "avx2",
+  .isa = Q8RT_ISA_AVX2,
+  .mr = 3,
+  .nr = 4,
+  .gemm = q8rt_q8gemm_ukernel_3x4c8__sse41,
+  .conv = q8rt_q8conv_ukernel_3x4c8__sse41,
+  .dwconv = q8rt_q8dwconv_ukernel_up16x9__sse41,
+  .vadd = q8rt_q8vadd_ukernel__sse41,
+  .avgpool = q8rt_q8avgpool_ukernel__sse41,
+  .f32_mr = 6,
+  .f32_nr = 16,
+  .f32gemm = q8rt_f32gemm_ukernel_6x16__avx2,
+  .f32gemm1 = q8rt_f32gemm_ukernel_1x16__avx2,
+  .f32conv = q8rt_f32conv_ukernel_6x16__avx2,
+  .f32dwconv = q8rt_f32dwconv_ukernel_up16x9__avx2,
+  .f32vadd = q8rt_f32vadd_ukernel__avx2,
+  .f32avgpool = q8rt_f32avgpool_ukernel__avx2,
 };
 #endif
 
@@ -38,6 +75,8 @@ static bool cpu_has(q8rt_isa isa) {
     case Q8RT_ISA_SCALAR: return true;
 #ifdef Q8RT_HAVE_X86
     case Q8RT_ISA_SSE41: return cpuinfo_initialize() && cpuinfo_has_x86_sse4_1();
+    case Q8RT_ISA_AVX2:
+      return cpuinfo_initialize() && cpuinfo_has_x86_sse4_1() && cpuinfo_has_x86_avx2() && cpuinfo_has_x86_fma3();
 #endif
     default: return false;
   }
@@ -47,6 +86,7 @@ static const struct q8rt_kernels* kernels_for(q8rt_isa isa) {
   switch (isa) {
 #ifdef Q8RT_HAVE_X86
     case Q8RT_ISA_SSE41: return &sse41_kernels;
+    case Q8RT_ISA_AVX2: return &avx2_kernels;
 #endif
     case Q8RT_ISA_SCALAR: return &scalar_kernels;
     default: return NULL;
@@ -57,6 +97,7 @@ static const char* isa_name(q8rt_isa isa) {
   switch (isa) {
     case Q8RT_ISA_SCALAR: return "scalar";
     case Q8RT_ISA_SSE41: return "sse41";
+    case Q8RT_ISA_AVX2: return "avx2";
     default: return "auto";
   }
 }
@@ -67,11 +108,12 @@ q8rt_status q8rt_kernels_select(q8rt_isa requested, const struct q8rt_kernels** 
     if (env != NULL && *env != '\0' && strcmp(env, "auto") != 0) {
       if (strcmp(env, "scalar") == 0) requested = Q8RT_ISA_SCALAR;
       else if (strcmp(env, "sse41") == 0) requested = Q8RT_ISA_SSE41;
-      else return q8rt_error(Q8RT_ERROR_UNSUPPORTED, "Q8RT_ISA=%s: expected auto, scalar or sse41", env);
+      else if (strcmp(env, "avx2") == 0) requested = Q8RT_ISA_AVX2;
+      else return q8rt_error(Q8RT_ERROR_UNSUPPORTED, "Q8RT_ISA=%s: expected auto, scalar, sse41 or avx2", env);
     }
   }
   if (requested == Q8RT_ISA_AUTO) {
-    static const q8rt_isa preference[] = {Q8RT_ISA_SSE41, Q8RT_ISA_SCALAR};
+    static const q8rt_isa preference[] = {Q8RT_ISA_AVX2, Q8RT_ISA_SSE41, Q8RT_ISA_SCALAR};
     for (size_t i = 0; i < sizeof preference / sizeof preference[0]; i++) {
       if (kernels_for(preference[i]) != NULL && cpu_has(preference[i])) {
         *kernels = kernels_for(preference[i]);

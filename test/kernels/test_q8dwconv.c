@@ -47,6 +47,9 @@ static uint8_t ref_requantize(int64_t acc, const struct q8rt_conv_params* p) {
 }
 
 
+/* Extreme cases: biases near the int32 limits and scales at the ends of the range (shift 0 and 31). */
+static bool g_extreme = false;
+
 static void run_case(size_t channels, size_t output_width, size_t input_stride, bool sse41) {
   const uint8_t izp = (uint8_t) test_rand_range(0, 255);
   const uint8_t kzp = (uint8_t) test_rand_range(0, 255);
@@ -69,6 +72,12 @@ static void run_case(size_t channels, size_t output_width, size_t input_stride, 
   for (size_t i = 0; i < channels * 9; i++) w[i] = (uint8_t) test_rand_u32();
   int32_t* bias = malloc(channels * sizeof(int32_t));
   for (size_t c = 0; c < channels; c++) bias[c] = (int32_t) test_rand_range(0, 100000) - 50000;
+  if (g_extreme) {
+    for (size_t c = 0; c < channels; c++) {
+      const int32_t big = INT32_MAX - (1 << 20) - (int32_t) test_rand_range(0, 1000);
+      if (test_rand_range(0, 2) != 0) bias[c] = test_rand_range(0, 1) ? big : -big;
+    }
+  }
   void* packed = NULL; /* the SSE4.1 kernel needs 16-byte aligned packed weights */
   CHECK(posix_memalign(&packed, 64, q8rt_pack_dw_size(channels)) == 0);
   CHECK(q8rt_pack_dw(channels, izp, kzp, w, bias, packed));
@@ -89,7 +98,10 @@ static void run_case(size_t channels, size_t output_width, size_t input_stride, 
     }
   }
   float scale;
-  if (test_rand_range(0, 2) != 0) {
+  if (g_extreme) {
+    const unsigned pick = test_rand_range(0, 3);
+    scale = pick == 0 ? 0.5f : pick == 1 ? 0.99999994f : pick == 2 ? exp2f(-32.0f) : exp2f(-31.0f) * 1.5f;
+  } else if (test_rand_range(0, 2) != 0) {
     scale = (float) (test_rand_uniform(20.0f, 400.0f) / (double) maxabs);
     if (scale >= 0.99f) scale = 0.99f;
   } else {
@@ -146,6 +158,10 @@ int main(void) {
   }
   for (int i = 0; i < 300; i++) {
     run_case(test_rand_range(1, 200), test_rand_range(1, 20), test_rand_range(0, 1) ? 3 : 6, sse41);
+  }
+  g_extreme = true;
+  for (int i = 0; i < 300; i++) {
+    run_case(test_rand_range(1, 40), test_rand_range(1, 6), test_rand_range(0, 1) ? 3 : 6, sse41);
   }
   return test_summary("test_q8dwconv");
 }

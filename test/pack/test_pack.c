@@ -114,7 +114,8 @@ int main(void) {
   {
     uint8_t w[4] = {255, 255, 255, 255};
     int32_t bias[1] = {INT32_MIN + 10};
-    uint8_t packed[64];
+    uint8_t packed[16 + 8 * 4 * 2]; /* one panel, kc 4 -> 8 */
+    CHECK(sizeof packed == q8rt_pack_gemm_size(1, 4, 1));
     CHECK(!q8rt_pack_gemm(1, 4, 1, 255, 0, w, bias, packed)); /* bias - 255 * 1020 < INT32_MIN */
     bias[0] = 0;
     CHECK(q8rt_pack_gemm(1, 4, 1, 255, 0, w, bias, packed));
