@@ -55,6 +55,17 @@ static q8rt_status check_tensor(const struct q8rt_blob_view* v, uint32_t i, cons
                         t->dims[d], Q8RT_BLOB_MAX_DIM);
     }
   }
+  /* dims <= 2^16 each, so four of them can reach 2^64: multiply with overflow checks (the only product that
+   * wraps, 65536^4, would otherwise read as 0 elements). Weights are capped at the file cap, which also keeps
+   * the packed-size arithmetic of pack_size.h (about 2 bytes per element plus panel padding) far from 2^64. */
+  uint64_t elements = 1;
+  for (uint32_t d = 0; d < t->rank; d++) {
+    if (__builtin_mul_overflow(elements, (uint64_t) t->dims[d], &elements)) elements = UINT64_MAX;
+  }
+  if (t->kind == Q8RT_TENSOR_WEIGHTS && elements > Q8RT_BLOB_MAX_FILE_SIZE) {
+    return q8rt_error(Q8RT_ERROR_LIMIT, "%s: tensor %u: %llu weight elements, more than a %llu-byte blob can hold",
+                      what, i, (unsigned long long) elements, (unsigned long long) Q8RT_BLOB_MAX_FILE_SIZE);
+  }
   if (!isfinite(t->scale) || !(t->scale > 0.0f)) {
     return q8rt_error(Q8RT_ERROR_INVALID_MODEL, "%s: tensor %u: scale %g is not positive and finite", what, i,
                       (double) t->scale);
@@ -64,7 +75,7 @@ static q8rt_status check_tensor(const struct q8rt_blob_view* v, uint32_t i, cons
         t->data_size != 0) {
       return q8rt_error(Q8RT_ERROR_INVALID_MODEL, "%s: tensor %u: bad activation record", what, i);
     }
-    if (q8rt_blob_tensor_elements(t) > (UINT64_C(1) << 28)) {
+    if (elements > (UINT64_C(1) << 28)) {
       return q8rt_error(Q8RT_ERROR_LIMIT, "%s: tensor %u: more than 2^28 elements", what, i);
     }
     return Q8RT_OK;

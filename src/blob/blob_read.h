@@ -23,6 +23,7 @@ struct q8rt_blob_view {
  * packed layout), LIMIT. The message starts with `what` (e.g. the file name). */
 q8rt_status q8rt_blob_parse(const void* data, size_t size, const char* what, struct q8rt_blob_view* view);
 
-/* Number of elements of a tensor (product of its dims), computed without overflow (dims <= 65536, rank <= 4
- * is checked by q8rt_blob_parse, products of up to 4 dims fit in uint64). */
+/* Number of elements of a tensor (product of its dims). Exact for tensors q8rt_blob_parse accepted: it
+ * rejects the one shape whose product wraps (65536^4) by capping activations at 2^28 elements and weights at
+ * Q8RT_BLOB_MAX_FILE_SIZE elements. */
 uint64_t q8rt_blob_tensor_elements(const struct q8rt_blob_tensor* t);

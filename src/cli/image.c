@@ -153,7 +153,9 @@ static void jpeg_err_exit(j_common_ptr cinfo) {
 static void jpeg_err_emit(j_common_ptr cinfo, int msg_level) {
   struct jpeg_err* e = (struct jpeg_err*) cinfo->err;
   if (msg_level < 0) {
-    if (cinfo->err->msg_code == JWRN_JPEG_EOF) { /* the source ran out of data */
+    /* The source ran out of data, or an end marker came before all pixels: libjpeg would fill the rest
+     * with gray (and a tiny file could claim a huge image), so both are errors here. */
+    if (cinfo->err->msg_code == JWRN_JPEG_EOF || cinfo->err->msg_code == JWRN_HIT_MARKER) {
       snprintf(e->msg, sizeof e->msg, "truncated JPEG data");
       longjmp(e->jmp, 1);
     }
@@ -191,6 +193,11 @@ static void jpeg_decode_body(j_decompress_ptr cinfo, struct jpeg_err* e, const v
   if (w > Q8RT_IMAGE_MAX_DIM || h > Q8RT_IMAGE_MAX_DIM) {
     snprintf(e->msg, sizeof e->msg, "image is %ux%u, larger than the %ux%u limit", (unsigned) w,
              (unsigned) h, Q8RT_IMAGE_MAX_DIM, Q8RT_IMAGE_MAX_DIM);
+    jpeg_bail(cinfo);
+  }
+  if ((uint64_t) w * h > Q8RT_IMAGE_MAX_PIXELS) {
+    snprintf(e->msg, sizeof e->msg, "image is %ux%u, more than the %u-pixel limit", (unsigned) w, (unsigned) h,
+             (unsigned) Q8RT_IMAGE_MAX_PIXELS);
     jpeg_bail(cinfo);
   }
   int cmyk = 0;

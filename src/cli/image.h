@@ -17,6 +17,7 @@
 
 /* Largest accepted image (decoded, and after the resize), per side. */
 #define Q8RT_IMAGE_MAX_DIM 16384u
+#define Q8RT_IMAGE_MAX_PIXELS (64u << 20) /* decoded width * height: 192 MiB of RGB */
 /* Largest accepted file. */
 #define Q8RT_IMAGE_MAX_FILE_BYTES ((size_t) 256 << 20)
 

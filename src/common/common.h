@@ -17,6 +17,14 @@ void* q8rt_alloc_zeroed(size_t count, size_t size); /* calloc; overflow-checked 
 void* q8rt_alloc_aligned(size_t size);          /* 64-byte aligned, zero-filled */
 void q8rt_free(void* ptr);                      /* frees any of the above; NULL allowed */
 
+/* Test-only fault injection: the k-th allocation from now (k = 0: the next one) through the functions above
+ * fails (returns NULL), once; k = -1 disables. Thread-safe. Returns the previous setting: how many
+ * allocations were still to go before the pending failure, or -1 if none was pending (it already fired,
+ * or injection was off) -- so q8rt_alloc_fail_after(-1) >= 0 means the injected failure never happened. */
+long q8rt_alloc_fail_after(long k);
+/* Test-only: blocks allocated through the functions above and not yet freed (all threads). */
+long q8rt_alloc_live_count(void);
+
 static inline bool q8rt_mul_overflow(size_t a, size_t b, size_t* out) {
   return __builtin_mul_overflow(a, b, out);
 }

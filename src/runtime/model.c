@@ -143,7 +143,7 @@ static q8rt_status check_op(struct q8rt_model* m, uint32_t i, const char* what) 
         if (yd[0] != 1 || yd[1] != 1 || yd[2] != 1 || yd[3] != xd[3] || xd[0] != 1) {
           return FAIL("%s: op %u (avgpool): global pooling output must be [1,1,1,C]", what, i);
         }
-        pool = xd[1] * xd[2];
+        pool = (uint64_t) xd[1] * xd[2] > (1u << 24) ? UINT32_MAX : xd[1] * xd[2]; /* no uint32 wrap */
       } else {
         q8rt_status status = check_window(what, i, r, xd, yd, xd[3]);
         if (status != Q8RT_OK) return status;
@@ -173,7 +173,8 @@ static q8rt_status check_op(struct q8rt_model* m, uint32_t i, const char* what) 
     default:
       return q8rt_error(Q8RT_ERROR_UNSUPPORTED, "%s: op %u: unknown op type %u", what, i, r->type);
   }
-  m->macs += op->macs;
+  /* Saturating: ops may share one weight tensor, so the sum is not bounded by the file size. */
+  if (__builtin_add_overflow(m->macs, op->macs, &m->macs)) m->macs = UINT64_MAX;
   return Q8RT_OK;
 }
 
