@@ -14,19 +14,29 @@ ifneq ($(CROSS),)
   ifeq ($(origin CC),default)
     CC := $(CROSS)gcc
   else ifeq ($(CC),clang)
-    CC := clang --target=$(TRIPLET)
+    # clang cross-compiles with --target; it finds the crt files and libgcc of Debian's gcc-<triplet> package
+    # (/usr/lib/gcc-cross) and links with that package's binutils (<triplet>-ld). Built in build-<arch>-clang/.
+    override CC := clang --target=$(TRIPLET)
+    CLANG_SUFFIX := -clang
   endif
   ifeq ($(DEB_ARCH),armhf)
     TARGET_FLAGS := -march=armv7-a -mfloat-abi=hard -mfpu=vfpv3-d16
   endif
   AR       := $(CROSS)ar
-  BUILD    := build-$(DEB_ARCH)
+  BUILD    := build-$(DEB_ARCH)$(CLANG_SUFFIX)
   DEPS     := build/deps-$(DEB_ARCH)
   CFLAGS   += $(TARGET_FLAGS) -I$(DEPS)/usr/include -I$(DEPS)/usr/include/$(TRIPLET)
   LDFLAGS  += $(TARGET_FLAGS) -L$(DEPS)/usr/lib/$(TRIPLET) -Wl,-rpath-link,$(abspath $(DEPS))/usr/lib/$(TRIPLET)
   # qemu-user with the cross libc and the unpacked target libraries
-  RUNNER   := $(QEMU) -L /usr/$(TRIPLET) -E LD_LIBRARY_PATH=$(abspath $(DEPS))/usr/lib/$(TRIPLET)
+  RUNNER   := $(QEMU) -L /usr/$(TRIPLET) \
+              -E LD_LIBRARY_PATH=$(abspath $(DEPS))/usr/lib/$(TRIPLET):$(abspath $(DEPS))/lib/$(TRIPLET)
   export Q8RT_RUNNER := $(RUNNER)
+  # cross check: fewer random test cases under qemu; the e2e script compares against the native binary
+  export Q8RT_TEST_QUICK := 1
+  export Q8RT_CROSS := $(DEB_ARCH)
+  # CPU models the kernel tests run under (QEMU_CPU:the ISA dispatch must pick there); cortex-r5f is an
+  # armv7 core without NEON (scalar fallback)
+  QEMU_CPUS ?= $(if $(findstring aarch64,$(TRIPLET)),cortex-a53:neon max:neon,cortex-a7:neon max:neon cortex-r5f:scalar)
 endif
 OPT      ?= -O2
 WARN     := -Wall -Wextra -Werror
@@ -41,6 +51,20 @@ ifeq ($(SANITIZE),1)
   SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
   LDFLAGS += -fsanitize=address,undefined
 endif
+ifeq ($(SANITIZE),thread)
+  BUILD := build-tsan
+  SAN_FLAGS := -fsanitize=thread -fno-omit-frame-pointer
+  LDFLAGS += -fsanitize=thread
+endif
+# libFuzzer builds: every object gets the fuzzer's coverage instrumentation (-fsanitize=fuzzer-no-link, which
+# is what -fsanitize=fuzzer does at compile time) plus ASan + UBSan; the harnesses link with -fsanitize=fuzzer.
+FUZZ_CC ?= clang
+ifeq ($(FUZZ),1)
+  BUILD := build-fuzz
+  CC := $(FUZZ_CC)
+  SAN_FLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+  LDFLAGS += -fsanitize=address,undefined
+endif
 
 ARCH := $(shell $(CC) -dumpmachine | cut -d- -f1)
 
@@ -48,13 +72,26 @@ ARCH := $(shell $(CC) -dumpmachine | cut -d- -f1)
 KERNEL_SRCS := $(wildcard kernels/*/*-scalar.c kernels/*/scalar.c)
 ifneq ($(filter x86_64 i686 i386,$(ARCH)),)
   KERNEL_SSE41_SRCS := $(wildcard kernels/*/*-sse41.c kernels/*/sse41.c)
+  KERNEL_SSE_SRCS := $(wildcard kernels/*/*-sse.c kernels/*/sse.c kernels/*/*-sse2.c kernels/*/sse2.c)
+  KERNEL_AVX2_SRCS := $(wildcard kernels/*/*-avx2.c kernels/*/avx2.c kernels/*/*-avx512.c)
 endif
-RT_SRCS  := $(wildcard src/common/*.c src/quant/*.c src/runtime/*.c src/ops/*.c) src/blob/blob_read.c
-CONV_SRCS := $(wildcard src/convert/*.c src/pack/*.c) src/blob/blob_write.c $(BUILD)/gen/caffe2.pb-c.c
+# ARM NEON: *-aarch64-neon.c on arm64; *-aarch32-neon.c (built with -mfpu=neon, called only when cpuinfo
+# reports NEON) on 32-bit ARM (ARCH arm, armv7a, armv7l, ... from -dumpmachine).
+ifeq ($(ARCH),aarch64)
+  KERNEL_NEON_SRCS := $(wildcard kernels/*/*-aarch64-neon.c kernels/*/aarch64-neon.c)
+else ifneq ($(filter arm%,$(ARCH)),)
+  KERNEL_NEON_SRCS := $(wildcard kernels/*/*-aarch32-neon.c kernels/*/aarch32-neon.c)
+endif
+# fp32 path: the runtime unpacks int8 weights and packs fp32 ones at session creation.
+RT_PACK_SRCS := src/pack/unpack.c src/pack/pack_f32.c
+RT_SRCS  := $(wildcard src/common/*.c src/quant/*.c src/runtime/*.c src/ops/*.c) src/blob/blob_read.c $(RT_PACK_SRCS)
+CONV_SRCS := $(filter-out $(RT_PACK_SRCS),$(wildcard src/convert/*.c src/pack/*.c)) src/blob/blob_write.c \
+             $(BUILD)/gen/caffe2.pb-c.c
 CLI_SRCS := $(wildcard src/cli/*.c)
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(patsubst $(BUILD)/%,%,$(1)))
-RT_OBJS   := $(call obj,$(RT_SRCS) $(KERNEL_SRCS)) $(call obj,$(KERNEL_SSE41_SRCS))
+RT_OBJS   := $(call obj,$(RT_SRCS) $(KERNEL_SRCS)) $(call obj,$(KERNEL_SSE41_SRCS) $(KERNEL_SSE_SRCS) $(KERNEL_AVX2_SRCS))
+RT_OBJS   += $(call obj,$(KERNEL_NEON_SRCS))
 CONV_OBJS := $(call obj,$(CONV_SRCS))
 CLI_OBJS  := $(call obj,$(CLI_SRCS))
 
@@ -67,7 +104,8 @@ TEST_SRCS := $(wildcard test/*/test_*.c)
 TEST_BINS := $(patsubst test/%.c,$(BUILD)/test/%,$(TEST_SRCS))
 TEST_COMMON := $(wildcard test/common/*.c)
 
-.PHONY: all lib cli tests deps demo check check-unit check-e2e check-asan weights clean
+.PHONY: android android-check-kernels
+.PHONY: all lib cli tests deps demo check check-unit check-e2e check-asan check-sanitize fuzz fuzz-build weights clean
 all: lib cli tests
 
 lib: $(LIB_A) $(LIB_SO)
@@ -87,6 +125,13 @@ $(CONV_OBJS) $(CLI_OBJS): $(BUILD)/gen/caffe2.pb-c.h
 
 $(BUILD)/obj/kernels/%-sse41.o: ALL_CFLAGS += -msse4.1
 $(BUILD)/obj/kernels/%/sse41.o: ALL_CFLAGS += -msse4.1
+$(BUILD)/obj/kernels/%-sse.o $(BUILD)/obj/kernels/%/sse.o: ALL_CFLAGS += -msse2
+$(BUILD)/obj/kernels/%-sse2.o $(BUILD)/obj/kernels/%/sse2.o: ALL_CFLAGS += -msse2
+$(BUILD)/obj/kernels/%-avx2.o: ALL_CFLAGS += -mavx2 -mfma
+$(BUILD)/obj/kernels/%/avx2.o: ALL_CFLAGS += -mavx2 -mfma
+$(BUILD)/obj/kernels/%-avx512.o: ALL_CFLAGS += -mavx512f -mfma
+
+$(BUILD)/obj/kernels/%-aarch32-neon.o $(BUILD)/obj/kernels/%/aarch32-neon.o: ALL_CFLAGS += -mfpu=neon
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -112,13 +157,38 @@ $(BUILD)/test/%: test/%.c $(TEST_COMMON) $(CONV_A) $(LIB_A) $(filter-out $(BUILD
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itest/common -o $@ $< $(TEST_COMMON) $(filter-out $(BUILD)/obj/src/cli/main.o,$(CLI_OBJS)) $(CONV_A) $(LIB_A) $(LDFLAGS) $(LDLIBS_CLI)
 
+# TSan build: test programs and the CLI get test/tsan/pthreadpool_tsan.c, which annotates the synchronization
+# of the uninstrumented libpthreadpool for TSan (see that file).
+ifeq ($(SANITIZE),thread)
+TSAN_SHIM := $(BUILD)/obj/test/tsan/pthreadpool_tsan.o
+$(TEST_BINS) $(CLI): $(TSAN_SHIM)
+$(TEST_BINS) $(CLI): LDFLAGS += $(TSAN_SHIM) -ldl
+endif
+
+# The regression replayer includes the harness sources.
+$(BUILD)/test/fuzz/test_regressions: $(wildcard test/fuzz/fuzz_*.c)
+
+# libFuzzer harnesses and the seed generator (make FUZZ=1 fuzz-build; `make fuzz` runs them).
+FUZZ_HARNESSES := blob convert image
+FUZZ_BINS := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_HARNESSES))
+FUZZ_LINK_OBJS := $(filter-out $(BUILD)/obj/src/cli/main.o,$(CLI_OBJS)) $(CONV_A) $(LIB_A)
+$(FUZZ_BINS): $(BUILD)/fuzz/%: test/fuzz/%.c $(FUZZ_LINK_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LINK_OBJS) $(LDFLAGS) $(LDLIBS_CLI)
+$(BUILD)/fuzz/fuzz_seeds: test/fuzz/fuzz_seeds.c $(FUZZ_LINK_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(FUZZ_LINK_OBJS) $(LDFLAGS) $(LDLIBS_CLI)
+fuzz-build: $(FUZZ_BINS) $(BUILD)/fuzz/fuzz_seeds
+
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 
 # ---- set-up, data, checks -------------------------------------------------------------------------
 SHARED     ?= ../shared
 IMAGES_DIR ?= $(or $(Q8RT_IMAGES_DIR),$(SHARED)/data/imagenet-val-1300)
 SYNSET     ?= $(or $(Q8RT_LABELS),$(SHARED)/data/imagenet-labels/synset_words.txt)
-BLOB       := weights/mobilenet_v2_quant.q8rt
+# Cross builds convert the model with the target binary into their own build directory (the e2e test
+# compares it with the native weights/ blob).
+BLOB       := $(if $(CROSS),$(BUILD)/)weights/mobilenet_v2_quant.q8rt
 DEMO_IMAGES ?= $(addprefix $(IMAGES_DIR)/images/,ILSVRC2012_val_00000347.JPEG ILSVRC2012_val_00000355.JPEG \
                  ILSVRC2012_val_00000361.JPEG ILSVRC2012_val_00000363.JPEG)
 export Q8RT_BLOB := $(abspath $(BLOB))
@@ -133,7 +203,7 @@ deps:
 # The blob is rebuilt when the CLI changes; the Caffe2 files are found (and checksummed) by find-model.sh.
 weights: $(BLOB)
 $(BLOB): $(CLI) scripts/find-model.sh
-	@mkdir -p weights
+	@mkdir -p $(dir $@)
 	dir=$$(scripts/find-model.sh) && $(RUNNER) $(CLI) convert "$$dir/init_net.pb" "$$dir/predict_net.pb" -o $@
 
 demo: deps
@@ -142,15 +212,115 @@ demo: deps
 
 # Unit tests (kernels, packing, converter, loader, operators), then end-to-end tests on real images,
 # then the unit tests again under ASan + UBSan.
+# Cross (CROSS=...): everything runs under qemu-user; the kernel tests once per QEMU_CPUS model (each must
+# take the NEON path), the other tests and the e2e script (50 images, bit-exact against the native binary
+# build/bin/q8rt and the scalar kernels) once; no sanitizers, no 1300-image eval.
+# Native: also compiles every ARM kernel for Android (android-check-kernels, needs clang).
+KERNEL_TEST_BINS := $(filter $(BUILD)/test/kernels/%,$(TEST_BINS))
 check: deps
 	@$(MAKE) --no-print-directory all weights
+ifneq ($(CROSS),)
+	@for m in $(QEMU_CPUS); do cpu=$${m%%:*}; isa=$${m#*:}; \
+	  echo "kernel tests under $(QEMU) with QEMU_CPU=$$cpu (dispatch must pick $$isa)"; \
+	  QEMU_CPU=$$cpu Q8RT_TEST_EXPECT_ISA=$$isa VERBOSE= scripts/run-tests.sh $(BUILD) $(KERNEL_TEST_BINS) || exit 1; \
+	  QEMU_CPU=$$cpu Q8RT_TEST_EXPECT_ISA=$$isa $(RUNNER) $(BUILD)/test/kernels/test_neon | grep 'test_neon: [cN]'; \
+	done
+	@scripts/run-tests.sh $(BUILD) $(filter-out $(KERNEL_TEST_BINS),$(TEST_BINS)) -- test/e2e/test_cli.sh
+else
+	@scripts/deps.sh clang
+	@$(MAKE) --no-print-directory android-check-kernels
 	@scripts/run-tests.sh $(BUILD) $(TEST_BINS) -- test/e2e/test_cli.sh
 	@$(MAKE) --no-print-directory check-asan
+endif
 
 check-asan:
 	@$(MAKE) --no-print-directory SANITIZE=1 tests cli
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  scripts/run-tests.sh build-asan $(patsubst $(BUILD)/%,build-asan/%,$(TEST_BINS))
 
+# The unit tests under ASan + UBSan, the sanitized CLI end to end on real images, and the concurrency test
+# under ThreadSanitizer (test/tsan.supp: pthreadpool internals only).
+check-sanitize:
+	@$(MAKE) --no-print-directory check-asan
+	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  scripts/run-tests.sh build-asan -- test/e2e/test_sanitized_cli.sh
+	@$(MAKE) --no-print-directory SANITIZE=thread build-tsan/test/runtime/test_concurrency
+	@TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$(abspath test/tsan.supp)" \
+	  scripts/run-tests.sh build-tsan build-tsan/test/runtime/test_concurrency
+
+# libFuzzer: builds the harnesses (clang, ASan + UBSan), makes seed corpora from the real model and images
+# in build-fuzz/corpus/, runs each harness FUZZ_SECONDS seconds; fails on any crash, leak, timeout or report.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@scripts/deps.sh clang libclang-rt-14-dev llvm
+	@$(MAKE) --no-print-directory FUZZ=1 fuzz-build
+	@scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS) $(FUZZ_HARNESSES)
+
+# ---- Android (NDK clang; libraries from scripts/android-deps.sh) -------------------------------------
+# make android ANDROID_NDK=/path/to/ndk [ANDROID_ABI=arm64-v8a|armeabi-v7a] [ANDROID_API=24]
+# builds build-android-<abi>/lib/libq8rt.a and build-android-<abi>/bin/q8rt (README "Deploy on ARM").
+ANDROID_ABI ?= arm64-v8a
+ANDROID_API ?= 24
+ANDROID_TARGET = $(if $(filter armeabi-v7a,$(ANDROID_ABI)),armv7a-linux-androideabi,aarch64-linux-android)
+ANDROID_BIN = $(ANDROID_NDK)/toolchains/llvm/prebuilt/linux-x86_64/bin
+ANDROID_DEPS = build/deps-android-$(ANDROID_ABI)
+ANDROID_ABI_FLAGS = $(if $(filter armeabi-v7a,$(ANDROID_ABI)),-march=armv7-a -mfloat-abi=softfp -mfpu=vfpv3-d16 -mthumb)
+android:
+	@test -n "$(ANDROID_NDK)" -a -x "$(ANDROID_BIN)/$(ANDROID_TARGET)$(ANDROID_API)-clang" || \
+	  { echo "make android: set ANDROID_NDK to an NDK (r23 or newer) with $(ANDROID_TARGET)$(ANDROID_API)-clang" >&2; exit 1; }
+	@test -f $(ANDROID_DEPS)/.complete || \
+	  { echo "make android: run scripts/android-deps.sh $(ANDROID_NDK) $(ANDROID_ABI) $(ANDROID_API) first" >&2; exit 1; }
+	@$(MAKE) --no-print-directory BUILD=build-android-$(ANDROID_ABI) \
+	  CC="$(ANDROID_BIN)/$(ANDROID_TARGET)$(ANDROID_API)-clang" AR="$(ANDROID_BIN)/llvm-ar" \
+	  CFLAGS="$(ANDROID_ABI_FLAGS) -I$(abspath $(ANDROID_DEPS))/include" \
+	  LDFLAGS="$(ANDROID_ABI_FLAGS) -L$(abspath $(ANDROID_DEPS))/lib" \
+	  LDLIBS_RT="-lpthreadpool -lcpuinfo -lz -lm -llog" \
+	  build-android-$(ANDROID_ABI)/lib/libq8rt.a build-android-$(ANDROID_ABI)/bin/q8rt
+
+# Compiles every ARM NEON kernel file freestanding with clang for both Android ABIs (no NDK needed).
+ANDROID_KERNEL_FLAGS := -std=c11 -O2 -ffreestanding -nostdlibinc -Werror -Wall -Wextra -c -o /dev/null
+android-check-kernels:
+	@command -v clang >/dev/null || { echo "android-check-kernels: needs clang (scripts/deps.sh clang)" >&2; exit 1; }
+	@n=0; for f in $(wildcard kernels/*/*aarch64-neon.c); do \
+	  clang --target=aarch64-linux-android$(ANDROID_API) $(ANDROID_KERNEL_FLAGS) $$f || exit 1; n=$$((n+1)); done; \
+	for f in $(wildcard kernels/*/*aarch32-neon.c); do \
+	  clang --target=armv7a-linux-androideabi$(ANDROID_API) -mfpu=neon -mfloat-abi=softfp $(ANDROID_KERNEL_FLAGS) $$f \
+	    || exit 1; n=$$((n+1)); done; \
+	echo "android-check-kernels: $$n ARM kernel files compile for aarch64-linux-android$(ANDROID_API) and \
+	armv7a-linux-androideabi$(ANDROID_API) (-mfpu=neon -mfloat-abi=softfp)"
+
+# ---- benchmark: int8 vs fp32 (README "Benchmarking int8 vs fp32") --------------------------------------
+# `make bench`: q8rt bench on the real model, int8 and fp32 alternating, per layer, into $(BENCH_DIR)/results.json
+# and results.csv, the chart per_layer.png (bench/plot.gp, gnuplot-nox), then, when libxnnpack-dev is installed,
+# the outside reference bench/xnnpack_compare (XNNPACK QU8 and F32 on the same blob) into xnnpack.json.
+.PHONY: bench
+BENCH_DIR     := $(BUILD)/bench
+BENCH_THREADS ?= 1
+BENCH_RUNS    ?= 50
+# e.g. BENCH_PREFIX="chrt -f 1" (root): real-time priority, so that other processes on the machine preempt the
+# timed runs less (README "Benchmarking int8 vs fp32").
+BENCH_PREFIX  ?=
+XNN_COMPARE   := $(BENCH_DIR)/xnnpack_compare
+$(XNN_COMPARE): bench/xnnpack_compare.c $(BUILD)/obj/src/cli/image.o $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/obj/src/cli/image.o $(LIB_A) $(LDFLAGS) -lXNNPACK -ljpeg $(LDLIBS_RT)
+
+bench:
+	@scripts/deps.sh gnuplot-nox libxnnpack-dev 2>/dev/null || scripts/deps.sh gnuplot-nox
+	@$(MAKE) --no-print-directory cli weights
+	@mkdir -p $(BENCH_DIR)
+	$(BENCH_PREFIX) $(RUNNER) $(CLI) bench $(BLOB) --precision int8,fp32 --per-layer --json --threads $(BENCH_THREADS) \
+	  --runs $(BENCH_RUNS) --csv $(BENCH_DIR)/results.csv > $(BENCH_DIR)/results.json.tmp
+	@mv $(BENCH_DIR)/results.json.tmp $(BENCH_DIR)/results.json
+	@sed -n -e 's/,"arena_bytes".*//p' -e 's/,"samples".*//p' $(BENCH_DIR)/results.json
+	gnuplot -e "csv='$(BENCH_DIR)/results.csv'; png='$(BENCH_DIR)/per_layer.png'; \
+	  note='; threads: $(BENCH_THREADS), runs: $(BENCH_RUNS)'" bench/plot.gp
+	@echo "wrote $(BENCH_DIR)/results.json, $(BENCH_DIR)/results.csv, $(BENCH_DIR)/per_layer.png"
+	@if [ -z "$(CROSS)" ] && [ -f /usr/include/xnnpack.h ]; then \
+	  $(MAKE) --no-print-directory $(XNN_COMPARE) && \
+	  $(BENCH_PREFIX) $(XNN_COMPARE) $(BLOB) --images $(IMAGES_DIR)/images --threads $(BENCH_THREADS) --runs $(BENCH_RUNS) \
+	    --json $(BENCH_DIR)/xnnpack.json && echo "wrote $(BENCH_DIR)/xnnpack.json"; \
+	else echo "bench: libxnnpack-dev is not installed (or a cross build): skipping the XNNPACK comparison"; fi
+
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-tsan build-fuzz

@@ -2,6 +2,8 @@
 # Checks for the Debian packages q8rt needs and installs the missing ones (as root), or prints the exact
 # apt-get command and fails. Idempotent: does nothing when everything is present.
 # Usage: scripts/deps.sh [extra-package...]
+# Optional sets passed as arguments by make targets: `make fuzz` adds clang libclang-rt-14-dev llvm
+# (libFuzzer and the clang sanitizer runtimes).
 set -euo pipefail
 
 packages=(build-essential pkg-config libcpuinfo-dev libpthreadpool-dev libprotobuf-c-dev protobuf-c-compiler
