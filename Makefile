@@ -74,6 +74,7 @@ ifneq ($(filter x86_64 i686 i386,$(ARCH)),)
   KERNEL_SSE41_SRCS := $(wildcard kernels/*/*-sse41.c kernels/*/sse41.c)
   KERNEL_SSE_SRCS := $(wildcard kernels/*/*-sse.c kernels/*/sse.c kernels/*/*-sse2.c kernels/*/sse2.c)
   KERNEL_AVX2_SRCS := $(wildcard kernels/*/*-avx2.c kernels/*/avx2.c kernels/*/*-avx512.c)
+  KERNEL_AVX512VNNI_SRCS := $(wildcard kernels/*/*-avx512vnni.c)
 endif
 # ARM NEON: *-aarch64-neon.c on arm64; *-aarch32-neon.c (built with -mfpu=neon, called only when cpuinfo
 # reports NEON) on 32-bit ARM (ARCH arm, armv7a, armv7l, ... from -dumpmachine).
@@ -90,7 +91,7 @@ CONV_SRCS := $(filter-out $(RT_PACK_SRCS),$(wildcard src/convert/*.c src/pack/*.
 CLI_SRCS := $(wildcard src/cli/*.c)
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(patsubst $(BUILD)/%,%,$(1)))
-RT_OBJS   := $(call obj,$(RT_SRCS) $(KERNEL_SRCS)) $(call obj,$(KERNEL_SSE41_SRCS) $(KERNEL_SSE_SRCS) $(KERNEL_AVX2_SRCS))
+RT_OBJS   := $(call obj,$(RT_SRCS) $(KERNEL_SRCS)) $(call obj,$(KERNEL_SSE41_SRCS) $(KERNEL_SSE_SRCS) $(KERNEL_AVX2_SRCS) $(KERNEL_AVX512VNNI_SRCS))
 RT_OBJS   += $(call obj,$(KERNEL_NEON_SRCS))
 CONV_OBJS := $(call obj,$(CONV_SRCS))
 CLI_OBJS  := $(call obj,$(CLI_SRCS))
@@ -130,6 +131,7 @@ $(BUILD)/obj/kernels/%-sse2.o $(BUILD)/obj/kernels/%/sse2.o: ALL_CFLAGS += -msse
 $(BUILD)/obj/kernels/%-avx2.o: ALL_CFLAGS += -mavx2 -mfma
 $(BUILD)/obj/kernels/%/avx2.o: ALL_CFLAGS += -mavx2 -mfma
 $(BUILD)/obj/kernels/%-avx512.o: ALL_CFLAGS += -mavx512f -mfma
+$(BUILD)/obj/kernels/%-avx512vnni.o: ALL_CFLAGS += -mavx512f -mavx512bw -mavx512vl -mavx512vnni -mavx512vbmi
 
 $(BUILD)/obj/kernels/%-aarch32-neon.o $(BUILD)/obj/kernels/%/aarch32-neon.o: ALL_CFLAGS += -mfpu=neon
 

@@ -118,10 +118,15 @@ q8rt_status q8rt_model_get_op_info(const q8rt_model* model, uint32_t index, stru
 typedef struct q8rt_session q8rt_session;
 
 typedef enum q8rt_isa {
-  Q8RT_ISA_AUTO = 0,   /* best available per cpuinfo; the environment variable Q8RT_ISA=scalar|sse41
+  Q8RT_ISA_AUTO = 0,   /* best available per cpuinfo; the environment variable Q8RT_ISA=scalar|sse41|avx2|avx512|avx512vnni|neon
                           overrides it */
   Q8RT_ISA_SCALAR = 1, /* portable C reference micro-kernels */
   Q8RT_ISA_SSE41 = 2,  /* x86 SSE4.1 micro-kernels (Q8RT_ERROR_UNSUPPORTED if the CPU lacks SSE4.1) */
+  Q8RT_ISA_AVX2 = 3,   /* x86 AVX2 + FMA: fp32 kernels use AVX2/FMA; int8 uses the SSE4.1 kernels */
+  Q8RT_ISA_AVX512 = 4, /* x86 AVX-512F (+ AVX2, FMA): fp32 GEMM/conv use AVX-512F, the rest as AVX2 */
+  Q8RT_ISA_NEON = 5,   /* ARM NEON int8 micro-kernels (aarch64; armv7 when cpuinfo reports NEON); fp32 is scalar */
+  Q8RT_ISA_AVX512VNNI = 6, /* x86 AVX-512 F/BW/VL/VNNI/VBMI (Ice Lake, Sapphire Rapids and newer): int8 uses
+                              vpdpbusd kernels on weights repacked at session creation; fp32 as Q8RT_ISA_AVX512 */
 } q8rt_isa;
 
 typedef enum q8rt_precision {
@@ -148,7 +153,7 @@ q8rt_status q8rt_session_create(const q8rt_model* model, const struct q8rt_sessi
 /* Frees a session. NULL is allowed. */
 void q8rt_session_free(q8rt_session* session);
 
-/* The instruction set actually used ("scalar", "sse41"). */
+/* The instruction set actually used ("scalar", "sse41", "avx2", "avx512", "avx512vnni", "neon"). */
 const char* q8rt_session_isa_name(const q8rt_session* session);
 
 /* Bytes planned for activations and indirection buffers. */
@@ -171,7 +176,8 @@ q8rt_status q8rt_session_run(q8rt_session* session, q8rt_input_format format, co
 
 /* After a successful run: the raw uint8 logits (the final Int8FC output, input of the softmax),
  * num_classes bytes, valid until the next run or q8rt_session_free. Scale and zero point are optional
- * outputs (NULL to skip). Errors: INVALID_ARGUMENT. */
+ * outputs (NULL to skip). Errors: INVALID_ARGUMENT (also for FP32 sessions, which have float logits only:
+ * use q8rt_session_get_logits_f32). */
 q8rt_status q8rt_session_get_logits(const q8rt_session* session, const uint8_t** logits, float* scale,
                                     uint8_t* zero_point);
 
@@ -180,8 +186,9 @@ q8rt_status q8rt_session_get_logits(const q8rt_session* session, const uint8_t**
  * float logits. Errors: INVALID_ARGUMENT (no run yet, or count != num_classes). */
 q8rt_status q8rt_session_get_logits_f32(const q8rt_session* session, float* logits, size_t count);
 
-/* After a successful run: copies the num_classes float probabilities (the model's output: Int8Softmax
- * dequantized, so multiples of 1/256) into probs. Errors: INVALID_ARGUMENT (count != num_classes). */
+/* After a successful run: copies the num_classes float probabilities (the model's output) into probs. INT8
+ * sessions: Int8Softmax dequantized, so multiples of 1/256; FP32 sessions: the float softmax.
+ * Errors: INVALID_ARGUMENT (count != num_classes). */
 q8rt_status q8rt_session_get_probabilities(const q8rt_session* session, float* probs, size_t count);
 
 #ifdef __cplusplus

@@ -33,6 +33,12 @@
  *   every 16-byte group is aligned, which the SSE4.1 kernel requires); padded channels hold 0 (bias and weights).
  *   An 8-channel half of a tile is self-contained in lanes 0..7 / 8..15 of each array.
  *
+ * Q8RT_LAYOUT_GEMM_TAP_PAIRS (tag 3): never stored in a blob; built by the runtime at session creation from a
+ * Q8RT_LAYOUT_GEMM tensor with kc <= 4 (src/ops/conv.c), for the q8conv 3x4c8tp micro-kernels. Same panels
+ * of NR = 4 output channels, same bias, same int16 pre-subtracted values and the same rotated c8 blocks, but
+ * each block of 8 k holds two kernel taps: k index i (0..7) of block p is channel i % 4 of tap 2p + i / 4
+ * (0 where the channel is >= kc or the tap is >= ks). Panel size = NR * 4 + ceil(ks / 2) * NR * KR * 2 bytes.
+ *
  * Because the input-zero-point term is folded into the bias, kernels multiply raw uint8 inputs by
  * (w - kernel_zero_point); padding taps point at a buffer filled with the input zero point, which then
  * contributes input_zero_point * (w - kernel_zero_point), cancelled exactly by the folded bias.
@@ -41,6 +47,7 @@
 
 #define Q8RT_LAYOUT_GEMM 1
 #define Q8RT_LAYOUT_DWCONV 2
+#define Q8RT_LAYOUT_GEMM_TAP_PAIRS 3 /* runtime only */
 
 #define Q8RT_GEMM_NR 4
 #define Q8RT_GEMM_KR 8
@@ -48,3 +55,24 @@
 #define Q8RT_DW_TAPS 9
 #define Q8RT_DW_TAP_PAIRS 5
 #define Q8RT_DW_LANE(j) (((j) & 8) | ((j) & 1) << 2 | ((j) & 7) >> 1)
+
+/*
+ * Q8RT_LAYOUT_GEMM_VNNI (tag 4): never stored in a blob; built by the runtime at session creation
+ * (src/pack/pack_vnni.h, owned by the op plan) from a Q8RT_LAYOUT_GEMM tensor, for the AVX-512 VNNI kernels
+ * (vpdpbusd: uint8 activations x int8 weights, exact int32 accumulation). Output channels are split into
+ * panels of Q8RT_VNNI_NR = 16 (one zmm of int32; the last panel padded). Each panel holds:
+ *     int32_t bias[16]            the blob's folded bias' (padded channels: 0)
+ *     int8_t  w[ks][kc4 / 4][16][4]  kc4 = round_up(kc, 4): w'[n][t][k] = w - 128 = (w - kernel_zero_point)
+ *                                 + kernel_zero_point - 128, in [-128, 127]; group g of 4 k of column n at
+ *                                 bytes [(t * kc4 / 4 + g) * 64 + n * 4, +4). Padded k and padded n hold 0.
+ *   Panel size = 64 + ks * kc4 * 16 bytes (a multiple of 64).
+ * A kernel computes, per output pixel m and column n, with the uint8 inputs a (padding taps read the zero
+ * buffer, i.e. the input zero point, exactly as for Q8RT_LAYOUT_GEMM):
+ *     acc = bias'[n] + sum_{t, k < kc} a[t][k] * w'[n][t][k] + (128 - kernel_zero_point) * sum_{t, k < kc} a[t][k]
+ *         = bias'[n] + sum_{t, k < kc} a[t][k] * (w[n][t][k] - kernel_zero_point)          (exactly, mod 2^32)
+ * i.e. the same int32 value as the Q8RT_LAYOUT_GEMM kernels; the per-pixel input sum runs over the real kc
+ * channels of every tap only (bytes past kc meet w' = 0 in the product and are left out of the sum).
+ */
+#define Q8RT_LAYOUT_GEMM_VNNI 4 /* runtime only */
+#define Q8RT_VNNI_NR 16
+#define Q8RT_VNNI_KR 4

@@ -21,11 +21,11 @@ opts=(-o "APT::Architecture=$arch" -o "APT::Architectures=$arch" -o "Dir::State:
       -o "Dir::State::status=$apt_dir/status" -o "Dir::Cache=$apt_dir/cache" -o "Debug::NoLocking=1"
       -o "APT::Sandbox::User=root")
 echo "cross-deps.sh: fetching ${packages[*]} for $arch" >&2
-apt-get "${opts[@]}" -qq update
+apt-get "${opts[@]}" -qq update || echo "cross-deps.sh: apt-get update reported errors (a mirror mid-sync?); trying the download with the lists it got" >&2
 (cd "$apt_dir/debs" && apt-get "${opts[@]}" -qq download "${packages[@]/%/:$arch}")
 for deb in "$apt_dir"/debs/*.deb; do dpkg-deb -x "$deb" "$dest"; done
 # The -dev packages' .so symlinks are absolute or relative to /usr/lib/<triplet>; make them point inside $dest.
-triplet=$(ls "$dest/usr/lib")
+triplet=$(ls "$dest/usr/lib" | grep -- -linux-)
 for link in "$dest/usr/lib/$triplet"/*.so; do
   target=$(readlink "$link" || true)
   case "$target" in /*) ln -sf "$(pwd)/$dest$target" "$link" ;; esac

@@ -34,6 +34,11 @@ Q8RT_F32GEMM_DECL(q8rt_f32gemm_ukernel_1x16__avx2);
 /* MR x NR = 4 x 8 */
 Q8RT_F32GEMM_DECL(q8rt_f32gemm_ukernel_4x8__scalar);
 Q8RT_F32GEMM_DECL(q8rt_f32gemm_ukernel_4x8__sse);
+/* MR x NR = 8 x 32 and 1 x 32 (AVX-512F: 16 zmm accumulators), panels of 32 floats */
+Q8RT_F32GEMM_DECL(q8rt_f32gemm_ukernel_8x32__scalar);
+Q8RT_F32GEMM_DECL(q8rt_f32gemm_ukernel_8x32__avx512);
+Q8RT_F32GEMM_DECL(q8rt_f32gemm_ukernel_1x32__scalar);
+Q8RT_F32GEMM_DECL(q8rt_f32gemm_ukernel_1x32__avx512);
 /* MR x NR = 6 x 16 */
 Q8RT_F32GEMM_DECL(q8rt_f32gemm_ukernel_6x16__scalar);
 Q8RT_F32GEMM_DECL(q8rt_f32gemm_ukernel_6x16__avx2);

@@ -4,13 +4,13 @@
  * Packed fp32 weights are made at session creation from the int8 blob (src/pack/pack_f32.c); they are
  * never stored in a blob.
  *
- * f32 GEMM panels (f32gemm / f32conv, NR = the kernel's tile width: 8 for the scalar/SSE 4x8 kernels,
- * 16 for the 6x16 kernels): the N output channels are split into panels of NR (the last one padded with
- * zeros). Each panel holds
+ * f32 GEMM panels (f32gemm / f32conv, NR = the kernel's tile width: 8 for the 4x8 / 1x8 kernels, 16 for
+ * 6x16 / 1x16, 32 for 8x32 / 1x32): the N output channels are split into panels of NR (the last one padded
+ * with zeros). Each panel holds
  *     float bias[NR]
  *     float w[ks][kc][NR]       w[t][k][j] = weight of output channel n0 + j, tap t, input channel k
- *   (NR + ks * kc * NR floats, a multiple of 16 bytes, so every panel stays 16-byte aligned when the
- *   first one is; 64-byte aligned for NR = 16).
+ *   (NR + ks * kc * NR floats, a multiple of 32 bytes, so every panel stays 32-byte aligned when the
+ *   first one is; 64-byte aligned for NR >= 16).
  *
  * f32 depthwise 3x3 tiles (f32dwconv, CR = Q8RT_F32_DW_CR = 16): channels split into tiles of 16 (the last
  * padded with zeros), each holding

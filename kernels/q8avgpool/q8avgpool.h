@@ -18,3 +18,8 @@ void q8rt_q8avgpool_ukernel__scalar(size_t ks, size_t channels, const uint8_t* c
     const struct q8rt_avgpool_params* params);
 void q8rt_q8avgpool_ukernel__sse41(size_t ks, size_t channels, const uint8_t* const* input, uint8_t* output,
     const struct q8rt_avgpool_params* params);
+/* ARM NEON: aarch64 builds have __aarch64_neon, armv7 builds __aarch32_neon. */
+void q8rt_q8avgpool_ukernel__aarch64_neon(size_t ks, size_t channels, const uint8_t* const* input, uint8_t* output,
+    const struct q8rt_avgpool_params* params);
+void q8rt_q8avgpool_ukernel__aarch32_neon(size_t ks, size_t channels, const uint8_t* const* input, uint8_t* output,
+    const struct q8rt_avgpool_params* params);

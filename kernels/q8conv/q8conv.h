@@ -28,3 +28,29 @@ void q8rt_q8conv_ukernel_3x4c8__scalar(size_t mr, size_t nr, size_t kc, size_t k
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
 void q8rt_q8conv_ukernel_3x4c8__sse41(size_t mr, size_t nr, size_t kc, size_t ks, const uint8_t* const* a,
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+/* ARM NEON: aarch64 builds have __aarch64_neon, armv7 builds __aarch32_neon. */
+void q8rt_q8conv_ukernel_3x4c8__aarch64_neon(size_t mr, size_t nr, size_t kc, size_t ks, const uint8_t* const* a,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+void q8rt_q8conv_ukernel_3x4c8__aarch32_neon(size_t mr, size_t nr, size_t kc, size_t ks, const uint8_t* const* a,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+
+/* Tap pairs, for small kc (e.g. a first layer on 3 channels): packed_w is one or more consecutive
+ * Q8RT_LAYOUT_GEMM_TAP_PAIRS panels (kernels/layout.h), 16-byte aligned; kc <= 4, 1 <= ks <= Q8RT_Q8CONV_TP_MAX_KS;
+ * nr (called nc) may be any number >= 1 of columns, spanning consecutive panels. Each A pointer is read for
+ * 4 bytes (the 4th meets a zero weight). */
+#define Q8RT_Q8CONV_TP_MAX_KC 4
+#define Q8RT_Q8CONV_TP_MAX_KS 128
+void q8rt_q8conv_ukernel_3x4c8tp__scalar(size_t mr, size_t nc, size_t kc, size_t ks, const uint8_t* const* a,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+void q8rt_q8conv_ukernel_3x4c8tp__sse41(size_t mr, size_t nc, size_t kc, size_t ks, const uint8_t* const* a,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+
+/* AVX-512 VNNI (vpdpbusd) on Q8RT_LAYOUT_GEMM_VNNI panels with these ks and kc (kernels/layout.h), 64-byte
+ * aligned: MR = 8 pixels (the indirection buffer holds 8 pointers per tap), nr (called nc) any number >= 1 of
+ * columns spanning consecutive 16-column panels, 32 per step. Each A pointer is read for round_up(kc, 4) bytes;
+ * the per-pixel input sums (kernel zero point correction) take the first kc bytes of every tap. The scalar twin
+ * reads the same layout. */
+void q8rt_q8conv_ukernel_8x32c4__scalar(size_t mr, size_t nc, size_t kc, size_t ks, const uint8_t* const* a,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+void q8rt_q8conv_ukernel_8x32c4__avx512vnni(size_t mr, size_t nc, size_t kc, size_t ks, const uint8_t* const* a,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);

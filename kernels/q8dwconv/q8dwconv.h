@@ -29,3 +29,15 @@ void q8rt_q8dwconv_ukernel_up16x9__scalar(size_t channels, size_t output_width, 
 void q8rt_q8dwconv_ukernel_up16x9__sse41(size_t channels, size_t output_width, const uint8_t* const* input,
     size_t input_stride, const void* packed_w, uint8_t* output, size_t output_increment,
     const struct q8rt_conv_params* params);
+/* ARM NEON: aarch64 builds have __aarch64_neon, armv7 builds __aarch32_neon. */
+void q8rt_q8dwconv_ukernel_up16x9__aarch64_neon(size_t channels, size_t output_width, const uint8_t* const* input,
+    size_t input_stride, const void* packed_w, uint8_t* output, size_t output_increment,
+    const struct q8rt_conv_params* params);
+void q8rt_q8dwconv_ukernel_up16x9__aarch32_neon(size_t channels, size_t output_width, const uint8_t* const* input,
+    size_t input_stride, const void* packed_w, uint8_t* output, size_t output_increment,
+    const struct q8rt_conv_params* params);
+/* x86 AVX-512 BW + VBMI + VNNI (vpermt2b + vpdpwssd), same Q8RT_LAYOUT_DWCONV tiles; reads exactly `channels` bytes
+ * per pointer (masked loads). */
+void q8rt_q8dwconv_ukernel_up16x9__avx512vnni(size_t channels, size_t output_width, const uint8_t* const* input,
+    size_t input_stride, const void* packed_w, uint8_t* output, size_t output_increment,
+    const struct q8rt_conv_params* params);

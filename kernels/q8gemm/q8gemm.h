@@ -27,3 +27,34 @@ void q8rt_q8gemm_ukernel_3x4c8__scalar(size_t mr, size_t nr, size_t k, const uin
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
 void q8rt_q8gemm_ukernel_3x4c8__sse41(size_t mr, size_t nr, size_t k, const uint8_t* a, size_t a_stride,
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+/* ARM NEON (kernels/q8gemm/3x4c8-neon.h): aarch64 builds have __aarch64_neon, armv7 builds __aarch32_neon. */
+void q8rt_q8gemm_ukernel_3x4c8__aarch64_neon(size_t mr, size_t nr, size_t k, const uint8_t* a, size_t a_stride,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+void q8rt_q8gemm_ukernel_3x4c8__aarch32_neon(size_t mr, size_t nr, size_t k, const uint8_t* a, size_t a_stride,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+
+/* Multi-panel variants: the same contract as above, except that nr (called nc) may be any number >= 1 of
+ * columns, spanning consecutive panels of packed_w (each q8rt_gemm_panel_bytes(k, 1) bytes). */
+/* MR = 3 rows x nc columns. */
+void q8rt_q8gemm_ukernel_3x4c8n__scalar(size_t mr, size_t nc, size_t k, const uint8_t* a, size_t a_stride,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+void q8rt_q8gemm_ukernel_3x4c8n__sse41(size_t mr, size_t nc, size_t k, const uint8_t* a, size_t a_stride,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+/* GEMV-style: any mr >= 1 rows, computed one at a time, x nc columns (for GEMMs with few rows). */
+void q8rt_q8gemm_ukernel_1x4c8n__scalar(size_t mr, size_t nc, size_t k, const uint8_t* a, size_t a_stride,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+void q8rt_q8gemm_ukernel_1x4c8n__sse41(size_t mr, size_t nc, size_t k, const uint8_t* a, size_t a_stride,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+
+/* AVX-512 VNNI (vpdpbusd) on Q8RT_LAYOUT_GEMM_VNNI panels (kernels/layout.h: 16 columns, int8 w - 128, groups of
+ * 4 k): the multi-panel contract above with these panels (each q8rt_vnni_panel_bytes(k, 1) bytes, 64-byte
+ * aligned), any nc >= 1 columns; A rows are read for exactly k bytes plus whole 4-byte groups up to
+ * round_up(k, 4) (within the Q8RT_EXTRA_BYTES slack). The scalar twin reads the same layout.
+ * 8x32c4n: MR = 8 rows (1 <= mr <= 8), 32 columns (two panels) per step. */
+void q8rt_q8gemm_ukernel_8x32c4n__scalar(size_t mr, size_t nc, size_t k, const uint8_t* a, size_t a_stride,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+void q8rt_q8gemm_ukernel_8x32c4n__avx512vnni(size_t mr, size_t nc, size_t k, const uint8_t* a, size_t a_stride,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+/* 1x64c4n: GEMV-style, any mr >= 1 rows one at a time, 64 columns (four panels) per step. */
+void q8rt_q8gemm_ukernel_1x64c4n__avx512vnni(size_t mr, size_t nc, size_t k, const uint8_t* a, size_t a_stride,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);

@@ -4,18 +4,22 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_precision.h"
 #include "image.h"
 
 static const char usage[] =
-    "usage: q8rt classify MODEL.q8rt IMAGE.jpg... [--top K] [--threads N] [--labels synset_words.txt] [--json]\n"
+    "usage: q8rt classify MODEL.q8rt IMAGE.jpg... [--top K] [--threads N] [--labels synset_words.txt]\n"
+    "                     [--precision int8|fp32] [--json]\n"
     "Decodes each JPEG, applies the model's preprocessing (stored in the blob), runs it and prints the top-K\n"
-    "classes (index, probability, name) per image. Ranking uses the uint8 logits; ties go to the lower index.\n";
+    "classes (index, probability, name) per image. Ranking uses the logits; ties go to the lower index.\n"
+    "--precision fp32 runs the float network the int8 model stands for (README \"fp32\"). Default: int8.\n";
 
 int q8rt_cmd_classify(int argc, char** argv) {
   const char* model_path = NULL;
   const char* labels_path = NULL;
   unsigned top = 5, threads = 1;
   bool json = false;
+  q8rt_precision precision = Q8RT_PRECISION_INT8;
   char** images = calloc((size_t) argc, sizeof *images);
   size_t image_count = 0;
   if (images == NULL) return cli_fail("classify", "out of memory");
@@ -27,6 +31,9 @@ int q8rt_cmd_classify(int argc, char** argv) {
       return fputs(usage, stdout), 0;
     } else if (strcmp(a, "--json") == 0) {
       json = true;
+    } else if (strcmp(a, "--precision") == 0) {
+      if (i + 1 >= argc) rc = cli_fail("classify", "%s needs a value", a);
+      else if (!cli_parse_precision("classify", argv[++i], &precision)) rc = 1;
     } else if (strcmp(a, "--top") == 0 || strcmp(a, "--threads") == 0 || strcmp(a, "--labels") == 0) {
       if (i + 1 >= argc) {
         rc = cli_fail("classify", "%s needs a value", a);
@@ -47,7 +54,7 @@ int q8rt_cmd_classify(int argc, char** argv) {
   if (rc == 0 && (model_path == NULL || image_count == 0)) rc = cli_fail("classify", "missing MODEL or IMAGE\n%s", usage);
   q8rt_model* model = NULL;
   q8rt_session* session = NULL;
-  if (rc == 0) rc = cli_open("classify", model_path, threads, &model, &session);
+  if (rc == 0) rc = cli_open_precision("classify", model_path, threads, precision, &model, &session);
   struct q8rt_model_info mi;
   char** names = NULL;
   size_t name_count = 0;

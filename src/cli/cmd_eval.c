@@ -7,12 +7,14 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_precision.h"
 #include "image.h"
 
 static const char usage[] =
-    "usage: q8rt eval MODEL.q8rt --images DIR --labels FILE [--limit N] [--threads N] [--json]\n"
+    "usage: q8rt eval MODEL.q8rt --images DIR --labels FILE [--limit N] [--threads N] [--precision int8|fp32] [--json]\n"
     "Top-1 / top-5 accuracy. FILE has lines 'IMAGE CLASS' (CLASS 0-based, e.g. the 1300-image labels.txt or the\n"
-    "official 50,000-line val_ground_truth.txt); listed images missing from DIR are skipped and counted.\n";
+    "official 50,000-line val_ground_truth.txt); listed images missing from DIR are skipped and counted.\n"
+    "--precision fp32 runs the float network the int8 model stands for (README \"fp32\"). Default: int8.\n";
 
 struct sample {
   char* file;
@@ -63,11 +65,15 @@ int q8rt_cmd_eval(int argc, char** argv) {
   const char *model_path = NULL, *dir = NULL, *labels = NULL;
   unsigned limit = 0, threads = 1;
   bool json = false;
+  q8rt_precision precision = Q8RT_PRECISION_INT8;
   for (int i = 1; i < argc; i++) {
     const char* a = argv[i];
     if (strcmp(a, "--help") == 0) return fputs(usage, stdout), 0;
     if (strcmp(a, "--json") == 0) {
       json = true;
+    } else if (strcmp(a, "--precision") == 0) {
+      if (i + 1 >= argc) return cli_fail("eval", "%s needs a value", a);
+      if (!cli_parse_precision("eval", argv[++i], &precision)) return 1;
     } else if (strcmp(a, "--images") == 0 || strcmp(a, "--labels") == 0 || strcmp(a, "--limit") == 0 ||
                strcmp(a, "--threads") == 0) {
       if (i + 1 >= argc) return cli_fail("eval", "%s needs a value", a);
@@ -87,7 +93,7 @@ int q8rt_cmd_eval(int argc, char** argv) {
   }
   q8rt_model* model;
   q8rt_session* session;
-  if (cli_open("eval", model_path, threads, &model, &session) != 0) return 1;
+  if (cli_open_precision("eval", model_path, threads, precision, &model, &session) != 0) return 1;
   struct q8rt_model_info mi;
   q8rt_model_get_info(model, &mi);
   size_t count = 0;
@@ -136,11 +142,13 @@ int q8rt_cmd_eval(int argc, char** argv) {
     const double ips = seconds > 0 ? (double) n / seconds : 0.0;
     if (json) {
       printf("{\"n\":%zu,\"top1\":%.4f,\"top5\":%.4f,\"top1_count\":%zu,\"top5_count\":%zu,\"skipped\":%zu,"
-             "\"images_per_second\":%.2f,\"threads\":%u,\"isa\":\"%s\"}\n",
-             n, p1, p5, top1, top5, skipped, ips, threads, q8rt_session_isa_name(session));
+             "\"images_per_second\":%.2f,\"threads\":%u,\"isa\":\"%s\",\"precision\":\"%s\"}\n",
+             n, p1, p5, top1, top5, skipped, ips, threads, q8rt_session_isa_name(session),
+             cli_precision_name(precision));
     } else {
-      printf("images %zu  top-1 %.2f %% (%zu)  top-5 %.2f %% (%zu)  %.1f images/s  (%s, %u thread%s)\n", n, p1,
-             top1, p5, top5, ips, q8rt_session_isa_name(session), threads, threads == 1 ? "" : "s");
+      printf("images %zu  top-1 %.2f %% (%zu)  top-5 %.2f %% (%zu)  %.1f images/s  (%s, %s, %u thread%s)\n", n,
+             p1, top1, p5, top5, ips, cli_precision_name(precision), q8rt_session_isa_name(session), threads,
+             threads == 1 ? "" : "s");
       if (skipped) printf("skipped %zu listed images not found in %s\n", skipped, dir);
     }
   }

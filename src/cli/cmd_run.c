@@ -5,22 +5,29 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_precision.h"
 
 static const char usage[] =
     "usage: q8rt run MODEL.q8rt --input FILE --output FILE [--input-format u8-nhwc|f32-nchw|f32-nhwc]\n"
-    "                [--output-format u8-logits|f32-probs] [--threads N]\n"
+    "                [--output-format u8-logits|f32-logits|f32-probs] [--threads N] [--precision int8|fp32]\n"
     "Runs one already-preprocessed input tensor (raw bytes, little-endian floats) and writes the raw output:\n"
     "the uint8 logits of the last layer before the softmax (default) or the float32 probabilities.\n"
-    "Defaults: --input-format f32-nchw.\n";
+    "f32-logits: the logits as floats (int8: dequantized). --precision fp32 runs the float network the int8\n"
+    "model stands for (README \"fp32\"); it has no uint8 logits, so it needs f32-logits or f32-probs.\n"
+    "Defaults: --input-format f32-nchw, --output-format u8-logits (int8) or f32-probs (fp32).\n";
 
 int q8rt_cmd_run(int argc, char** argv) {
   const char *model_path = NULL, *in_path = NULL, *out_path = NULL;
-  const char *in_fmt = "f32-nchw", *out_fmt = "u8-logits";
+  const char *in_fmt = "f32-nchw", *out_fmt = NULL;
   unsigned threads = 1;
+  q8rt_precision precision = Q8RT_PRECISION_INT8;
   for (int i = 1; i < argc; i++) {
     const char* a = argv[i];
     if (strcmp(a, "--help") == 0) return fputs(usage, stdout), 0;
-    if (strcmp(a, "--input") == 0 || strcmp(a, "--output") == 0 || strcmp(a, "--input-format") == 0 ||
+    if (strcmp(a, "--precision") == 0) {
+      if (i + 1 >= argc) return cli_fail("run", "%s needs a value", a);
+      if (!cli_parse_precision("run", argv[++i], &precision)) return 1;
+    } else if (strcmp(a, "--input") == 0 || strcmp(a, "--output") == 0 || strcmp(a, "--input-format") == 0 ||
         strcmp(a, "--output-format") == 0 || strcmp(a, "--threads") == 0) {
       if (i + 1 >= argc) return cli_fail("run", "%s needs a value", a);
       const char* v = argv[++i];
@@ -43,13 +50,18 @@ int q8rt_cmd_run(int argc, char** argv) {
   else if (strcmp(in_fmt, "f32-nchw") == 0) format = Q8RT_INPUT_F32_NCHW;
   else if (strcmp(in_fmt, "f32-nhwc") == 0) format = Q8RT_INPUT_F32_NHWC;
   else return cli_fail("run", "--input-format must be u8-nhwc, f32-nchw or f32-nhwc, not '%s'", in_fmt);
+  if (out_fmt == NULL) out_fmt = precision == Q8RT_PRECISION_FP32 ? "f32-probs" : "u8-logits";
   const bool probs_out = strcmp(out_fmt, "f32-probs") == 0;
-  if (!probs_out && strcmp(out_fmt, "u8-logits") != 0) {
-    return cli_fail("run", "--output-format must be u8-logits or f32-probs, not '%s'", out_fmt);
+  const bool f32_logits_out = strcmp(out_fmt, "f32-logits") == 0;
+  if (!probs_out && !f32_logits_out && strcmp(out_fmt, "u8-logits") != 0) {
+    return cli_fail("run", "--output-format must be u8-logits, f32-logits or f32-probs, not '%s'", out_fmt);
+  }
+  if (precision == Q8RT_PRECISION_FP32 && strcmp(out_fmt, "u8-logits") == 0) {
+    return cli_fail("run", "--precision fp32 has no uint8 logits: use --output-format f32-logits or f32-probs");
   }
   q8rt_model* model;
   q8rt_session* session;
-  if (cli_open("run", model_path, threads, &model, &session) != 0) return 1;
+  if (cli_open_precision("run", model_path, threads, precision, &model, &session) != 0) return 1;
   struct q8rt_model_info mi;
   q8rt_model_get_info(model, &mi);
   const size_t elements = (size_t) mi.input_height * mi.input_width * mi.input_channels;
@@ -65,10 +77,12 @@ int q8rt_cmd_run(int argc, char** argv) {
     q8rt_status status = q8rt_session_run(session, format, input, size);
     if (status != Q8RT_OK) {
       rc = cli_fail_status("run", status);
-    } else if (probs_out) {
+    } else if (probs_out || f32_logits_out) {
       float* probs = malloc(sizeof(float) * mi.num_classes);
       if (probs == NULL) rc = cli_fail("run", "out of memory");
-      else if (q8rt_session_get_probabilities(session, probs, mi.num_classes) != Q8RT_OK) rc = cli_fail_status("run", 1);
+      else if ((probs_out ? q8rt_session_get_probabilities(session, probs, mi.num_classes)
+                          : q8rt_session_get_logits_f32(session, probs, mi.num_classes)) != Q8RT_OK)
+        rc = cli_fail_status("run", 1);
       else rc = cli_write_file_atomic("run", out_path, probs, sizeof(float) * mi.num_classes);
       free(probs);
     } else {

@@ -18,6 +18,19 @@ const struct q8rt_op_impl* q8rt_op_impl_for(uint32_t type) {
   return NULL;
 }
 
+const struct q8rt_op_impl* q8rt_op_impl_f32_for(uint32_t type) {
+  switch (type) {
+    case Q8RT_OP_CONV: return &q8rt_f32_conv_impl;
+    case Q8RT_OP_DWCONV: return &q8rt_f32_dwconv_impl;
+    case Q8RT_OP_FC: return &q8rt_f32_fc_impl;
+    case Q8RT_OP_ADD: return &q8rt_f32_add_impl;
+    case Q8RT_OP_AVGPOOL: return &q8rt_f32_avgpool_impl;
+    case Q8RT_OP_SOFTMAX: return &q8rt_f32_softmax_impl;
+    case Q8RT_OP_DEQUANTIZE: return &q8rt_f32_dequantize_impl;
+  }
+  return NULL;
+}
+
 q8rt_status q8rt_zero_buffer(struct q8rt_session* s, struct q8rt_op_plan* plan, size_t channels) {
   const size_t bytes = q8rt_round_up(channels + Q8RT_ARENA_SLACK, 64);
   plan->zero = q8rt_alloc_aligned(bytes);

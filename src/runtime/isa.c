@@ -13,6 +13,9 @@ static const struct q8rt_kernels scalar_kernels = {
   .nr = 4,
   .gemm = q8rt_q8gemm_ukernel_3x4c8__scalar,
   .conv = q8rt_q8conv_ukernel_3x4c8__scalar,
+  .gemmn = q8rt_q8gemm_ukernel_3x4c8n__scalar,
+  .gemv = q8rt_q8gemm_ukernel_1x4c8n__scalar,
+  .convtp = q8rt_q8conv_ukernel_3x4c8tp__scalar,
   .dwconv = q8rt_q8dwconv_ukernel_up16x9__scalar,
   .vadd = q8rt_q8vadd_ukernel__scalar,
   .avgpool = q8rt_q8avgpool_ukernel__scalar,
@@ -35,6 +38,9 @@ static const struct q8rt_kernels sse41_kernels = {
   .nr = 4,
   .gemm = q8rt_q8gemm_ukernel_3x4c8__sse41,
   .conv = q8rt_q8conv_ukernel_3x4c8__sse41,
+  .gemmn = q8rt_q8gemm_ukernel_3x4c8n__sse41,
+  .gemv = q8rt_q8gemm_ukernel_1x4c8n__sse41,
+  .convtp = q8rt_q8conv_ukernel_3x4c8tp__sse41,
   .dwconv = q8rt_q8dwconv_ukernel_up16x9__sse41,
   .vadd = q8rt_q8vadd_ukernel__sse41,
   .avgpool = q8rt_q8avgpool_ukernel__sse41,
@@ -56,6 +62,9 @@ static const struct q8rt_kernels avx2_kernels = {
   .nr = 4,
   .gemm = q8rt_q8gemm_ukernel_3x4c8__sse41,
   .conv = q8rt_q8conv_ukernel_3x4c8__sse41,
+  .gemmn = q8rt_q8gemm_ukernel_3x4c8n__sse41,
+  .gemv = q8rt_q8gemm_ukernel_1x4c8n__sse41,
+  .convtp = q8rt_q8conv_ukernel_3x4c8tp__sse41,
   .dwconv = q8rt_q8dwconv_ukernel_up16x9__sse41,
   .vadd = q8rt_q8vadd_ukernel__sse41,
   .avgpool = q8rt_q8avgpool_ukernel__sse41,
@@ -68,6 +77,92 @@ static const struct q8rt_kernels avx2_kernels = {
   .f32vadd = q8rt_f32vadd_ukernel__avx2,
   .f32avgpool = q8rt_f32avgpool_ukernel__avx2,
 };
+
+/* AVX-512F: fp32 GEMM / conv 8x32 tiles (panels of 32 floats) and depthwise; vadd / avgpool as AVX2. */
+static const struct q8rt_kernels avx512_kernels = {
+  .name = "avx512",
+  .isa = Q8RT_ISA_AVX512,
+  .mr = 3,
+  .nr = 4,
+  .gemm = q8rt_q8gemm_ukernel_3x4c8__sse41,
+  .conv = q8rt_q8conv_ukernel_3x4c8__sse41,
+  .gemmn = q8rt_q8gemm_ukernel_3x4c8n__sse41,
+  .gemv = q8rt_q8gemm_ukernel_1x4c8n__sse41,
+  .convtp = q8rt_q8conv_ukernel_3x4c8tp__sse41,
+  .dwconv = q8rt_q8dwconv_ukernel_up16x9__sse41,
+  .vadd = q8rt_q8vadd_ukernel__sse41,
+  .avgpool = q8rt_q8avgpool_ukernel__sse41,
+  .f32_mr = 8,
+  .f32_nr = 32,
+  .f32gemm = q8rt_f32gemm_ukernel_8x32__avx512,
+  .f32gemm1 = q8rt_f32gemm_ukernel_1x32__avx512,
+  .f32conv = q8rt_f32conv_ukernel_8x32__avx512,
+  .f32dwconv = q8rt_f32dwconv_ukernel_up16x9__avx512,
+  .f32vadd = q8rt_f32vadd_ukernel__avx2,
+  .f32avgpool = q8rt_f32avgpool_ukernel__avx2,
+};
+
+/* AVX-512 VNNI: convolution / fully connected GEMMs on vpdpbusd kernels (weights repacked at session
+ * creation), depthwise on vpermt2b + vpdpwssd (blob layout); the rest of int8 as SSE4.1; fp32 as the AVX-512
+ * table. */
+static const struct q8rt_kernels avx512vnni_kernels = {
+  .name = "avx512vnni",
+  .isa = Q8RT_ISA_AVX512VNNI,
+  .mr = 3,
+  .nr = 4,
+  .gemm = q8rt_q8gemm_ukernel_3x4c8__sse41,
+  .conv = q8rt_q8conv_ukernel_3x4c8__sse41,
+  .gemmn = q8rt_q8gemm_ukernel_3x4c8n__sse41,
+  .gemv = q8rt_q8gemm_ukernel_1x4c8n__sse41,
+  .convtp = q8rt_q8conv_ukernel_3x4c8tp__sse41,
+  .vnni_mr = 8,
+  .gemm_vnni = q8rt_q8gemm_ukernel_8x32c4n__avx512vnni,
+  .gemv_vnni = q8rt_q8gemm_ukernel_1x64c4n__avx512vnni,
+  .conv_vnni = q8rt_q8conv_ukernel_8x32c4__avx512vnni,
+  .dwconv = q8rt_q8dwconv_ukernel_up16x9__avx512vnni,
+  .vadd = q8rt_q8vadd_ukernel__sse41,
+  .avgpool = q8rt_q8avgpool_ukernel__sse41,
+  .f32_mr = 8,
+  .f32_nr = 32,
+  .f32gemm = q8rt_f32gemm_ukernel_8x32__avx512,
+  .f32gemm1 = q8rt_f32gemm_ukernel_1x32__avx512,
+  .f32conv = q8rt_f32conv_ukernel_8x32__avx512,
+  .f32dwconv = q8rt_f32dwconv_ukernel_up16x9__avx512,
+  .f32vadd = q8rt_f32vadd_ukernel__avx2,
+  .f32avgpool = q8rt_f32avgpool_ukernel__avx2,
+};
+#endif
+
+#if defined(__aarch64__) || (defined(__arm__) && !defined(__aarch64__))
+/* ARM: the NEON int8 kernels (aarch64 files on arm64, armv7 -mfpu=neon files on 32-bit ARM, which are only
+ * called when cpuinfo reports NEON); fp32 uses the scalar kernels. */
+#define Q8RT_HAVE_NEON 1
+#if defined(__aarch64__)
+#define Q8RT_NEON_UKERNEL(family, tile) q8rt_##family##_ukernel_##tile##__aarch64_neon
+#define Q8RT_NEON_UKERNEL0(family) q8rt_##family##_ukernel__aarch64_neon
+#else
+#define Q8RT_NEON_UKERNEL(family, tile) q8rt_##family##_ukernel_##tile##__aarch32_neon
+#define Q8RT_NEON_UKERNEL0(family) q8rt_##family##_ukernel__aarch32_neon
+#endif
+static const struct q8rt_kernels neon_kernels = {
+  .name = "neon",
+  .isa = Q8RT_ISA_NEON,
+  .mr = 3,
+  .nr = 4,
+  .gemm = Q8RT_NEON_UKERNEL(q8gemm, 3x4c8),
+  .conv = Q8RT_NEON_UKERNEL(q8conv, 3x4c8),
+  .dwconv = Q8RT_NEON_UKERNEL(q8dwconv, up16x9),
+  .vadd = Q8RT_NEON_UKERNEL0(q8vadd),
+  .avgpool = Q8RT_NEON_UKERNEL0(q8avgpool),
+  .f32_mr = 4,
+  .f32_nr = 8,
+  .f32gemm = q8rt_f32gemm_ukernel_4x8__scalar,
+  .f32gemm1 = q8rt_f32gemm_ukernel_1x8__scalar,
+  .f32conv = q8rt_f32conv_ukernel_4x8__scalar,
+  .f32dwconv = q8rt_f32dwconv_ukernel_up16x9__scalar,
+  .f32vadd = q8rt_f32vadd_ukernel__scalar,
+  .f32avgpool = q8rt_f32avgpool_ukernel__scalar,
+};
 #endif
 
 static bool cpu_has(q8rt_isa isa) {
@@ -77,6 +172,15 @@ static bool cpu_has(q8rt_isa isa) {
     case Q8RT_ISA_SSE41: return cpuinfo_initialize() && cpuinfo_has_x86_sse4_1();
     case Q8RT_ISA_AVX2:
       return cpuinfo_initialize() && cpuinfo_has_x86_sse4_1() && cpuinfo_has_x86_avx2() && cpuinfo_has_x86_fma3();
+    case Q8RT_ISA_AVX512:
+      return cpuinfo_initialize() && cpuinfo_has_x86_sse4_1() && cpuinfo_has_x86_avx2() && cpuinfo_has_x86_fma3() &&
+             cpuinfo_has_x86_avx512f();
+    case Q8RT_ISA_AVX512VNNI:
+      return cpu_has(Q8RT_ISA_AVX512) && cpuinfo_has_x86_avx512bw() && cpuinfo_has_x86_avx512vl() &&
+             cpuinfo_has_x86_avx512vnni() && cpuinfo_has_x86_avx512vbmi();
+#endif
+#ifdef Q8RT_HAVE_NEON
+    case Q8RT_ISA_NEON: return cpuinfo_initialize() && cpuinfo_has_arm_neon();
 #endif
     default: return false;
   }
@@ -87,6 +191,11 @@ static const struct q8rt_kernels* kernels_for(q8rt_isa isa) {
 #ifdef Q8RT_HAVE_X86
     case Q8RT_ISA_SSE41: return &sse41_kernels;
     case Q8RT_ISA_AVX2: return &avx2_kernels;
+    case Q8RT_ISA_AVX512: return &avx512_kernels;
+    case Q8RT_ISA_AVX512VNNI: return &avx512vnni_kernels;
+#endif
+#ifdef Q8RT_HAVE_NEON
+    case Q8RT_ISA_NEON: return &neon_kernels;
 #endif
     case Q8RT_ISA_SCALAR: return &scalar_kernels;
     default: return NULL;
@@ -98,6 +207,9 @@ static const char* isa_name(q8rt_isa isa) {
     case Q8RT_ISA_SCALAR: return "scalar";
     case Q8RT_ISA_SSE41: return "sse41";
     case Q8RT_ISA_AVX2: return "avx2";
+    case Q8RT_ISA_AVX512: return "avx512";
+    case Q8RT_ISA_AVX512VNNI: return "avx512vnni";
+    case Q8RT_ISA_NEON: return "neon";
     default: return "auto";
   }
 }
@@ -109,11 +221,16 @@ q8rt_status q8rt_kernels_select(q8rt_isa requested, const struct q8rt_kernels** 
       if (strcmp(env, "scalar") == 0) requested = Q8RT_ISA_SCALAR;
       else if (strcmp(env, "sse41") == 0) requested = Q8RT_ISA_SSE41;
       else if (strcmp(env, "avx2") == 0) requested = Q8RT_ISA_AVX2;
-      else return q8rt_error(Q8RT_ERROR_UNSUPPORTED, "Q8RT_ISA=%s: expected auto, scalar, sse41 or avx2", env);
+      else if (strcmp(env, "avx512") == 0) requested = Q8RT_ISA_AVX512;
+      else if (strcmp(env, "avx512vnni") == 0) requested = Q8RT_ISA_AVX512VNNI;
+      else if (strcmp(env, "neon") == 0) requested = Q8RT_ISA_NEON;
+      else return q8rt_error(Q8RT_ERROR_UNSUPPORTED, "Q8RT_ISA=%s: expected auto, scalar, sse41, avx2, avx512, avx512vnni or neon",
+                             env);
     }
   }
   if (requested == Q8RT_ISA_AUTO) {
-    static const q8rt_isa preference[] = {Q8RT_ISA_AVX2, Q8RT_ISA_SSE41, Q8RT_ISA_SCALAR};
+    static const q8rt_isa preference[] = {Q8RT_ISA_AVX512VNNI, Q8RT_ISA_AVX512, Q8RT_ISA_AVX2, Q8RT_ISA_SSE41, Q8RT_ISA_NEON,
+                                             Q8RT_ISA_SCALAR};
     for (size_t i = 0; i < sizeof preference / sizeof preference[0]; i++) {
       if (kernels_for(preference[i]) != NULL && cpu_has(preference[i])) {
         *kernels = kernels_for(preference[i]);

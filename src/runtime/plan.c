@@ -19,6 +19,11 @@ static int by_size_desc(const void* a, const void* b) {
 }
 
 q8rt_status q8rt_plan_arena(const struct q8rt_model* m, size_t* offsets, size_t* arena_bytes) {
+  return q8rt_plan_arena_elements(m, 0, offsets, arena_bytes);
+}
+
+q8rt_status q8rt_plan_arena_elements(const struct q8rt_model* m, size_t element_bytes, size_t* offsets,
+                                     size_t* arena_bytes) {
   const struct q8rt_blob_header* h = m->view.header;
   const uint32_t end = m->op_count; /* outputs stay alive after the run */
   struct interval* iv = q8rt_alloc_zeroed(h->tensor_count, sizeof *iv);
@@ -29,7 +34,8 @@ q8rt_status q8rt_plan_arena(const struct q8rt_model* m, size_t* offsets, size_t*
     const struct q8rt_blob_tensor* tensor = &m->view.tensors[t];
     if (tensor->kind != Q8RT_TENSOR_ACTIVATION) continue;
     /* elements <= 2^28 (checked by the loader), so this cannot overflow */
-    const size_t bytes = (size_t) q8rt_blob_tensor_elements(tensor) * (tensor->dtype == Q8RT_DTYPE_F32 ? 4 : 1);
+    const size_t elem = element_bytes != 0 ? element_bytes : tensor->dtype == Q8RT_DTYPE_F32 ? 4 : 1;
+    const size_t bytes = (size_t) q8rt_blob_tensor_elements(tensor) * elem;
     iv[n] = (struct interval){.tensor = t, .first = UINT32_MAX, .last = 0,
                               .bytes = q8rt_round_up(bytes + Q8RT_ARENA_SLACK, 64)};
     if (t == h->input_tensor) iv[n].first = 0;

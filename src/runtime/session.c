@@ -20,6 +20,10 @@ void q8rt_session_free(q8rt_session* s) {
     for (uint32_t i = 0; i < s->model->op_count; i++) {
       q8rt_free(s->plans[i].indirection);
       q8rt_free(s->plans[i].zero);
+      q8rt_free(s->plans[i].vnni_w);
+      q8rt_free(s->plans[i].f32w);
+      q8rt_free(s->plans[i].f32_indirection);
+      q8rt_free(s->plans[i].f32_zero);
     }
   }
   q8rt_free(s->plans);
@@ -33,7 +37,8 @@ static q8rt_status plan_ops(q8rt_session* s) {
   const q8rt_model* m = s->model;
   size_t* offsets = q8rt_alloc_zeroed(m->view.header->tensor_count, sizeof *offsets);
   if (offsets == NULL) return q8rt_error(Q8RT_ERROR_OUT_OF_MEMORY, "out of memory planning the session");
-  q8rt_status status = q8rt_plan_arena(m, offsets, &s->arena_bytes);
+  const bool f32 = s->precision == Q8RT_PRECISION_FP32;
+  q8rt_status status = q8rt_plan_arena_elements(m, f32 ? sizeof(float) : 0, offsets, &s->arena_bytes);
   if (status == Q8RT_OK) {
     s->arena = q8rt_alloc_aligned(s->arena_bytes); /* zero-filled: slack bytes are defined */
     s->plans = q8rt_alloc_zeroed(m->op_count, sizeof *s->plans);
@@ -48,7 +53,7 @@ static q8rt_status plan_ops(q8rt_session* s) {
     plan->x = s->arena + offsets[op->rec->inputs[0]];
     if (op->x2 != NULL) plan->x2 = s->arena + offsets[op->rec->inputs[1]];
     plan->y = s->arena + offsets[op->rec->output];
-    const struct q8rt_op_impl* impl = q8rt_op_impl_for(op->rec->type);
+    const struct q8rt_op_impl* impl = f32 ? q8rt_op_impl_f32_for(op->rec->type) : q8rt_op_impl_for(op->rec->type);
     if (impl->setup != NULL) status = impl->setup(s, plan);
   }
   q8rt_free(offsets);
@@ -78,7 +83,8 @@ q8rt_status q8rt_session_create(const q8rt_model* model, const struct q8rt_sessi
     if (s->pool == NULL) status = q8rt_error(Q8RT_ERROR_OUT_OF_MEMORY, "cannot create a pool of %u threads",
                                              options->num_threads);
   }
-  if (status == Q8RT_OK && options->precision != Q8RT_PRECISION_INT8) {
+  s->precision = options->precision;
+  if (status == Q8RT_OK && options->precision != Q8RT_PRECISION_INT8 && options->precision != Q8RT_PRECISION_FP32) {
     status = q8rt_error(Q8RT_ERROR_UNSUPPORTED, "q8rt_session_create: precision %d is not available",
                         (int) options->precision);
   }
@@ -133,7 +139,11 @@ q8rt_status q8rt_session_run(q8rt_session* s, q8rt_input_format format, const vo
     }
   }
   if (x == NULL) return q8rt_error(Q8RT_ERROR_INVALID_MODEL, "the model never reads its input");
-  if (format == Q8RT_INPUT_U8_NHWC) {
+  const bool f32 = s->precision == Q8RT_PRECISION_FP32;
+  if (f32) {
+    q8rt_f32_input(input, (int) format, in->dims[3], (size_t) in->dims[1] * in->dims[2], in->scale, in->zero_point,
+                   (float*) (void*) x);
+  } else if (format == Q8RT_INPUT_U8_NHWC) {
     memcpy(x, input, count);
   } else {
     q8rt_quantize_f32(input, count, in->dims[3], (size_t) in->dims[1] * in->dims[2], format == Q8RT_INPUT_F32_NCHW,
@@ -141,7 +151,8 @@ q8rt_status q8rt_session_run(q8rt_session* s, q8rt_input_format format, const vo
   }
   for (uint32_t i = 0; i < m->op_count; i++) {
     const double t0 = s->op_ms != NULL ? now_ms() : 0.0;
-    q8rt_op_impl_for(m->ops[i].rec->type)->run(s, &s->plans[i]);
+    const struct q8rt_op_impl* impl = f32 ? q8rt_op_impl_f32_for(m->ops[i].rec->type) : q8rt_op_impl_for(m->ops[i].rec->type);
+    impl->run(s, &s->plans[i]);
     if (s->op_ms != NULL) s->op_ms[i] = now_ms() - t0;
   }
   s->has_run = true;
@@ -159,6 +170,10 @@ static const void* tensor_data(const q8rt_session* s, uint32_t tensor) {
 q8rt_status q8rt_session_get_logits(const q8rt_session* s, const uint8_t** logits, float* scale, uint8_t* zero_point) {
   if (s == NULL || logits == NULL || !s->has_run) {
     return q8rt_error(Q8RT_ERROR_INVALID_ARGUMENT, "q8rt_session_get_logits: no successful run yet");
+  }
+  if (s->precision == Q8RT_PRECISION_FP32) {
+    return q8rt_error(Q8RT_ERROR_INVALID_ARGUMENT,
+                      "q8rt_session_get_logits: an fp32 session has float logits only; use q8rt_session_get_logits_f32");
   }
   const struct q8rt_blob_tensor* t = &s->model->view.tensors[s->model->view.header->logits_tensor];
   *logits = tensor_data(s, s->model->view.header->logits_tensor);
@@ -180,6 +195,10 @@ q8rt_status q8rt_session_get_logits_f32(const q8rt_session* s, float* logits, si
   if (s == NULL || logits == NULL || !s->has_run || count != s->model->num_classes) {
     return q8rt_error(Q8RT_ERROR_INVALID_ARGUMENT, "q8rt_session_get_logits_f32: no run yet or count %zu != %u",
                       count, s != NULL ? s->model->num_classes : 0);
+  }
+  if (s->precision == Q8RT_PRECISION_FP32) {
+    memcpy(logits, tensor_data(s, s->model->view.header->logits_tensor), count * sizeof(float));
+    return Q8RT_OK;
   }
   const struct q8rt_blob_tensor* t = &s->model->view.tensors[s->model->view.header->logits_tensor];
   const uint8_t* q = tensor_data(s, s->model->view.header->logits_tensor);

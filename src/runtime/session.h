@@ -4,6 +4,7 @@
 #include <pthreadpool.h>
 #include <stdbool.h>
 
+#include "../../kernels/f32gemm/f32params.h"
 #include "isa.h"
 #include "model.h"
 
@@ -16,11 +17,20 @@ struct q8rt_op_plan {
   const uint8_t** indirection;  /* conv, dwconv, avgpool: owned */
   uint8_t* zero;                /* padding buffer filled with the input zero point: owned */
   bool direct_gemm;             /* 1x1, stride 1, no padding: A is the input itself */
+  void* vnni_w;                 /* AVX-512 VNNI sessions: Q8RT_LAYOUT_GEMM_VNNI weights of a GEMM op (owned) */
+  /* FP32 sessions (x, x2, y then point at floats): */
+  float* f32w;                  /* packed fp32 weights (conv, dwconv, fc): owned */
+  const float** f32_indirection; /* conv, dwconv, avgpool: owned */
+  float* f32_zero;              /* padding buffer of zeros: owned */
+  struct q8rt_f32_minmax_params f32_minmax; /* output clamp: ReLU or none */
 };
 
 struct q8rt_session {
   const struct q8rt_model* model;
   const struct q8rt_kernels* kernels;
+  q8rt_precision precision;
+  size_t f32_weight_bytes;      /* FP32: packed fp32 weights owned by the session */
+  size_t vnni_weight_bytes;     /* AVX-512 VNNI: repacked int8 weights owned by the session (about half the blob's) */
   pthreadpool_t pool;
   uint8_t* arena;
   size_t arena_bytes;
@@ -35,3 +45,7 @@ struct q8rt_session {
  * after it. Returns the arena size in *arena_bytes. Errors: OUT_OF_MEMORY, LIMIT. */
 #define Q8RT_ARENA_SLACK 64
 q8rt_status q8rt_plan_arena(const struct q8rt_model* model, size_t* offsets, size_t* arena_bytes);
+/* As q8rt_plan_arena, with every activation element taking element_bytes (FP32 sessions: 4; 0: the tensor's
+ * own dtype size, as q8rt_plan_arena). */
+q8rt_status q8rt_plan_arena_elements(const struct q8rt_model* model, size_t element_bytes, size_t* offsets,
+                                     size_t* arena_bytes);

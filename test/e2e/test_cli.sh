@@ -68,6 +68,47 @@ expect_error "classify non-JPEG" "text.jpg" "" -- q8rt classify "$blob" "$tmp/te
 head -c 3000 "$img1" > "$tmp/trunc.jpg"
 expect_error "classify truncated JPEG" "trunc.jpg" "" -- q8rt classify "$blob" "$tmp/trunc.jpg"
 
+# --- cross builds (Q8RT_CROSS, set by `make CROSS=...`): on 50 of the 1300 images, the uint8 logits of every
+# class from the ARM binary under qemu (NEON kernels) must equal, bit for bit, those of the native x86 binary
+# build/bin/q8rt and of the ARM binary with Q8RT_ISA=scalar; same top-1 / top-5; the ISA reported is "neon".
+if [ -n "${Q8RT_CROSS:-}" ]; then
+  native=build/bin/q8rt
+  mapfile -t some < <(head -n 50 "$images/labels.txt" | awk -v d="$images/images" '{print d "/" $1}')
+  if [ ! -x "$native" ]; then
+    bad "native x86 binary $native is absent: build it first with a native \`make all\` (.ci/run does)"
+  elif [ "$(uname -m)" != x86_64 ]; then
+    bad "$native is not runnable on $(uname -m)"
+  else
+    check "cross-converted blob identical to the native converter's" \
+      cmp -s "$blob" <("$native" convert "$model_dir/init_net.pb" "$model_dir/predict_net.pb" -o "$tmp/native.q8rt" \
+                       >/dev/null && cat "$tmp/native.q8rt")
+    "$native" classify "$blob" "${some[@]}" --top 1000 --json > "$tmp/native.json"
+    q8rt classify "$blob" "${some[@]}" --top 1000 --json --threads 1 > "$tmp/t1.json"
+    q8rt classify "$blob" "${some[@]:0:8}" --top 1000 --json --threads 2 > "$tmp/t2.json"
+    Q8RT_ISA=scalar q8rt classify "$blob" "${some[@]}" --top 1000 --json > "$tmp/scalar.json"
+    check "json has 50 images x 1000 classes" test "$(grep -o '"logit"' "$tmp/t1.json" | wc -l)" -eq 50000
+    check "50 images: NEON (qemu) vs native x86 logits identical" cmp -s "$tmp/t1.json" "$tmp/native.json"
+    check "50 images: NEON vs scalar kernels (qemu) identical" cmp -s "$tmp/t1.json" "$tmp/scalar.json"
+    "$native" classify "$blob" "${some[@]:0:8}" --top 1000 --json > "$tmp/native8.json"
+    check "8 images: NEON with 2 threads vs native identical" cmp -s "$tmp/t2.json" "$tmp/native8.json"
+    head -n 50 "$images/labels.txt" > "$tmp/labels50.txt"
+    q8rt eval "$blob" --images "$images/images" --labels "$tmp/labels50.txt" --json > "$tmp/eval.json"
+    "$native" eval "$blob" --images "$images/images" --labels "$tmp/labels50.txt" --json > "$tmp/eval_native.json"
+    echo "  eval (ARM, 50 images): $(cat "$tmp/eval.json")"
+    field() { sed -E "s/.*\"$1\":\"?([0-9a-z.]+).*/\1/" "$2"; }
+    check "eval 50 images" test "$(field n "$tmp/eval.json")" -eq 50
+    check "eval reports isa neon" test "$(field isa "$tmp/eval.json")" = neon
+    check "top-1 ARM $(field top1 "$tmp/eval.json") == native $(field top1 "$tmp/eval_native.json")" \
+      test "$(field top1 "$tmp/eval.json")" = "$(field top1 "$tmp/eval_native.json")"
+    check "top-5 ARM $(field top5 "$tmp/eval.json") == native $(field top5 "$tmp/eval_native.json")" \
+      test "$(field top5 "$tmp/eval.json")" = "$(field top5 "$tmp/eval_native.json")"
+    q8rt bench "$blob" --runs 3 --warmup 1 --json > "$tmp/bench.json"
+    echo "  bench under qemu (not an ARM timing): $(cat "$tmp/bench.json")"
+    check "bench reports isa neon" grep -q '"isa":"neon"' "$tmp/bench.json"
+    Q8RT_ISA=scalar q8rt bench "$blob" --runs 1 --warmup 0 --json > "$tmp/bench_scalar.json"
+    check "Q8RT_ISA=scalar bench reports isa scalar" grep -q '"isa":"scalar"' "$tmp/bench_scalar.json"
+  fi
+else
 # --- same outputs: 1 vs 2 threads, scalar vs SIMD kernels (uint8 logits of every class) ------------
 mapfile -t some < <(ls "$images"/images/*.JPEG | head -n 40)
 q8rt classify "$blob" "${some[@]}" --top 1000 --json --threads 1 > "$tmp/t1.json"
@@ -76,6 +117,8 @@ Q8RT_ISA=scalar q8rt classify "$blob" "${some[@]}" --top 1000 --json > "$tmp/sca
 check "40 images: 1 vs 2 threads identical" cmp -s "$tmp/t1.json" "$tmp/t2.json"
 check "40 images: scalar vs SIMD identical" cmp -s "$tmp/t1.json" "$tmp/scalar.json"
 check "json has 40 images x 1000 classes" test "$(grep -o '"logit"' "$tmp/t1.json" | wc -l)" -eq 40000
+
+fi
 
 # --- run: raw tensors in, raw logits out ----------------------------------------------------------
 head -c 150528 /dev/urandom > "$tmp/in.u8"
@@ -88,8 +131,21 @@ check "run writes 1000 float probabilities" test "$(stat -c %s "$tmp/p.f32")" -e
 expect_error "run wrong input size" "in.u8.*expected" "$tmp/out3" -- \
   q8rt run "$blob" --input "$tmp/in.u8" --output "$tmp/out3"
 
+# --- bench: int8 and fp32 alternating, per layer (README "Benchmarking int8 vs fp32") -------------------
+q8rt bench "$blob" --precision int8,fp32 --per-layer --runs 2 --warmup 1 --json --csv "$tmp/layers.csv" \
+  > "$tmp/bench2.json"
+check "bench int8,fp32: two results" test "$(grep -c '^{"precision":' "$tmp/bench2.json")" -eq 2
+check "bench int8,fp32: fp32/int8 ratio" grep -q '"ratio":{"of":"fp32/int8","median":' "$tmp/bench2.json"
+check "bench --per-layer: 67 layers" test "$(grep -c '^{"index":' "$tmp/bench2.json")" -eq 67
+check "bench --csv: header + 67 rows" test "$(wc -l < "$tmp/layers.csv")" -eq 68
+check "bench single precision keeps its JSON fields" grep -q '"precision":"int8","isa":' <(q8rt bench "$blob" --runs 1 --warmup 0 --json)
+expect_error "bench --precision int8,int8" "twice" "" -- q8rt bench "$blob" --precision int8,int8
+expect_error "bench --csv without --per-layer" "needs --per-layer" "$tmp/nocsv" -- q8rt bench "$blob" --csv "$tmp/nocsv"
+
 # --- accuracy on the 1300 real validation images --------------------------------------------------
-if [ -f "$images/labels.txt" ]; then
+if [ -n "${Q8RT_CROSS:-}" ]; then
+  echo "  cross build: the 1300-image eval is skipped (the 50-image comparison above checks the ARM path)"
+elif [ -f "$images/labels.txt" ]; then
   q8rt eval "$blob" --images "$images/images" --labels "$images/labels.txt" --json > "$tmp/eval.json"
   echo "  eval: $(cat "$tmp/eval.json")"
   top1=$(sed -E 's/.*"top1":([0-9.]+).*/\1/' "$tmp/eval.json"); top5=$(sed -E 's/.*"top5":([0-9.]+).*/\1/' "$tmp/eval.json")

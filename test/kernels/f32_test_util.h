@@ -31,6 +31,14 @@ static inline bool f32_has_avx2(void) {
 #endif
 }
 
+static inline bool f32_has_avx512(void) {
+#if F32_HAVE_X86
+  return cpuinfo_initialize() && cpuinfo_has_x86_avx512f() && cpuinfo_has_x86_fma3();
+#else
+  return false;
+#endif
+}
+
 static inline bool f32_close(float got, double want, double abs_terms) {
   return fabs((double) got - want) <= 1e-5 * (abs_terms + 1.0);
 }

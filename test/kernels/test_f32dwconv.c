@@ -73,6 +73,7 @@ int main(void) {
 #if F32_HAVE_X86
     {"up16x9 sse", q8rt_f32dwconv_ukernel_up16x9__sse, f32_has_sse()},
     {"up16x9 avx2", q8rt_f32dwconv_ukernel_up16x9__avx2, f32_has_avx2()},
+    {"up16x9 avx512", q8rt_f32dwconv_ukernel_up16x9__avx512, f32_has_avx512()},
 #endif
   };
   for (size_t i = 0; i < sizeof kernels / sizeof kernels[0]; i++) {

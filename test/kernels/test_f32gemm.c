@@ -51,7 +51,7 @@ static void run_case(const struct variant* v, size_t mr, size_t nr, size_t kc, s
     }
   }
   float* w = malloc(sizeof(float) * nr * ks * kc);
-  float bias[16];
+  float bias[32];
   for (size_t i = 0; i < nr * ks * kc; i++) w[i] = rnd();
   for (size_t n = 0; n < nr; n++) bias[n] = rnd();
   float* packed = malloc(sizeof(float) * q8rt_pack_f32_gemm_floats(nr, kc, ks, NR));
@@ -104,6 +104,8 @@ int main(void) {
     {"1x8 scalar", 1, 8, q8rt_f32gemm_ukernel_1x8__scalar, NULL, NULL, NULL, true},
     {"1x16 scalar", 1, 16, q8rt_f32gemm_ukernel_1x16__scalar, NULL, NULL, NULL, true},
     {"4x8 scalar", 4, 8, q8rt_f32gemm_ukernel_4x8__scalar, NULL, q8rt_f32conv_ukernel_4x8__scalar, NULL, true},
+    {"8x32 scalar", 8, 32, q8rt_f32gemm_ukernel_8x32__scalar, NULL, q8rt_f32conv_ukernel_8x32__scalar, NULL, true},
+    {"1x32 scalar", 1, 32, q8rt_f32gemm_ukernel_1x32__scalar, NULL, NULL, NULL, true},
     {"6x16 scalar", 6, 16, q8rt_f32gemm_ukernel_6x16__scalar, NULL, q8rt_f32conv_ukernel_6x16__scalar, NULL, true},
 #if F32_HAVE_X86
     {"1x8 sse", 1, 8, q8rt_f32gemm_ukernel_1x8__sse, q8rt_f32gemm_ukernel_1x8__scalar, NULL, NULL, f32_has_sse()},
@@ -111,6 +113,10 @@ int main(void) {
      f32_has_avx2()},
     {"4x8 sse", 4, 8, q8rt_f32gemm_ukernel_4x8__sse, q8rt_f32gemm_ukernel_4x8__scalar, q8rt_f32conv_ukernel_4x8__sse,
      q8rt_f32conv_ukernel_4x8__scalar, f32_has_sse()},
+    {"8x32 avx512", 8, 32, q8rt_f32gemm_ukernel_8x32__avx512, q8rt_f32gemm_ukernel_8x32__scalar,
+     q8rt_f32conv_ukernel_8x32__avx512, q8rt_f32conv_ukernel_8x32__scalar, f32_has_avx512()},
+    {"1x32 avx512", 1, 32, q8rt_f32gemm_ukernel_1x32__avx512, q8rt_f32gemm_ukernel_1x32__scalar, NULL, NULL,
+     f32_has_avx512()},
     {"6x16 avx2", 6, 16, q8rt_f32gemm_ukernel_6x16__avx2, q8rt_f32gemm_ukernel_6x16__scalar,
      q8rt_f32conv_ukernel_6x16__avx2, q8rt_f32conv_ukernel_6x16__scalar, f32_has_avx2()},
 #endif

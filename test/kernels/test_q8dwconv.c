@@ -50,6 +50,8 @@ static uint8_t ref_requantize(int64_t acc, const struct q8rt_conv_params* p) {
 /* Extreme cases: biases near the int32 limits and scales at the ends of the range (shift 0 and 31). */
 static bool g_extreme = false;
 
+static bool g_vnni = false; /* AVX-512 VNNI kernel checked too */
+
 static void run_case(size_t channels, size_t output_width, size_t input_stride, bool sse41) {
   const uint8_t izp = (uint8_t) test_rand_range(0, 255);
   const uint8_t kzp = (uint8_t) test_rand_range(0, 255);
@@ -132,6 +134,15 @@ static void run_case(size_t channels, size_t output_width, size_t input_stride, 
     CHECKF(memcmp(o_scalar, o_sse, out_size) == 0, "sse41 vs scalar: channels=%zu width=%zu stride=%zu inc=%zu",
            channels, output_width, input_stride, output_increment);
   }
+  if (g_vnni) {
+    uint8_t* o_vnni = malloc(out_size);
+    memset(o_vnni, 0xA5, out_size);
+    q8rt_q8dwconv_ukernel_up16x9__avx512vnni(channels, output_width, ind, input_stride, packed, o_vnni,
+                                            output_increment, &params);
+    CHECKF(memcmp(o_scalar, o_vnni, out_size) == 0, "avx512vnni vs scalar: channels=%zu width=%zu stride=%zu inc=%zu",
+           channels, output_width, input_stride, output_increment);
+    free(o_vnni);
+  }
 #else
   (void) sse41;
 #endif
@@ -148,6 +159,11 @@ static void run_case(size_t channels, size_t output_width, size_t input_stride, 
 
 int main(void) {
   test_rng_seed(0xD3);
+#if HAVE_X86
+  g_vnni = cpuinfo_initialize() && cpuinfo_has_x86_avx512f() && cpuinfo_has_x86_avx512bw() &&
+           cpuinfo_has_x86_avx512vl() && cpuinfo_has_x86_avx512vnni() && cpuinfo_has_x86_avx512vbmi();
+  if (!g_vnni) printf("test_q8dwconv: AVX-512 BW/VL/VNNI/VBMI not available, skipping the AVX-512 VNNI kernel checks\n");
+#endif
   const bool sse41 = has_sse41();
   if (!sse41) printf("test_q8dwconv: SSE4.1 not available, skipping SSE4.1 kernel checks\n");
   for (size_t channels = 1; channels <= 40; channels++) {

@@ -390,6 +390,9 @@ int main(void) {
   test_conv(6, 7, 5, 9, 5, 3, 1, 2, 2, 0, 1, 2, false, false);
   test_conv(4, 4, 13, 17, 1, 1, 2, 2, 0, 0, 0, 0, false, true);
   test_conv(3, 3, 1, 3, 3, 3, 1, 1, 2, 2, 2, 2, false, false);
+  /* few input channels (tap-pair kernels): an even tap count; few output rows (GEMM split by columns) */
+  test_conv(5, 6, 4, 8, 1, 2, 1, 1, 0, 0, 0, 1, false, false);
+  test_conv(2, 2, 24, 40, 1, 1, 1, 1, 0, 0, 0, 0, false, true);
   /* depthwise 3x3, stride 1 and 2, channels not a multiple of the tile */
   test_conv(8, 8, 32, 0, 3, 3, 1, 1, 1, 1, 1, 1, true, true);
   test_conv(9, 7, 19, 0, 3, 3, 2, 2, 1, 1, 1, 1, true, false);

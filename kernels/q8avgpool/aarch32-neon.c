@@ -1,0 +1,18 @@
+/* q8avgpool micro-kernel, armv7 (A32/T32) NEON, -mfpu=neon, hard- or softfp float ABI. Body: neon.h. Twin: scalar.c. */
+#include <stddef.h>
+#include <stdint.h>
+
+#include <arm_neon.h>
+
+#if !defined(__ARM_NEON) || defined(__aarch64__)
+#error "this file is for armv7 with -mfpu=neon"
+#endif
+
+#include "../params.h"
+#include "neon.h"
+#include "q8avgpool.h"
+
+void q8rt_q8avgpool_ukernel__aarch32_neon(size_t ks, size_t channels, const uint8_t* const* input, uint8_t* output,
+    const struct q8rt_avgpool_params* params) {
+  q8rt_neon_avgpool(ks, channels, input, output, params);
+}

@@ -1,0 +1,30 @@
+/* q8gemm 3x4c8 micro-kernel, aarch64 (A64) NEON. Body and layout notes: 3x4c8-neon.h. Twin: 3x4c8-scalar.c. */
+#include <stddef.h>
+#include <stdint.h>
+
+#include <arm_neon.h>
+
+#if !defined(__aarch64__)
+#error "this file is for aarch64"
+#endif
+
+#include "../layout.h"
+#include "../params.h"
+#include "3x4c8-neon.h"
+#include "q8gemm.h"
+
+void q8rt_q8gemm_ukernel_3x4c8__aarch64_neon(size_t mr, size_t nr, size_t k, const uint8_t* a, size_t a_stride,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params) {
+  const int32x4_t vbias = vld1q_s32((const int32_t*) packed_w);
+  const int16_t* w = (const int16_t*) ((const uint8_t*) packed_w + Q8RT_GEMM_NR * sizeof(int32_t));
+  /* rows mr..2 are never read: they alias the last real row */
+  const uint8_t* a0 = a;
+  const uint8_t* a1 = mr >= 2 ? a0 + a_stride : a0;
+  const uint8_t* a2 = mr >= 3 ? a1 + a_stride : a1;
+
+  Q8RT_NEON_3X4C8_DECLARE_ACC();
+  for (size_t blocks = (k + Q8RT_GEMM_KR - 1) / Q8RT_GEMM_KR; blocks != 0; blocks--) {
+    Q8RT_NEON_3X4C8_BLOCK(a0, a1, a2, w);
+  }
+  Q8RT_NEON_3X4C8_STORE(vbias, params, mr, nr, c, c_stride);
+}

@@ -1,0 +1,111 @@
+/* Helpers shared by the AVX-512 VNNI int8 kernels (Q8RT_LAYOUT_GEMM_VNNI, kernels/layout.h). Included only by
+ * files compiled with -mavx512f -mavx512bw -mavx512vl -mavx512vnni. */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <immintrin.h>
+
+#include "../params.h"
+
+#define Q8RT_VNNI_INLINE static inline __attribute__((always_inline))
+
+/* Sum of the k bytes at p (masked loads: exactly k bytes are read). */
+Q8RT_VNNI_INLINE uint32_t q8rt_vnni_row_sum(const uint8_t* p, size_t k) {
+  __m512i vsum = _mm512_setzero_si512();
+  for (; k >= 64; k -= 64) {
+    vsum = _mm512_add_epi64(vsum, _mm512_sad_epu8(_mm512_loadu_si512((const void*) p), _mm512_setzero_si512()));
+    p += 64;
+  }
+  if (k != 0) {
+    const __mmask64 vmask = _cvtu64_mask64((UINT64_C(1) << k) - 1);
+    vsum = _mm512_add_epi64(vsum, _mm512_sad_epu8(_mm512_maskz_loadu_epi8(vmask, p), _mm512_setzero_si512()));
+  }
+  return (uint32_t) _mm512_reduce_add_epi64(vsum);
+}
+
+/* Requantization constants (kernels/params.h). */
+struct q8rt_vnni_rq {
+  __m512i multiplier, rounding, remainder_mask, remainder_threshold, minus_one;
+  __m128i shift;
+  __m512i zero_point, min, max; /* int16 lanes */
+  __m512i min8, max8, unlane2x32; /* uint8 lanes; q8rt_vnni_out2x32's dword order */
+};
+
+Q8RT_VNNI_INLINE void q8rt_vnni_rq_init(struct q8rt_vnni_rq* rq, const struct q8rt_conv_params* params) {
+  rq->multiplier = _mm512_set1_epi32(params->multiplier);
+  rq->rounding = _mm512_set1_epi64(INT64_C(0x40000000));
+  rq->remainder_mask = _mm512_set1_epi32(params->remainder_mask);
+  rq->remainder_threshold = _mm512_set1_epi32(params->remainder_threshold);
+  rq->minus_one = _mm512_set1_epi32(-1);
+  rq->shift = _mm_cvtsi32_si128((int) params->shift);
+  rq->zero_point = _mm512_set1_epi16((short) params->output_zero_point);
+  rq->min = _mm512_set1_epi16((short) params->output_min);
+  rq->max = _mm512_set1_epi16((short) params->output_max);
+  rq->min8 = _mm512_set1_epi8((char) params->output_min);
+  rq->max8 = _mm512_set1_epi8((char) params->output_max);
+  rq->unlane2x32 = _mm512_set_epi32(15, 11, 7, 3, 14, 10, 6, 2, 13, 9, 5, 1, 12, 8, 4, 0);
+}
+
+/* QNNPACK Q31 requantization of 16 int32 accumulators, up to (excluding) the zero point; bit-exact with
+ * q8rt_requantize_q31: q31 = (acc * multiplier + 2^30) >> 31 via vpmuldq on even / odd lanes, then
+ * y = (q31 >> shift) + ((q31 & mask) - (q31 < 0) > threshold). */
+Q8RT_VNNI_INLINE __m512i q8rt_vnni_q31(__m512i vacc, const struct q8rt_vnni_rq* rq) {
+  const __m512i vprod_even = _mm512_add_epi64(_mm512_mul_epi32(vacc, rq->multiplier), rq->rounding);
+  const __m512i vprod_odd =
+      _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(vacc, 32), rq->multiplier), rq->rounding);
+  const __m512i vq31_even = _mm512_srli_epi64(vprod_even, 31);
+  const __m512i vq31_odd = _mm512_add_epi64(vprod_odd, vprod_odd);
+  const __m512i vq31 = _mm512_mask_blend_epi32(0xAAAA, vq31_even, vq31_odd);
+  const __m512i vrem = _mm512_add_epi32(_mm512_and_si512(vq31, rq->remainder_mask), _mm512_srai_epi32(vq31, 31));
+  const __m512i vy = _mm512_sra_epi32(vq31, rq->shift);
+  return _mm512_mask_sub_epi32(vy, _mm512_cmpgt_epi32_mask(vrem, rq->remainder_threshold), vy, rq->minus_one);
+}
+
+/* 32 requantized values (two vectors of y) to 32 output bytes: saturate to int16, add the zero point
+ * (saturating), clamp, narrow. Equal to clamp(y + zero_point, min, max). */
+Q8RT_VNNI_INLINE __m256i q8rt_vnni_out32(__m512i vy0, __m512i vy1, const struct q8rt_vnni_rq* rq) {
+  __m512i v = _mm512_inserti64x4(_mm512_castsi256_si512(_mm512_cvtsepi32_epi16(vy0)), _mm512_cvtsepi32_epi16(vy1), 1);
+  v = _mm512_adds_epi16(v, rq->zero_point);
+  v = _mm512_min_epi16(_mm512_max_epi16(v, rq->min), rq->max);
+  return _mm512_cvtepi16_epi8(v);
+}
+
+/* Two rows of 32 requantized values (y00, y01: row 0 columns 0-15, 16-31; y10, y11: row 1) to 64 output bytes,
+ * row 0 in bytes 0-31 and row 1 in bytes 32-63: packssdw, add the zero point (saturating), packuswb, clamp, then
+ * one vpermd undoes the 128-bit lane interleave of the packs. Equal to clamp(y + zero_point, min, max). */
+Q8RT_VNNI_INLINE __m512i q8rt_vnni_out2x32(__m512i vy00, __m512i vy01, __m512i vy10, __m512i vy11,
+                                           const struct q8rt_vnni_rq* rq) {
+  const __m512i v0 = _mm512_adds_epi16(_mm512_packs_epi32(vy00, vy01), rq->zero_point);
+  const __m512i v1 = _mm512_adds_epi16(_mm512_packs_epi32(vy10, vy11), rq->zero_point);
+  const __m512i v = _mm512_min_epu8(_mm512_max_epu8(_mm512_packus_epi16(v0, v1), rq->min8), rq->max8);
+  return _mm512_permutexvar_epi32(rq->unlane2x32, v);
+}
+
+Q8RT_VNNI_INLINE __m128i q8rt_vnni_out16(__m512i vy0, const struct q8rt_vnni_rq* rq) {
+  __m256i v = _mm512_cvtsepi32_epi16(vy0);
+  v = _mm256_adds_epi16(v, _mm512_castsi512_si256(rq->zero_point));
+  v = _mm256_min_epi16(_mm256_max_epi16(v, _mm512_castsi512_si256(rq->min)), _mm512_castsi512_si256(rq->max));
+  return _mm256_cvtepi16_epi8(v);
+}
+
+Q8RT_VNNI_INLINE __m512i q8rt_vnni_bcast4(const uint8_t* p) {
+  int32_t v;
+  __builtin_memcpy(&v, p, sizeof v);
+  return _mm512_set1_epi32(v);
+}
+
+/* acc + vpdpbusd(a: uint8, b: int8), exact (not the saturating vpdpbusds). Inline assembly rather than
+ * _mm512_dpbusd_epi32: GCC 12 copies every accumulator around each intrinsic (and spills), halving speed. */
+Q8RT_VNNI_INLINE __m512i q8rt_vnni_dpbusd(__m512i vacc, __m512i va, __m512i vb) {
+  __asm__("vpdpbusd %2, %1, %0" : "+v"(vacc) : "v"(va), "v"(vb));
+  return vacc;
+}
+
+/* acc + vpdpwssd(a: int16 pairs, b: int16 pairs), exact (not the saturating vpdpwssds); inline assembly for the
+ * same reason as q8rt_vnni_dpbusd. */
+Q8RT_VNNI_INLINE __m512i q8rt_vnni_dpwssd(__m512i vacc, __m512i va, __m512i vb) {
+  __asm__("vpdpwssd %2, %1, %0" : "+v"(vacc) : "v"(va), "v"(vb));
+  return vacc;
+}

@@ -1,0 +1,80 @@
+/*
+ * NEON requantization helpers shared by the ARM micro-kernels (aarch64 and armv7 NEON). Header only, so that
+ * the intrinsics common to both ISAs are written once; each kernel file includes it (no libc).
+ *
+ * Q31 (convolution / GEMM / depthwise), exactly QNNPACK's NEON sequence:
+ *   q31 = vqrdmulhq_s32(acc, multiplier)      = (2 * acc * multiplier + 2^31) >> 32 = (acc * multiplier + 2^30) >> 31
+ *         (saturates only for acc = multiplier = INT32_MIN; multiplier < 2^31 here)
+ *   q31 += (q31 & ~zero_shift_mask) >> 31     the sign fix: subtract 1 from negative values unless shift = 0
+ *   y   = vrshlq_s32(q31, -shift)             rounding right shift (half up, computed without overflow)
+ * (q31 - 1 + 2^(shift-1)) >> shift for negative q31 is round-half-away-from-zero of q31 / 2^shift, the same as
+ * the scalar (q31 >> shift) + ((q31 & mask) - (q31 < 0) > mask >> 1); q31 is never INT32_MIN (|q31| < |acc|).
+ * The zero point is added in saturated int16 after a saturating narrow, then saturated to uint8 and clamped:
+ * equal to clamp(y + zero_point, min, max) because min/max lie in [0, 255] and zero_point in [0, 255].
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <arm_neon.h>
+
+#include "params.h"
+
+struct q8rt_neon_q31 {
+  int32x4_t multiplier;
+  int32x4_t right_shift;     /* -shift */
+  int32x4_t zero_shift_mask; /* all ones where shift == 0 */
+  int16x8_t zero_point;
+  uint8x16_t min, max;
+};
+
+static inline struct q8rt_neon_q31 q8rt_neon_q31_init(const struct q8rt_conv_params* params) {
+  struct q8rt_neon_q31 q;
+  q.multiplier = vdupq_n_s32(params->multiplier);
+  q.right_shift = vdupq_n_s32(-(int32_t) params->shift);
+  q.zero_shift_mask = vreinterpretq_s32_u32(vceqq_s32(q.right_shift, vdupq_n_s32(0)));
+  q.zero_point = vdupq_n_s16((int16_t) params->output_zero_point);
+  q.min = vdupq_n_u8(params->output_min);
+  q.max = vdupq_n_u8(params->output_max);
+  return q;
+}
+
+/* acc -> y (before the zero point) */
+static inline int32x4_t q8rt_neon_q31_scale(int32x4_t vacc, const struct q8rt_neon_q31* q) {
+  vacc = vqrdmulhq_s32(vacc, q->multiplier);
+  vacc = vsraq_n_s32(vacc, vbicq_s32(vacc, q->zero_shift_mask), 31);
+  return vrshlq_s32(vacc, q->right_shift);
+}
+
+/* Two int32x4 of y values -> int16x8 with the zero point added (saturating). */
+static inline int16x8_t q8rt_neon_pack_zp(int32x4_t vlo, int32x4_t vhi, int16x8_t vzero_point) {
+  return vqaddq_s16(vcombine_s16(vqmovn_s32(vlo), vqmovn_s32(vhi)), vzero_point);
+}
+
+/* Two int16x8 (zero point added) -> 16 clamped uint8. */
+static inline uint8x16_t q8rt_neon_pack_u8(int16x8_t vlo, int16x8_t vhi, uint8x16_t vmin, uint8x16_t vmax) {
+  const uint8x16_t vout = vcombine_u8(vqmovun_s16(vlo), vqmovun_s16(vhi));
+  return vminq_u8(vmaxq_u8(vout, vmin), vmax);
+}
+
+/* Stores the first n (0..16) bytes of v at p, with lane stores only (no libc, no over-write). */
+static inline void q8rt_neon_store_partial_u8(uint8_t* p, uint8x16_t v, size_t n) {
+  uint8x8_t vh = vget_low_u8(v);
+  if (n & 8) {
+    vst1_u8(p, vh);
+    p += 8;
+    vh = vget_high_u8(v);
+  }
+  if (n & 4) {
+    vst1_lane_u32((void*) p, vreinterpret_u32_u8(vh), 0);
+    p += 4;
+    vh = vext_u8(vh, vh, 4);
+  }
+  if (n & 2) {
+    vst1_lane_u16((void*) p, vreinterpret_u16_u8(vh), 0);
+    p += 2;
+    vh = vext_u8(vh, vh, 2);
+  }
+  if (n & 1) vst1_lane_u8(p, vh, 0);
+}

@@ -1,0 +1,64 @@
+/* FP32 average pooling: the mean over the window, padding counted in the divisor with value 0 (QNNPACK's
+ * count-include-pad: the int8 path pads with the input zero point, i.e. 0 in float). */
+#include "../common/common.h"
+#include "ops.h"
+
+static q8rt_status f32_avgpool_setup(struct q8rt_session* s, struct q8rt_op_plan* plan) {
+  const struct q8rt_model_op* op = plan->op;
+  const struct q8rt_blob_op* r = op->rec;
+  plan->f32_minmax = q8rt_f32_clamp_for(op);
+  uint32_t xd[4], yd[4];
+  q8rt_tensor_nhwc(op->x, xd);
+  q8rt_tensor_nhwc(op->y, yd);
+  const size_t c = xd[3], ih = xd[1], iw = xd[2], oh = yd[1], ow = yd[2];
+  const bool global = (r->flags & Q8RT_OP_FLAG_GLOBAL) != 0;
+  const size_t kh = global ? ih : r->kernel_h, kw = global ? iw : r->kernel_w;
+  q8rt_status status = q8rt_f32_zero_buffer(s, plan, c);
+  if (status == Q8RT_OK) status = q8rt_f32_indirection_alloc(s, plan, oh * ow * kh * kw);
+  if (status != Q8RT_OK) return status;
+  const size_t sh = global ? 1 : r->stride_h, sw = global ? 1 : r->stride_w;
+  const size_t pt = global ? 0 : r->pad_top, pl = global ? 0 : r->pad_left;
+  const float* x = (const float*) (const void*) plan->x;
+  const float** p = plan->f32_indirection;
+  for (size_t oy = 0; oy < oh; oy++) {
+    for (size_t ox = 0; ox < ow; ox++) {
+      for (size_t ky = 0; ky < kh; ky++) {
+        for (size_t kx = 0; kx < kw; kx++) {
+          const size_t iy = oy * sh + ky - pt, ix = ox * sw + kx - pl;
+          *p++ = iy < ih && ix < iw ? x + (iy * iw + ix) * c : plan->f32_zero;
+        }
+      }
+    }
+  }
+  return Q8RT_OK;
+}
+
+struct avgpool_context {
+  q8rt_f32avgpool_ukernel_fn ukernel;
+  size_t ks, channels;
+  const float* const* indirection;
+  float* y;
+  struct q8rt_f32_avgpool_params params;
+};
+
+static void avgpool_pixel(void* arg, size_t i) {
+  const struct avgpool_context* c = arg;
+  c->ukernel(c->ks, c->channels, c->indirection + i * c->ks, c->y + i * c->channels, &c->params);
+}
+
+static void f32_avgpool_run(struct q8rt_session* s, const struct q8rt_op_plan* plan) {
+  const struct q8rt_model_op* op = plan->op;
+  uint32_t xd[4], yd[4];
+  q8rt_tensor_nhwc(op->x, xd);
+  q8rt_tensor_nhwc(op->y, yd);
+  const bool global = (op->rec->flags & Q8RT_OP_FLAG_GLOBAL) != 0;
+  const size_t ks = global ? (size_t) xd[1] * xd[2] : (size_t) op->rec->kernel_h * op->rec->kernel_w;
+  struct avgpool_context c = {
+    .ukernel = s->kernels->f32avgpool, .ks = ks, .channels = xd[3], .indirection = plan->f32_indirection,
+    .y = plan->y,
+    .params = {.multiplier = 1.0f / (float) ks, .min = plan->f32_minmax.min, .max = plan->f32_minmax.max},
+  };
+  pthreadpool_parallelize_1d(s->pool, avgpool_pixel, &c, (size_t) yd[1] * yd[2], 0);
+}
+
+const struct q8rt_op_impl q8rt_f32_avgpool_impl = {f32_avgpool_setup, f32_avgpool_run};

@@ -1,0 +1,94 @@
+/* FP32 convolution (groups = 1) and fully connected: 1x1 stride 1 unpadded convolutions and FC layers are a
+ * GEMM over the NHWC input; other convolutions use the f32conv indirect kernels with an indirection buffer of
+ * MR float pointers per tile and tap (padding points at a zero buffer), as the int8 path does. */
+#include "../common/common.h"
+#include "../pack/pack_f32.h"
+#include "ops.h"
+
+static q8rt_status f32_conv_setup(struct q8rt_session* s, struct q8rt_op_plan* plan) {
+  const struct q8rt_model_op* op = plan->op;
+  const struct q8rt_blob_op* r = op->rec;
+  plan->f32_minmax = q8rt_f32_clamp_for(op);
+  q8rt_status status = q8rt_f32_pack_weights(s, plan);
+  if (status != Q8RT_OK) return status;
+  uint32_t xd[4], yd[4];
+  q8rt_tensor_nhwc(op->x, xd);
+  q8rt_tensor_nhwc(op->y, yd);
+  const size_t kh = r->kernel_h, kw = r->kernel_w, ks = kh * kw;
+  plan->direct_gemm = ks == 1 && r->stride_h == 1 && r->stride_w == 1 && r->pad_top == 0 && r->pad_left == 0 &&
+                      r->pad_bottom == 0 && r->pad_right == 0;
+  if (plan->direct_gemm) return Q8RT_OK;
+  const size_t c = xd[3], ih = xd[1], iw = xd[2], ow = yd[2];
+  const size_t m = (size_t) yd[1] * ow, mr = s->kernels->f32_mr;
+  const size_t tiles = q8rt_divide_round_up(m, mr);
+  status = q8rt_f32_zero_buffer(s, plan, c);
+  if (status == Q8RT_OK) status = q8rt_f32_indirection_alloc(s, plan, tiles * ks * mr);
+  if (status != Q8RT_OK) return status;
+  const float* x = (const float*) (const void*) plan->x;
+  for (size_t tile = 0; tile < tiles; tile++) {
+    for (size_t t = 0; t < ks; t++) {
+      const size_t ky = t / kw, kx = t % kw;
+      for (size_t i = 0; i < mr; i++) {
+        const size_t p = q8rt_min_size(tile * mr + i, m - 1); /* repeat the last pixel in a partial tile */
+        const size_t oy = p / ow, ox = p % ow;
+        const size_t iy = oy * r->stride_h + ky - r->pad_top; /* wraps around when in the top padding */
+        const size_t ix = ox * r->stride_w + kx - r->pad_left;
+        plan->f32_indirection[(tile * ks + t) * mr + i] = iy < ih && ix < iw ? x + (iy * iw + ix) * c : plan->f32_zero;
+      }
+    }
+  }
+  return Q8RT_OK;
+}
+
+struct conv_context {
+  q8rt_f32conv_ukernel_fn ukernel;
+  size_t n, kc, ks, mr, nr, panel_floats;
+  const float* const* indirection;
+  const float* w;
+  float* y;
+  const struct q8rt_f32_minmax_params* params;
+};
+
+static void conv_tile(void* arg, size_t m0, size_t n0, size_t mr, size_t nc) {
+  const struct conv_context* c = arg;
+  const float* const* a = c->indirection + (m0 / c->mr) * c->ks * c->mr;
+  for (size_t j = n0; j < n0 + nc; j += c->nr) {
+    c->ukernel(mr, q8rt_min_size(c->nr, n0 + nc - j), c->kc, c->ks, a, c->w + (j / c->nr) * c->panel_floats,
+               c->y + m0 * c->n + j, c->n, c->params);
+  }
+}
+
+static void f32_conv_run(struct q8rt_session* s, const struct q8rt_op_plan* plan) {
+  const struct q8rt_model_op* op = plan->op;
+  uint32_t xd[4], yd[4];
+  q8rt_tensor_nhwc(op->x, xd);
+  q8rt_tensor_nhwc(op->y, yd);
+  const size_t m = (size_t) yd[1] * yd[2], n = yd[3], kc = xd[3];
+  float* y = plan->y;
+  if (plan->direct_gemm) {
+    q8rt_f32_run_gemm(s, plan, m, n, kc, (const float*) (const void*) plan->x, kc, y);
+    return;
+  }
+  const size_t ks = (size_t) op->rec->kernel_h * op->rec->kernel_w;
+  struct conv_context c = {
+    .ukernel = s->kernels->f32conv, .n = n, .kc = kc, .ks = ks, .mr = s->kernels->f32_mr, .nr = s->kernels->f32_nr,
+    .panel_floats = q8rt_pack_f32_gemm_panel_floats(kc, ks, s->kernels->f32_nr),
+    .indirection = plan->f32_indirection, .w = plan->f32w, .y = y, .params = &plan->f32_minmax,
+  };
+  pthreadpool_parallelize_2d_tile_2d(s->pool, conv_tile, &c, m, n, c.mr, n, 0);
+}
+
+const struct q8rt_op_impl q8rt_f32_conv_impl = {f32_conv_setup, f32_conv_run};
+
+static q8rt_status f32_fc_setup(struct q8rt_session* s, struct q8rt_op_plan* plan) {
+  plan->f32_minmax = q8rt_f32_clamp_for(plan->op);
+  return q8rt_f32_pack_weights(s, plan);
+}
+
+static void f32_fc_run(struct q8rt_session* s, const struct q8rt_op_plan* plan) {
+  const struct q8rt_model_op* op = plan->op;
+  const size_t batch = op->y->dims[0], n = op->w->dims[0], k = op->w->dims[1];
+  q8rt_f32_run_gemm(s, plan, batch, n, k, (const float*) (const void*) plan->x, k, plan->y);
+}
+
+const struct q8rt_op_impl q8rt_f32_fc_impl = {f32_fc_setup, f32_fc_run};

@@ -1,0 +1,60 @@
+/* FP32 depthwise 3x3 convolution: the int8 path's row indirection (taps t = kx * 3 + ky) with float pointers. */
+#include "../common/common.h"
+#include "ops.h"
+
+static size_t row_pointers(size_t ow, size_t sw) { return ((ow - 1) * sw + 3) * 3; }
+
+static q8rt_status f32_dwconv_setup(struct q8rt_session* s, struct q8rt_op_plan* plan) {
+  const struct q8rt_model_op* op = plan->op;
+  const struct q8rt_blob_op* r = op->rec;
+  plan->f32_minmax = q8rt_f32_clamp_for(op);
+  q8rt_status status = q8rt_f32_pack_weights(s, plan);
+  uint32_t xd[4], yd[4];
+  q8rt_tensor_nhwc(op->x, xd);
+  q8rt_tensor_nhwc(op->y, yd);
+  const size_t c = xd[3], ih = xd[1], iw = xd[2], oh = yd[1], ow = yd[2];
+  const size_t row = row_pointers(ow, r->stride_w);
+  if (status == Q8RT_OK) status = q8rt_f32_zero_buffer(s, plan, c);
+  if (status == Q8RT_OK) status = q8rt_f32_indirection_alloc(s, plan, oh * row);
+  if (status != Q8RT_OK) return status;
+  const float* x = (const float*) (const void*) plan->x;
+  for (size_t oy = 0; oy < oh; oy++) {
+    for (size_t slot = 0; slot < row / 3; slot++) {
+      for (size_t ky = 0; ky < 3; ky++) {
+        const size_t iy = oy * r->stride_h + ky - r->pad_top; /* wraps around in the top padding */
+        const size_t ix = slot - r->pad_left;
+        plan->f32_indirection[oy * row + slot * 3 + ky] = iy < ih && ix < iw ? x + (iy * iw + ix) * c : plan->f32_zero;
+      }
+    }
+  }
+  return Q8RT_OK;
+}
+
+struct dwconv_context {
+  q8rt_f32dwconv_ukernel_fn ukernel;
+  size_t channels, ow, row, step;
+  const float* const* indirection;
+  const float* w;
+  float* y;
+  const struct q8rt_f32_minmax_params* params;
+};
+
+static void dwconv_row(void* arg, size_t oy) {
+  const struct dwconv_context* c = arg;
+  c->ukernel(c->channels, c->ow, c->indirection + oy * c->row, c->step, c->w, c->y + oy * c->ow * c->channels, 0,
+             c->params);
+}
+
+static void f32_dwconv_run(struct q8rt_session* s, const struct q8rt_op_plan* plan) {
+  const struct q8rt_model_op* op = plan->op;
+  uint32_t yd[4];
+  q8rt_tensor_nhwc(op->y, yd);
+  struct dwconv_context c = {
+    .ukernel = s->kernels->f32dwconv, .channels = yd[3], .ow = yd[2], .row = row_pointers(yd[2], op->rec->stride_w),
+    .step = 3 * (size_t) op->rec->stride_w, .indirection = plan->f32_indirection, .w = plan->f32w, .y = plan->y,
+    .params = &plan->f32_minmax,
+  };
+  pthreadpool_parallelize_1d(s->pool, dwconv_row, &c, yd[1], 0);
+}
+
+const struct q8rt_op_impl q8rt_f32_dwconv_impl = {f32_dwconv_setup, f32_dwconv_run};
