@@ -21,8 +21,8 @@
 #define Q8RT_BLOB_NONE UINT32_MAX /* "no tensor" in index fields */
 
 /* Sanity caps, checked before any allocation. */
-#define Q8RT_BLOB_MAX_TENSORS 65536u
-#define Q8RT_BLOB_MAX_OPS 65536u
+#define Q8RT_BLOB_MAX_TENSORS 4096u
+#define Q8RT_BLOB_MAX_OPS 4096u
 #define Q8RT_BLOB_MAX_DIM 65536u
 #define Q8RT_BLOB_MAX_FILE_SIZE (UINT64_C(1) << 31)
 

@@ -2,32 +2,17 @@
  * zero point and is included in the divisor). Global pooling is one window over all pixels. */
 #include "../common/common.h"
 #include "ops.h"
+#include "window.h"
 
 static q8rt_status avgpool_setup(struct q8rt_session* s, struct q8rt_op_plan* plan) {
   const struct q8rt_model_op* op = plan->op;
-  const struct q8rt_blob_op* r = op->rec;
-  uint32_t xd[4], yd[4];
-  q8rt_tensor_nhwc(op->x, xd);
-  q8rt_tensor_nhwc(op->y, yd);
-  const size_t c = xd[3], ih = xd[1], iw = xd[2], oh = yd[1], ow = yd[2];
-  const bool global = (r->flags & Q8RT_OP_FLAG_GLOBAL) != 0;
-  const size_t kh = global ? ih : r->kernel_h, kw = global ? iw : r->kernel_w;
-  q8rt_status status = q8rt_zero_buffer(s, plan, c);
-  if (status == Q8RT_OK) status = q8rt_indirection_alloc(s, plan, oh * ow * kh * kw);
+  q8rt_status status = q8rt_zero_buffer(s, plan, op->x->dims[op->x->rank - 1]);
   if (status != Q8RT_OK) return status;
-  const size_t sh = global ? 1 : r->stride_h, sw = global ? 1 : r->stride_w;
-  const size_t pt = global ? 0 : r->pad_top, pl = global ? 0 : r->pad_left;
-  const uint8_t** p = plan->indirection;
-  for (size_t oy = 0; oy < oh; oy++) {
-    for (size_t ox = 0; ox < ow; ox++) {
-      for (size_t ky = 0; ky < kh; ky++) {
-        for (size_t kx = 0; kx < kw; kx++) {
-          const size_t iy = oy * sh + ky - pt, ix = ox * sw + kx - pl;
-          *p++ = iy < ih && ix < iw ? plan->x + (iy * iw + ix) * c : plan->zero;
-        }
-      }
-    }
-  }
+  struct q8rt_window w;
+  q8rt_window_init(&w, op, plan->x, 1, plan->zero);
+  status = q8rt_indirection_alloc(s, plan, w.oh * w.ow * w.kh * w.kw);
+  if (status != Q8RT_OK) return status;
+  q8rt_indirection_pool(&w, plan->indirection, q8rt_store_u8_pointer);
   return Q8RT_OK;
 }
 

@@ -12,6 +12,7 @@
 #include "../pack/pack_size.h"
 #include "../pack/pack_tap_pairs.h"
 #include "ops.h"
+#include "window.h"
 
 static bool use_tap_pairs(const struct q8rt_session* s, size_t kc, size_t ks) {
   return s->kernels->convtp != NULL && s->kernels->conv_vnni == NULL && kc <= Q8RT_Q8CONV_TP_MAX_KC && ks >= 2 &&
@@ -35,7 +36,7 @@ static q8rt_status conv_setup(struct q8rt_session* s, struct q8rt_op_plan* plan)
                       r->pad_bottom == 0 && r->pad_right == 0;
   if (plan->direct_gemm) return q8rt_gemm_vnni_setup(s, plan, yd[3], xd[3]);
 
-  const size_t c = xd[3], ih = xd[1], iw = xd[2], ow = yd[2];
+  const size_t c = xd[3], ow = yd[2];
   const size_t m = (size_t) yd[1] * ow;
   const size_t mr = s->kernels->conv_vnni != NULL ? s->kernels->vnni_mr : s->kernels->mr; /* tile of the kernel run */
   const size_t tiles = q8rt_divide_round_up(m, mr);
@@ -49,19 +50,9 @@ static q8rt_status conv_setup(struct q8rt_session* s, struct q8rt_op_plan* plan)
   }
   if (status != Q8RT_OK) return status;
   if (tp) q8rt_repack_tap_pairs(yd[3], c, ks, op->weights, (void*) tap_pair_weights(plan, pointers));
-  for (size_t tile = 0; tile < tiles; tile++) {
-    for (size_t t = 0; t < ks; t++) {
-      const size_t ky = t / kw, kx = t % kw;
-      for (size_t i = 0; i < mr; i++) {
-        const size_t p = q8rt_min_size(tile * mr + i, m - 1); /* repeat the last pixel in a partial tile */
-        const size_t oy = p / ow, ox = p % ow;
-        const size_t iy = oy * r->stride_h + ky - r->pad_top; /* wraps around when in the top padding */
-        const size_t ix = ox * r->stride_w + kx - r->pad_left;
-        plan->indirection[(tile * ks + t) * mr + i] =
-            iy < ih && ix < iw ? plan->x + (iy * iw + ix) * c : plan->zero;
-      }
-    }
-  }
+  struct q8rt_window w;
+  q8rt_window_init(&w, op, plan->x, 1, plan->zero);
+  q8rt_indirection_conv(&w, mr, plan->indirection, q8rt_store_u8_pointer);
   return Q8RT_OK;
 }
 

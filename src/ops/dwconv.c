@@ -4,8 +4,7 @@
 #include "../../kernels/layout.h"
 #include "../common/common.h"
 #include "ops.h"
-
-static size_t row_pointers(size_t ow, size_t sw) { return ((ow - 1) * sw + 3) * 3; }
+#include "window.h"
 
 static q8rt_status dwconv_setup(struct q8rt_session* s, struct q8rt_op_plan* plan) {
   const struct q8rt_model_op* op = plan->op;
@@ -13,20 +12,14 @@ static q8rt_status dwconv_setup(struct q8rt_session* s, struct q8rt_op_plan* pla
   uint32_t xd[4], yd[4];
   q8rt_tensor_nhwc(op->x, xd);
   q8rt_tensor_nhwc(op->y, yd);
-  const size_t c = xd[3], ih = xd[1], iw = xd[2], oh = yd[1], ow = yd[2];
-  const size_t row = row_pointers(ow, r->stride_w);
+  const size_t c = xd[3], oh = yd[1], ow = yd[2];
+  const size_t row = q8rt_dw_row_pointers(ow, r->stride_w);
   q8rt_status status = q8rt_zero_buffer(s, plan, c);
   if (status == Q8RT_OK) status = q8rt_indirection_alloc(s, plan, oh * row);
   if (status != Q8RT_OK) return status;
-  for (size_t oy = 0; oy < oh; oy++) {
-    for (size_t slot = 0; slot < row / 3; slot++) {
-      for (size_t ky = 0; ky < 3; ky++) {
-        const size_t iy = oy * r->stride_h + ky - r->pad_top; /* wraps around in the top padding */
-        const size_t ix = slot - r->pad_left;
-        plan->indirection[oy * row + slot * 3 + ky] = iy < ih && ix < iw ? plan->x + (iy * iw + ix) * c : plan->zero;
-      }
-    }
-  }
+  struct q8rt_window w;
+  q8rt_window_init(&w, op, plan->x, 1, plan->zero);
+  q8rt_indirection_dw(&w, plan->indirection, q8rt_store_u8_pointer);
   return Q8RT_OK;
 }
 
@@ -50,7 +43,7 @@ static void dwconv_run(struct q8rt_session* s, const struct q8rt_op_plan* plan) 
   uint32_t yd[4];
   q8rt_tensor_nhwc(op->y, yd);
   struct dwconv_context c = {
-    .ukernel = s->kernels->dwconv, .channels = yd[3], .ow = yd[2], .row = row_pointers(yd[2], op->rec->stride_w),
+    .ukernel = s->kernels->dwconv, .channels = yd[3], .ow = yd[2], .row = q8rt_dw_row_pointers(yd[2], op->rec->stride_w),
     .step = 3 * (size_t) op->rec->stride_w, .indirection = plan->indirection, .w = op->weights, .y = plan->y,
     .params = &op->params.conv,
   };

@@ -4,6 +4,7 @@
 #include "../common/common.h"
 #include "../pack/pack_f32.h"
 #include "ops.h"
+#include "window.h"
 
 static q8rt_status f32_conv_setup(struct q8rt_session* s, struct q8rt_op_plan* plan) {
   const struct q8rt_model_op* op = plan->op;
@@ -18,25 +19,15 @@ static q8rt_status f32_conv_setup(struct q8rt_session* s, struct q8rt_op_plan* p
   plan->direct_gemm = ks == 1 && r->stride_h == 1 && r->stride_w == 1 && r->pad_top == 0 && r->pad_left == 0 &&
                       r->pad_bottom == 0 && r->pad_right == 0;
   if (plan->direct_gemm) return Q8RT_OK;
-  const size_t c = xd[3], ih = xd[1], iw = xd[2], ow = yd[2];
+  const size_t c = xd[3], ow = yd[2];
   const size_t m = (size_t) yd[1] * ow, mr = s->kernels->f32_mr;
   const size_t tiles = q8rt_divide_round_up(m, mr);
   status = q8rt_f32_zero_buffer(s, plan, c);
   if (status == Q8RT_OK) status = q8rt_f32_indirection_alloc(s, plan, tiles * ks * mr);
   if (status != Q8RT_OK) return status;
-  const float* x = (const float*) (const void*) plan->x;
-  for (size_t tile = 0; tile < tiles; tile++) {
-    for (size_t t = 0; t < ks; t++) {
-      const size_t ky = t / kw, kx = t % kw;
-      for (size_t i = 0; i < mr; i++) {
-        const size_t p = q8rt_min_size(tile * mr + i, m - 1); /* repeat the last pixel in a partial tile */
-        const size_t oy = p / ow, ox = p % ow;
-        const size_t iy = oy * r->stride_h + ky - r->pad_top; /* wraps around when in the top padding */
-        const size_t ix = ox * r->stride_w + kx - r->pad_left;
-        plan->f32_indirection[(tile * ks + t) * mr + i] = iy < ih && ix < iw ? x + (iy * iw + ix) * c : plan->f32_zero;
-      }
-    }
-  }
+  struct q8rt_window w;
+  q8rt_window_init(&w, op, plan->x, sizeof(float), plan->f32_zero);
+  q8rt_indirection_conv(&w, mr, plan->f32_indirection, q8rt_store_f32_pointer);
   return Q8RT_OK;
 }
 

@@ -1,8 +1,7 @@
 /* FP32 depthwise 3x3 convolution: the int8 path's row indirection (taps t = kx * 3 + ky) with float pointers. */
 #include "../common/common.h"
 #include "ops.h"
-
-static size_t row_pointers(size_t ow, size_t sw) { return ((ow - 1) * sw + 3) * 3; }
+#include "window.h"
 
 static q8rt_status f32_dwconv_setup(struct q8rt_session* s, struct q8rt_op_plan* plan) {
   const struct q8rt_model_op* op = plan->op;
@@ -12,21 +11,14 @@ static q8rt_status f32_dwconv_setup(struct q8rt_session* s, struct q8rt_op_plan*
   uint32_t xd[4], yd[4];
   q8rt_tensor_nhwc(op->x, xd);
   q8rt_tensor_nhwc(op->y, yd);
-  const size_t c = xd[3], ih = xd[1], iw = xd[2], oh = yd[1], ow = yd[2];
-  const size_t row = row_pointers(ow, r->stride_w);
+  const size_t c = xd[3], oh = yd[1], ow = yd[2];
+  const size_t row = q8rt_dw_row_pointers(ow, r->stride_w);
   if (status == Q8RT_OK) status = q8rt_f32_zero_buffer(s, plan, c);
   if (status == Q8RT_OK) status = q8rt_f32_indirection_alloc(s, plan, oh * row);
   if (status != Q8RT_OK) return status;
-  const float* x = (const float*) (const void*) plan->x;
-  for (size_t oy = 0; oy < oh; oy++) {
-    for (size_t slot = 0; slot < row / 3; slot++) {
-      for (size_t ky = 0; ky < 3; ky++) {
-        const size_t iy = oy * r->stride_h + ky - r->pad_top; /* wraps around in the top padding */
-        const size_t ix = slot - r->pad_left;
-        plan->f32_indirection[oy * row + slot * 3 + ky] = iy < ih && ix < iw ? x + (iy * iw + ix) * c : plan->f32_zero;
-      }
-    }
-  }
+  struct q8rt_window w;
+  q8rt_window_init(&w, op, plan->x, sizeof(float), plan->f32_zero);
+  q8rt_indirection_dw(&w, plan->f32_indirection, q8rt_store_f32_pointer);
   return Q8RT_OK;
 }
 
@@ -50,7 +42,7 @@ static void f32_dwconv_run(struct q8rt_session* s, const struct q8rt_op_plan* pl
   uint32_t yd[4];
   q8rt_tensor_nhwc(op->y, yd);
   struct dwconv_context c = {
-    .ukernel = s->kernels->f32dwconv, .channels = yd[3], .ow = yd[2], .row = row_pointers(yd[2], op->rec->stride_w),
+    .ukernel = s->kernels->f32dwconv, .channels = yd[3], .ow = yd[2], .row = q8rt_dw_row_pointers(yd[2], op->rec->stride_w),
     .step = 3 * (size_t) op->rec->stride_w, .indirection = plan->f32_indirection, .w = plan->f32w, .y = plan->y,
     .params = &plan->f32_minmax,
   };

@@ -2,7 +2,7 @@
  * gemm_vnni). At setup, the op's Q8RT_LAYOUT_GEMM weights are repacked into Q8RT_LAYOUT_GEMM_VNNI
  * (kernels/layout.h, src/pack/pack_vnni.h) in plan->vnni_w, owned by the session: 64 + 16 * round_up(K, 4) bytes
  * per 16 output channels, about half the blob's int16 weights (MobileNetV2 1.0: ~3.4 MB per session).
- * At run time: vnni_mr-row tiles x all columns per task; GEMMs with fewer rows than one tile use the GEMV-style
+ * At run time: tasks of whole vnni_mr-row blocks x columns (vnni_task_shape); GEMMs with fewer rows than one tile use the GEMV-style
  * kernel over column blocks of whole 16-column panels. Every output is computed by the same arithmetic whatever
  * the split, so results do not depend on the thread count. */
 #include "../../kernels/layout.h"
@@ -24,18 +24,43 @@ q8rt_status q8rt_gemm_vnni_setup(struct q8rt_session* s, struct q8rt_op_plan* pl
 
 struct gemm_vnni_context {
   q8rt_q8gemm_ukernel_fn ukernel;
-  size_t n, k, a_stride, panel_bytes;
+  size_t n, k, a_stride, panel_bytes, mr;
   const uint8_t* a;
   const uint8_t* w;
   uint8_t* y;
   const struct q8rt_conv_params* params;
 };
 
-/* Rows [m0, m0 + mr) x columns [n0, n0 + nc) in one call (n0 % Q8RT_VNNI_NR == 0). */
-static void gemm_vnni_tile(void* arg, size_t m0, size_t n0, size_t mr, size_t nc) {
+/* Rows [m0, m0 + rows) x columns [n0, n0 + nc) (n0 % Q8RT_VNNI_NR == 0): one call per mr-row block. */
+static void gemm_vnni_tile(void* arg, size_t m0, size_t n0, size_t rows, size_t nc) {
   const struct gemm_vnni_context* c = arg;
-  c->ukernel(mr, nc, c->k, c->a + m0 * c->a_stride, c->a_stride, c->w + (n0 / Q8RT_VNNI_NR) * c->panel_bytes,
-             c->y + m0 * c->n + n0, c->n, c->params);
+  const uint8_t* w = c->w + (n0 / Q8RT_VNNI_NR) * c->panel_bytes;
+  for (size_t i = 0; i < rows; i += c->mr) {
+    const size_t mr = rows - i < c->mr ? rows - i : c->mr;
+    c->ukernel(mr, nc, c->k, c->a + (m0 + i) * c->a_stride, c->a_stride, w, c->y + (m0 + i) * c->n + n0, c->n,
+               c->params);
+  }
+}
+
+/* Task shape of an m x n GEMM / convolution with mr-row micro-tiles on `threads` threads: *rows (a multiple of
+ * mr) x *nc columns (a multiple of 32, or n). One thread: all rows at once (no task overhead). Several: about
+ * Q8RT_VNNI_TASKS_PER_THREAD tasks per thread (pthreadpool balances them dynamically): whole-width row blocks
+ * when there are enough mr-row blocks, else mr rows x column blocks. The split never changes an output's
+ * arithmetic (each output is one int32 dot product), so results do not depend on the thread count. */
+#define Q8RT_VNNI_TASKS_PER_THREAD 8
+static void vnni_task_shape(size_t m, size_t n, size_t mr, size_t threads, size_t* rows, size_t* nc) {
+  const size_t blocks = q8rt_divide_round_up(m, mr);
+  *rows = blocks * mr;
+  *nc = n;
+  if (threads <= 1) return;
+  const size_t tasks = Q8RT_VNNI_TASKS_PER_THREAD * threads;
+  if (blocks >= tasks) {
+    *rows = q8rt_divide_round_up(blocks, tasks) * mr;
+    return;
+  }
+  *rows = mr;
+  const size_t steps = q8rt_divide_round_up(n, 32);
+  *nc = q8rt_divide_round_up(steps, q8rt_divide_round_up(tasks, blocks)) * 32;
 }
 
 void q8rt_run_gemm_vnni(struct q8rt_session* s, const struct q8rt_op_plan* plan, size_t m, size_t n, size_t k,
@@ -47,19 +72,16 @@ void q8rt_run_gemm_vnni(struct q8rt_session* s, const struct q8rt_op_plan* plan,
   };
   const size_t mr = s->kernels->vnni_mr;
   const size_t threads = s->pool != NULL ? pthreadpool_get_threads_count(s->pool) : 1;
+  c.mr = mr;
   if (m >= mr || s->kernels->gemv_vnni == NULL) {
-    /* Row tiles x all columns; with few row tiles and several threads, split the columns too (32-column steps). */
-    const size_t row_tiles = q8rt_divide_round_up(m, mr);
-    size_t nc = n;
-    if (threads > 1 && row_tiles < 4 * threads) {
-      const size_t steps = q8rt_divide_round_up(n, 32);
-      nc = q8rt_divide_round_up(steps, q8rt_divide_round_up(4 * threads, row_tiles)) * 32;
-    }
-    pthreadpool_parallelize_2d_tile_2d(s->pool, gemm_vnni_tile, &c, m, n, mr, nc, 0);
+    size_t rows, nc;
+    vnni_task_shape(m, n, mr, threads, &rows, &nc);
+    pthreadpool_parallelize_2d_tile_2d(s->pool, gemm_vnni_tile, &c, m, n, rows, nc, 0);
     return;
   }
   /* Fewer rows than one tile (a fully connected layer at batch 1): GEMV-style over column blocks. */
   c.ukernel = s->kernels->gemv_vnni;
+  c.mr = m;
   const size_t steps = q8rt_divide_round_up(n, 64);
   const size_t tasks = threads > 1 ? 4 * threads : 1;
   const size_t nc = q8rt_divide_round_up(steps, tasks) * 64;
@@ -87,11 +109,16 @@ struct conv_vnni_context {
   const struct q8rt_conv_params* params;
 };
 
-/* Pixels [m0, m0 + mr) x columns [n0, n0 + nc) in one call (n0 % Q8RT_VNNI_NR == 0). */
-static void conv_vnni_tile(void* arg, size_t m0, size_t n0, size_t mr, size_t nc) {
+/* Pixels [m0, m0 + rows) x columns [n0, n0 + nc) (m0 % mr == 0, n0 % Q8RT_VNNI_NR == 0): one call per mr-pixel
+ * block. */
+static void conv_vnni_tile(void* arg, size_t m0, size_t n0, size_t rows, size_t nc) {
   const struct conv_vnni_context* c = arg;
-  c->ukernel(mr, nc, c->kc, c->ks, c->indirection + (m0 / c->mr) * c->ks * c->mr,
-             c->w + (n0 / Q8RT_VNNI_NR) * c->panel_bytes, c->y + m0 * c->n + n0, c->n, c->params);
+  const uint8_t* w = c->w + (n0 / Q8RT_VNNI_NR) * c->panel_bytes;
+  for (size_t i = 0; i < rows; i += c->mr) {
+    const size_t mr = rows - i < c->mr ? rows - i : c->mr;
+    c->ukernel(mr, nc, c->kc, c->ks, c->indirection + ((m0 + i) / c->mr) * c->ks * c->mr, w,
+               c->y + (m0 + i) * c->n + n0, c->n, c->params);
+  }
 }
 
 void q8rt_run_conv_vnni(struct q8rt_session* s, const struct q8rt_op_plan* plan, size_t m, size_t n, size_t kc,
@@ -102,11 +129,7 @@ void q8rt_run_conv_vnni(struct q8rt_session* s, const struct q8rt_op_plan* plan,
     .y = plan->y, .params = &plan->op->params.conv,
   };
   const size_t threads = s->pool != NULL ? pthreadpool_get_threads_count(s->pool) : 1;
-  const size_t row_tiles = q8rt_divide_round_up(m, c.mr);
-  size_t nc = n;
-  if (threads > 1 && row_tiles < 4 * threads) {
-    const size_t steps = q8rt_divide_round_up(n, 32);
-    nc = q8rt_divide_round_up(steps, q8rt_divide_round_up(4 * threads, row_tiles)) * 32;
-  }
-  pthreadpool_parallelize_2d_tile_2d(s->pool, conv_vnni_tile, &c, m, n, c.mr, nc, 0);
+  size_t rows, nc;
+  vnni_task_shape(m, n, c.mr, threads, &rows, &nc);
+  pthreadpool_parallelize_2d_tile_2d(s->pool, conv_vnni_tile, &c, m, n, rows, nc, 0);
 }

@@ -116,6 +116,18 @@ q8rt classify "$blob" "${some[@]}" --top 1000 --json --threads 2 > "$tmp/t2.json
 Q8RT_ISA=scalar q8rt classify "$blob" "${some[@]}" --top 1000 --json > "$tmp/scalar.json"
 check "40 images: 1 vs 2 threads identical" cmp -s "$tmp/t1.json" "$tmp/t2.json"
 check "40 images: scalar vs SIMD identical" cmp -s "$tmp/t1.json" "$tmp/scalar.json"
+if grep -q sse4_1 /proc/cpuinfo; then
+  Q8RT_ISA=sse41 q8rt classify "$blob" "${some[@]}" --top 1000 --json > "$tmp/sse41.json"
+  check "40 images: SSE4.1 vs default ($(q8rt bench "$blob" --runs 1 --warmup 0 --json | sed -E 's/.*"isa":"([a-z0-9]+)".*/\1/')) identical" \
+    cmp -s "$tmp/t1.json" "$tmp/sse41.json"
+fi
+# int8 vs fp32 on the same images: the top-1 class agrees on (almost) all of them
+q8rt classify "$blob" "${some[@]}" --top 1 --json --precision fp32 > "$tmp/fp32.json"
+q8rt classify "$blob" "${some[@]}" --top 1 --json > "$tmp/int8top1.json"
+agree=$(paste <(grep -o '"top":\[{"class":[0-9]*' "$tmp/int8top1.json" | sed 's/.*://') \
+              <(grep -o '"top":\[{"class":[0-9]*' "$tmp/fp32.json" | sed 's/.*://') | awk '$1 == $2' | wc -l)
+echo "  int8 and fp32 agree on the top-1 class of $agree of 40 images"
+check "int8 vs fp32 top-1 agreement $agree >= 36 of 40" test "$agree" -ge 36
 check "json has 40 images x 1000 classes" test "$(grep -o '"logit"' "$tmp/t1.json" | wc -l)" -eq 40000
 
 fi
@@ -153,6 +165,11 @@ elif [ -f "$images/labels.txt" ]; then
   check "eval on 1300 images" test "$n" -eq 1300
   check "top-1 $top1 >= 78.0" awk "BEGIN{exit !($top1 >= 78.0)}"
   check "top-5 $top5 >= 93.5" awk "BEGIN{exit !($top5 >= 93.5)}"
+  q8rt eval "$blob" --images "$images/images" --labels "$images/labels.txt" --json --precision fp32 > "$tmp/eval32.json"
+  echo "  eval fp32: $(cat "$tmp/eval32.json")"
+  top1f=$(sed -E 's/.*"top1":([0-9.]+).*/\1/' "$tmp/eval32.json")
+  check "fp32 eval on 1300 images" grep -q '"n":1300,' "$tmp/eval32.json"
+  check "fp32 top-1 $top1f >= 78.5" awk "BEGIN{exit !($top1f >= 78.5)}"
   if [ -f "$(dirname "$synset")/val_ground_truth.txt" ]; then
     q8rt eval "$blob" --images "$images/images" --labels "$(dirname "$synset")/val_ground_truth.txt" --limit 50 \
       --json > "$tmp/eval50k.json"

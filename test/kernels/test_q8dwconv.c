@@ -50,7 +50,9 @@ static uint8_t ref_requantize(int64_t acc, const struct q8rt_conv_params* p) {
 /* Extreme cases: biases near the int32 limits and scales at the ends of the range (shift 0 and 31). */
 static bool g_extreme = false;
 
+#if defined(__x86_64__) || defined(__i386__)
 static bool g_vnni = false; /* AVX-512 VNNI kernel checked too */
+#endif
 
 static void run_case(size_t channels, size_t output_width, size_t input_stride, bool sse41) {
   const uint8_t izp = (uint8_t) test_rand_range(0, 255);
