@@ -27,18 +27,19 @@ Q8RT_VNNI_INLINE uint32_t q8rt_vnni_row_sum(const uint8_t* p, size_t k) {
 
 /* Requantization constants (kernels/params.h). */
 struct q8rt_vnni_rq {
-  __m512i multiplier, rounding, remainder_mask, remainder_threshold, minus_one;
+  __m512i multiplier, rounding, half; /* half: 2^(shift - 1), 0 when shift == 0 */
   __m128i shift;
   __m512i zero_point, min, max; /* int16 lanes */
   __m512i min8, max8, unlane2x32; /* uint8 lanes; q8rt_vnni_out2x32's dword order */
 };
 
+/* Lanes of v that are negative (vpmovd2m needs AVX512DQ; a compare with zero does not). */
+Q8RT_VNNI_INLINE __mmask16 q8rt_vnni_negative_mask(__m512i v) { return _mm512_cmplt_epi32_mask(v, _mm512_setzero_si512()); }
+
 Q8RT_VNNI_INLINE void q8rt_vnni_rq_init(struct q8rt_vnni_rq* rq, const struct q8rt_conv_params* params) {
   rq->multiplier = _mm512_set1_epi32(params->multiplier);
   rq->rounding = _mm512_set1_epi64(INT64_C(0x40000000));
-  rq->remainder_mask = _mm512_set1_epi32(params->remainder_mask);
-  rq->remainder_threshold = _mm512_set1_epi32(params->remainder_threshold);
-  rq->minus_one = _mm512_set1_epi32(-1);
+  rq->half = _mm512_set1_epi32((int32_t) ((uint32_t) params->remainder_mask - (uint32_t) params->remainder_threshold));
   rq->shift = _mm_cvtsi32_si128((int) params->shift);
   rq->zero_point = _mm512_set1_epi16((short) params->output_zero_point);
   rq->min = _mm512_set1_epi16((short) params->output_min);
@@ -49,8 +50,11 @@ Q8RT_VNNI_INLINE void q8rt_vnni_rq_init(struct q8rt_vnni_rq* rq, const struct q8
 }
 
 /* QNNPACK Q31 requantization of 16 int32 accumulators, up to (excluding) the zero point; bit-exact with
- * q8rt_requantize_q31: q31 = (acc * multiplier + 2^30) >> 31 via vpmuldq on even / odd lanes, then
- * y = (q31 >> shift) + ((q31 & mask) - (q31 < 0) > threshold). */
+ * q8rt_requantize_q31: q31 = (acc * multiplier + 2^30) >> 31 via vpmuldq on even / odd lanes, then the rounding
+ * shift y = (q31 >> shift) + ((q31 & mask) - (q31 < 0) > threshold), which rounds half away from zero, in the
+ * QNNPACK SSE4.1 form y = sign(q31) * ((|q31| + 2^(shift-1)) >> shift): |q31| <= 2^31 and 2^(shift-1) <= 2^30,
+ * so the sum fits 32 unsigned bits and the logical shift is exact (shift 0: half = 0, y = q31). q31 < 0 exactly
+ * when acc < 0 and q31 != 0 (multiplier > 0), and negating 0 changes nothing, so the sign is taken from acc. */
 Q8RT_VNNI_INLINE __m512i q8rt_vnni_q31(__m512i vacc, const struct q8rt_vnni_rq* rq) {
   const __m512i vprod_even = _mm512_add_epi64(_mm512_mul_epi32(vacc, rq->multiplier), rq->rounding);
   const __m512i vprod_odd =
@@ -58,9 +62,9 @@ Q8RT_VNNI_INLINE __m512i q8rt_vnni_q31(__m512i vacc, const struct q8rt_vnni_rq* 
   const __m512i vq31_even = _mm512_srli_epi64(vprod_even, 31);
   const __m512i vq31_odd = _mm512_add_epi64(vprod_odd, vprod_odd);
   const __m512i vq31 = _mm512_mask_blend_epi32(0xAAAA, vq31_even, vq31_odd);
-  const __m512i vrem = _mm512_add_epi32(_mm512_and_si512(vq31, rq->remainder_mask), _mm512_srai_epi32(vq31, 31));
-  const __m512i vy = _mm512_sra_epi32(vq31, rq->shift);
-  return _mm512_mask_sub_epi32(vy, _mm512_cmpgt_epi32_mask(vrem, rq->remainder_threshold), vy, rq->minus_one);
+  const __mmask16 vneg = q8rt_vnni_negative_mask(vacc);
+  const __m512i vy = _mm512_srl_epi32(_mm512_add_epi32(_mm512_abs_epi32(vq31), rq->half), rq->shift);
+  return _mm512_mask_sub_epi32(vy, vneg, _mm512_setzero_si512(), vy);
 }
 
 /* 32 requantized values (two vectors of y) to 32 output bytes: saturate to int16, add the zero point

@@ -3,13 +3,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "cli.h"
 #include "cli_precision.h"
 
 static const char usage[] =
     "usage: q8rt bench MODEL.q8rt [--precision int8|fp32|int8,fp32] [--threads N] [--runs R] [--warmup W]\n"
-    "                  [--per-layer] [--json] [--csv FILE]\n"
+    "                  [--per-layer] [--ghz F] [--json] [--csv FILE]\n"
     "Batch-1 latency of q8rt_session_run on a fixed uint8 input (quantized, so preprocessing is not timed):\n"
     "median, min and p90 over R timed runs after W warm-up runs, in milliseconds. Defaults: 1 thread,\n"
     "50 runs, 5 warm-up runs, int8 (fp32: the float network, README \"fp32\"; its input is the same uint8\n"
@@ -18,7 +19,11 @@ static const char usage[] =
     "machine drift affects both alike; it adds the fp32/int8 latency ratio: the median of the R per-pair\n"
     "ratios, with their 10th and 90th percentiles.\n"
     "--per-layer profiles the sessions (q8rt_session_get_op_times): per op, its shapes, MACs, median time,\n"
-    "GMAC/s and share of the total for each precision, then a summary by op kind.\n"
+    "GMAC/s and share of the total for each precision, then a summary by op kind. %%pk: the op's GMAC/s as a\n"
+    "percentage of the session ISA's peak: MACs/cycle of its widest multiply-add (avx512vnni: 2 vpdpbusd x 64 =\n"
+    "128; sse41/avx2/avx512 int8: 2 pmaddwd x 8 = 16; neon int8: 16; scalar: 1; fp32: 2 FMA x lanes) x clock x\n"
+    "threads. The clock is /proc/cpuinfo's \"cpu MHz\" (first CPU) unless --ghz F gives it.\n"
+    "The peak resident set size of the process (getrusage ru_maxrss: model blob, sessions, code) is reported.\n"
     "--json prints everything (also every run's latency) as one JSON object. --csv FILE writes the per-layer\n"
     "rows as CSV (needs --per-layer).\n";
 
@@ -34,6 +39,7 @@ struct bench_run {
   double* op_min;
   double* op_p90;
   double op_total;    /* sum of op_median */
+  double peak_gmacs;  /* the ISA's peak at the clock, times the threads (0: unknown clock) */
 };
 
 struct bench_op {
@@ -90,6 +96,40 @@ static bool windowed(const char* type) {
   return strcmp(type, "conv") == 0 || strcmp(type, "dwconv") == 0 || strcmp(type, "avgpool") == 0;
 }
 
+/* Multiply-accumulates per cycle per core of the ISA's widest int8 / fp32 multiply-add (see usage). */
+static double peak_macs_per_cycle(q8rt_precision precision, const char* isa) {
+  const bool f32 = precision == Q8RT_PRECISION_FP32;
+  if (strcmp(isa, "avx512vnni") == 0) return f32 ? 32 : 128;
+  if (strcmp(isa, "avx512") == 0) return f32 ? 32 : 16;
+  if (strcmp(isa, "avx2") == 0) return 16;
+  if (strcmp(isa, "sse41") == 0) return f32 ? 8 : 16;
+  if (strcmp(isa, "neon") == 0) return f32 ? 1 : 16;
+  return 1;
+}
+
+/* Clock in GHz from /proc/cpuinfo's first "cpu MHz" line, or 0. */
+static double cpuinfo_ghz(void) {
+  double mhz = 0.0;
+  FILE* f = fopen("/proc/cpuinfo", "r");
+  if (f == NULL) return 0.0;
+  char line[256];
+  while (fgets(line, sizeof line, f) != NULL) {
+    if (strncmp(line, "cpu MHz", 7) == 0) {
+      const char* colon = strchr(line, ':');
+      if (colon != NULL && sscanf(colon + 1, "%lf", &mhz) == 1) break;
+      mhz = 0.0;
+    }
+  }
+  fclose(f);
+  return mhz / 1e3;
+}
+
+/* Peak resident set size of this process in KiB (Linux ru_maxrss). */
+static long max_rss_kib(void) {
+  struct rusage ru;
+  return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : -1;
+}
+
 static double gmacs(uint64_t macs, double ms) { return ms > 0 ? (double) macs / (ms * 1e6) : 0.0; }
 
 static void print_json_array(FILE* f, const double* v, size_t n) {
@@ -115,7 +155,8 @@ static void write_csv(FILE* f, const struct bench_op* ops, uint32_t op_count, co
   fprintf(f, "index,type,kind,kernel,stride,input,output,macs");
   for (size_t p = 0; p < nprec; p++) {
     const char* name = cli_precision_name(runs[p].precision);
-    fprintf(f, ",%s_median_ms,%s_min_ms,%s_p90_ms,%s_gmacs_per_s,%s_share", name, name, name, name, name);
+    fprintf(f, ",%s_median_ms,%s_min_ms,%s_p90_ms,%s_gmacs_per_s,%s_share,%s_peak_share", name, name, name, name, name,
+            name);
   }
   if (num >= 0) fprintf(f, ",fp32_over_int8");
   fputc('\n', f);
@@ -132,8 +173,9 @@ static void write_csv(FILE* f, const struct bench_op* ops, uint32_t op_count, co
     }
     for (size_t p = 0; p < nprec; p++) {
       const struct bench_run* r = &runs[p];
-      fprintf(f, ",%.5f,%.5f,%.5f,%.3f,%.5f", r->op_median[i], r->op_min[i], r->op_p90[i],
-              gmacs(oi->macs, r->op_median[i]), r->op_total > 0 ? r->op_median[i] / r->op_total : 0.0);
+      fprintf(f, ",%.5f,%.5f,%.5f,%.3f,%.5f,%.5f", r->op_median[i], r->op_min[i], r->op_p90[i],
+              gmacs(oi->macs, r->op_median[i]), r->op_total > 0 ? r->op_median[i] / r->op_total : 0.0,
+              r->peak_gmacs > 0 ? gmacs(oi->macs, r->op_median[i]) / r->peak_gmacs : 0.0);
     }
     if (num >= 0) {
       const double d = runs[den].op_median[i];
@@ -147,6 +189,8 @@ int q8rt_cmd_bench(int argc, char** argv) {
   const char* model_path = NULL;
   const char* csv_path = NULL;
   unsigned threads = 1, runs = 50, warmup = 5;
+  double ghz = 0.0;
+  const char* ghz_source = "/proc/cpuinfo";
   bool json = false, per_layer = false;
   q8rt_precision precisions[MAX_PRECISIONS] = {Q8RT_PRECISION_INT8};
   size_t nprec = 1;
@@ -157,6 +201,11 @@ int q8rt_cmd_bench(int argc, char** argv) {
       json = true;
     } else if (strcmp(a, "--per-layer") == 0) {
       per_layer = true;
+    } else if (strcmp(a, "--ghz") == 0) {
+      char* end = NULL;
+      if (i + 1 < argc) ghz = strtod(argv[++i], &end);
+      if (end == NULL || *end != '\0' || !(ghz > 0.0 && ghz < 100.0)) return cli_fail("bench", "--ghz needs a clock in GHz");
+      ghz_source = "--ghz";
     } else if (strcmp(a, "--precision") == 0 || strcmp(a, "--csv") == 0) {
       if (i + 1 >= argc) return cli_fail("bench", "%s needs a value", a);
       if (strcmp(a, "--csv") == 0) csv_path = argv[++i];
@@ -246,6 +295,12 @@ int q8rt_cmd_bench(int argc, char** argv) {
     }
   }
 
+  if (ghz == 0.0) ghz = cpuinfo_ghz();
+  const long rss_kib = max_rss_kib();
+  for (size_t p = 0; p < nprec && rc == 0; p++) {
+    br[p].peak_gmacs = peak_macs_per_cycle(br[p].precision, q8rt_session_isa_name(br[p].session)) * ghz * threads;
+  }
+
   /* fp32/int8 ratio when both run: per pair of runs, then its median and 10th-90th percentiles. */
   int num = -1, den = -1;
   if (nprec == 2) {
@@ -320,9 +375,9 @@ int q8rt_cmd_bench(int argc, char** argv) {
     fprintf(f, "{\n\"model\":");
     print_json_string(f, model_path, strlen(model_path));
     fprintf(f, ",\"threads\":%u,\"runs\":%u,\"warmup\":%u,\"alternating\":%s,\"per_layer\":%s,\"macs\":%llu,"
-               "\"loadavg_1min\":%.2f,\n",
+               "\"loadavg_1min\":%.2f,\"max_rss_kib\":%ld,\"ghz\":%.3f,\"ghz_source\":\"%s\",\n",
             threads, runs, warmup, nprec > 1 ? "true" : "false", per_layer ? "true" : "false",
-            (unsigned long long) mi.macs, load_average());
+            (unsigned long long) mi.macs, load_average(), rss_kib, ghz, ghz_source);
     if (nprec == 1) { /* the single-precision form's fields, as before */
       fprintf(f, "\"precision\":\"%s\",\"isa\":\"%s\",\"median_ms\":%.4f,\"min_ms\":%.4f,\"p90_ms\":%.4f,"
                  "\"gmacs_per_s\":%.3f,\n",
@@ -333,9 +388,9 @@ int q8rt_cmd_bench(int argc, char** argv) {
     for (size_t p = 0; p < nprec; p++) {
       const struct bench_run* b = &br[p];
       fprintf(f, "{\"precision\":\"%s\",\"isa\":\"%s\",\"median_ms\":%.4f,\"min_ms\":%.4f,\"p90_ms\":%.4f,"
-                 "\"gmacs_per_s\":%.3f,\"arena_bytes\":%zu,",
+                 "\"gmacs_per_s\":%.3f,\"peak_gmacs_per_s\":%.3f,\"arena_bytes\":%zu,",
               cli_precision_name(b->precision), q8rt_session_isa_name(b->session), b->median, b->min, b->p90,
-              gmacs(mi.macs, b->median), q8rt_session_arena_bytes(b->session));
+              gmacs(mi.macs, b->median), b->peak_gmacs, q8rt_session_arena_bytes(b->session));
       if (per_layer) fprintf(f, "\"sum_of_op_medians_ms\":%.4f,", b->op_total);
       fprintf(f, "\"samples_ms\":");
       print_json_array(f, b->ms, runs);
@@ -366,9 +421,11 @@ int q8rt_cmd_bench(int argc, char** argv) {
                 (unsigned long long) oi->weight_bytes);
         for (size_t p = 0; p < nprec; p++) {
           const struct bench_run* b = &br[p];
-          fprintf(f, ",\"%s\":{\"median_ms\":%.5f,\"min_ms\":%.5f,\"p90_ms\":%.5f,\"gmacs_per_s\":%.3f,\"share\":%.5f}",
+          fprintf(f, ",\"%s\":{\"median_ms\":%.5f,\"min_ms\":%.5f,\"p90_ms\":%.5f,\"gmacs_per_s\":%.3f,\"share\":%.5f,"
+                     "\"peak_share\":%.5f}",
                   cli_precision_name(b->precision), b->op_median[i], b->op_min[i], b->op_p90[i],
-                  gmacs(oi->macs, b->op_median[i]), b->op_total > 0 ? b->op_median[i] / b->op_total : 0.0);
+                  gmacs(oi->macs, b->op_median[i]), b->op_total > 0 ? b->op_median[i] / b->op_total : 0.0,
+                  b->peak_gmacs > 0 ? gmacs(oi->macs, b->op_median[i]) / b->peak_gmacs : 0.0);
         }
         if (num >= 0) {
           const double d = br[den].op_median[i];
@@ -381,9 +438,10 @@ int q8rt_cmd_bench(int argc, char** argv) {
         fprintf(f, "{\"kind\":\"%s\",\"ops\":%u,\"macs\":%llu", kinds[k], kind_ops[k],
                 (unsigned long long) kind_macs[k]);
         for (size_t p = 0; p < nprec; p++) {
-          fprintf(f, ",\"%s\":{\"ms\":%.4f,\"gmacs_per_s\":%.3f,\"share\":%.5f}", cli_precision_name(br[p].precision),
-                  kind_ms[p][k], gmacs(kind_macs[k], kind_ms[p][k]),
-                  br[p].op_total > 0 ? kind_ms[p][k] / br[p].op_total : 0.0);
+          fprintf(f, ",\"%s\":{\"ms\":%.4f,\"gmacs_per_s\":%.3f,\"share\":%.5f,\"peak_share\":%.5f}",
+                  cli_precision_name(br[p].precision), kind_ms[p][k], gmacs(kind_macs[k], kind_ms[p][k]),
+                  br[p].op_total > 0 ? kind_ms[p][k] / br[p].op_total : 0.0,
+                  br[p].peak_gmacs > 0 ? gmacs(kind_macs[k], kind_ms[p][k]) / br[p].peak_gmacs : 0.0);
         }
         if (num >= 0) fprintf(f, ",\"fp32_over_int8\":%.4f", kind_ms[den][k] > 0 ? kind_ms[num][k] / kind_ms[den][k] : 0.0);
         fprintf(f, "}%s\n", k + 1 < kind_count ? "," : "");
@@ -396,6 +454,8 @@ int q8rt_cmd_bench(int argc, char** argv) {
            q8rt_session_isa_name(br[0].session), threads, threads == 1 ? "" : "s", runs, warmup);
     printf("latency ms: median %.3f  min %.3f  p90 %.3f   (%.1f M MACs, %.2f GMAC/s at the median)\n", br[0].median,
            br[0].min, br[0].p90, (double) mi.macs / 1e6, gmacs(mi.macs, br[0].median));
+    printf("peak RSS %.1f MiB (model, session, code); ISA peak %.0f GMAC/s at %.2f GHz (%s) x %u thread%s\n",
+           (double) rss_kib / 1024.0, br[0].peak_gmacs, ghz, ghz_source, threads, threads == 1 ? "" : "s");
   } else if (rc == 0) {
     printf("%s: %u thread%s, %u runs per precision%s (+%u warm-up), %.1f M MACs%s\n", model_path, threads,
            threads == 1 ? "" : "s", runs, nprec > 1 ? ", alternating" : "", warmup, (double) mi.macs / 1e6,
@@ -407,14 +467,21 @@ int q8rt_cmd_bench(int argc, char** argv) {
       if (per_layer) printf(" %24.3f", br[p].op_total);
       printf("\n");
     }
+    printf("peak RSS %.1f MiB (model, sessions, code); clock %.2f GHz (%s)", (double) rss_kib / 1024.0, ghz, ghz_source);
+    for (size_t p = 0; p < nprec; p++) {
+      printf("; %s peak %.0f GMAC/s (%.0f MACs/cycle x %u thread%s)", cli_precision_name(br[p].precision),
+             br[p].peak_gmacs, peak_macs_per_cycle(br[p].precision, q8rt_session_isa_name(br[p].session)), threads,
+             threads == 1 ? "" : "s");
+    }
+    printf("\n");
     if (ratios != NULL) {
       printf("fp32/int8 latency ratio: %.3f (median of %u per-pair ratios; p10 %.3f, p90 %.3f; ratio of medians %.3f)\n",
              ratio_median, runs, ratio_p10, ratio_p90, br[num].median / br[den].median);
     }
     if (per_layer) {
-      printf("\nper layer (median ms over the runs; share = of the sum of op medians)\n");
+      printf("\nper layer (median ms over the runs; share = of the sum of op medians; %%pk = GMAC/s / ISA peak)\n");
       printf("  #  type       kernel  input         output          MMACs");
-      for (size_t p = 0; p < nprec; p++) printf(" | %-4s ms GMAC/s  share", cli_precision_name(br[p].precision));
+      for (size_t p = 0; p < nprec; p++) printf(" | %-4s ms GMAC/s   %%pk  share", cli_precision_name(br[p].precision));
       if (num >= 0) printf(" | fp32/int8");
       printf("\n");
       for (uint32_t i = 0; i < op_count; i++) {
@@ -426,7 +493,8 @@ int q8rt_cmd_bench(int argc, char** argv) {
         printf("%3u  %-10s %-7s %-13s %-13s %7.2f", i, oi->type, kernel, in, out, (double) oi->macs / 1e6);
         for (size_t p = 0; p < nprec; p++) {
           const struct bench_run* b = &br[p];
-          printf(" | %7.3f %6.2f %5.1f%%", b->op_median[i], gmacs(oi->macs, b->op_median[i]),
+          const double g = gmacs(oi->macs, b->op_median[i]);
+          printf(" | %7.3f %6.2f %5.1f%% %5.1f%%", b->op_median[i], g, b->peak_gmacs > 0 ? 100.0 * g / b->peak_gmacs : 0.0,
                  b->op_total > 0 ? 100.0 * b->op_median[i] / b->op_total : 0.0);
         }
         if (num >= 0) printf(" | %9.2f", br[den].op_median[i] > 0 ? br[num].op_median[i] / br[den].op_median[i] : 0.0);
@@ -434,17 +502,20 @@ int q8rt_cmd_bench(int argc, char** argv) {
       }
       printf("%-51s %7.2f", "total (sum of op medians)", (double) mi.macs / 1e6);
       for (size_t p = 0; p < nprec; p++) {
-        printf(" | %7.3f %6.2f %5.1f%%", br[p].op_total, gmacs(mi.macs, br[p].op_total), 100.0);
+        const double g = gmacs(mi.macs, br[p].op_total);
+        printf(" | %7.3f %6.2f %5.1f%% %5.1f%%", br[p].op_total, g, br[p].peak_gmacs > 0 ? 100.0 * g / br[p].peak_gmacs : 0.0,
+               100.0);
       }
       if (num >= 0) printf(" | %9.2f", br[den].op_total > 0 ? br[num].op_total / br[den].op_total : 0.0);
       printf("\n\nby kind        ops   MMACs");
-      for (size_t p = 0; p < nprec; p++) printf(" | %-4s ms GMAC/s  share", cli_precision_name(br[p].precision));
+      for (size_t p = 0; p < nprec; p++) printf(" | %-4s ms GMAC/s   %%pk  share", cli_precision_name(br[p].precision));
       if (num >= 0) printf(" | fp32/int8");
       printf("\n");
       for (size_t k = 0; k < kind_count; k++) {
         printf("%-12s %5u %7.2f", kinds[k], kind_ops[k], (double) kind_macs[k] / 1e6);
         for (size_t p = 0; p < nprec; p++) {
-          printf(" | %7.3f %6.2f %5.1f%%", kind_ms[p][k], gmacs(kind_macs[k], kind_ms[p][k]),
+          const double g = gmacs(kind_macs[k], kind_ms[p][k]);
+          printf(" | %7.3f %6.2f %5.1f%% %5.1f%%", kind_ms[p][k], g, br[p].peak_gmacs > 0 ? 100.0 * g / br[p].peak_gmacs : 0.0,
                  br[p].op_total > 0 ? 100.0 * kind_ms[p][k] / br[p].op_total : 0.0);
         }
         if (num >= 0) printf(" | %9.2f", kind_ms[den][k] > 0 ? kind_ms[num][k] / kind_ms[den][k] : 0.0);

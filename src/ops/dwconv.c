@@ -32,10 +32,11 @@ struct dwconv_context {
   const struct q8rt_conv_params* params;
 };
 
-static void dwconv_row(void* arg, size_t oy) {
+/* Output row oy, pixels [ox, ox + count): one micro-kernel call (pixel ox reads its taps at ox * step). */
+static void dwconv_row(void* arg, size_t oy, size_t ox, size_t count) {
   const struct dwconv_context* c = arg;
-  c->ukernel(c->channels, c->ow, c->indirection + oy * c->row, c->step, c->w, c->y + oy * c->ow * c->channels, 0,
-             c->params);
+  c->ukernel(c->channels, count, c->indirection + oy * c->row + ox * c->step, c->step, c->w,
+             c->y + (oy * c->ow + ox) * c->channels, 0, c->params);
 }
 
 static void dwconv_run(struct q8rt_session* s, const struct q8rt_op_plan* plan) {
@@ -47,7 +48,12 @@ static void dwconv_run(struct q8rt_session* s, const struct q8rt_op_plan* plan) 
     .step = 3 * (size_t) op->rec->stride_w, .indirection = plan->indirection, .w = op->weights, .y = plan->y,
     .params = &op->params.conv,
   };
-  pthreadpool_parallelize_1d(s->pool, dwconv_row, &c, yd[1], 0);
+  /* Whole rows per task, unless there are few rows for the threads (7x7, 14x14 maps): then row segments. Each
+   * output pixel is computed alike whatever the split. */
+  const size_t threads = s->pool != NULL ? pthreadpool_get_threads_count(s->pool) : 1;
+  size_t tile = c.ow;
+  if (threads > 1 && yd[1] < 8 * threads) tile = q8rt_divide_round_up(c.ow, q8rt_divide_round_up(8 * threads, yd[1]));
+  pthreadpool_parallelize_2d_tile_1d(s->pool, dwconv_row, &c, yd[1], c.ow, tile, 0);
 }
 
 const struct q8rt_op_impl q8rt_dwconv_impl = {dwconv_setup, dwconv_run};

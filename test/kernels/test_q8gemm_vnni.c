@@ -2,7 +2,8 @@
  * (src/pack/pack_vnni.h): the scalar twin 8x32c4n vs a naive reference and vs the scalar 3x4c8n on the original
  * layout, the AVX-512 VNNI kernels vs the scalar twin (bit-exact), over row counts, column counts (panel and
  * 32/64-column step tails), k (including k % 4 != 0 and k > 64), zero points (including kernel zero points 0,
- * 128, 255), scales, output strides and large accumulators (int32 wrap-around). Skipped (with a message) when
+ * 128, 255), scales, output strides, large accumulators (int32 wrap-around) and requantization edges (ties,
+ * shifts 0 and 31, INT32_MIN / INT32_MAX accumulators: run_requant_edges). Skipped (with a message) when
  * the CPU lacks AVX-512 F/BW/VL/VNNI. */
 #include <math.h>
 #include <stdbool.h>
@@ -171,6 +172,80 @@ static void run_case(int kind, size_t mr, size_t nc, size_t k, bool vnni, int mo
   free(c_vnni);
 }
 
+/* Requantization edges (the rounding shift sign(q31) * ((|q31| + 2^(shift-1)) >> shift) of avx512vnni-common.h):
+ * weights equal to the kernel zero point make every accumulator its column's bias, so the bias sets it exactly.
+ * With multiplier 2^30, q31 = floor((acc + 1) / 2), so acc = 2t gives q31 = t: exact ties +-(j 2^shift +
+ * 2^(shift-1)) and their neighbours, +-2^(shift-1), small negative accumulators rounding to q31 = 0, and
+ * |q31| near 2^30; also multiplier 2^31 - 1 with INT32_MIN / INT32_MAX / -1 accumulators. Shifts 0, 1, 2, 7, 16,
+ * 30, 31; output zero point 128 and no clamp, so the rounded values stay visible. */
+static void run_requant_edges(bool vnni) {
+  (void) vnni; /* the AVX-512 kernels are compiled on x86 only */
+  const size_t nc = 64, k = 4, mr = 8;
+  static const uint32_t shifts[] = {0, 1, 2, 7, 16, 30, 31};
+  for (size_t si = 0; si < sizeof shifts / sizeof shifts[0]; si++) {
+    for (int mi = 0; mi < 2; mi++) {
+      const uint32_t shift = shifts[si];
+      const int32_t multiplier = mi == 0 ? INT32_C(0x40000000) : INT32_MAX;
+      const int64_t half = shift == 0 ? 0 : INT64_C(1) << (shift - 1);
+      int32_t bias[64];
+      for (size_t n = 0; n < nc; n++) {
+        const int64_t sign = (n & 1) ? -1 : 1;
+        int64_t t;
+        switch ((n / 2) % 8) {
+          case 0: t = half; break;
+          case 1: t = half - 1; break;
+          case 2: t = half + 1; break;
+          case 3: t = ((int64_t) test_rand_range(0, 5) << shift) + half; break;
+          case 4: t = (INT64_C(1) << 30) - 1 - (int64_t) test_rand_range(0, 3); break;
+          case 5: t = (int64_t) test_rand_range(0, 300); break;
+          default: t = (int64_t) (test_rand_u32() & 0x3FFFFFFF); break;
+        }
+        if (t >= (INT64_C(1) << 30)) t = (INT64_C(1) << 30) - 1;
+        bias[n] = (int32_t) (2 * sign * t);
+        if (n >= 56) bias[n] = n == 56 ? INT32_MIN : n == 57 ? INT32_MAX : n == 58 ? -1 : n == 59 ? 1 : -(int32_t) n;
+      }
+      const uint8_t izp = (uint8_t) test_rand_range(0, 255), kzp = (uint8_t) test_rand_range(0, 255);
+      uint8_t w[64 * 4], a[8 * 4 + 64];
+      memset(w, kzp, sizeof w);
+      for (size_t i = 0; i < sizeof a; i++) a[i] = (uint8_t) test_rand_u32();
+      void* packed = NULL;
+      void* vpacked = NULL;
+      CHECK(posix_memalign(&packed, 64, q8rt_pack_gemm_size(nc, k, 1)) == 0);
+      CHECK(posix_memalign(&vpacked, 64, q8rt_vnni_packed_bytes(nc, k, 1)) == 0);
+      CHECK(q8rt_pack_gemm(nc, k, 1, izp, kzp, w, bias, packed));
+      q8rt_repack_vnni(nc, k, 1, kzp, packed, vpacked);
+      struct q8rt_conv_params params;
+      CHECK(q8rt_conv_params_init(&params, 0.5f, 1.0f, 1.0f, kzp, 128, 0, 255));
+      params.multiplier = multiplier;
+      params.shift = shift;
+      params.remainder_mask = (int32_t) ((UINT32_C(1) << shift) - 1);
+      params.remainder_threshold = (int32_t) ((uint32_t) params.remainder_mask >> 1);
+      uint8_t want[8 * 64], got[8 * 64];
+      for (size_t m = 0; m < mr; m++) {
+        for (size_t n = 0; n < nc; n++) want[m * nc + n] = ref_requantize(bias[n], &params);
+      }
+      memset(got, 0xA5, sizeof got);
+      q8rt_q8gemm_ukernel_8x32c4n__scalar(mr, nc, k, a, k, vpacked, got, nc, &params);
+      CHECKF(memcmp(want, got, sizeof got) == 0, "requant edges, scalar 8x32c4n: shift %u multiplier %d", shift,
+             multiplier);
+#if HAVE_X86
+      if (vnni) {
+        memset(got, 0xA5, sizeof got);
+        q8rt_q8gemm_ukernel_8x32c4n__avx512vnni(mr, nc, k, a, k, vpacked, got, nc, &params);
+        CHECKF(memcmp(want, got, sizeof got) == 0, "requant edges, 8x32c4n avx512vnni: shift %u multiplier %d",
+               shift, multiplier);
+        memset(got, 0xA5, sizeof got);
+        q8rt_q8gemm_ukernel_1x64c4n__avx512vnni(1, nc, k, a, k, vpacked, got, nc, &params);
+        CHECKF(memcmp(want, got, nc) == 0, "requant edges, 1x64c4n avx512vnni: shift %u multiplier %d", shift,
+               multiplier);
+      }
+#endif
+      free(packed);
+      free(vpacked);
+    }
+  }
+}
+
 int main(void) {
   test_rng_seed(0x7A11);
   const bool vnni = has_vnni();
@@ -197,5 +272,6 @@ int main(void) {
                (int) test_rand_range(0, 3));
     }
   }
+  run_requant_edges(vnni);
   return test_summary("test_q8gemm_vnni");
 }
