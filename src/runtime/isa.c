@@ -31,19 +31,25 @@ static const struct q8rt_kernels scalar_kernels = {
 
 #if defined(__x86_64__) || defined(__i386__)
 #define Q8RT_HAVE_X86 1
+
+/* Kernel sets shared by several x86 tables. */
+#define Q8RT_INT8_SSE41_GEMM                                                                                  \
+  .mr = 3, .nr = 4, .gemm = q8rt_q8gemm_ukernel_3x4c8__sse41, .conv = q8rt_q8conv_ukernel_3x4c8__sse41,       \
+  .gemmn = q8rt_q8gemm_ukernel_3x4c8n__sse41, .gemv = q8rt_q8gemm_ukernel_1x4c8n__sse41,                      \
+  .convtp = q8rt_q8conv_ukernel_3x4c8tp__sse41
+#define Q8RT_INT8_SSE41_ELEMENTWISE .vadd = q8rt_q8vadd_ukernel__sse41, .avgpool = q8rt_q8avgpool_ukernel__sse41
+#define Q8RT_F32_AVX512                                                                                       \
+  .f32_mr = 8, .f32_nr = 32, .f32gemm = q8rt_f32gemm_ukernel_8x32__avx512,                                  \
+  .f32gemm1 = q8rt_f32gemm_ukernel_1x32__avx512, .f32conv = q8rt_f32conv_ukernel_8x32__avx512,               \
+  .f32dwconv = q8rt_f32dwconv_ukernel_up16x9__avx512, .f32vadd = q8rt_f32vadd_ukernel__avx2,                  \
+  .f32avgpool = q8rt_f32avgpool_ukernel__avx2
+
 static const struct q8rt_kernels sse41_kernels = {
   .name = "sse41",
   .isa = Q8RT_ISA_SSE41,
-  .mr = 3,
-  .nr = 4,
-  .gemm = q8rt_q8gemm_ukernel_3x4c8__sse41,
-  .conv = q8rt_q8conv_ukernel_3x4c8__sse41,
-  .gemmn = q8rt_q8gemm_ukernel_3x4c8n__sse41,
-  .gemv = q8rt_q8gemm_ukernel_1x4c8n__sse41,
-  .convtp = q8rt_q8conv_ukernel_3x4c8tp__sse41,
+  Q8RT_INT8_SSE41_GEMM,
   .dwconv = q8rt_q8dwconv_ukernel_up16x9__sse41,
-  .vadd = q8rt_q8vadd_ukernel__sse41,
-  .avgpool = q8rt_q8avgpool_ukernel__sse41,
+  Q8RT_INT8_SSE41_ELEMENTWISE,
   .f32_mr = 4,
   .f32_nr = 8,
   .f32gemm = q8rt_f32gemm_ukernel_4x8__sse,
@@ -54,20 +60,13 @@ static const struct q8rt_kernels sse41_kernels = {
   .f32avgpool = q8rt_f32avgpool_ukernel__sse,
 };
 
-/* AVX2 + FMA: fp32 kernels; the int8 kernels are the SSE4.1 ones until AVX2 int8 kernels exist. */
+/* AVX2 + FMA: fp32 kernels; the int8 kernels are the SSE4.1 ones (there are no AVX2 int8 kernels yet). */
 static const struct q8rt_kernels avx2_kernels = {
   .name = "avx2",
   .isa = Q8RT_ISA_AVX2,
-  .mr = 3,
-  .nr = 4,
-  .gemm = q8rt_q8gemm_ukernel_3x4c8__sse41,
-  .conv = q8rt_q8conv_ukernel_3x4c8__sse41,
-  .gemmn = q8rt_q8gemm_ukernel_3x4c8n__sse41,
-  .gemv = q8rt_q8gemm_ukernel_1x4c8n__sse41,
-  .convtp = q8rt_q8conv_ukernel_3x4c8tp__sse41,
+  Q8RT_INT8_SSE41_GEMM,
   .dwconv = q8rt_q8dwconv_ukernel_up16x9__sse41,
-  .vadd = q8rt_q8vadd_ukernel__sse41,
-  .avgpool = q8rt_q8avgpool_ukernel__sse41,
+  Q8RT_INT8_SSE41_ELEMENTWISE,
   .f32_mr = 6,
   .f32_nr = 16,
   .f32gemm = q8rt_f32gemm_ukernel_6x16__avx2,
@@ -82,24 +81,10 @@ static const struct q8rt_kernels avx2_kernels = {
 static const struct q8rt_kernels avx512_kernels = {
   .name = "avx512",
   .isa = Q8RT_ISA_AVX512,
-  .mr = 3,
-  .nr = 4,
-  .gemm = q8rt_q8gemm_ukernel_3x4c8__sse41,
-  .conv = q8rt_q8conv_ukernel_3x4c8__sse41,
-  .gemmn = q8rt_q8gemm_ukernel_3x4c8n__sse41,
-  .gemv = q8rt_q8gemm_ukernel_1x4c8n__sse41,
-  .convtp = q8rt_q8conv_ukernel_3x4c8tp__sse41,
+  Q8RT_INT8_SSE41_GEMM,
   .dwconv = q8rt_q8dwconv_ukernel_up16x9__sse41,
-  .vadd = q8rt_q8vadd_ukernel__sse41,
-  .avgpool = q8rt_q8avgpool_ukernel__sse41,
-  .f32_mr = 8,
-  .f32_nr = 32,
-  .f32gemm = q8rt_f32gemm_ukernel_8x32__avx512,
-  .f32gemm1 = q8rt_f32gemm_ukernel_1x32__avx512,
-  .f32conv = q8rt_f32conv_ukernel_8x32__avx512,
-  .f32dwconv = q8rt_f32dwconv_ukernel_up16x9__avx512,
-  .f32vadd = q8rt_f32vadd_ukernel__avx2,
-  .f32avgpool = q8rt_f32avgpool_ukernel__avx2,
+  Q8RT_INT8_SSE41_ELEMENTWISE,
+  Q8RT_F32_AVX512,
 };
 
 /* AVX-512 VNNI: convolution / fully connected GEMMs on vpdpbusd kernels (weights repacked at session
@@ -108,28 +93,14 @@ static const struct q8rt_kernels avx512_kernels = {
 static const struct q8rt_kernels avx512vnni_kernels = {
   .name = "avx512vnni",
   .isa = Q8RT_ISA_AVX512VNNI,
-  .mr = 3,
-  .nr = 4,
-  .gemm = q8rt_q8gemm_ukernel_3x4c8__sse41,
-  .conv = q8rt_q8conv_ukernel_3x4c8__sse41,
-  .gemmn = q8rt_q8gemm_ukernel_3x4c8n__sse41,
-  .gemv = q8rt_q8gemm_ukernel_1x4c8n__sse41,
-  .convtp = q8rt_q8conv_ukernel_3x4c8tp__sse41,
+  Q8RT_INT8_SSE41_GEMM,
   .vnni_mr = 8,
   .gemm_vnni = q8rt_q8gemm_ukernel_8x32c4n__avx512vnni,
   .gemv_vnni = q8rt_q8gemm_ukernel_1x64c4n__avx512vnni,
   .conv_vnni = q8rt_q8conv_ukernel_8x32c4__avx512vnni,
   .dwconv = q8rt_q8dwconv_ukernel_up16x9__avx512vnni,
-  .vadd = q8rt_q8vadd_ukernel__sse41,
-  .avgpool = q8rt_q8avgpool_ukernel__sse41,
-  .f32_mr = 8,
-  .f32_nr = 32,
-  .f32gemm = q8rt_f32gemm_ukernel_8x32__avx512,
-  .f32gemm1 = q8rt_f32gemm_ukernel_1x32__avx512,
-  .f32conv = q8rt_f32conv_ukernel_8x32__avx512,
-  .f32dwconv = q8rt_f32dwconv_ukernel_up16x9__avx512,
-  .f32vadd = q8rt_f32vadd_ukernel__avx2,
-  .f32avgpool = q8rt_f32avgpool_ukernel__avx2,
+  Q8RT_INT8_SSE41_ELEMENTWISE,
+  Q8RT_F32_AVX512,
 };
 #endif
 
