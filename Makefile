@@ -114,7 +114,14 @@ cli: $(CLI)
 tests: $(TEST_BINS)
 
 # ---- rules ---------------------------------------------------------------------------------------
-$(BUILD)/gen/caffe2.pb-c.c $(BUILD)/gen/caffe2.pb-c.h: src/convert/caffe2.proto
+ifneq ($(CROSS),)
+# Cross builds compile against the target's libraries: fetch them first (scripts/cross-deps.sh).
+$(RT_OBJS) $(CONV_OBJS) $(CLI_OBJS) $(BUILD)/gen/caffe2.pb-c.c: | $(DEPS)/.complete
+$(DEPS)/.complete:
+	scripts/cross-deps.sh $(DEB_ARCH)
+endif
+
+$(BUILD)/gen/caffe2.pb-c.c $(BUILD)/gen/caffe2.pb-c.h &: src/convert/caffe2.proto
 	@mkdir -p $(BUILD)/gen
 	protoc-c --proto_path=src/convert --c_out=$(BUILD)/gen src/convert/caffe2.proto
 
