@@ -7,7 +7,8 @@
  * that says nothing about q8rt.
  *
  * Rather than suppress those reports (which would also hide real races in q8rt's tile functions), this file
- * interposes the parallelize functions q8rt uses, calls the real ones through dlsym(RTLD_NEXT), and wraps each
+ * interposes the parallelize functions q8rt uses (keep this list in step with `grep pthreadpool_parallelize
+ * src/ops`: 1d, 1d_tile_1d, 2d_tile_1d, 2d_tile_2d), calls the real ones through dlsym(RTLD_NEXT), and wraps each
  * task with exactly the two happens-before edges pthreadpool guarantees:
  *   caller before the call  ->  every task         (__tsan_release(start) / __tsan_acquire(start))
  *   every task              ->  caller after return (__tsan_release(done) / __tsan_acquire(done))
@@ -49,6 +50,13 @@ static void task_1d_tile_1d(void* arg, size_t i, size_t n) {
   __tsan_release(&a->done);
 }
 
+static void task_2d_tile_1d(void* arg, size_t i, size_t j, size_t tj) {
+  struct annotated* a = arg;
+  __tsan_acquire(&a->start);
+  ((pthreadpool_task_2d_tile_1d_t) a->function)(a->context, i, j, tj);
+  __tsan_release(&a->done);
+}
+
 static void task_2d_tile_2d(void* arg, size_t i, size_t j, size_t ti, size_t tj) {
   struct annotated* a = arg;
   __tsan_acquire(&a->start);
@@ -75,6 +83,19 @@ void pthreadpool_parallelize_1d_tile_1d(pthreadpool_t pool, pthreadpool_task_1d_
   struct annotated a = {.function = (void*) function, .context = context};
   __tsan_release(&a.start);
   f(pool, task_1d_tile_1d, &a, range, tile, flags);
+  __tsan_acquire(&a.done);
+}
+
+void pthreadpool_parallelize_2d_tile_1d(pthreadpool_t pool, pthreadpool_task_2d_tile_1d_t function, void* context,
+                                        size_t range_i, size_t range_j, size_t tile_j, uint32_t flags) {
+  static void (*f)(pthreadpool_t, pthreadpool_task_2d_tile_1d_t, void*, size_t, size_t, size_t, uint32_t);
+  if (f == NULL) {
+    f = (void (*)(pthreadpool_t, pthreadpool_task_2d_tile_1d_t, void*, size_t, size_t, size_t, uint32_t))
+        real(__func__);
+  }
+  struct annotated a = {.function = (void*) function, .context = context};
+  __tsan_release(&a.start);
+  f(pool, task_2d_tile_1d, &a, range_i, range_j, tile_j, flags);
   __tsan_acquire(&a.done);
 }
 
