@@ -122,11 +122,12 @@ typedef enum q8rt_isa {
                           overrides it */
   Q8RT_ISA_SCALAR = 1, /* portable C reference micro-kernels */
   Q8RT_ISA_SSE41 = 2,  /* x86 SSE4.1 micro-kernels (Q8RT_ERROR_UNSUPPORTED if the CPU lacks SSE4.1) */
-  Q8RT_ISA_AVX2 = 3,   /* x86 AVX2 + FMA: fp32 kernels use AVX2/FMA; int8 uses the SSE4.1 kernels */
-  Q8RT_ISA_AVX512 = 4, /* x86 AVX-512F (+ AVX2, FMA): fp32 GEMM/conv use AVX-512F, the rest as AVX2 */
-  Q8RT_ISA_NEON = 5,   /* ARM NEON int8 micro-kernels (aarch64; armv7 when cpuinfo reports NEON); fp32 is scalar */
-  Q8RT_ISA_AVX512VNNI = 6, /* x86 AVX-512 F/BW/VL/VNNI/VBMI (Ice Lake, Sapphire Rapids and newer): int8 uses
-                              vpdpbusd kernels on weights repacked at session creation; fp32 as Q8RT_ISA_AVX512 */
+  Q8RT_ISA_AVX2 = 3,   /* x86 AVX2 + FMA: AVX2 int8 kernels (average pooling SSE4.1) and AVX2/FMA fp32 kernels */
+  Q8RT_ISA_AVX512 = 4, /* x86 AVX-512F (+ AVX2, FMA): fp32 GEMM/conv/depthwise use AVX-512F, the rest as AVX2 */
+  Q8RT_ISA_NEON = 5,   /* ARM NEON int8 and fp32 micro-kernels (aarch64; armv7 when cpuinfo reports NEON) */
+  Q8RT_ISA_AVX512VNNI = 6, /* x86 AVX-512 F/BW/VL/VNNI/VBMI (Ice Lake, Sapphire Rapids, AMD Zen 4 and newer): int8
+                              uses vpdpbusd kernels on weights repacked at session creation, add as AVX2; fp32 as
+                              Q8RT_ISA_AVX512 */
 } q8rt_isa;
 
 typedef enum q8rt_precision {

@@ -20,3 +20,7 @@ void q8rt_f32avgpool_ukernel__sse(size_t ks, size_t channels, const float* const
     const struct q8rt_f32_avgpool_params* params);
 void q8rt_f32avgpool_ukernel__avx2(size_t ks, size_t channels, const float* const* input, float* output,
     const struct q8rt_f32_avgpool_params* params);
+void q8rt_f32avgpool_ukernel__aarch64_neon(size_t ks, size_t channels, const float* const* input, float* output,
+    const struct q8rt_f32_avgpool_params* params);
+void q8rt_f32avgpool_ukernel__aarch32_neon(size_t ks, size_t channels, const float* const* input, float* output,
+    const struct q8rt_f32_avgpool_params* params);

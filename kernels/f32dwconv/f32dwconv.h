@@ -29,5 +29,7 @@ typedef void (*q8rt_f32dwconv_ukernel_fn)(
 
 Q8RT_F32DWCONV_DECL(q8rt_f32dwconv_ukernel_up16x9__scalar);
 Q8RT_F32DWCONV_DECL(q8rt_f32dwconv_ukernel_up16x9__sse);
+Q8RT_F32DWCONV_DECL(q8rt_f32dwconv_ukernel_up16x9__aarch64_neon);
+Q8RT_F32DWCONV_DECL(q8rt_f32dwconv_ukernel_up16x9__aarch32_neon);
 Q8RT_F32DWCONV_DECL(q8rt_f32dwconv_ukernel_up16x9__avx2);
 Q8RT_F32DWCONV_DECL(q8rt_f32dwconv_ukernel_up16x9__avx512);

@@ -29,11 +29,16 @@ typedef void (*q8rt_f32gemm_ukernel_fn)(
 /* MR x NR = 1 x 8 and 1 x 16: the 4x8 / 6x16 panels, one row (fully connected layers) */
 Q8RT_F32GEMM_DECL(q8rt_f32gemm_ukernel_1x8__scalar);
 Q8RT_F32GEMM_DECL(q8rt_f32gemm_ukernel_1x8__sse);
+Q8RT_F32GEMM_DECL(q8rt_f32gemm_ukernel_1x8__aarch64_neon);
+Q8RT_F32GEMM_DECL(q8rt_f32gemm_ukernel_1x8__aarch32_neon);
 Q8RT_F32GEMM_DECL(q8rt_f32gemm_ukernel_1x16__scalar);
 Q8RT_F32GEMM_DECL(q8rt_f32gemm_ukernel_1x16__avx2);
 /* MR x NR = 4 x 8 */
 Q8RT_F32GEMM_DECL(q8rt_f32gemm_ukernel_4x8__scalar);
 Q8RT_F32GEMM_DECL(q8rt_f32gemm_ukernel_4x8__sse);
+/* NEON (A64 fmla / armv7 vmla.f32), the same 8-float panels */
+Q8RT_F32GEMM_DECL(q8rt_f32gemm_ukernel_4x8__aarch64_neon);
+Q8RT_F32GEMM_DECL(q8rt_f32gemm_ukernel_4x8__aarch32_neon);
 /* MR x NR = 8 x 32 and 1 x 32 (AVX-512F: 16 zmm accumulators), panels of 32 floats */
 Q8RT_F32GEMM_DECL(q8rt_f32gemm_ukernel_8x32__scalar);
 Q8RT_F32GEMM_DECL(q8rt_f32gemm_ukernel_8x32__avx512);

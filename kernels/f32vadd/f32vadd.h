@@ -18,3 +18,7 @@ void q8rt_f32vadd_ukernel__sse(size_t n, const float* a, const float* b, float* 
     const struct q8rt_f32_minmax_params* params);
 void q8rt_f32vadd_ukernel__avx2(size_t n, const float* a, const float* b, float* y,
     const struct q8rt_f32_minmax_params* params);
+void q8rt_f32vadd_ukernel__aarch64_neon(size_t n, const float* a, const float* b, float* y,
+    const struct q8rt_f32_minmax_params* params);
+void q8rt_f32vadd_ukernel__aarch32_neon(size_t n, const float* a, const float* b, float* y,
+    const struct q8rt_f32_minmax_params* params);

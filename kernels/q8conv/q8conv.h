@@ -28,6 +28,9 @@ void q8rt_q8conv_ukernel_3x4c8__scalar(size_t mr, size_t nr, size_t kc, size_t k
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
 void q8rt_q8conv_ukernel_3x4c8__sse41(size_t mr, size_t nr, size_t kc, size_t ks, const uint8_t* const* a,
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+/* x86 AVX2 on the same panels (each block read as two ymm; kernels/q8gemm/3x4c8-avx2-common.h). */
+void q8rt_q8conv_ukernel_3x4c8__avx2(size_t mr, size_t nr, size_t kc, size_t ks, const uint8_t* const* a,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
 /* ARM NEON: aarch64 builds have __aarch64_neon, armv7 builds __aarch32_neon. */
 void q8rt_q8conv_ukernel_3x4c8__aarch64_neon(size_t mr, size_t nr, size_t kc, size_t ks, const uint8_t* const* a,
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
@@ -43,6 +46,8 @@ void q8rt_q8conv_ukernel_3x4c8__aarch32_neon(size_t mr, size_t nr, size_t kc, si
 void q8rt_q8conv_ukernel_3x4c8tp__scalar(size_t mr, size_t nc, size_t kc, size_t ks, const uint8_t* const* a,
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
 void q8rt_q8conv_ukernel_3x4c8tp__sse41(size_t mr, size_t nc, size_t kc, size_t ks, const uint8_t* const* a,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+void q8rt_q8conv_ukernel_3x4c8tp__avx2(size_t mr, size_t nc, size_t kc, size_t ks, const uint8_t* const* a,
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
 
 /* AVX-512 VNNI (vpdpbusd) on Q8RT_LAYOUT_GEMM_VNNI panels with these ks and kc (kernels/layout.h), 64-byte

@@ -29,6 +29,10 @@ void q8rt_q8dwconv_ukernel_up16x9__scalar(size_t channels, size_t output_width, 
 void q8rt_q8dwconv_ukernel_up16x9__sse41(size_t channels, size_t output_width, const uint8_t* const* input,
     size_t input_stride, const void* packed_w, uint8_t* output, size_t output_increment,
     const struct q8rt_conv_params* params);
+/* x86 AVX2, same tiles (unaligned loads; reads 16 bytes per pointer per tile, channel remainders included). */
+void q8rt_q8dwconv_ukernel_up16x9__avx2(size_t channels, size_t output_width, const uint8_t* const* input,
+    size_t input_stride, const void* packed_w, uint8_t* output, size_t output_increment,
+    const struct q8rt_conv_params* params);
 /* ARM NEON: aarch64 builds have __aarch64_neon, armv7 builds __aarch32_neon. */
 void q8rt_q8dwconv_ukernel_up16x9__aarch64_neon(size_t channels, size_t output_width, const uint8_t* const* input,
     size_t input_stride, const void* packed_w, uint8_t* output, size_t output_increment,

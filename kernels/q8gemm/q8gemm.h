@@ -27,6 +27,9 @@ void q8rt_q8gemm_ukernel_3x4c8__scalar(size_t mr, size_t nr, size_t k, const uin
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
 void q8rt_q8gemm_ukernel_3x4c8__sse41(size_t mr, size_t nr, size_t k, const uint8_t* a, size_t a_stride,
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+/* x86 AVX2 on the same panels (each block read as two ymm; kernels/q8gemm/3x4c8-avx2-common.h). */
+void q8rt_q8gemm_ukernel_3x4c8__avx2(size_t mr, size_t nr, size_t k, const uint8_t* a, size_t a_stride,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
 /* ARM NEON (kernels/q8gemm/3x4c8-neon.h): aarch64 builds have __aarch64_neon, armv7 builds __aarch32_neon. */
 void q8rt_q8gemm_ukernel_3x4c8__aarch64_neon(size_t mr, size_t nr, size_t k, const uint8_t* a, size_t a_stride,
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
@@ -40,10 +43,14 @@ void q8rt_q8gemm_ukernel_3x4c8n__scalar(size_t mr, size_t nc, size_t k, const ui
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
 void q8rt_q8gemm_ukernel_3x4c8n__sse41(size_t mr, size_t nc, size_t k, const uint8_t* a, size_t a_stride,
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+void q8rt_q8gemm_ukernel_3x4c8n__avx2(size_t mr, size_t nc, size_t k, const uint8_t* a, size_t a_stride,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
 /* GEMV-style: any mr >= 1 rows, computed one at a time, x nc columns (for GEMMs with few rows). */
 void q8rt_q8gemm_ukernel_1x4c8n__scalar(size_t mr, size_t nc, size_t k, const uint8_t* a, size_t a_stride,
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
 void q8rt_q8gemm_ukernel_1x4c8n__sse41(size_t mr, size_t nc, size_t k, const uint8_t* a, size_t a_stride,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+void q8rt_q8gemm_ukernel_1x4c8n__avx2(size_t mr, size_t nc, size_t k, const uint8_t* a, size_t a_stride,
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
 
 /* AVX-512 VNNI (vpdpbusd) on Q8RT_LAYOUT_GEMM_VNNI panels (kernels/layout.h: 16 columns, int8 w - 128, groups of

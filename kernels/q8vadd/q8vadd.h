@@ -16,6 +16,8 @@ void q8rt_q8vadd_ukernel__scalar(size_t n, const uint8_t* a, const uint8_t* b, u
     const struct q8rt_add_params* params);
 void q8rt_q8vadd_ukernel__sse41(size_t n, const uint8_t* a, const uint8_t* b, uint8_t* y,
     const struct q8rt_add_params* params);
+void q8rt_q8vadd_ukernel__avx2(size_t n, const uint8_t* a, const uint8_t* b, uint8_t* y,
+    const struct q8rt_add_params* params);
 /* ARM NEON: aarch64 builds have __aarch64_neon, armv7 builds __aarch32_neon. */
 void q8rt_q8vadd_ukernel__aarch64_neon(size_t n, const uint8_t* a, const uint8_t* b, uint8_t* y,
     const struct q8rt_add_params* params);

@@ -38,6 +38,11 @@ static const struct q8rt_kernels scalar_kernels = {
   .gemmn = q8rt_q8gemm_ukernel_3x4c8n__sse41, .gemv = q8rt_q8gemm_ukernel_1x4c8n__sse41,                      \
   .convtp = q8rt_q8conv_ukernel_3x4c8tp__sse41
 #define Q8RT_INT8_SSE41_ELEMENTWISE .vadd = q8rt_q8vadd_ukernel__sse41, .avgpool = q8rt_q8avgpool_ukernel__sse41
+#define Q8RT_INT8_AVX2_GEMM                                                                                   \
+  .mr = 3, .nr = 4, .gemm = q8rt_q8gemm_ukernel_3x4c8__avx2, .conv = q8rt_q8conv_ukernel_3x4c8__avx2,         \
+  .gemmn = q8rt_q8gemm_ukernel_3x4c8n__avx2, .gemv = q8rt_q8gemm_ukernel_1x4c8n__avx2,                        \
+  .convtp = q8rt_q8conv_ukernel_3x4c8tp__avx2
+#define Q8RT_INT8_AVX2_ELEMENTWISE .vadd = q8rt_q8vadd_ukernel__avx2, .avgpool = q8rt_q8avgpool_ukernel__sse41
 #define Q8RT_F32_AVX512                                                                                       \
   .f32_mr = 8, .f32_nr = 32, .f32gemm = q8rt_f32gemm_ukernel_8x32__avx512,                                  \
   .f32gemm1 = q8rt_f32gemm_ukernel_1x32__avx512, .f32conv = q8rt_f32conv_ukernel_8x32__avx512,               \
@@ -60,13 +65,14 @@ static const struct q8rt_kernels sse41_kernels = {
   .f32avgpool = q8rt_f32avgpool_ukernel__sse,
 };
 
-/* AVX2 + FMA: fp32 kernels; the int8 kernels are the SSE4.1 ones (there are no AVX2 int8 kernels yet). */
+/* AVX2 + FMA: fp32 kernels and AVX2 int8 kernels on the same packed layouts (3x4c8 GEMM / conv, the
+ * multi-panel 3x4c8n / 1x4c8n GEMMs, the tap-pair conv 3x4c8tp, depthwise, add); average pooling stays SSE4.1. */
 static const struct q8rt_kernels avx2_kernels = {
   .name = "avx2",
   .isa = Q8RT_ISA_AVX2,
-  Q8RT_INT8_SSE41_GEMM,
-  .dwconv = q8rt_q8dwconv_ukernel_up16x9__sse41,
-  Q8RT_INT8_SSE41_ELEMENTWISE,
+  Q8RT_INT8_AVX2_GEMM,
+  .dwconv = q8rt_q8dwconv_ukernel_up16x9__avx2,
+  Q8RT_INT8_AVX2_ELEMENTWISE,
   .f32_mr = 6,
   .f32_nr = 16,
   .f32gemm = q8rt_f32gemm_ukernel_6x16__avx2,
@@ -77,36 +83,38 @@ static const struct q8rt_kernels avx2_kernels = {
   .f32avgpool = q8rt_f32avgpool_ukernel__avx2,
 };
 
-/* AVX-512F: fp32 GEMM / conv 8x32 tiles (panels of 32 floats) and depthwise; vadd / avgpool as AVX2. */
+/* AVX-512F without VNNI: fp32 GEMM / conv 8x32 tiles (panels of 32 floats) and depthwise, fp32 vadd / avgpool
+ * as AVX2; int8 as the AVX2 table. */
 static const struct q8rt_kernels avx512_kernels = {
   .name = "avx512",
   .isa = Q8RT_ISA_AVX512,
-  Q8RT_INT8_SSE41_GEMM,
-  .dwconv = q8rt_q8dwconv_ukernel_up16x9__sse41,
-  Q8RT_INT8_SSE41_ELEMENTWISE,
+  Q8RT_INT8_AVX2_GEMM,
+  .dwconv = q8rt_q8dwconv_ukernel_up16x9__avx2,
+  Q8RT_INT8_AVX2_ELEMENTWISE,
   Q8RT_F32_AVX512,
 };
 
 /* AVX-512 VNNI: convolution / fully connected GEMMs on vpdpbusd kernels (weights repacked at session
- * creation), depthwise on vpermt2b + vpdpwssd (blob layout); the rest of int8 as SSE4.1; fp32 as the AVX-512
- * table. */
+ * creation), depthwise on vpermt2b + vpdpwssd (blob layout); add on the AVX2 kernel, avgpool SSE4.1 (the
+ * blob-layout GEMMs below are the AVX2 ones, unused while the VNNI kernels are set); fp32 as the AVX-512 table. */
 static const struct q8rt_kernels avx512vnni_kernels = {
   .name = "avx512vnni",
   .isa = Q8RT_ISA_AVX512VNNI,
-  Q8RT_INT8_SSE41_GEMM,
+  Q8RT_INT8_AVX2_GEMM,
   .vnni_mr = 8,
   .gemm_vnni = q8rt_q8gemm_ukernel_8x32c4n__avx512vnni,
   .gemv_vnni = q8rt_q8gemm_ukernel_1x64c4n__avx512vnni,
   .conv_vnni = q8rt_q8conv_ukernel_8x32c4__avx512vnni,
   .dwconv = q8rt_q8dwconv_ukernel_up16x9__avx512vnni,
-  Q8RT_INT8_SSE41_ELEMENTWISE,
+  Q8RT_INT8_AVX2_ELEMENTWISE,
   Q8RT_F32_AVX512,
 };
 #endif
 
 #if defined(__aarch64__) || (defined(__arm__) && !defined(__aarch64__))
-/* ARM: the NEON int8 kernels (aarch64 files on arm64, armv7 -mfpu=neon files on 32-bit ARM, which are only
- * called when cpuinfo reports NEON); fp32 uses the scalar kernels. */
+/* ARM: the NEON int8 and fp32 kernels (aarch64 files on arm64, armv7 -mfpu=neon files on 32-bit ARM, which
+ * are only called when cpuinfo reports NEON). fp32: 4x8 / 1x8 tiles on the 8-float panels of the scalar and
+ * SSE kernels (fmla on aarch64, vmla.f32 on armv7), depthwise up16x9, vadd and avgpool. */
 #define Q8RT_HAVE_NEON 1
 #if defined(__aarch64__)
 #define Q8RT_NEON_UKERNEL(family, tile) q8rt_##family##_ukernel_##tile##__aarch64_neon
@@ -127,12 +135,12 @@ static const struct q8rt_kernels neon_kernels = {
   .avgpool = Q8RT_NEON_UKERNEL0(q8avgpool),
   .f32_mr = 4,
   .f32_nr = 8,
-  .f32gemm = q8rt_f32gemm_ukernel_4x8__scalar,
-  .f32gemm1 = q8rt_f32gemm_ukernel_1x8__scalar,
-  .f32conv = q8rt_f32conv_ukernel_4x8__scalar,
-  .f32dwconv = q8rt_f32dwconv_ukernel_up16x9__scalar,
-  .f32vadd = q8rt_f32vadd_ukernel__scalar,
-  .f32avgpool = q8rt_f32avgpool_ukernel__scalar,
+  .f32gemm = Q8RT_NEON_UKERNEL(f32gemm, 4x8),
+  .f32gemm1 = Q8RT_NEON_UKERNEL(f32gemm, 1x8),
+  .f32conv = Q8RT_NEON_UKERNEL(f32conv, 4x8),
+  .f32dwconv = Q8RT_NEON_UKERNEL(f32dwconv, up16x9),
+  .f32vadd = Q8RT_NEON_UKERNEL0(f32vadd),
+  .f32avgpool = Q8RT_NEON_UKERNEL0(f32avgpool),
 };
 #endif
 

@@ -22,6 +22,15 @@ static inline bool has_sse41(void) {
 #endif
 }
 
+/* The AVX2 int8 kernels (compiled with -mavx2 -mfma, run by the avx2 table, which also requires FMA). */
+static inline bool has_avx2(void) {
+#if HAVE_X86
+  return cpuinfo_initialize() && cpuinfo_has_x86_avx2() && cpuinfo_has_x86_fma3();
+#else
+  return false;
+#endif
+}
+
 /* Reference requantization written from the math: q = round_half_up(acc * M / 2^31), then
  * y = q / 2^shift rounded half away from zero, plus zero point, clamped. */
 static inline uint8_t ref_requantize(int64_t acc, const struct q8rt_conv_params* p) {

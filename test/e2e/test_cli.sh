@@ -121,6 +121,10 @@ if grep -q sse4_1 /proc/cpuinfo; then
   check "40 images: SSE4.1 vs default ($(q8rt bench "$blob" --runs 1 --warmup 0 --json | sed -E 's/.*"isa":"([a-z0-9]+)".*/\1/')) identical" \
     cmp -s "$tmp/t1.json" "$tmp/sse41.json"
 fi
+if grep -q avx2 /proc/cpuinfo && grep -qw fma /proc/cpuinfo; then
+  Q8RT_ISA=avx2 q8rt classify "$blob" "${some[@]}" --top 1000 --json > "$tmp/avx2.json"
+  check "40 images: AVX2 vs default identical" cmp -s "$tmp/t1.json" "$tmp/avx2.json"
+fi
 # int8 vs fp32 on the same images: the top-1 class agrees on (almost) all of them
 q8rt classify "$blob" "${some[@]}" --top 1 --json --precision fp32 > "$tmp/fp32.json"
 q8rt classify "$blob" "${some[@]}" --top 1 --json > "$tmp/int8top1.json"

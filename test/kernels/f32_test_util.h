@@ -15,6 +15,32 @@
 #define F32_HAVE_X86 0
 #endif
 
+/* ARM: the NEON kernels of this target (aarch64 files on arm64, armv7 -mfpu=neon files on 32-bit ARM), run
+ * when cpuinfo reports NEON (on armv7 they use vmla.f32, not fused: another rounding, same tolerance). */
+#if defined(__aarch64__) || defined(__arm__)
+#include <cpuinfo.h>
+#define F32_HAVE_NEON 1
+#if defined(__aarch64__)
+#define F32_NEON(family, tile) q8rt_##family##_ukernel_##tile##__aarch64_neon
+#define F32_NEON0(family) q8rt_##family##_ukernel__aarch64_neon
+#define F32_NEON_NAME "aarch64_neon"
+#else
+#define F32_NEON(family, tile) q8rt_##family##_ukernel_##tile##__aarch32_neon
+#define F32_NEON0(family) q8rt_##family##_ukernel__aarch32_neon
+#define F32_NEON_NAME "aarch32_neon"
+#endif
+#else
+#define F32_HAVE_NEON 0
+#endif
+
+static inline bool f32_has_neon(void) {
+#if F32_HAVE_NEON
+  return cpuinfo_initialize() && cpuinfo_has_arm_neon();
+#else
+  return false;
+#endif
+}
+
 static inline bool f32_has_sse(void) {
 #if F32_HAVE_X86
   return cpuinfo_initialize() && cpuinfo_has_x86_sse2();

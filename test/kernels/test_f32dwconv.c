@@ -75,6 +75,9 @@ int main(void) {
     {"up16x9 avx2", q8rt_f32dwconv_ukernel_up16x9__avx2, f32_has_avx2()},
     {"up16x9 avx512", q8rt_f32dwconv_ukernel_up16x9__avx512, f32_has_avx512()},
 #endif
+#if F32_HAVE_NEON
+    {"up16x9 " F32_NEON_NAME, F32_NEON(f32dwconv, up16x9), f32_has_neon()},
+#endif
   };
   for (size_t i = 0; i < sizeof kernels / sizeof kernels[0]; i++) {
     if (!kernels[i].available) {

@@ -120,6 +120,12 @@ int main(void) {
     {"6x16 avx2", 6, 16, q8rt_f32gemm_ukernel_6x16__avx2, q8rt_f32gemm_ukernel_6x16__scalar,
      q8rt_f32conv_ukernel_6x16__avx2, q8rt_f32conv_ukernel_6x16__scalar, f32_has_avx2()},
 #endif
+#if F32_HAVE_NEON
+    {"1x8 " F32_NEON_NAME, 1, 8, F32_NEON(f32gemm, 1x8), q8rt_f32gemm_ukernel_1x8__scalar, NULL, NULL,
+     f32_has_neon()},
+    {"4x8 " F32_NEON_NAME, 4, 8, F32_NEON(f32gemm, 4x8), q8rt_f32gemm_ukernel_4x8__scalar, F32_NEON(f32conv, 4x8),
+     q8rt_f32conv_ukernel_4x8__scalar, f32_has_neon()},
+#endif
   };
   for (size_t i = 0; i < sizeof variants / sizeof variants[0]; i++) {
     const struct variant* v = &variants[i];

@@ -79,6 +79,9 @@ int main(void) {
     {"sse", q8rt_f32vadd_ukernel__sse, q8rt_f32avgpool_ukernel__sse, f32_has_sse()},
     {"avx2", q8rt_f32vadd_ukernel__avx2, q8rt_f32avgpool_ukernel__avx2, f32_has_avx2()},
 #endif
+#if F32_HAVE_NEON
+    {F32_NEON_NAME, F32_NEON0(f32vadd), F32_NEON0(f32avgpool), f32_has_neon()},
+#endif
   };
   for (size_t i = 0; i < sizeof k / sizeof k[0]; i++) {
     if (!k[i].available) {

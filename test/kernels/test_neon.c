@@ -1,7 +1,8 @@
 /*
  * ARM NEON micro-kernels vs their scalar twins, bit for bit (q8gemm, q8conv, q8dwconv, q8vadd, q8avgpool),
  * and proof that the NEON path is the one taken: cpuinfo's answer and the kernel table that run-time dispatch
- * (q8rt_kernels_select) picks are printed and checked.
+ * (q8rt_kernels_select) picks are printed and checked, for the int8 and the fp32 fields (the fp32 NEON
+ * kernels are compared with their scalar twins, within a tolerance, in test_f32gemm / _f32dwconv / _f32vadd).
  *
  * The scalar twins are themselves checked against naive references in test_q8*.c.
  * Environment:
@@ -287,6 +288,15 @@ int main(void) {
     CHECK(kernels->dwconv == NEON(q8dwconv, up16x9));
     CHECK(kernels->vadd == NEON0(q8vadd));
     CHECK(kernels->avgpool == NEON0(q8avgpool));
+    /* fp32: the NEON kernels on the 4x8 panels (compared with their scalar twins in test_f32gemm,
+     * test_f32dwconv and test_f32vadd, which run them when cpuinfo reports NEON) */
+    CHECK(kernels->f32_mr == 4 && kernels->f32_nr == 8);
+    CHECK(kernels->f32gemm == NEON(f32gemm, 4x8));
+    CHECK(kernels->f32gemm1 == NEON(f32gemm, 1x8));
+    CHECK(kernels->f32conv == NEON(f32conv, 4x8));
+    CHECK(kernels->f32dwconv == NEON(f32dwconv, up16x9));
+    CHECK(kernels->f32vadd == NEON0(f32vadd));
+    CHECK(kernels->f32avgpool == NEON0(f32avgpool));
     const struct q8rt_kernels* forced = NULL;
     CHECK(q8rt_kernels_select(Q8RT_ISA_NEON, &forced) == Q8RT_OK && forced == kernels);
     CHECK(q8rt_kernels_select(Q8RT_ISA_SCALAR, &forced) == Q8RT_OK && strcmp(forced->name, "scalar") == 0);
@@ -319,7 +329,8 @@ int main(void) {
     for (size_t c = 1; c <= 24; c++, cases++) avgpool_case(test_rand_range(1, 12), c);
     for (int i = 0; i < 100 * scale; i++, cases++) avgpool_case(test_rand_range(1, 400), test_rand_range(1, 300));
     printf("test_neon: NEON kernels (%s) ran %d cases: q8gemm 3x4c8, q8conv 3x4c8, q8dwconv up16x9, q8vadd, "
-           "q8avgpool\n", NEON_NAME, cases);
+           "q8avgpool; table holds the NEON f32gemm 4x8 / 1x8, f32conv 4x8, f32dwconv up16x9, f32vadd, "
+           "f32avgpool\n", NEON_NAME, cases);
   }
 #else
   printf("test_neon: not an ARM build (dispatch picks \"%s\"); NEON kernels not compiled\n", picked);

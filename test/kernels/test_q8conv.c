@@ -1,4 +1,5 @@
-/* q8conv 3x4c8 (indirect): scalar vs a naive reference on unpacked weights, SSE4.1 vs scalar (bit-exact). */
+/* q8conv 3x4c8 (indirect): scalar vs a naive reference on unpacked weights, SSE4.1 and AVX2 vs scalar
+ * (bit-exact). */
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -13,6 +14,7 @@
 #include "../../src/quant/qparams.h"
 
 static size_t round_up_kr(size_t x) { return (x + Q8RT_GEMM_KR - 1) / Q8RT_GEMM_KR * Q8RT_GEMM_KR; }
+static bool g_avx2; /* AVX2 kernel checked too */
 
 
 static void run_case(size_t mr, size_t nr, size_t kc, size_t ks, bool sse41) {
@@ -86,6 +88,11 @@ static void run_case(size_t mr, size_t nr, size_t kc, size_t ks, bool sse41) {
     q8rt_q8conv_ukernel_3x4c8__sse41(mr, nr, kc, ks, ind, packed, c_sse, c_stride, &params);
     CHECKF(memcmp(c_scalar, c_sse, c_size) == 0, "sse41 vs scalar: mr=%zu nr=%zu kc=%zu ks=%zu", mr, nr, kc, ks);
   }
+  if (g_avx2) {
+    memset(c_sse, 0xA5, c_size);
+    q8rt_q8conv_ukernel_3x4c8__avx2(mr, nr, kc, ks, ind, packed, c_sse, c_stride, &params);
+    CHECKF(memcmp(c_scalar, c_sse, c_size) == 0, "avx2 vs scalar: mr=%zu nr=%zu kc=%zu ks=%zu", mr, nr, kc, ks);
+  }
 #else
   (void) sse41;
 #endif
@@ -102,6 +109,8 @@ int main(void) {
   test_rng_seed(0xC0);
   const bool sse41 = has_sse41();
   if (!sse41) printf("test_q8conv: SSE4.1 not available, skipping SSE4.1 kernel checks\n");
+  g_avx2 = has_avx2();
+  if (!g_avx2) printf("test_q8conv: AVX2 + FMA not available, skipping AVX2 kernel checks\n");
   for (size_t mr = 1; mr <= 3; mr++) {
     for (size_t nr = 1; nr <= 4; nr++) {
       for (size_t kc = 1; kc <= 17; kc++) run_case(mr, nr, kc, test_rand_range(1, 9), sse41);

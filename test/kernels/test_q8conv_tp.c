@@ -1,5 +1,5 @@
 /* q8conv 3x4c8tp (tap pairs, kc <= 4, multi-panel) on weights repacked from Q8RT_LAYOUT_GEMM:
- * scalar vs a naive reference and vs 3x4c8 on the original layout, SSE4.1 vs scalar (bit-exact). */
+ * scalar vs a naive reference and vs 3x4c8 on the original layout, SSE4.1 and AVX2 vs scalar (bit-exact). */
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -15,6 +15,7 @@
 #include "../../src/quant/qparams.h"
 
 static size_t round_up_kr(size_t x) { return (x + Q8RT_GEMM_KR - 1) / Q8RT_GEMM_KR * Q8RT_GEMM_KR; }
+static bool g_avx2; /* AVX2 kernel checked too */
 
 
 static void run_case(size_t mr, size_t nc, size_t kc, size_t ks, bool sse41, int mode) {
@@ -105,6 +106,11 @@ static void run_case(size_t mr, size_t nc, size_t kc, size_t ks, bool sse41, int
     q8rt_q8conv_ukernel_3x4c8tp__sse41(mr, nc, kc, ks, ind, tp, c_sse, c_stride, &params);
     CHECKF(memcmp(c_scalar, c_sse, c_size) == 0, "sse41 vs scalar: mr=%zu nc=%zu kc=%zu ks=%zu", mr, nc, kc, ks);
   }
+  if (g_avx2) {
+    memset(c_sse, 0xA5, c_size);
+    q8rt_q8conv_ukernel_3x4c8tp__avx2(mr, nc, kc, ks, ind, tp, c_sse, c_stride, &params);
+    CHECKF(memcmp(c_scalar, c_sse, c_size) == 0, "avx2 vs scalar: mr=%zu nc=%zu kc=%zu ks=%zu", mr, nc, kc, ks);
+  }
 #else
   (void) sse41;
 #endif
@@ -125,6 +131,8 @@ int main(void) {
   test_rng_seed(0xC3);
   const bool sse41 = has_sse41();
   if (!sse41) printf("test_q8conv_tp: SSE4.1 not available, skipping SSE4.1 kernel checks\n");
+  g_avx2 = has_avx2();
+  if (!g_avx2) printf("test_q8conv_tp: AVX2 + FMA not available, skipping AVX2 kernel checks\n");
   for (size_t mr = 1; mr <= 3; mr++) {
     for (size_t nc = 1; nc <= 13; nc++) {
       for (size_t kc = 1; kc <= Q8RT_Q8CONV_TP_MAX_KC; kc++) {

@@ -1,4 +1,5 @@
-/* q8dwconv up16x9: scalar vs a naive reference on unpacked weights, SSE4.1 vs scalar (bit-exact). */
+/* q8dwconv up16x9: scalar vs a naive reference on unpacked weights, SSE4.1, AVX2 and AVX-512 VNNI vs scalar
+ * (bit-exact). */
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -19,6 +20,7 @@ static bool g_extreme = false;
 #if defined(__x86_64__) || defined(__i386__)
 static bool g_vnni = false; /* AVX-512 VNNI kernel checked too */
 #endif
+static bool g_avx2 = false; /* AVX2 kernel checked too */
 
 static void run_case(size_t channels, size_t output_width, size_t input_stride, bool sse41) {
   const uint8_t izp = (uint8_t) test_rand_range(0, 255);
@@ -102,6 +104,15 @@ static void run_case(size_t channels, size_t output_width, size_t input_stride, 
     CHECKF(memcmp(o_scalar, o_sse, out_size) == 0, "sse41 vs scalar: channels=%zu width=%zu stride=%zu inc=%zu",
            channels, output_width, input_stride, output_increment);
   }
+  if (g_avx2) {
+    uint8_t* o_avx2 = malloc(out_size);
+    memset(o_avx2, 0xA5, out_size);
+    q8rt_q8dwconv_ukernel_up16x9__avx2(channels, output_width, ind, input_stride, packed, o_avx2, output_increment,
+                                      &params);
+    CHECKF(memcmp(o_scalar, o_avx2, out_size) == 0, "avx2 vs scalar: channels=%zu width=%zu stride=%zu inc=%zu",
+           channels, output_width, input_stride, output_increment);
+    free(o_avx2);
+  }
   if (g_vnni) {
     uint8_t* o_vnni = malloc(out_size);
     memset(o_vnni, 0xA5, out_size);
@@ -134,11 +145,19 @@ int main(void) {
 #endif
   const bool sse41 = has_sse41();
   if (!sse41) printf("test_q8dwconv: SSE4.1 not available, skipping SSE4.1 kernel checks\n");
+  g_avx2 = has_avx2();
+  if (!g_avx2) printf("test_q8dwconv: AVX2 + FMA not available, skipping AVX2 kernel checks\n");
   for (size_t channels = 1; channels <= 40; channels++) {
     for (size_t width = 1; width <= 5; width++) {
       run_case(channels, width, 3, sse41);
       run_case(channels, width, 6, sse41);
     }
+  }
+  /* around the 64- / 32- / 16-channel blocks of the AVX-512 kernel's output stage */
+  static const size_t block_edges[] = {47, 48, 49, 63, 64, 65, 79, 80, 81, 95, 96, 97, 111, 112, 113, 127, 128,
+                                       129, 143, 144, 145, 191, 192, 193};
+  for (size_t i = 0; i < sizeof block_edges / sizeof block_edges[0]; i++) {
+    run_case(block_edges[i], 3, 3, sse41);
   }
   for (int i = 0; i < 300; i++) {
     run_case(test_rand_range(1, 200), test_rand_range(1, 20), test_rand_range(0, 1) ? 3 : 6, sse41);

@@ -1,4 +1,4 @@
-/* q8gemm 3x4c8: scalar vs a naive reference on unpacked weights, SSE4.1 vs scalar (bit-exact). */
+/* q8gemm 3x4c8: scalar vs a naive reference on unpacked weights, SSE4.1 and AVX2 vs scalar (bit-exact). */
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -15,6 +15,7 @@
 static size_t round_up_kr(size_t x) { return (x + Q8RT_GEMM_KR - 1) / Q8RT_GEMM_KR * Q8RT_GEMM_KR; }
 
 static int failures_reported;
+static bool g_avx2; /* AVX2 kernel checked too */
 
 static void run_case(size_t mr, size_t nr, size_t k, bool sse41, int mode) {
   const size_t a_stride = k + test_rand_range(0, 3) * (test_rand_range(0, 1) ? 1 : 17);
@@ -91,6 +92,12 @@ static void run_case(size_t mr, size_t nr, size_t k, bool sse41, int mode) {
     CHECKF(memcmp(c_scalar, c_sse, c_size) == 0, "sse41 vs scalar: mr=%zu nr=%zu k=%zu a_stride=%zu c_stride=%zu",
            mr, nr, k, a_stride, c_stride);
   }
+  if (g_avx2) {
+    memset(c_sse, 0xA5, c_size);
+    q8rt_q8gemm_ukernel_3x4c8__avx2(mr, nr, k, a, a_stride, packed, c_sse, c_stride, &params);
+    CHECKF(memcmp(c_scalar, c_sse, c_size) == 0, "avx2 vs scalar: mr=%zu nr=%zu k=%zu a_stride=%zu c_stride=%zu",
+           mr, nr, k, a_stride, c_stride);
+  }
 #else
   (void) sse41;
 #endif
@@ -105,6 +112,8 @@ int main(void) {
   test_rng_seed(0x6E6D);
   const bool sse41 = has_sse41();
   if (!sse41) printf("test_q8gemm: SSE4.1 not available, skipping SSE4.1 kernel checks\n");
+  g_avx2 = has_avx2();
+  if (!g_avx2) printf("test_q8gemm: AVX2 + FMA not available, skipping AVX2 kernel checks\n");
   (void) failures_reported;
 
   /* exhaustive small shapes */

@@ -1,5 +1,5 @@
 /* q8gemm multi-panel kernels (3x4c8n, 1x4c8n): scalar twins vs a naive reference on unpacked weights,
- * SSE4.1 vs scalar (bit-exact), over row counts, column counts spanning several panels, k (including the
+ * SSE4.1 and AVX2 vs scalar (bit-exact), over row counts, column counts spanning several panels, k (including the
  * pre-widened and the direct paths of 3x4c8n), zero points, scales and output strides. */
 #include <math.h>
 #include <stdbool.h>
@@ -27,6 +27,15 @@ static bool has_sse41(void) {
   return false;
 #endif
 }
+
+static bool has_avx2(void) {
+#if HAVE_X86
+  return cpuinfo_initialize() && cpuinfo_has_x86_avx2() && cpuinfo_has_x86_fma3();
+#else
+  return false;
+#endif
+}
+static bool g_avx2; /* AVX2 kernels checked too */
 
 static uint8_t ref_requantize(int64_t acc, const struct q8rt_conv_params* p) {
   const int64_t prod = acc * (int64_t) p->multiplier + (INT64_C(1) << 30);
@@ -134,6 +143,16 @@ static void run_case(int kind, size_t mr, size_t nc, size_t k, bool sse41, int m
     CHECKF(memcmp(c_scalar, c_sse, c_size) == 0, "kind %d sse41 vs scalar: mr=%zu nc=%zu k=%zu a_stride=%zu c_stride=%zu",
            kind, mr, nc, k, a_stride, c_stride);
   }
+  if (g_avx2) {
+    memset(c_sse, 0xA5, c_size);
+    if (kind == 0) {
+      q8rt_q8gemm_ukernel_3x4c8n__avx2(mr, nc, k, a, a_stride, packed, c_sse, c_stride, &params);
+    } else {
+      q8rt_q8gemm_ukernel_1x4c8n__avx2(mr, nc, k, a, a_stride, packed, c_sse, c_stride, &params);
+    }
+    CHECKF(memcmp(c_scalar, c_sse, c_size) == 0, "kind %d avx2 vs scalar: mr=%zu nc=%zu k=%zu a_stride=%zu c_stride=%zu",
+           kind, mr, nc, k, a_stride, c_stride);
+  }
 #else
   (void) sse41;
 #endif
@@ -150,6 +169,8 @@ int main(void) {
   test_rng_seed(0x3A4C);
   const bool sse41 = has_sse41();
   if (!sse41) printf("test_q8gemm_multi: SSE4.1 not available, skipping SSE4.1 kernel checks\n");
+  g_avx2 = has_avx2();
+  if (!g_avx2) printf("test_q8gemm_multi: AVX2 + FMA not available, skipping AVX2 kernel checks\n");
 
   for (int kind = 0; kind < 2; kind++) {
     const size_t max_mr = kind == 0 ? 3 : 4;

@@ -1,4 +1,4 @@
-/* q8vadd: scalar vs a reference written from the QNNPACK formula (and vs float), SSE4.1 vs scalar. */
+/* q8vadd: scalar vs a reference written from the QNNPACK formula (and vs float), SSE4.1 and AVX2 vs scalar. */
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -24,6 +24,15 @@ static bool has_sse41(void) {
   return false;
 #endif
 }
+
+static bool has_avx2(void) {
+#if HAVE_X86
+  return cpuinfo_initialize() && cpuinfo_has_x86_avx2() && cpuinfo_has_x86_fma3();
+#else
+  return false;
+#endif
+}
+static bool g_avx2; /* AVX2 kernel checked too */
 
 
 static int64_t round_shift_away(int64_t v, uint32_t shift) {
@@ -87,6 +96,21 @@ static void run_case(size_t n, bool sse41, bool alias) {
       free(a2);
     }
   }
+  if (g_avx2) {
+    memset(y1, 0xA5, n + 16);
+    q8rt_q8vadd_ukernel__avx2(n, a, b, y1, &p);
+    CHECKF(memcmp(y0, y1, n + 16) == 0, "avx2 vs scalar n=%zu", n);
+    if (alias) { /* in place: y == a, then y == b */
+      uint8_t* a2 = malloc(n + Q8RT_EXTRA_BYTES);
+      memcpy(a2, a, n + Q8RT_EXTRA_BYTES);
+      q8rt_q8vadd_ukernel__avx2(n, a2, b, a2, &p);
+      CHECKF(memcmp(y0, a2, n) == 0, "avx2 in place (a) n=%zu", n);
+      memcpy(a2, b, n + Q8RT_EXTRA_BYTES);
+      q8rt_q8vadd_ukernel__avx2(n, a, a2, a2, &p);
+      CHECKF(memcmp(y0, a2, n) == 0, "avx2 in place (b) n=%zu", n);
+      free(a2);
+    }
+  }
 #else
   (void) sse41;
 #endif
@@ -104,6 +128,8 @@ int main(void) {
   test_rng_seed(0xADD);
   const bool sse41 = has_sse41();
   if (!sse41) printf("test_q8vadd: SSE4.1 not available, skipping SSE4.1 kernel checks\n");
+  g_avx2 = has_avx2();
+  if (!g_avx2) printf("test_q8vadd: AVX2 + FMA not available, skipping AVX2 kernel checks\n");
   for (size_t n = 1; n <= 70; n++) {
     for (int r = 0; r < 10; r++) run_case(n, sse41, r == 0);
   }

@@ -24,7 +24,9 @@ static void run_all(const char* what, q8rt_model* m, const uint8_t* input, size_
                     const uint32_t* xdims, const double* want, const double* tol, size_t n, bool probs) {
   CHECKF(m != NULL, "%s: model did not load", what);
   if (m == NULL) return;
-  static const q8rt_isa isas[] = {Q8RT_ISA_SCALAR, Q8RT_ISA_SSE41, Q8RT_ISA_AVX2, Q8RT_ISA_AUTO};
+  /* every kernel table this CPU has (the others fail with Q8RT_ERROR_UNSUPPORTED and are skipped) */
+  static const q8rt_isa isas[] = {Q8RT_ISA_SCALAR, Q8RT_ISA_AUTO,   Q8RT_ISA_SSE41, Q8RT_ISA_AVX2,
+                                  Q8RT_ISA_AVX512, Q8RT_ISA_AVX512VNNI, Q8RT_ISA_NEON};
   static const uint32_t threads[] = {1, 3};
   float* y = malloc(sizeof(float) * n);
   float* xnchw = NULL;
@@ -34,7 +36,7 @@ static void run_all(const char* what, q8rt_model* m, const uint8_t* input, size_
     for (size_t p = 0; p < hw; p++)
       for (size_t ch = 0; ch < c; ch++) xnchw[ch * hw + p] = xf[p * c + ch];
   }
-  for (int i = 0; i < 4; i++) {
+  for (size_t i = 0; i < sizeof isas / sizeof isas[0]; i++) {
     for (int j = 0; j < 2; j++) {
       struct q8rt_session_options o;
       q8rt_session_options_init(&o);

@@ -1,0 +1,84 @@
+/*
+ * Shared body of the NEON fp32 depthwise 3x3 micro-kernels (up16x9-aarch64-neon.c, up16x9-aarch32-neon.c).
+ * Twin: up16x9-scalar.c. Layout: the f32 depthwise tiles of kernels/f32gemm/f32params.h (bias[16], w[9][16]).
+ *
+ * Per output pixel and 16-channel tile: 4 q accumulators start at the bias, then taps t = 0..8 in order (the
+ * scalar order, unrolled, the 9 row pointers in registers and advanced by 16), each 4 input loads + 4 weight
+ * loads + 4 multiply-adds (fmla on aarch64, vmla.f32 on armv7; f32-neon.h). A partial last tile computes all 16 lanes (inputs have Q8RT_F32_EXTRA_FLOATS readable floats,
+ * the packed weights are zero-padded) and stores only the real channels.
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <arm_neon.h>
+
+#include "../f32gemm/f32-neon.h"
+#include "../f32gemm/f32params.h"
+
+/* one tap: 16 channels of input row pi (advanced by 16) against the tap's 16 weights at w (advanced by 16) */
+#define Q8RT_F32_NEON_DW_TAP(pi)                                                   \
+  (vacc0 = Q8RT_F32_NEON_MLA(vacc0, vld1q_f32(pi), vld1q_f32(w)),                 \
+   vacc1 = Q8RT_F32_NEON_MLA(vacc1, vld1q_f32(pi + 4), vld1q_f32(w + 4)),         \
+   vacc2 = Q8RT_F32_NEON_MLA(vacc2, vld1q_f32(pi + 8), vld1q_f32(w + 8)),         \
+   vacc3 = Q8RT_F32_NEON_MLA(vacc3, vld1q_f32(pi + 12), vld1q_f32(w + 12)), pi += 16, w += 16)
+
+static inline void q8rt_f32dwconv_up16x9_neon(size_t channels, size_t output_width, const float* const* input,
+    size_t input_stride, const float* packed_w, float* output, size_t output_increment,
+    const struct q8rt_f32_minmax_params* params) {
+  const float32x4_t vmin = vld1q_dup_f32(&params->min), vmax = vld1q_dup_f32(&params->max);
+  do {
+    const float* i0 = input[0];
+    const float* i1 = input[1];
+    const float* i2 = input[2];
+    const float* i3 = input[3];
+    const float* i4 = input[4];
+    const float* i5 = input[5];
+    const float* i6 = input[6];
+    const float* i7 = input[7];
+    const float* i8 = input[8];
+    input += input_stride;
+    const float* w = packed_w;
+    for (size_t c0 = 0; c0 < channels; c0 += 16) {
+      float32x4_t vacc0 = vld1q_f32(w), vacc1 = vld1q_f32(w + 4), vacc2 = vld1q_f32(w + 8),
+                  vacc3 = vld1q_f32(w + 12);
+      w += 16;
+      Q8RT_F32_NEON_DW_TAP(i0), Q8RT_F32_NEON_DW_TAP(i1), Q8RT_F32_NEON_DW_TAP(i2);
+      Q8RT_F32_NEON_DW_TAP(i3), Q8RT_F32_NEON_DW_TAP(i4), Q8RT_F32_NEON_DW_TAP(i5);
+      Q8RT_F32_NEON_DW_TAP(i6), Q8RT_F32_NEON_DW_TAP(i7), Q8RT_F32_NEON_DW_TAP(i8);
+      Q8RT_F32_NEON_CLAMP(vacc0, vmin, vmax);
+      Q8RT_F32_NEON_CLAMP(vacc1, vmin, vmax);
+      Q8RT_F32_NEON_CLAMP(vacc2, vmin, vmax);
+      Q8RT_F32_NEON_CLAMP(vacc3, vmin, vmax);
+      const size_t c = channels - c0;
+      if (c >= 16) {
+        vst1q_f32(output, vacc0), vst1q_f32(output + 4, vacc1);
+        vst1q_f32(output + 8, vacc2), vst1q_f32(output + 12, vacc3);
+        output += 16;
+        continue;
+      }
+      if (c & 8) {
+        vst1q_f32(output, vacc0), vst1q_f32(output + 4, vacc1);
+        vacc0 = vacc2, vacc1 = vacc3;
+        output += 8;
+      }
+      if (c & 4) {
+        vst1q_f32(output, vacc0);
+        vacc0 = vacc1;
+        output += 4;
+      }
+      float32x2_t vd = vget_low_f32(vacc0);
+      if (c & 2) {
+        vst1_f32(output, vd);
+        vd = vget_high_f32(vacc0);
+        output += 2;
+      }
+      if (c & 1) {
+        vst1_lane_f32(output, vd, 0);
+        output += 1;
+      }
+    }
+    output += output_increment;
+  } while (--output_width != 0);
+}

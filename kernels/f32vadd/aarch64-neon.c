@@ -1,0 +1,17 @@
+/* f32vadd micro-kernel, aarch64 (A64) NEON. Body: neon.h. Twin: scalar.c. */
+#include <stddef.h>
+#include <stdint.h>
+
+#include <arm_neon.h>
+
+#if !defined(__aarch64__)
+#error "this file is for aarch64"
+#endif
+
+#include "f32vadd.h"
+#include "neon.h"
+
+void q8rt_f32vadd_ukernel__aarch64_neon(size_t n, const float* a, const float* b, float* y,
+    const struct q8rt_f32_minmax_params* params) {
+  q8rt_f32vadd_neon(n, a, b, y, params);
+}

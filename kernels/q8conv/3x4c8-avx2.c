@@ -1,0 +1,47 @@
+/*
+ * q8conv 3x4c8 AVX2 micro-kernel (indirect convolution; same inner step as q8gemm 3x4c8 AVX2), on the same
+ * Q8RT_LAYOUT_GEMM panels as the SSE4.1 kernel. Per tap and 8 k: the rotated c8 block is read as two ymm
+ * ([vector 0 | vector 1], [vector 2 | vector 3]), each of the 3 A rows is widened to int16 and duplicated into
+ * both lanes, then 2 vpmaddwd + 2 vpaddd per row (6 ymm accumulators). Reduction, Q31 requantization
+ * (bit-identical to QNNPACK) and stores in ../q8gemm/3x4c8-avx2-common.h.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include <immintrin.h>
+
+#include "../layout.h"
+#include "../params.h"
+#include "../q8gemm/3x4c8-avx2-common.h"
+#include "q8conv.h"
+
+void q8rt_q8conv_ukernel_3x4c8__avx2(size_t mr, size_t nr, size_t kc, size_t ks, const uint8_t* const* a,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params) {
+  const int16_t* w = (const int16_t*) ((const uint8_t*) packed_w + Q8RT_GEMM_NR * sizeof(int32_t));
+  Q8RT_3X4C8_AVX2_INIT(packed_w);
+
+  for (; ks != 0; ks--) {
+    /* Rows past mr may point at any valid pixel: their results are never stored. Each pointer is
+     * readable up to round_up(kc, 8): the padded weights are 0. */
+    const uint8_t* a0 = a[0];
+    const uint8_t* a1 = a[1];
+    const uint8_t* a2 = a[2];
+    a += 3;
+
+    for (size_t kk = 0; kk < kc; kk += 8) {
+      Q8RT_3X4C8_AVX2_STEP(a0, a1, a2, w);
+      a0 += 8;
+      a1 += 8;
+      a2 += 8;
+      w += 32;
+    }
+  }
+
+  const struct q8rt_3x4c8_avx2_consts consts = q8rt_3x4c8_avx2_consts_init(params);
+  __m128i vout0, vout1;
+  q8rt_3x4c8_avx2_finish(vacc0x01, vacc0x23, vacc1x01, vacc1x23, vacc2x01, vacc2x23, &consts, &vout0, &vout1);
+  uint8_t* c0 = c;
+  uint8_t* c1 = mr < 2 ? c0 : c0 + c_stride;
+  uint8_t* c2 = mr <= 2 ? c1 : c1 + c_stride;
+  q8rt_3x4c8_avx2_store(vout0, vout1, nr, c0, c1, c2);
+}
