@@ -128,3 +128,16 @@ static inline void q8rt_3x4c8_avx2_store(__m128i vout0, __m128i vout1, size_t nr
   __m256i vacc1x23 = _mm256_setzero_si256();                                                        \
   __m256i vacc2x01 = vacc0x01;                                                                      \
   __m256i vacc2x23 = _mm256_setzero_si256()
+
+/* Requantizes the accumulators of Q8RT_3X4C8_AVX2_INIT and stores the mr x nr tile at c (rows c_stride apart). */
+#define Q8RT_3X4C8_AVX2_OUTPUT(params, mr, nr, c, c_stride)                                                    \
+  do {                                                                                                       \
+    const struct q8rt_3x4c8_avx2_consts consts_ = q8rt_3x4c8_avx2_consts_init(params);                      \
+    __m128i vout0_, vout1_;                                                                                  \
+    q8rt_3x4c8_avx2_finish(vacc0x01, vacc0x23, vacc1x01, vacc1x23, vacc2x01, vacc2x23, &consts_, &vout0_,    \
+                           &vout1_);                                                                         \
+    uint8_t* c0_ = (c);                                                                                      \
+    uint8_t* c1_ = (mr) < 2 ? c0_ : c0_ + (c_stride);                                                        \
+    uint8_t* c2_ = (mr) <= 2 ? c1_ : c1_ + (c_stride);                                                       \
+    q8rt_3x4c8_avx2_store(vout0_, vout1_, (nr), c0_, c1_, c2_);                                              \
+  } while (0)

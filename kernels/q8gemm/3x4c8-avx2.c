@@ -33,11 +33,5 @@ void q8rt_q8gemm_ukernel_3x4c8__avx2(size_t mr, size_t nr, size_t k, const uint8
     w += 32;
   }
 
-  const struct q8rt_3x4c8_avx2_consts consts = q8rt_3x4c8_avx2_consts_init(params);
-  __m128i vout0, vout1;
-  q8rt_3x4c8_avx2_finish(vacc0x01, vacc0x23, vacc1x01, vacc1x23, vacc2x01, vacc2x23, &consts, &vout0, &vout1);
-  uint8_t* c0 = c;
-  uint8_t* c1 = mr < 2 ? c0 : c0 + c_stride;
-  uint8_t* c2 = mr <= 2 ? c1 : c1 + c_stride;
-  q8rt_3x4c8_avx2_store(vout0, vout1, nr, c0, c1, c2);
+  Q8RT_3X4C8_AVX2_OUTPUT(params, mr, nr, c, c_stride);
 }

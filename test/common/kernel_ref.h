@@ -31,6 +31,16 @@ static inline bool has_avx2(void) {
 #endif
 }
 
+/* The AVX-512 VNNI int8 kernels (the avx512vnni table's requirements). */
+static inline bool has_vnni(void) {
+#if HAVE_X86
+  return cpuinfo_initialize() && cpuinfo_has_x86_avx512f() && cpuinfo_has_x86_avx512bw() &&
+         cpuinfo_has_x86_avx512vl() && cpuinfo_has_x86_avx512vnni() && cpuinfo_has_x86_avx512vbmi();
+#else
+  return false;
+#endif
+}
+
 /* Reference requantization written from the math: q = round_half_up(acc * M / 2^31), then
  * y = q / 2^shift rounded half away from zero, plus zero point, clamped. */
 static inline uint8_t ref_requantize(int64_t acc, const struct q8rt_conv_params* p) {

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "../common/kernel_ref.h"
 #include "../common/test.h"
 #include "../../kernels/layout.h"
 #include "../../kernels/params.h"
@@ -17,39 +18,7 @@
 #include "../../src/pack/pack_vnni.h"
 #include "../../src/quant/qparams.h"
 
-#if defined(__x86_64__) || defined(__i386__)
-#include <cpuinfo.h>
-#define HAVE_X86 1
-#else
-#define HAVE_X86 0
-#endif
 
-static bool has_vnni(void) {
-#if HAVE_X86
-  return cpuinfo_initialize() && cpuinfo_has_x86_avx512f() && cpuinfo_has_x86_avx512bw() &&
-         cpuinfo_has_x86_avx512vl() && cpuinfo_has_x86_avx512vnni() && cpuinfo_has_x86_avx512vbmi();
-#else
-  return false;
-#endif
-}
-
-static uint8_t ref_requantize(int64_t acc, const struct q8rt_conv_params* p) {
-  const int64_t prod = acc * (int64_t) p->multiplier + (INT64_C(1) << 30);
-  int64_t q = prod / (INT64_C(1) << 31);
-  if (prod % (INT64_C(1) << 31) < 0) q -= 1; /* floor division */
-  int64_t y;
-  if (p->shift == 0) {
-    y = q;
-  } else {
-    const int64_t mag = q < 0 ? -q : q;
-    const int64_t r = (mag + (INT64_C(1) << (p->shift - 1))) / (INT64_C(1) << p->shift);
-    y = q < 0 ? -r : r;
-  }
-  y += p->output_zero_point;
-  if (y < p->output_min) y = p->output_min;
-  if (y > p->output_max) y = p->output_max;
-  return (uint8_t) y;
-}
 
 static size_t round_up_kr(size_t x) { return (x + Q8RT_GEMM_KR - 1) / Q8RT_GEMM_KR * Q8RT_GEMM_KR; }
 

@@ -4,34 +4,14 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "../common/kernel_ref.h"
 #include "../common/test.h"
 #include "../../kernels/layout.h"
 #include "../../kernels/params.h"
 #include "../../kernels/q8vadd/q8vadd.h"
 #include "../../src/quant/qparams.h"
 
-#if defined(__x86_64__) || defined(__i386__)
-#include <cpuinfo.h>
-#define HAVE_X86 1
-#else
-#define HAVE_X86 0
-#endif
 
-static bool has_sse41(void) {
-#if HAVE_X86
-  return cpuinfo_initialize() && cpuinfo_has_x86_sse4_1();
-#else
-  return false;
-#endif
-}
-
-static bool has_avx2(void) {
-#if HAVE_X86
-  return cpuinfo_initialize() && cpuinfo_has_x86_avx2() && cpuinfo_has_x86_fma3();
-#else
-  return false;
-#endif
-}
 static bool g_avx2; /* AVX2 kernel checked too */
 
 
