@@ -640,6 +640,14 @@ static void test_synthetic_broken(void) {
   expect_failure("depthwise stride 3", &m, "op 4", "stride 3x3", NULL);
 
   m = base_model();
+  set_i(&m, 5, "pad", 1);
+  expect_failure("1x1 conv with padding", &m, "op 5 (Int8Conv", "padding t1 l1 b1 r1", "smaller than the kernel 1x1");
+
+  m = base_model();
+  set_i(&m, 2, "pad", 3);
+  expect_failure("padding as large as the kernel", &m, "op 2 (Int8Conv", "padding t3", "kernel 3x3");
+
+  m = base_model();
   set_i(&m, 2, "dilation", 2);
   expect_failure("dilation", &m, "op 2 (Int8Conv", "dilation", NULL);
 
