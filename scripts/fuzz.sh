@@ -15,7 +15,8 @@ images=${Q8RT_IMAGES_DIR:-../shared/data/imagenet-val-1300}
 corpus=$build/corpus artifacts=$build/artifacts logs=$build/logs
 rm -rf "$corpus" "$logs"
 mkdir -p "$logs"
-for h in "$@"; do mkdir -p "$corpus/$h" "$artifacts/$h"; done
+# all corpus folders, so fuzz_seeds can write every seed whichever harnesses run
+for h in blob convert image "$@"; do mkdir -p "$corpus/$h" "$artifacts/$h"; done
 
 echo "fuzz: seed corpora in $corpus/"
 model_dir=$(scripts/find-model.sh) || { echo "fuzz: the Caffe2 model is needed for the seed corpora" >&2; exit 1; }
