@@ -45,26 +45,5 @@ void q8rt_q8conv_ukernel_3x4c8tp__avx2(size_t mr, size_t nc, size_t kc, size_t k
   }
 
   const struct q8rt_3x4c8_avx2_consts consts = q8rt_3x4c8_avx2_consts_init(params);
-  const uint8_t* wp = (const uint8_t*) packed_w;
-  for (; nc >= 2 * Q8RT_GEMM_NR; nc -= 2 * Q8RT_GEMM_NR) {
-    q8rt_3x4c8_avx2_wide_pair(awide, pairs, wp, panel_bytes, &consts, c0, c1, c2);
-    c0 += 2 * Q8RT_GEMM_NR;
-    c1 += 2 * Q8RT_GEMM_NR;
-    c2 += 2 * Q8RT_GEMM_NR;
-    wp += 2 * panel_bytes;
-  }
-  if (nc != 0) {
-    __m128i vout0, vout1;
-    q8rt_3x4c8_avx2_wide_panel(awide, pairs, wp, &consts, &vout0, &vout1);
-    if (nc > Q8RT_GEMM_NR) {
-      q8rt_3x4c8_avx2_store(vout0, vout1, Q8RT_GEMM_NR, c0, c1, c2);
-      nc -= Q8RT_GEMM_NR;
-      c0 += Q8RT_GEMM_NR;
-      c1 += Q8RT_GEMM_NR;
-      c2 += Q8RT_GEMM_NR;
-      wp += panel_bytes;
-      q8rt_3x4c8_avx2_wide_panel(awide, pairs, wp, &consts, &vout0, &vout1);
-    }
-    q8rt_3x4c8_avx2_store(vout0, vout1, nc, c0, c1, c2);
-  }
+  q8rt_3x4c8_avx2_wide_run(awide, pairs, (const uint8_t*) packed_w, panel_bytes, nc, &consts, c0, c1, c2);
 }

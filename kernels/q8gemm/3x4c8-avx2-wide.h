@@ -173,3 +173,31 @@ static inline __attribute__((always_inline)) void q8rt_3x4c8_avx2_wide_panel(
 #endif
   q8rt_3x4c8_avx2_finish(vacc0x01, vacc0x23, vacc1x01, vacc1x23, vacc2x01, vacc2x23, k, vout0, vout1);
 }
+
+/* All nc columns (consecutive panels from wp, panel_bytes apart) against nblocks blocks of the widened rows:
+ * pairs of panels, then a last single panel (or two, for 5-7 remaining columns); stores at c0, c1, c2. */
+static inline void q8rt_3x4c8_avx2_wide_run(const int16_t* awide, size_t nblocks, const uint8_t* wp,
+                                            size_t panel_bytes, size_t nc, const struct q8rt_3x4c8_avx2_consts* k,
+                                            uint8_t* c0, uint8_t* c1, uint8_t* c2) {
+  for (; nc >= 2 * Q8RT_GEMM_NR; nc -= 2 * Q8RT_GEMM_NR) {
+    q8rt_3x4c8_avx2_wide_pair(awide, nblocks, wp, panel_bytes, k, c0, c1, c2);
+    c0 += 2 * Q8RT_GEMM_NR;
+    c1 += 2 * Q8RT_GEMM_NR;
+    c2 += 2 * Q8RT_GEMM_NR;
+    wp += 2 * panel_bytes;
+  }
+  if (nc != 0) {
+    __m128i vout0, vout1;
+    q8rt_3x4c8_avx2_wide_panel(awide, nblocks, wp, k, &vout0, &vout1);
+    if (nc > Q8RT_GEMM_NR) {
+      q8rt_3x4c8_avx2_store(vout0, vout1, Q8RT_GEMM_NR, c0, c1, c2);
+      nc -= Q8RT_GEMM_NR;
+      c0 += Q8RT_GEMM_NR;
+      c1 += Q8RT_GEMM_NR;
+      c2 += Q8RT_GEMM_NR;
+      wp += panel_bytes;
+      q8rt_3x4c8_avx2_wide_panel(awide, nblocks, wp, k, &vout0, &vout1);
+    }
+    q8rt_3x4c8_avx2_store(vout0, vout1, nc, c0, c1, c2);
+  }
+}

@@ -48,27 +48,7 @@ void q8rt_q8gemm_ukernel_3x4c8n__avx2(size_t mr, size_t nc, size_t k, const uint
       _mm256_store_si256(dst + 1, q8rt_3x4c8_avx2_widen(ar1 + kk));
       _mm256_store_si256(dst + 2, q8rt_3x4c8_avx2_widen(ar2 + kk));
     }
-    for (; nc >= 2 * Q8RT_GEMM_NR; nc -= 2 * Q8RT_GEMM_NR) {
-      q8rt_3x4c8_avx2_wide_pair(awide, kp / 8, wp, panel_bytes, &consts, c0, c1, c2);
-      c0 += 2 * Q8RT_GEMM_NR;
-      c1 += 2 * Q8RT_GEMM_NR;
-      c2 += 2 * Q8RT_GEMM_NR;
-      wp += 2 * panel_bytes;
-    }
-    if (nc != 0) {
-      __m128i vout0, vout1;
-      q8rt_3x4c8_avx2_wide_panel(awide, kp / 8, wp, &consts, &vout0, &vout1);
-      if (nc > Q8RT_GEMM_NR) {
-        q8rt_3x4c8_avx2_store(vout0, vout1, Q8RT_GEMM_NR, c0, c1, c2);
-        nc -= Q8RT_GEMM_NR;
-        c0 += Q8RT_GEMM_NR;
-        c1 += Q8RT_GEMM_NR;
-        c2 += Q8RT_GEMM_NR;
-        wp += panel_bytes;
-        q8rt_3x4c8_avx2_wide_panel(awide, kp / 8, wp, &consts, &vout0, &vout1);
-      }
-      q8rt_3x4c8_avx2_store(vout0, vout1, nc, c0, c1, c2);
-    }
+    q8rt_3x4c8_avx2_wide_run(awide, kp / 8, wp, panel_bytes, nc, &consts, c0, c1, c2);
     return;
   }
 

@@ -219,8 +219,11 @@ static bool check_weights(struct cv_graph* g, const struct cv_op* op, uint32_t r
 
 static bool window_output(struct cv_graph* g, const struct cv_op* op, uint32_t h, uint32_t w, uint32_t* oh,
                           uint32_t* ow) {
-  if (op->pad_t >= op->kernel_h || op->pad_b >= op->kernel_h || op->pad_l >= op->kernel_w || op->pad_r >= op->kernel_w) {
-    return cv_op_fail(g, op, "padding t%u l%u b%u r%u must be smaller than the kernel %ux%u (a window would lie entirely in padding)",
+  if (op->pad_t >= op->kernel_h || op->pad_b >= op->kernel_h || op->pad_l >= op->kernel_w ||
+      op->pad_r >= op->kernel_w) {
+    return cv_op_fail(g, op,
+                      "padding t%u l%u b%u r%u must be smaller than the kernel %ux%u (a window would lie entirely "
+                      "in padding)",
                       op->pad_t, op->pad_l, op->pad_b, op->pad_r, op->kernel_h, op->kernel_w);
   }
   uint64_t ph = (uint64_t) h + op->pad_t + op->pad_b, pw = (uint64_t) w + op->pad_l + op->pad_r;
