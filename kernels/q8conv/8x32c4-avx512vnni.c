@@ -5,7 +5,8 @@
  * per-pixel input sums of the kernel zero point correction are accumulated in the first column step with one more
  * vpdpbusd per pixel against a vector of ones (zero in the byte lanes past kc, so bytes read past kc count neither
  * in the products, whose weights are 0, nor in the sums); padding taps read the zero buffer (the input zero
- * point) and count like any input, as the folded bias expects. Then QNNPACK Q31 requantization.
+ * point) and count like any input, as the folded bias expects. Then QNNPACK Q31 requantization
+ * (q8rt_vnni_requant: its exact 5-operation fp32 form, or the integer form).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -79,32 +80,14 @@ Q8RT_VNNI_INLINE void q8rt_conv8x32_step(const int npanels, const int with_sum, 
   /* Pixels past mr alias the previous pixel's output row (same values): store from row 7 down to row 0. */
   if (npanels == 2) {
     const __mmask32 vmask = nc_step >= 32 ? (__mmask32) 0xFFFFFFFF : _cvtu32_mask32((UINT32_C(1) << nc_step) - 1);
-    __m512i vout = q8rt_vnni_out2x32(q8rt_vnni_q31(vacc6x0, rq), q8rt_vnni_q31(vacc6x1, rq), q8rt_vnni_q31(vacc7x0, rq),
-                                     q8rt_vnni_q31(vacc7x1, rq), rq);
-    _mm256_mask_storeu_epi8(cr[7], vmask, _mm512_extracti64x4_epi64(vout, 1));
-    _mm256_mask_storeu_epi8(cr[6], vmask, _mm512_castsi512_si256(vout));
-    vout = q8rt_vnni_out2x32(q8rt_vnni_q31(vacc4x0, rq), q8rt_vnni_q31(vacc4x1, rq), q8rt_vnni_q31(vacc5x0, rq),
-                             q8rt_vnni_q31(vacc5x1, rq), rq);
-    _mm256_mask_storeu_epi8(cr[5], vmask, _mm512_extracti64x4_epi64(vout, 1));
-    _mm256_mask_storeu_epi8(cr[4], vmask, _mm512_castsi512_si256(vout));
-    vout = q8rt_vnni_out2x32(q8rt_vnni_q31(vacc2x0, rq), q8rt_vnni_q31(vacc2x1, rq), q8rt_vnni_q31(vacc3x0, rq),
-                             q8rt_vnni_q31(vacc3x1, rq), rq);
-    _mm256_mask_storeu_epi8(cr[3], vmask, _mm512_extracti64x4_epi64(vout, 1));
-    _mm256_mask_storeu_epi8(cr[2], vmask, _mm512_castsi512_si256(vout));
-    vout = q8rt_vnni_out2x32(q8rt_vnni_q31(vacc0x0, rq), q8rt_vnni_q31(vacc0x1, rq), q8rt_vnni_q31(vacc1x0, rq),
-                             q8rt_vnni_q31(vacc1x1, rq), rq);
-    _mm256_mask_storeu_epi8(cr[1], vmask, _mm512_extracti64x4_epi64(vout, 1));
-    _mm256_mask_storeu_epi8(cr[0], vmask, _mm512_castsi512_si256(vout));
+    Q8RT_VNNI_STORE_2X32(6, 7)
+    Q8RT_VNNI_STORE_2X32(4, 5)
+    Q8RT_VNNI_STORE_2X32(2, 3)
+    Q8RT_VNNI_STORE_2X32(0, 1)
   } else {
     const __mmask16 vmask = _cvtu32_mask16((UINT32_C(1) << nc_step) - 1);
-    _mm_mask_storeu_epi8(cr[7], vmask, q8rt_vnni_out16(q8rt_vnni_q31(vacc7x0, rq), rq));
-    _mm_mask_storeu_epi8(cr[6], vmask, q8rt_vnni_out16(q8rt_vnni_q31(vacc6x0, rq), rq));
-    _mm_mask_storeu_epi8(cr[5], vmask, q8rt_vnni_out16(q8rt_vnni_q31(vacc5x0, rq), rq));
-    _mm_mask_storeu_epi8(cr[4], vmask, q8rt_vnni_out16(q8rt_vnni_q31(vacc4x0, rq), rq));
-    _mm_mask_storeu_epi8(cr[3], vmask, q8rt_vnni_out16(q8rt_vnni_q31(vacc3x0, rq), rq));
-    _mm_mask_storeu_epi8(cr[2], vmask, q8rt_vnni_out16(q8rt_vnni_q31(vacc2x0, rq), rq));
-    _mm_mask_storeu_epi8(cr[1], vmask, q8rt_vnni_out16(q8rt_vnni_q31(vacc1x0, rq), rq));
-    _mm_mask_storeu_epi8(cr[0], vmask, q8rt_vnni_out16(q8rt_vnni_q31(vacc0x0, rq), rq));
+    Q8RT_VNNI_STORE_1X16(7) Q8RT_VNNI_STORE_1X16(6) Q8RT_VNNI_STORE_1X16(5) Q8RT_VNNI_STORE_1X16(4)
+    Q8RT_VNNI_STORE_1X16(3) Q8RT_VNNI_STORE_1X16(2) Q8RT_VNNI_STORE_1X16(1) Q8RT_VNNI_STORE_1X16(0)
   }
 }
 

@@ -5,9 +5,10 @@
  * zero-extended int16 pairs, lane L holding channel ch(L) = (L & 8) | (L & 3) << 1 | (L >> 2) & 1 (the packed
  * lane order), and one vpdpwssd (exact, not the saturating vpdpwssds) against the 64 packed weight bytes of the
  * pair adds both taps of all 16 channels into the int32 accumulators. The 10th tap reads zeros. Then the QNNPACK
- * Q31 requantization, and the output stage for up to 4 tiles (64 channels) at once: packssdw, add the zero point,
- * packuswb, clamp, and one vpermb that undoes both the packs' 128-bit lane interleave and the packed lane order.
- * Batching 4 tiles per output stage costs 2 narrowing ops per tile instead of 8. Full tiles use plain 16-byte
+ * Q31 requantization (q8rt_vnni_requant: its exact fp32 form, or the integer form), and the output stage for up
+ * to 4 tiles (64 channels) at once: packssdw, add the zero point, packuswb, clamp, and one vpermb that undoes
+ * both the packs' 128-bit lane interleave and the packed lane order. Batching 4 tiles per output stage costs 2
+ * narrowing ops per tile instead of 8. Full tiles use plain 16-byte
  * loads, the channel remainder masked loads / stores (exactly `channels` bytes are read per pointer).
  */
 #include <stddef.h>
@@ -60,7 +61,7 @@ Q8RT_VNNI_INLINE __m512i q8rt_dw_load16(const uint8_t* p, __mmask16 vmask) {
     vacc = q8rt_vnni_dpwssd(                                                                                     \
         vacc, _mm512_maskz_permutex2var_epi8(k->single, load(i8 + (off), mask), k->idx, _mm512_setzero_si512()), \
         _mm512_load_si512(vw + 4));                                                                              \
-    vy = q8rt_vnni_q31(vacc, &k->rq);                                                                            \
+    vy = q8rt_vnni_requant(vacc, &k->rq);                                                                            \
   }
 
 /* Output stage of 4 tiles (y0..y3): byte 16q + 4t + j of the packed vector is tile t, lane 4q + j; vpermb puts

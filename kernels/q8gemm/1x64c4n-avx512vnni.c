@@ -49,8 +49,8 @@ void q8rt_q8gemm_ukernel_1x64c4n__avx512vnni(size_t mr, size_t nc, size_t k, con
         w0 += 64;
       }
       const size_t step = n < 64 ? n : 64;
-      const __m256i vout01 = q8rt_vnni_out32(q8rt_vnni_q31(vacc0, &rq), q8rt_vnni_q31(vacc1, &rq), &rq);
-      const __m256i vout23 = q8rt_vnni_out32(q8rt_vnni_q31(vacc2, &rq), q8rt_vnni_q31(vacc3, &rq), &rq);
+      const __m256i vout01 = q8rt_vnni_out32(q8rt_vnni_requant(vacc0, &rq), q8rt_vnni_requant(vacc1, &rq), &rq);
+      const __m256i vout23 = q8rt_vnni_out32(q8rt_vnni_requant(vacc2, &rq), q8rt_vnni_requant(vacc3, &rq), &rq);
       const __m512i vout = _mm512_inserti64x4(_mm512_castsi256_si512(vout01), vout23, 1);
       const __mmask64 vmask = step == 64 ? (__mmask64) ~UINT64_C(0) : _cvtu64_mask64((UINT64_C(1) << step) - 1);
       _mm512_mask_storeu_epi8(cp, vmask, vout);

@@ -4,7 +4,8 @@
  * Per group of 4 k: 2 weight loads (64 bytes each), 8 A broadcasts (4 bytes) and 16 vpdpbusd (uint8 A x int8
  * w - 128, exact int32 accumulation; not the saturating vpdpbusds). The kernel zero point is corrected once per
  * row: acc starts at bias' + (128 - kernel_zero_point) * sum_k a, the row sums taken once per call (psadbw on
- * masked loads of exactly k bytes) and reused for every column step. Then QNNPACK Q31 requantization.
+ * masked loads of exactly k bytes) and reused for every column step. Then QNNPACK Q31 requantization
+ * (q8rt_vnni_requant: its exact 5-operation fp32 form, or the integer form).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -59,32 +60,14 @@ Q8RT_VNNI_INLINE void q8rt_8x32c4n_step(const int npanels, size_t k, const uint8
   /* Rows past mr alias the previous row (same values): store from row 7 down to row 0. */
   if (npanels == 2) {
     const __mmask32 vmask = nc_step >= 32 ? (__mmask32) 0xFFFFFFFF : _cvtu32_mask32((UINT32_C(1) << nc_step) - 1);
-    __m512i vout = q8rt_vnni_out2x32(q8rt_vnni_q31(vacc6x0, rq), q8rt_vnni_q31(vacc6x1, rq), q8rt_vnni_q31(vacc7x0, rq),
-                                     q8rt_vnni_q31(vacc7x1, rq), rq);
-    _mm256_mask_storeu_epi8(cr[7], vmask, _mm512_extracti64x4_epi64(vout, 1));
-    _mm256_mask_storeu_epi8(cr[6], vmask, _mm512_castsi512_si256(vout));
-    vout = q8rt_vnni_out2x32(q8rt_vnni_q31(vacc4x0, rq), q8rt_vnni_q31(vacc4x1, rq), q8rt_vnni_q31(vacc5x0, rq),
-                             q8rt_vnni_q31(vacc5x1, rq), rq);
-    _mm256_mask_storeu_epi8(cr[5], vmask, _mm512_extracti64x4_epi64(vout, 1));
-    _mm256_mask_storeu_epi8(cr[4], vmask, _mm512_castsi512_si256(vout));
-    vout = q8rt_vnni_out2x32(q8rt_vnni_q31(vacc2x0, rq), q8rt_vnni_q31(vacc2x1, rq), q8rt_vnni_q31(vacc3x0, rq),
-                             q8rt_vnni_q31(vacc3x1, rq), rq);
-    _mm256_mask_storeu_epi8(cr[3], vmask, _mm512_extracti64x4_epi64(vout, 1));
-    _mm256_mask_storeu_epi8(cr[2], vmask, _mm512_castsi512_si256(vout));
-    vout = q8rt_vnni_out2x32(q8rt_vnni_q31(vacc0x0, rq), q8rt_vnni_q31(vacc0x1, rq), q8rt_vnni_q31(vacc1x0, rq),
-                             q8rt_vnni_q31(vacc1x1, rq), rq);
-    _mm256_mask_storeu_epi8(cr[1], vmask, _mm512_extracti64x4_epi64(vout, 1));
-    _mm256_mask_storeu_epi8(cr[0], vmask, _mm512_castsi512_si256(vout));
+    Q8RT_VNNI_STORE_2X32(6, 7)
+    Q8RT_VNNI_STORE_2X32(4, 5)
+    Q8RT_VNNI_STORE_2X32(2, 3)
+    Q8RT_VNNI_STORE_2X32(0, 1)
   } else {
     const __mmask16 vmask = _cvtu32_mask16((UINT32_C(1) << nc_step) - 1);
-    _mm_mask_storeu_epi8(cr[7], vmask, q8rt_vnni_out16(q8rt_vnni_q31(vacc7x0, rq), rq));
-    _mm_mask_storeu_epi8(cr[6], vmask, q8rt_vnni_out16(q8rt_vnni_q31(vacc6x0, rq), rq));
-    _mm_mask_storeu_epi8(cr[5], vmask, q8rt_vnni_out16(q8rt_vnni_q31(vacc5x0, rq), rq));
-    _mm_mask_storeu_epi8(cr[4], vmask, q8rt_vnni_out16(q8rt_vnni_q31(vacc4x0, rq), rq));
-    _mm_mask_storeu_epi8(cr[3], vmask, q8rt_vnni_out16(q8rt_vnni_q31(vacc3x0, rq), rq));
-    _mm_mask_storeu_epi8(cr[2], vmask, q8rt_vnni_out16(q8rt_vnni_q31(vacc2x0, rq), rq));
-    _mm_mask_storeu_epi8(cr[1], vmask, q8rt_vnni_out16(q8rt_vnni_q31(vacc1x0, rq), rq));
-    _mm_mask_storeu_epi8(cr[0], vmask, q8rt_vnni_out16(q8rt_vnni_q31(vacc0x0, rq), rq));
+    Q8RT_VNNI_STORE_1X16(7) Q8RT_VNNI_STORE_1X16(6) Q8RT_VNNI_STORE_1X16(5) Q8RT_VNNI_STORE_1X16(4)
+    Q8RT_VNNI_STORE_1X16(3) Q8RT_VNNI_STORE_1X16(2) Q8RT_VNNI_STORE_1X16(1) Q8RT_VNNI_STORE_1X16(0)
     (void) vacc0x1; (void) vacc1x1; (void) vacc2x1; (void) vacc3x1;
     (void) vacc4x1; (void) vacc5x1; (void) vacc6x1; (void) vacc7x1;
   }

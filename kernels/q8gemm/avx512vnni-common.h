@@ -29,12 +29,22 @@ Q8RT_VNNI_INLINE uint32_t q8rt_vnni_row_sum(const uint8_t* p, size_t k) {
 struct q8rt_vnni_rq {
   __m512i multiplier, rounding, half; /* half: 2^(shift - 1), 0 when shift == 0 */
   __m128i shift;
+  __m512 scale, round_pos, round_neg; /* the fp32 form (q8rt_vnni_fp32), when fp32 != 0 */
+  int fp32;
   __m512i zero_point, min, max; /* int16 lanes */
   __m512i min8, max8, unlane2x32; /* uint8 lanes; q8rt_vnni_out2x32's dword order */
 };
 
+Q8RT_VNNI_INLINE float q8rt_vnni_f32_from_bits(uint32_t bits) {
+  float f;
+  __builtin_memcpy(&f, &bits, sizeof f);
+  return f;
+}
+
 /* Lanes of v that are negative (vpmovd2m needs AVX512DQ; a compare with zero does not). */
-Q8RT_VNNI_INLINE __mmask16 q8rt_vnni_negative_mask(__m512i v) { return _mm512_cmplt_epi32_mask(v, _mm512_setzero_si512()); }
+Q8RT_VNNI_INLINE __mmask16 q8rt_vnni_negative_mask(__m512i v) {
+  return _mm512_cmplt_epi32_mask(v, _mm512_setzero_si512());
+}
 
 Q8RT_VNNI_INLINE void q8rt_vnni_rq_init(struct q8rt_vnni_rq* rq, const struct q8rt_conv_params* params) {
   rq->multiplier = _mm512_set1_epi32(params->multiplier);
@@ -47,6 +57,17 @@ Q8RT_VNNI_INLINE void q8rt_vnni_rq_init(struct q8rt_vnni_rq* rq, const struct q8
   rq->min8 = _mm512_set1_epi8((char) params->output_min);
   rq->max8 = _mm512_set1_epi8((char) params->output_max);
   rq->unlane2x32 = _mm512_set_epi32(15, 11, 7, 3, 14, 10, 6, 2, 13, 9, 5, 1, 12, 8, 4, 0);
+  /* The fp32 form is exact for multipliers with 24 significant bits (those of q8rt_conv_params_init) and shifts
+   * 1..13 (q8rt_vnni_fp32); other parameters take the Q31 integer form. */
+  const uint32_t m = (uint32_t) params->multiplier, s = params->shift;
+  rq->fp32 = (m & 0x7F) == 0 && s >= 1 && s <= 13;
+  if (rq->fp32) {
+    const float scale = q8rt_vnni_f32_from_bits((126 - s) << 23 | ((m >> 7) & UINT32_C(0x007FFFFF)));
+    const float half_ulp = q8rt_vnni_f32_from_bits((126 - s) << 23); /* 2^-(shift + 1) */
+    rq->scale = _mm512_set1_ps(scale);
+    rq->round_pos = _mm512_set1_ps(0.5f + half_ulp);
+    rq->round_neg = _mm512_set1_ps(0.5f - half_ulp);
+  }
 }
 
 /* QNNPACK Q31 requantization of 16 int32 accumulators, up to (excluding) the zero point; bit-exact with
@@ -65,6 +86,30 @@ Q8RT_VNNI_INLINE __m512i q8rt_vnni_q31(__m512i vacc, const struct q8rt_vnni_rq* 
   const __mmask16 vneg = q8rt_vnni_negative_mask(vacc);
   const __m512i vy = _mm512_srl_epi32(_mm512_add_epi32(_mm512_abs_epi32(vq31), rq->half), rq->shift);
   return _mm512_mask_sub_epi32(vy, vneg, _mm512_setzero_si512(), vy);
+}
+
+/* The same requantization in fp32, 5 operations instead of 13; exact (bit for bit equal to q8rt_vnni_q31 after
+ * the int16 saturation of the output stages) when multiplier = m24 * 2^7 with m24 < 2^24 and 1 <= shift <= 13,
+ * which q8rt_vnni_rq_init checks. Why: with D = 2^(24 + shift) the Q31 form folds into one rounding,
+ *     y = floor((acc * m24 + 2^23 + 2^(23 + shift)) / D)       for acc >= 0,
+ *     y = floor((acc * m24 - 2^23 + 2^(23 + shift)) / D)       for acc < 0
+ * (q31 = floor((acc * m24 + 2^23) / 2^24); then the half-away-from-zero shift, and nested floors of integer
+ * quotients merge). scale = m24 / D is an fp32 number (24 significant bits), and so are the rounding terms
+ * 1/2 +- 2^-(shift + 1). One vfmadd rounded toward -inf then gives v' <= v = acc * scale + term, and since the
+ * integer n = floor(v) (|n| < 2^24) is an fp32 number <= v, also v' >= n: floor(v') = floor(v), taken by
+ * vcvtps2dq rounding toward -inf. acc converts exactly while |acc| < 2^24; beyond, |y| >= 2^(23 - shift) - 1 >=
+ * 1023 in both forms (the conversion is monotone), so the output stages saturate both to the same byte, and
+ * |v| < 2^(31 - shift) keeps vcvtps2dq in range. test_requant_vnni checks it against q8rt_requantize_q31. */
+Q8RT_VNNI_INLINE __m512i q8rt_vnni_fp32(__m512i vacc, const struct q8rt_vnni_rq* rq) {
+  const __m512 vround = _mm512_mask_mov_ps(rq->round_pos, q8rt_vnni_negative_mask(vacc), rq->round_neg);
+  const __m512 v = _mm512_fmadd_round_ps(_mm512_cvtepi32_ps(vacc), rq->scale, vround,
+                                         _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+  return _mm512_cvt_roundps_epi32(v, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+}
+
+/* Requantization of 16 accumulators up to the zero point, in the form q8rt_vnni_rq_init chose. */
+Q8RT_VNNI_INLINE __m512i q8rt_vnni_requant(__m512i vacc, const struct q8rt_vnni_rq* rq) {
+  return rq->fp32 ? q8rt_vnni_fp32(vacc, rq) : q8rt_vnni_q31(vacc, rq);
 }
 
 /* 32 requantized values (two vectors of y) to 32 output bytes: saturate to int16, add the zero point
@@ -86,6 +131,22 @@ Q8RT_VNNI_INLINE __m512i q8rt_vnni_out2x32(__m512i vy00, __m512i vy01, __m512i v
   const __m512i v = _mm512_min_epu8(_mm512_max_epu8(_mm512_packus_epi16(v0, v1), rq->min8), rq->max8);
   return _mm512_permutexvar_epi32(rq->unlane2x32, v);
 }
+
+/* Stores of an 8-row tile, shared by the 8x32 GEMM and convolution kernels; they expect in scope the accumulators
+ * vacc<m>x0 (columns 0-15) and vacc<m>x1 (16-31) of row m, the row pointers cr[8], the column mask vmask and rq.
+ * Rows past mr alias the previous row (same values), so callers store from row 7 down to row 0.
+ * Q8RT_VNNI_STORE_2X32(m0, m1): rows m0 and m1, 32 columns (__mmask32 vmask). */
+#define Q8RT_VNNI_STORE_2X32(m0, m1)                                                          \
+  {                                                                                         \
+    const __m512i vout =                                                                    \
+        q8rt_vnni_out2x32(q8rt_vnni_requant(vacc##m0##x0, rq), q8rt_vnni_requant(vacc##m0##x1, rq), \
+                          q8rt_vnni_requant(vacc##m1##x0, rq), q8rt_vnni_requant(vacc##m1##x1, rq), rq); \
+    _mm256_mask_storeu_epi8(cr[m1], vmask, _mm512_extracti64x4_epi64(vout, 1));             \
+    _mm256_mask_storeu_epi8(cr[m0], vmask, _mm512_castsi512_si256(vout));                   \
+  }
+/* Q8RT_VNNI_STORE_1X16(m): row m, 16 columns (__mmask16 vmask). */
+#define Q8RT_VNNI_STORE_1X16(m) \
+  _mm_mask_storeu_epi8(cr[m], vmask, q8rt_vnni_out16(q8rt_vnni_requant(vacc##m##x0, rq), rq));
 
 Q8RT_VNNI_INLINE __m128i q8rt_vnni_out16(__m512i vy0, const struct q8rt_vnni_rq* rq) {
   __m256i v = _mm512_cvtsepi32_epi16(vy0);

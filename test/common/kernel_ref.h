@@ -42,8 +42,8 @@ static inline bool has_vnni(void) {
 }
 
 /* Reference requantization written from the math: q = round_half_up(acc * M / 2^31), then
- * y = q / 2^shift rounded half away from zero, plus zero point, clamped. */
-static inline uint8_t ref_requantize(int64_t acc, const struct q8rt_conv_params* p) {
+ * y = q / 2^shift rounded half away from zero (ref_requantize_y), plus zero point, clamped (ref_requantize). */
+static inline int64_t ref_requantize_y(int64_t acc, const struct q8rt_conv_params* p) {
   const int64_t prod = acc * (int64_t) p->multiplier + (INT64_C(1) << 30);
   int64_t q = prod / (INT64_C(1) << 31);
   if (prod % (INT64_C(1) << 31) < 0) q -= 1; /* floor division */
@@ -55,7 +55,11 @@ static inline uint8_t ref_requantize(int64_t acc, const struct q8rt_conv_params*
     const int64_t r = (mag + (INT64_C(1) << (p->shift - 1))) / (INT64_C(1) << p->shift);
     y = q < 0 ? -r : r;
   }
-  y += p->output_zero_point;
+  return y;
+}
+
+static inline uint8_t ref_requantize(int64_t acc, const struct q8rt_conv_params* p) {
+  int64_t y = ref_requantize_y(acc, p) + p->output_zero_point;
   if (y < p->output_min) y = p->output_min;
   if (y > p->output_max) y = p->output_max;
   return (uint8_t) y;
