@@ -139,8 +139,17 @@ struct q8rt_session_options {
   uint32_t num_threads; /* 0 or 1: run on the calling thread; N > 1: a private pthreadpool of N threads */
   q8rt_isa isa;
   q8rt_precision precision;
-  int profile;          /* non-zero: record each op's wall time during q8rt_session_run (small overhead) */
+  int profile;          /* Q8RT_PROFILE_*: 0 off; 1 (or any value but 2) each op's wall time; 2 cache-resident */
 };
+
+/* options.profile. Q8RT_PROFILE_OPS records each op's wall time during q8rt_session_run (two clock reads per op).
+ * Q8RT_PROFILE_OPS_HOT runs every op twice back to back and records the second run: the op's time with its
+ * input, weights and output already in cache as far as they fit, i.e. what keeping activations in cache between
+ * layers (e.g. by fusing them) could save at most, compared with Q8RT_PROFILE_OPS. Results are unchanged (no op
+ * reads the buffer it writes); a run takes about twice as long. */
+#define Q8RT_PROFILE_OFF 0
+#define Q8RT_PROFILE_OPS 1
+#define Q8RT_PROFILE_OPS_HOT 2
 
 /* Default options: 1 thread, Q8RT_ISA_AUTO, Q8RT_PRECISION_INT8, no profiling. */
 void q8rt_session_options_init(struct q8rt_session_options* options);

@@ -1,4 +1,4 @@
-/* q8rt bench MODEL [--precision int8|fp32|int8,fp32] [--threads N] [--runs R] [--warmup W] [--per-layer]
+/* q8rt bench MODEL [--precision int8|fp32|int8,fp32] [--threads N] [--runs R] [--warmup W] [--per-layer [--hot]]
  *                  [--json] [--csv FILE] */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +12,7 @@
 
 static const char usage[] =
     "usage: q8rt bench MODEL.q8rt [--precision int8|fp32|int8,fp32] [--threads N] [--runs R] [--warmup W]\n"
-    "                  [--per-layer] [--ghz F] [--json] [--csv FILE]\n"
+    "                  [--per-layer [--hot]] [--ghz F] [--json] [--csv FILE]\n"
     "Batch-1 latency of q8rt_session_run on a fixed uint8 input (quantized, so preprocessing is not timed):\n"
     "median, min and p90 over R timed runs after W warm-up runs, in milliseconds. Defaults: 1 thread,\n"
     "50 runs, 5 warm-up runs, int8 (fp32: the float network, README \"fp32\"; its input is the same uint8\n"
@@ -27,6 +27,9 @@ static const char usage[] =
     "fp32: 2 FMA x lanes; 512-bit figures halved on AMD Zen 4, which splits zmm multiply-adds into two halves)\n"
     "x clock x threads. The clock is /proc/cpuinfo's \"cpu MHz\" (first CPU) unless --ghz F gives it.\n"
     "The peak resident set size of the process (getrusage ru_maxrss: model blob, sessions, code) is reported.\n"
+    "--hot (with --per-layer) runs every op twice back to back and times the second run, on inputs, weights\n"
+    "and outputs already in cache (Q8RT_PROFILE_OPS_HOT): compared with --per-layer alone, the most that keeping\n"
+    "activations in cache between layers (layer fusion) could save; whole-run latencies then include both runs.\n"
     "--json prints everything (also every run's latency) as one JSON object. --csv FILE writes the per-layer\n"
     "rows as CSV (needs --per-layer).\n";
 
@@ -203,7 +206,7 @@ int q8rt_cmd_bench(int argc, char** argv) {
   unsigned threads = 1, runs = 50, warmup = 5;
   double ghz = 0.0;
   const char* ghz_source = "/proc/cpuinfo";
-  bool json = false, per_layer = false;
+  bool json = false, per_layer = false, hot = false;
   q8rt_precision precisions[MAX_PRECISIONS] = {Q8RT_PRECISION_INT8};
   size_t nprec = 1;
   for (int i = 1; i < argc; i++) {
@@ -213,6 +216,8 @@ int q8rt_cmd_bench(int argc, char** argv) {
       json = true;
     } else if (strcmp(a, "--per-layer") == 0) {
       per_layer = true;
+    } else if (strcmp(a, "--hot") == 0) {
+      hot = true;
     } else if (strcmp(a, "--ghz") == 0) {
       char* end = NULL;
       if (i + 1 < argc) ghz = strtod(argv[++i], &end);
@@ -234,6 +239,7 @@ int q8rt_cmd_bench(int argc, char** argv) {
   }
   if (model_path == NULL) return cli_fail("bench", "missing MODEL\n%s", usage);
   if (csv_path != NULL && !per_layer) return cli_fail("bench", "--csv needs --per-layer");
+  if (hot && !per_layer) return cli_fail("bench", "--hot needs --per-layer");
 
   q8rt_model* model;
   q8rt_status status = q8rt_model_load_file(model_path, &model);
@@ -249,7 +255,7 @@ int q8rt_cmd_bench(int argc, char** argv) {
     q8rt_session_options_init(&options);
     options.num_threads = threads;
     options.precision = precisions[p];
-    options.profile = per_layer;
+    options.profile = !per_layer ? Q8RT_PROFILE_OFF : hot ? Q8RT_PROFILE_OPS_HOT : Q8RT_PROFILE_OPS;
     br[p].precision = precisions[p];
     status = q8rt_session_create(model, &options, &br[p].session);
     if (status != Q8RT_OK) {
@@ -386,10 +392,11 @@ int q8rt_cmd_bench(int argc, char** argv) {
     FILE* f = stdout;
     fprintf(f, "{\n\"model\":");
     print_json_string(f, model_path, strlen(model_path));
-    fprintf(f, ",\"threads\":%u,\"runs\":%u,\"warmup\":%u,\"alternating\":%s,\"per_layer\":%s,\"macs\":%llu,"
+    fprintf(f, ",\"threads\":%u,\"runs\":%u,\"warmup\":%u,\"alternating\":%s,\"per_layer\":%s,\"hot\":%s,"
+               "\"macs\":%llu,"
                "\"loadavg_1min\":%.2f,\"max_rss_kib\":%ld,\"ghz\":%.3f,\"ghz_source\":\"%s\",\n",
             threads, runs, warmup, nprec > 1 ? "true" : "false", per_layer ? "true" : "false",
-            (unsigned long long) mi.macs, load_average(), rss_kib, ghz, ghz_source);
+            hot ? "true" : "false", (unsigned long long) mi.macs, load_average(), rss_kib, ghz, ghz_source);
     if (nprec == 1) { /* the single-precision form's fields, as before */
       fprintf(f, "\"precision\":\"%s\",\"isa\":\"%s\",\"median_ms\":%.4f,\"min_ms\":%.4f,\"p90_ms\":%.4f,"
                  "\"gmacs_per_s\":%.3f,\n",
@@ -471,7 +478,7 @@ int q8rt_cmd_bench(int argc, char** argv) {
   } else if (rc == 0) {
     printf("%s: %u thread%s, %u runs per precision%s (+%u warm-up), %.1f M MACs%s\n", model_path, threads,
            threads == 1 ? "" : "s", runs, nprec > 1 ? ", alternating" : "", warmup, (double) mi.macs / 1e6,
-           per_layer ? ", profiled" : "");
+           !per_layer ? "" : hot ? ", profiled hot (every op run twice, the second timed)" : ", profiled");
     printf("precision  isa      median ms    min ms    p90 ms   GMAC/s%s\n", per_layer ? "   sum of op medians ms" : "");
     for (size_t p = 0; p < nprec; p++) {
       printf("%-9s  %-7s %10.3f %9.3f %9.3f %8.2f", cli_precision_name(br[p].precision),

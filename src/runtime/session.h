@@ -38,6 +38,7 @@ struct q8rt_session {
   struct q8rt_op_plan* plans;
   double* op_ms;                /* per-op wall time of the last run when profiling, else NULL */
   bool has_run;
+  bool profile_hot;             /* Q8RT_PROFILE_OPS_HOT: each op runs twice, the second run timed */
 };
 
 /* Arena offsets for the model's activation tensors (tensor_count entries, SIZE_MAX for non-activations),

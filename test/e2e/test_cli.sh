@@ -157,6 +157,10 @@ check "bench --csv: header + 67 rows" test "$(wc -l < "$tmp/layers.csv")" -eq 68
 check "bench single precision keeps its JSON fields" grep -q '"precision":"int8","isa":' <(q8rt bench "$blob" --runs 1 --warmup 0 --json)
 expect_error "bench --precision int8,int8" "twice" "" -- q8rt bench "$blob" --precision int8,int8
 expect_error "bench --csv without --per-layer" "needs --per-layer" "$tmp/nocsv" -- q8rt bench "$blob" --csv "$tmp/nocsv"
+q8rt bench "$blob" --per-layer --hot --runs 2 --warmup 1 --json > "$tmp/bench_hot.json"
+check "bench --per-layer --hot: 67 layers, marked hot" \
+  test "$(grep -c '^{"index":' "$tmp/bench_hot.json")" -eq 67 -a -n "$(grep '"hot":true' "$tmp/bench_hot.json")"
+expect_error "bench --hot without --per-layer" "needs --per-layer" "" -- q8rt bench "$blob" --hot
 
 # --- accuracy on the 1300 real validation images --------------------------------------------------
 if [ -n "${Q8RT_CROSS:-}" ]; then

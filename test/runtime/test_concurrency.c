@@ -1,5 +1,6 @@
-/* One model shared by sessions on several threads (some with their own thread pool): every run's logits
- * must equal a single-threaded run's on the same input. */
+/* One model shared by sessions on several threads (some with their own thread pool, some profiled, one with
+ * Q8RT_PROFILE_OPS_HOT, which runs every op twice): every run's logits must equal a single-threaded unprofiled
+ * run's on the same input, and profiled sessions must report a positive time for every op. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,10 +17,12 @@ static q8rt_model* model;
 static uint8_t* inputs[INPUTS];
 static uint8_t expected[INPUTS][1000];
 static size_t input_size;
+static size_t op_count;
 
 struct worker {
   uint32_t pool_threads;
-  int mismatches, failures;
+  int profile;
+  int mismatches, failures, bad_times;
 };
 
 static void* work(void* arg) {
@@ -27,6 +30,7 @@ static void* work(void* arg) {
   struct q8rt_session_options o;
   q8rt_session_options_init(&o);
   o.num_threads = w->pool_threads;
+  o.profile = w->profile;
   q8rt_session* s = NULL;
   if (q8rt_session_create(model, &o, &s) != Q8RT_OK) {
     w->failures++;
@@ -40,6 +44,15 @@ static void* work(void* arg) {
       w->failures++;
     } else if (memcmp(logits, expected[i], 1000) != 0) {
       w->mismatches++;
+    }
+    if (w->profile != Q8RT_PROFILE_OFF) {
+      double ms[128];
+      const size_t ops = op_count;
+      if (ops == 0 || ops > 128 || q8rt_session_get_op_times(s, ms, ops) != Q8RT_OK) {
+        w->failures++;
+      } else {
+        for (size_t k = 0; k < ops; k++) w->bad_times += !(ms[k] > 0.0);
+      }
     }
   }
   q8rt_session_free(s);
@@ -57,6 +70,7 @@ int main(void) {
   q8rt_model_get_info(model, &mi);
   CHECK(mi.num_classes == 1000);
   input_size = (size_t) mi.input_height * mi.input_width * mi.input_channels;
+  op_count = mi.op_count;
   q8rt_session* ref = NULL;
   CHECK(q8rt_session_create(model, NULL, &ref) == Q8RT_OK);
   for (int i = 0; i < INPUTS; i++) {
@@ -71,13 +85,15 @@ int main(void) {
   pthread_t tid[THREADS];
   struct worker w[THREADS];
   for (int t = 0; t < THREADS; t++) {
-    w[t] = (struct worker){.pool_threads = t == 0 ? 2 : 1};
+    static const int profile[THREADS] = {Q8RT_PROFILE_OFF, Q8RT_PROFILE_OPS_HOT, Q8RT_PROFILE_OPS, Q8RT_PROFILE_OFF};
+    w[t] = (struct worker){.pool_threads = t == 0 ? 2 : 1, .profile = profile[t]};
     CHECK(pthread_create(&tid[t], NULL, work, &w[t]) == 0);
   }
   for (int t = 0; t < THREADS; t++) {
     pthread_join(tid[t], NULL);
-    CHECKF(w[t].failures == 0 && w[t].mismatches == 0, "thread %d: %d failures, %d mismatches", t, w[t].failures,
-           w[t].mismatches);
+    CHECKF(w[t].failures == 0 && w[t].mismatches == 0 && w[t].bad_times == 0,
+           "thread %d (profile %d): %d failures, %d mismatches, %d op times <= 0", t, w[t].profile, w[t].failures,
+           w[t].mismatches, w[t].bad_times);
   }
   for (int i = 0; i < INPUTS; i++) free(inputs[i]);
   q8rt_model_free(model);
