@@ -76,3 +76,25 @@
 #define Q8RT_LAYOUT_GEMM_VNNI 4 /* runtime only */
 #define Q8RT_VNNI_NR 16
 #define Q8RT_VNNI_KR 4
+
+/*
+ * Q8RT_LAYOUT_DWCONV_VNNI (tag 5): never stored in a blob; built by the runtime at session creation
+ * (src/pack/pack_dw_vnni.h) from a Q8RT_LAYOUT_DWCONV tensor of `channels` channels with kernel zero point kzp, for
+ * the AVX-512 VNNI depthwise kernel (q8dwconv up64x9). With nb = kzp != 0 ? channels / 64 : 0 (q8rt_dw_vnni_blocks):
+ *   nb blocks of Q8RT_DW_VNNI_CR = 64 channels (channels 64b .. 64b + 63), 1024 bytes each:
+ *     int32_t bias[4][16]         bias[i][L]: the folded bias' of channel ch(i, L) = 16 (L / 4) + 4 i + L % 4
+ *                                 (accumulator i, int32 lane L: the order in which byte unpacks of 64 channels
+ *                                 leave them, and packssdw / packuswb of accumulators 0-3 restore)
+ *     int8_t  w[3][4][16][4]      [quad q][accumulator i][lane L][slot s], all values w - 128 = (w - kzp) + kzp - 128
+ *                                 unless said otherwise: q = 0, 1: tap 4q + s; q = 2: slot 0 tap 8, slot 1 the
+ *                                 correction c = 128 - kzp (1 <= kzp, so c fits int8), slots 2, 3 zero.
+ *   then the remaining channels - 64 nb channels as Q8RT_LAYOUT_DWCONV tiles (16 channels each, the blob's bytes
+ *   of those channels unchanged).
+ * A kernel forms for each quad and accumulator the uint8 quads Q0 = (x0, x1, x2, x3), Q1 = (x4, .., x7),
+ * Q2 = (x8, x8, 0, 0) of the channel's 9 taps and computes, exactly modulo 2^32,
+ *     acc = bias' + sum_q Q_q . w[q] + c (Q_0 . 1 + Q_1 . 1) = bias' + sum_t x_t (w_t - kzp)
+ * (vpdpbusd: Q2's second slot carries tap 8's correction), i.e. the value of the Q8RT_LAYOUT_DWCONV kernels.
+ */
+#define Q8RT_LAYOUT_DWCONV_VNNI 5 /* runtime only */
+#define Q8RT_DW_VNNI_CR 64
+#define Q8RT_DW_VNNI_BLOCK_BYTES 1024

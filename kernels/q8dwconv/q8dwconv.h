@@ -1,12 +1,13 @@
 /*
- * q8dwconv: depthwise 3x3 convolution micro-kernels ("up16x9": channel tiles of 16, 9 taps).
+ * q8dwconv: depthwise 3x3 convolution micro-kernels ("up16x9": channel tiles of 16, 9 taps; "up64x9": blocks of
+ * 64 channels, then tiles of 16).
  *
  * Computes output_width consecutive output pixels of one output row, all channels:
  *   input: indirection pointers; pixel x uses input[x * input_stride + t] for t = 0..8, tap t = kx * 3 + ky
  *     (so with stride 1, input_stride = 3 and neighbouring pixels share 6 pointers). Each pointer points
  *     at `channels` bytes (+ Q8RT_EXTRA_BYTES readable), or at the zero buffer (input zero point) for padding.
- *   packed_w: Q8RT_LAYOUT_DWCONV tiles for round_up(channels, 16) channels, 16-byte aligned (the blob
- *     loader gives 64-byte aligned tensors; the SSE4.1 kernel uses aligned loads).
+ *   packed_w: Q8RT_LAYOUT_DWCONV tiles for round_up(channels, 16) channels (up64x9: Q8RT_LAYOUT_DWCONV_VNNI),
+ *     16-byte aligned (the blob loader gives 64-byte aligned tensors; the SSE4.1 kernel uses aligned loads).
  *   output: pixel x written at output + x * (channels + output_increment), channels bytes each.
  */
 #pragma once
@@ -14,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../layout.h"
 #include "../params.h"
 
 typedef void (*q8rt_q8dwconv_ukernel_fn)(
@@ -40,8 +42,18 @@ void q8rt_q8dwconv_ukernel_up16x9__aarch64_neon(size_t channels, size_t output_w
 void q8rt_q8dwconv_ukernel_up16x9__aarch32_neon(size_t channels, size_t output_width, const uint8_t* const* input,
     size_t input_stride, const void* packed_w, uint8_t* output, size_t output_increment,
     const struct q8rt_conv_params* params);
-/* x86 AVX-512 BW + VBMI + VNNI (vpermt2b + vpdpwssd), same Q8RT_LAYOUT_DWCONV tiles; reads exactly `channels` bytes
- * per pointer (masked loads). */
-void q8rt_q8dwconv_ukernel_up16x9__avx512vnni(size_t channels, size_t output_width, const uint8_t* const* input,
+/* x86 AVX-512 BW + VBMI + VNNI on Q8RT_LAYOUT_DWCONV_VNNI weights (repacked at session creation,
+ * src/pack/pack_dw_vnni.h): blocks of 64 channels (byte unpacks + vpdpbusd), the remaining channels as 16-channel
+ * tiles (vpermt2b + vpdpwssd); reads exactly `channels` bytes per pointer. Scalar twin: up64x9__scalar. */
+void q8rt_q8dwconv_ukernel_up64x9__avx512vnni(size_t channels, size_t output_width, const uint8_t* const* input,
     size_t input_stride, const void* packed_w, uint8_t* output, size_t output_increment,
     const struct q8rt_conv_params* params);
+void q8rt_q8dwconv_ukernel_up64x9__scalar(size_t channels, size_t output_width, const uint8_t* const* input,
+    size_t input_stride, const void* packed_w, uint8_t* output, size_t output_increment,
+    const struct q8rt_conv_params* params);
+
+/* Number of 64-channel blocks of a Q8RT_LAYOUT_DWCONV_VNNI tensor (kernels/layout.h): none when the kernel zero
+ * point is 0 (the correction 128 - 0 does not fit int8), the whole tensor then being 16-channel tiles. */
+static inline size_t q8rt_dw_vnni_blocks(size_t channels, uint8_t kernel_zero_point) {
+  return kernel_zero_point != 0 ? channels / Q8RT_DW_VNNI_CR : 0;
+}

@@ -95,7 +95,8 @@ static const struct q8rt_kernels avx512_kernels = {
 };
 
 /* AVX-512 VNNI: convolution / fully connected GEMMs on vpdpbusd kernels (weights repacked at session
- * creation), depthwise on vpermt2b + vpdpwssd (blob layout); add on the AVX2 kernel, avgpool SSE4.1 (the
+ * creation), depthwise up64x9 (64-channel blocks on vpdpbusd, 16-channel tiles on vpermt2b + vpdpwssd; weights
+ * repacked at session creation); add on the AVX2 kernel, avgpool SSE4.1 (the
  * blob-layout GEMMs below are the AVX2 ones, unused while the VNNI kernels are set); fp32 as the AVX-512 table. */
 static const struct q8rt_kernels avx512vnni_kernels = {
   .name = "avx512vnni",
@@ -105,7 +106,8 @@ static const struct q8rt_kernels avx512vnni_kernels = {
   .gemm_vnni = q8rt_q8gemm_ukernel_8x32c4n__avx512vnni,
   .gemv_vnni = q8rt_q8gemm_ukernel_1x64c4n__avx512vnni,
   .conv_vnni = q8rt_q8conv_ukernel_8x32c4__avx512vnni,
-  .dwconv = q8rt_q8dwconv_ukernel_up16x9__avx512vnni,
+  .dwconv = q8rt_q8dwconv_ukernel_up64x9__avx512vnni,
+  .dwconv_vnni_layout = true,
   Q8RT_INT8_AVX2_ELEMENTWISE,
   Q8RT_F32_AVX512,
 };

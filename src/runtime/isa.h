@@ -1,6 +1,8 @@
 /* Instruction-set dispatch: the one place that picks micro-kernels (through cpuinfo). */
 #pragma once
 
+#include <stdbool.h>
+
 #include "../../kernels/q8avgpool/q8avgpool.h"
 #include "../../kernels/q8conv/q8conv.h"
 #include "../../kernels/q8dwconv/q8dwconv.h"
@@ -34,6 +36,7 @@ struct q8rt_kernels {
   q8rt_q8gemm_ukernel_fn gemv_vnni;
   q8rt_q8conv_ukernel_fn conv_vnni; /* indirect convolution, vnni_mr pixels per tile, any columns per call */
   q8rt_q8dwconv_ukernel_fn dwconv;
+  bool dwconv_vnni_layout; /* dwconv reads Q8RT_LAYOUT_DWCONV_VNNI, repacked at session creation (pack_dw_vnni.h) */
   q8rt_q8vadd_ukernel_fn vadd;
   q8rt_q8avgpool_ukernel_fn avgpool;
   /* fp32 (Q8RT_PRECISION_FP32) */

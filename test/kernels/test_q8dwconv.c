@@ -1,5 +1,7 @@
-/* q8dwconv up16x9: scalar vs a naive reference on unpacked weights, SSE4.1, AVX2 and AVX-512 VNNI vs scalar
- * (bit-exact). */
+/* q8dwconv: up16x9 scalar vs a naive reference on unpacked weights; SSE4.1 and AVX2 up16x9 vs scalar; on the
+ * Q8RT_LAYOUT_DWCONV_VNNI repack (src/pack/pack_dw_vnni.h) the up64x9 scalar twin vs the up16x9 scalar, and the
+ * AVX-512 VNNI up64x9 vs its scalar twin (bit-exact). Channel counts around the 16-channel tiles, the 64-channel
+ * blocks and the output stage's 4-tile groups; kernel zero points 0 (no blocks), 1 and 255 (correction +-127). */
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -11,6 +13,7 @@
 #include "../../kernels/params.h"
 #include "../../kernels/q8dwconv/q8dwconv.h"
 #include "../../src/pack/pack.h"
+#include "../../src/pack/pack_dw_vnni.h"
 #include "../../src/quant/qparams.h"
 
 
@@ -24,7 +27,8 @@ static bool g_avx2 = false; /* AVX2 kernel checked too */
 
 static void run_case(size_t channels, size_t output_width, size_t input_stride, bool sse41) {
   const uint8_t izp = (uint8_t) test_rand_range(0, 255);
-  const uint8_t kzp = (uint8_t) test_rand_range(0, 255);
+  static const uint8_t edge_kzp[3] = {0, 1, 255};
+  const uint8_t kzp = test_rand_range(0, 5) == 0 ? edge_kzp[test_rand_range(0, 2)] : (uint8_t) test_rand_range(0, 255);
   const size_t output_increment = test_rand_range(0, 1) * test_rand_range(1, 7);
 
   const size_t npix = test_rand_range(1, 16);
@@ -113,18 +117,35 @@ static void run_case(size_t channels, size_t output_width, size_t input_stride, 
            channels, output_width, input_stride, output_increment);
     free(o_avx2);
   }
-  if (g_vnni) {
-    uint8_t* o_vnni = malloc(out_size);
-    memset(o_vnni, 0xA5, out_size);
-    q8rt_q8dwconv_ukernel_up16x9__avx512vnni(channels, output_width, ind, input_stride, packed, o_vnni,
-                                            output_increment, &params);
-    CHECKF(memcmp(o_scalar, o_vnni, out_size) == 0, "avx512vnni vs scalar: channels=%zu width=%zu stride=%zu inc=%zu",
-           channels, output_width, input_stride, output_increment);
-    free(o_vnni);
-  }
 #else
   (void) sse41;
 #endif
+  /* Q8RT_LAYOUT_DWCONV_VNNI: the up64x9 scalar twin equals up16x9 (the same sums), the AVX-512 kernel its twin */
+  const size_t vbytes = q8rt_dw_vnni_packed_bytes(channels, kzp);
+  void* vpacked = NULL;
+  CHECK(posix_memalign(&vpacked, 64, vbytes) == 0);
+  memset(vpacked, 0xCC, vbytes);
+  q8rt_repack_dw_vnni(channels, kzp, packed, vpacked);
+  uint8_t* o_twin = malloc(out_size);
+  memset(o_twin, 0xA5, out_size);
+  q8rt_q8dwconv_ukernel_up64x9__scalar(channels, output_width, ind, input_stride, vpacked, o_twin, output_increment,
+                                       &params);
+  CHECKF(memcmp(o_scalar, o_twin, out_size) == 0, "up64x9 scalar vs up16x9 scalar: channels=%zu width=%zu kzp=%u",
+         channels, output_width, kzp);
+#if HAVE_X86
+  if (g_vnni) {
+    uint8_t* o_vnni = malloc(out_size);
+    memset(o_vnni, 0xA5, out_size);
+    q8rt_q8dwconv_ukernel_up64x9__avx512vnni(channels, output_width, ind, input_stride, vpacked, o_vnni,
+                                             output_increment, &params);
+    CHECKF(memcmp(o_twin, o_vnni, out_size) == 0,
+           "up64x9 avx512vnni vs scalar: channels=%zu width=%zu stride=%zu inc=%zu kzp=%u", channels, output_width,
+           input_stride, output_increment, kzp);
+    free(o_vnni);
+  }
+#endif
+  free(vpacked);
+  free(o_twin);
   free(in);
   free(zb);
   free(ind);
@@ -153,7 +174,7 @@ int main(void) {
       run_case(channels, width, 6, sse41);
     }
   }
-  /* around the 64- / 32- / 16-channel blocks of the AVX-512 kernel's output stage */
+  /* around the 64-channel blocks and the 64- / 32- / 16-channel groups of the AVX-512 kernel's tile output stage */
   static const size_t block_edges[] = {47, 48, 49, 63, 64, 65, 79, 80, 81, 95, 96, 97, 111, 112, 113, 127, 128,
                                        129, 143, 144, 145, 191, 192, 193};
   for (size_t i = 0; i < sizeof block_edges / sizeof block_edges[0]; i++) {
@@ -164,7 +185,7 @@ int main(void) {
   }
   g_extreme = true;
   for (int i = 0; i < 300; i++) {
-    run_case(test_rand_range(1, 40), test_rand_range(1, 6), test_rand_range(0, 1) ? 3 : 6, sse41);
+    run_case(test_rand_range(1, 140), test_rand_range(1, 6), test_rand_range(0, 1) ? 3 : 6, sse41);
   }
   return test_summary("test_q8dwconv");
 }

@@ -1,15 +1,24 @@
 /*
- * q8dwconv up16x9 AVX-512 (BW, VBMI, VNNI) micro-kernel on the Q8RT_LAYOUT_DWCONV tiles (kernels/layout.h), the
- * layout of the SSE4.1 kernel, one 16-channel tile per zmm. For each tap pair (a, b) = (2p, 2p+1), one vpermt2b
- * (zero-masked) builds from the 16 input bytes of tap a and of tap b the 16 int32 lanes (a[ch], b[ch]) as
- * zero-extended int16 pairs, lane L holding channel ch(L) = (L & 8) | (L & 3) << 1 | (L >> 2) & 1 (the packed
- * lane order), and one vpdpwssd (exact, not the saturating vpdpwssds) against the 64 packed weight bytes of the
- * pair adds both taps of all 16 channels into the int32 accumulators. The 10th tap reads zeros. Then the QNNPACK
- * Q31 requantization (q8rt_vnni_requant: its exact fp32 form, or the integer form), and the output stage for up
- * to 4 tiles (64 channels) at once: packssdw, add the zero point, packuswb, clamp, and one vpermb that undoes
- * both the packs' 128-bit lane interleave and the packed lane order. Batching 4 tiles per output stage costs 2
- * narrowing ops per tile instead of 8. Full tiles use plain 16-byte
- * loads, the channel remainder masked loads / stores (exactly `channels` bytes are read per pointer).
+ * q8dwconv up64x9 AVX-512 (BW, VBMI, VNNI) micro-kernel on Q8RT_LAYOUT_DWCONV_VNNI weights (kernels/layout.h).
+ *
+ * Blocks of 64 channels (q8rt_dw_block): per output pixel, one 64-byte load per tap; for each quad of taps
+ * (0-3, 4-7) two vpunpck{l,h}bw and four vpunpck{l,h}wd turn the 4 tap vectors into the uint8 quads of 4
+ * accumulators x 16 lanes (lane L of accumulator i: channel 16 (L / 4) + 4 i + L % 4), and vpdpbusd adds them
+ * times the int8 weights w - 128, then times the correction 128 - kzp; tap 8 is unpacked with itself, (x8, x8,
+ * 0, 0), one vpdpbusd taking weight and correction together. 5 vpdpbusd per 16 channels instead of 5 vpermt2b +
+ * 5 vpdpwssd, and a quarter of the loads. packssdw / packuswb of accumulators 0-3 give the channels back in order.
+ *
+ * Remaining channels (fewer than 64, or all of them when kzp = 0): 16-channel Q8RT_LAYOUT_DWCONV tiles
+ * (q8rt_dw_tiles). For each tap pair (a, b) = (2p, 2p+1), one vpermt2b (zero-masked) builds from the 16 input
+ * bytes of tap a and of tap b the 16 int32 lanes (a[ch], b[ch]) as zero-extended int16 pairs, lane L holding
+ * channel ch(L) = (L & 8) | (L & 3) << 1 | (L >> 2) & 1 (the packed lane order), and one vpdpwssd against the 64
+ * packed weight bytes of the pair adds both taps of all 16 channels into the int32 accumulators (tap 9 reads
+ * zeros). The output stage narrows up to 4 tiles at once: packssdw, add the zero point, packuswb, clamp, and one
+ * vpermb that undoes both the packs' 128-bit lane interleave and the packed lane order.
+ *
+ * Exact int32 accumulation (vpdpbusd / vpdpwssd, never the saturating forms), then the QNNPACK Q31
+ * requantization (q8rt_vnni_requant: its exact fp32 form, or the integer form). Full tiles use plain 16-byte loads,
+ * the channel remainder masked loads / stores (exactly `channels` bytes are read per pointer).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -26,6 +35,7 @@
 struct q8rt_dw_consts {
   __m512i idx;      /* vpermt2b: tap pair bytes into (a, b) int16 pairs per lane */
   __m512i unpack;   /* vpermb: output stage bytes back to channel order */
+  __m512i correction; /* int8 128 - kzp in every byte (64-channel blocks) */
   __mmask64 pair, single;
   struct q8rt_vnni_rq rq;
 };
@@ -74,9 +84,62 @@ Q8RT_VNNI_INLINE __m512i q8rt_dw_out(__m512i vy0, __m512i vy1, __m512i vy2, __m5
   return _mm512_permutexvar_epi8(k->unpack, v);
 }
 
-/* One output pixel, all channels. */
-Q8RT_VNNI_INLINE void q8rt_dw_pixel(size_t channels, const uint8_t* const* input, const uint8_t* w,
+/* One 64-channel block of one output pixel at channel offset `off`, weights w (Q8RT_DW_VNNI_BLOCK_BYTES). */
+Q8RT_VNNI_INLINE void q8rt_dw_block(const uint8_t* const* in, size_t off, const uint8_t* w, uint8_t* output,
+                                   const struct q8rt_dw_consts* k) {
+  const __m512i* vw = (const __m512i*) w;
+  __m512i vacc0 = _mm512_load_si512(vw + 0);
+  __m512i vacc1 = _mm512_load_si512(vw + 1);
+  __m512i vacc2 = _mm512_load_si512(vw + 2);
+  __m512i vacc3 = _mm512_load_si512(vw + 3);
+  vw += 4;
+  for (int q = 0; q < 2; q++) {
+    const __m512i va = _mm512_loadu_si512((const void*) (in[4 * q + 0] + off));
+    const __m512i vb = _mm512_loadu_si512((const void*) (in[4 * q + 1] + off));
+    const __m512i vc = _mm512_loadu_si512((const void*) (in[4 * q + 2] + off));
+    const __m512i vd = _mm512_loadu_si512((const void*) (in[4 * q + 3] + off));
+    const __m512i vab_lo = _mm512_unpacklo_epi8(va, vb);
+    const __m512i vab_hi = _mm512_unpackhi_epi8(va, vb);
+    const __m512i vcd_lo = _mm512_unpacklo_epi8(vc, vd);
+    const __m512i vcd_hi = _mm512_unpackhi_epi8(vc, vd);
+    const __m512i vq0 = _mm512_unpacklo_epi16(vab_lo, vcd_lo);
+    const __m512i vq1 = _mm512_unpackhi_epi16(vab_lo, vcd_lo);
+    const __m512i vq2 = _mm512_unpacklo_epi16(vab_hi, vcd_hi);
+    const __m512i vq3 = _mm512_unpackhi_epi16(vab_hi, vcd_hi);
+    vacc0 = q8rt_vnni_dpbusd(q8rt_vnni_dpbusd(vacc0, vq0, _mm512_load_si512(vw + 0)), vq0, k->correction);
+    vacc1 = q8rt_vnni_dpbusd(q8rt_vnni_dpbusd(vacc1, vq1, _mm512_load_si512(vw + 1)), vq1, k->correction);
+    vacc2 = q8rt_vnni_dpbusd(q8rt_vnni_dpbusd(vacc2, vq2, _mm512_load_si512(vw + 2)), vq2, k->correction);
+    vacc3 = q8rt_vnni_dpbusd(q8rt_vnni_dpbusd(vacc3, vq3, _mm512_load_si512(vw + 3)), vq3, k->correction);
+    vw += 4;
+  }
+  {
+    const __m512i ve = _mm512_loadu_si512((const void*) (in[8] + off));
+    const __m512i vee_lo = _mm512_unpacklo_epi8(ve, ve);
+    const __m512i vee_hi = _mm512_unpackhi_epi8(ve, ve);
+    const __m512i vzero = _mm512_setzero_si512();
+    vacc0 = q8rt_vnni_dpbusd(vacc0, _mm512_unpacklo_epi16(vee_lo, vzero), _mm512_load_si512(vw + 0));
+    vacc1 = q8rt_vnni_dpbusd(vacc1, _mm512_unpackhi_epi16(vee_lo, vzero), _mm512_load_si512(vw + 1));
+    vacc2 = q8rt_vnni_dpbusd(vacc2, _mm512_unpacklo_epi16(vee_hi, vzero), _mm512_load_si512(vw + 2));
+    vacc3 = q8rt_vnni_dpbusd(vacc3, _mm512_unpackhi_epi16(vee_hi, vzero), _mm512_load_si512(vw + 3));
+  }
+  const struct q8rt_vnni_rq* rq = &k->rq;
+  const __m512i v01 =
+      _mm512_adds_epi16(_mm512_packs_epi32(q8rt_vnni_requant(vacc0, rq), q8rt_vnni_requant(vacc1, rq)), rq->zero_point);
+  const __m512i v23 =
+      _mm512_adds_epi16(_mm512_packs_epi32(q8rt_vnni_requant(vacc2, rq), q8rt_vnni_requant(vacc3, rq)), rq->zero_point);
+  const __m512i vout = _mm512_min_epu8(_mm512_max_epu8(_mm512_packus_epi16(v01, v23), rq->min8), rq->max8);
+  _mm512_storeu_si512((void*) (output + off), vout);
+}
+
+/* One output pixel, all channels: nb 64-channel blocks, then 16-channel tiles. */
+Q8RT_VNNI_INLINE void q8rt_dw_pixel(size_t channels, size_t nb, const uint8_t* const* input, const uint8_t* w,
                                    uint8_t* output, const struct q8rt_dw_consts* k) {
+  size_t off = 0;
+  for (; nb != 0; nb--) {
+    q8rt_dw_block(input, off, w, output, k);
+    w += Q8RT_DW_VNNI_BLOCK_BYTES;
+    off += Q8RT_DW_VNNI_CR;
+  }
   const uint8_t* i0 = input[0];
   const uint8_t* i1 = input[1];
   const uint8_t* i2 = input[2];
@@ -86,7 +149,6 @@ Q8RT_VNNI_INLINE void q8rt_dw_pixel(size_t channels, const uint8_t* const* input
   const uint8_t* i6 = input[6];
   const uint8_t* i7 = input[7];
   const uint8_t* i8 = input[8];
-  size_t off = 0;
   for (; off + 64 <= channels; off += 64) {
     Q8RT_DW_TILE(vy0, q8rt_dw_load16, 0xFFFF, off, w);
     Q8RT_DW_TILE(vy1, q8rt_dw_load16, 0xFFFF, off + 16, w + Q8RT_DW_TILE_BYTES);
@@ -115,7 +177,7 @@ Q8RT_VNNI_INLINE void q8rt_dw_pixel(size_t channels, const uint8_t* const* input
   }
 }
 
-void q8rt_q8dwconv_ukernel_up16x9__avx512vnni(size_t channels, size_t output_width, const uint8_t* const* input,
+void q8rt_q8dwconv_ukernel_up64x9__avx512vnni(size_t channels, size_t output_width, const uint8_t* const* input,
     size_t input_stride, const void* packed_w, uint8_t* output, size_t output_increment,
     const struct q8rt_conv_params* params) {
   /* byte 4L of the pair vector: a[ch(L)]; byte 4L + 2: b[ch(L)] (index 64 + ch: the second table); odd bytes 0 */
@@ -135,9 +197,11 @@ void q8rt_q8dwconv_ukernel_up16x9__avx512vnni(size_t channels, size_t output_wid
   k.pair = _cvtu64_mask64(UINT64_C(0x5555555555555555));
   k.single = _cvtu64_mask64(UINT64_C(0x1111111111111111));
   q8rt_vnni_rq_init(&k.rq, params);
+  k.correction = _mm512_set1_epi8((char) (128 - (int) params->kernel_zero_point));
+  const size_t nb = q8rt_dw_vnni_blocks(channels, params->kernel_zero_point);
 
   for (; output_width != 0; output_width--) {
-    q8rt_dw_pixel(channels, input, (const uint8_t*) packed_w, output, &k);
+    q8rt_dw_pixel(channels, nb, input, (const uint8_t*) packed_w, output, &k);
     input += input_stride;
     output += channels + output_increment;
   }
