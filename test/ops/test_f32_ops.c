@@ -14,21 +14,54 @@
 #include "pack/pack.h"
 #include "q8rt.h"
 #include "model_builder.h"
+#include "sessions.h"
 #include "test.h"
 
 
 
+struct run_args {
+  const char* what;
+  const uint8_t* input;
+  size_t input_size;
+  const float* xf;
+  const float* xnchw;
+  const double* want;
+  const double* tol;
+  size_t n;
+  bool probs;
+  float* y;
+};
+
+static void run_one(q8rt_session* s, uint32_t threads, void* arg) {
+  const struct run_args* r = arg;
+  for (int format = 0; format < (r->xf != NULL ? 3 : 1); format++) {
+    const void* in = format == 0 ? (const void*) r->input : format == 1 ? (const void*) r->xf : (const void*) r->xnchw;
+    const q8rt_input_format f = format == 0 ? Q8RT_INPUT_U8_NHWC : format == 1 ? Q8RT_INPUT_F32_NHWC : Q8RT_INPUT_F32_NCHW;
+    const size_t bytes = format == 0 ? r->input_size : r->input_size * sizeof(float);
+    CHECKF(q8rt_session_run(s, f, in, bytes) == Q8RT_OK, "%s: run: %s", r->what, q8rt_last_error());
+    float* y = r->y;
+    memset(y, 0, sizeof(float) * r->n);
+    const q8rt_status st = r->probs ? q8rt_session_get_probabilities(s, y, r->n) : q8rt_session_get_logits_f32(s, y, r->n);
+    CHECK(st == Q8RT_OK);
+    size_t bad = 0, first = 0;
+    for (size_t k = 0; k < r->n; k++) {
+      if (!(fabs((double) y[k] - r->want[k]) <= r->tol[k]) && bad++ == 0) first = k;
+    }
+    CHECKF(bad == 0, "%s [%s, %u threads, input format %d]: %zu of %zu outputs differ, first at %zu: %.9g vs %.9g",
+           r->what, q8rt_session_isa_name(s), threads, format, bad, r->n, first, (double) y[first], r->want[first]);
+  }
+  const uint8_t* u8 = NULL;
+  CHECKF(q8rt_session_get_logits(s, &u8, NULL, NULL) == Q8RT_ERROR_INVALID_ARGUMENT,
+         "%s: q8rt_session_get_logits must fail for an fp32 session", r->what);
+}
+
 /* Runs the model in fp32 on a uint8 input (dequantized by the session) and, if xf != NULL, on the same values
- * as float NHWC and NCHW; compares the float logits (or, probs, the probabilities) with want (+- tol[i]). */
+ * as float NHWC and NCHW, under every kernel table and thread count; compares the float logits (or, probs, the
+ * probabilities) with want (+- tol[i]). */
 static void run_all(const char* what, q8rt_model* m, const uint8_t* input, size_t input_size, const float* xf,
                     const uint32_t* xdims, const double* want, const double* tol, size_t n, bool probs) {
   CHECKF(m != NULL, "%s: model did not load", what);
   if (m == NULL) return;
-  /* every kernel table this CPU has (the others fail with Q8RT_ERROR_UNSUPPORTED and are skipped) */
-  static const q8rt_isa isas[] = {Q8RT_ISA_SCALAR, Q8RT_ISA_AUTO,   Q8RT_ISA_SSE41, Q8RT_ISA_AVX2,
-                                  Q8RT_ISA_AVX512, Q8RT_ISA_AVX512VNNI, Q8RT_ISA_NEON};
-  static const uint32_t threads[] = {1, 3};
-  float* y = malloc(sizeof(float) * n);
   float* xnchw = NULL;
   if (xf != NULL) {
     const size_t hw = (size_t) xdims[1] * xdims[2], c = xdims[3];
@@ -36,41 +69,10 @@ static void run_all(const char* what, q8rt_model* m, const uint8_t* input, size_
     for (size_t p = 0; p < hw; p++)
       for (size_t ch = 0; ch < c; ch++) xnchw[ch * hw + p] = xf[p * c + ch];
   }
-  for (size_t i = 0; i < sizeof isas / sizeof isas[0]; i++) {
-    for (int j = 0; j < 2; j++) {
-      struct q8rt_session_options o;
-      q8rt_session_options_init(&o);
-      o.isa = isas[i];
-      o.num_threads = threads[j];
-      o.precision = Q8RT_PRECISION_FP32;
-      q8rt_session* s = NULL;
-      const q8rt_status created = q8rt_session_create(m, &o, &s);
-      if (created == Q8RT_ERROR_UNSUPPORTED && isas[i] != Q8RT_ISA_SCALAR && isas[i] != Q8RT_ISA_AUTO) continue;
-      CHECKF(created == Q8RT_OK, "%s: session: %s", what, q8rt_last_error());
-      if (s == NULL) continue;
-      for (int format = 0; format < (xf != NULL ? 3 : 1); format++) {
-        const void* in = format == 0 ? (const void*) input : format == 1 ? (const void*) xf : (const void*) xnchw;
-        const q8rt_input_format f = format == 0 ? Q8RT_INPUT_U8_NHWC : format == 1 ? Q8RT_INPUT_F32_NHWC : Q8RT_INPUT_F32_NCHW;
-        const size_t bytes = format == 0 ? input_size : input_size * sizeof(float);
-        CHECKF(q8rt_session_run(s, f, in, bytes) == Q8RT_OK, "%s: run: %s", what, q8rt_last_error());
-        memset(y, 0, sizeof(float) * n);
-        const q8rt_status st = probs ? q8rt_session_get_probabilities(s, y, n) : q8rt_session_get_logits_f32(s, y, n);
-        CHECK(st == Q8RT_OK);
-        size_t bad = 0, first = 0;
-        for (size_t k = 0; k < n; k++) {
-          if (!(fabs((double) y[k] - want[k]) <= tol[k]) && bad++ == 0) first = k;
-        }
-        CHECKF(bad == 0, "%s [%s, %u threads, input format %d]: %zu of %zu outputs differ, first at %zu: %.9g vs %.9g",
-               what, q8rt_session_isa_name(s), threads[j], format, bad, n, first, (double) y[first], want[first]);
-      }
-      const uint8_t* u8 = NULL;
-      CHECKF(q8rt_session_get_logits(s, &u8, NULL, NULL) == Q8RT_ERROR_INVALID_ARGUMENT,
-             "%s: q8rt_session_get_logits must fail for an fp32 session", what);
-      q8rt_session_free(s);
-    }
-  }
+  struct run_args r = {what, input, input_size, xf, xnchw, want, tol, n, probs, malloc(sizeof(float) * n)};
+  test_each_session(what, m, Q8RT_PRECISION_FP32, run_one, &r);
   free(xnchw);
-  free(y);
+  free(r.y);
   q8rt_model_free(m);
 }
 

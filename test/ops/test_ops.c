@@ -11,6 +11,7 @@
 #include "pack/pack.h"
 #include "q8rt.h"
 #include "model_builder.h"
+#include "sessions.h"
 #include "test.h"
 
 /* ---- reference arithmetic (independent of src/quant) ------------------------------------------- */
@@ -42,39 +43,35 @@ static uint8_t ref_requant(int32_t acc, float scale, uint8_t zp, uint8_t lo, uin
   return (uint8_t) y;
 }
 
-/* Runs the model on `input` under every configuration and compares the logits with `expected`. */
+struct run_args {
+  const char* what;
+  const uint8_t* input;
+  size_t input_size;
+  const uint8_t* expected;
+  size_t n;
+};
+
+static void run_one(q8rt_session* s, uint32_t threads, void* arg) {
+  const struct run_args* r = arg;
+  CHECKF(q8rt_session_run(s, Q8RT_INPUT_U8_NHWC, r->input, r->input_size) == Q8RT_OK, "%s: run: %s", r->what,
+         q8rt_last_error());
+  const uint8_t* y = NULL;
+  CHECK(q8rt_session_get_logits(s, &y, NULL, NULL) == Q8RT_OK);
+  size_t bad = 0, first = 0;
+  for (size_t k = 0; y != NULL && k < r->n; k++) {
+    if (y[k] != r->expected[k] && bad++ == 0) first = k;
+  }
+  CHECKF(y != NULL && bad == 0, "%s [%s, %u threads]: %zu of %zu outputs differ, first at %zu: %u vs %u", r->what,
+         q8rt_session_isa_name(s), threads, bad, r->n, first, y ? y[first] : 0, r->expected[first]);
+}
+
+/* Runs the model on `input` under every kernel table and thread count and compares the logits with `expected`. */
 static void run_all(const char* what, q8rt_model* m, const uint8_t* input, size_t input_size, const uint8_t* expected,
                     size_t n) {
   CHECKF(m != NULL, "%s: model did not load", what);
   if (m == NULL) return;
-  /* every kernel table this CPU has (the others fail with Q8RT_ERROR_UNSUPPORTED and are skipped) */
-  static const q8rt_isa isas[] = {Q8RT_ISA_SCALAR, Q8RT_ISA_AUTO,   Q8RT_ISA_SSE41, Q8RT_ISA_AVX2,
-                                  Q8RT_ISA_AVX512, Q8RT_ISA_AVX512VNNI, Q8RT_ISA_NEON};
-  static const uint32_t threads[] = {1, 3};
-  for (size_t i = 0; i < sizeof isas / sizeof isas[0]; i++) {
-    for (int j = 0; j < 2; j++) {
-      struct q8rt_session_options o;
-      q8rt_session_options_init(&o);
-      o.isa = isas[i];
-      o.num_threads = threads[j];
-      q8rt_session* s = NULL;
-      const q8rt_status st = q8rt_session_create(m, &o, &s);
-      if (st == Q8RT_ERROR_UNSUPPORTED && i >= 2) break;
-      CHECKF(st == Q8RT_OK, "%s: session: %s", what, q8rt_last_error());
-      if (s == NULL) continue;
-      CHECKF(q8rt_session_run(s, Q8RT_INPUT_U8_NHWC, input, input_size) == Q8RT_OK, "%s: run: %s", what,
-             q8rt_last_error());
-      const uint8_t* y = NULL;
-      CHECK(q8rt_session_get_logits(s, &y, NULL, NULL) == Q8RT_OK);
-      size_t bad = 0, first = 0;
-      for (size_t k = 0; y != NULL && k < n; k++) {
-        if (y[k] != expected[k] && bad++ == 0) first = k;
-      }
-      CHECKF(y != NULL && bad == 0, "%s [%s, %u threads]: %zu of %zu outputs differ, first at %zu: %u vs %u", what,
-             q8rt_session_isa_name(s), threads[j], bad, n, first, y ? y[first] : 0, expected[first]);
-      q8rt_session_free(s);
-    }
-  }
+  struct run_args r = {what, input, input_size, expected, n};
+  test_each_session(what, m, Q8RT_PRECISION_INT8, run_one, &r);
   q8rt_model_free(m);
 }
 
