@@ -55,6 +55,7 @@
 #define Q8RT_DW_TAPS 9
 #define Q8RT_DW_TAP_PAIRS 5
 #define Q8RT_DW_LANE(j) (((j) & 8) | ((j) & 1) << 2 | ((j) & 7) >> 1)
+#define Q8RT_DW_TILE_BYTES (Q8RT_DW_CR * 4 + Q8RT_DW_TAP_PAIRS * Q8RT_DW_CR * 2 * 2) /* 384 */
 
 /*
  * Q8RT_LAYOUT_GEMM_VNNI (tag 4): never stored in a blob; built by the runtime at session creation

@@ -24,7 +24,6 @@
 #include "../requantize-avx2.h"
 #include "q8dwconv.h"
 
-#define Q8RT_DW_TILE_BYTES (Q8RT_DW_CR * 4 + Q8RT_DW_TAP_PAIRS * Q8RT_DW_CR * 2 * 2)
 
 #define Q8RT_DW_AVX2_LOAD(ptr) _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i*) ((ptr) + off)))
 

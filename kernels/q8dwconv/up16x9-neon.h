@@ -32,7 +32,6 @@
 #define Q8RT_NEON_DW_MLAL_HI(acc, x, w) vmlal_s16(acc, vget_high_s16(x), vget_high_s16(w))
 #endif
 
-#define Q8RT_NEON_DW_TILE_BYTES (Q8RT_DW_CR * 4 + Q8RT_DW_TAP_PAIRS * Q8RT_DW_CR * 2 * 2)
 
 /* acc{E,O}{lo,hi} += taps of input pointer p (at channel offset off) times weights vwe / vwo */
 #define Q8RT_NEON_DW_TAP(p, vwe, vwo)                                                   \
@@ -117,7 +116,7 @@ static inline void q8rt_neon_dwconv_up16x9(size_t channels, size_t output_width,
         q8rt_neon_store_partial_u8(output, vcombine_u8(vz.val[0], vz.val[1]), cr);
         output += cr;
       }
-      w += Q8RT_NEON_DW_TILE_BYTES;
+      w += Q8RT_DW_TILE_BYTES;
     }
     output += output_increment;
   }

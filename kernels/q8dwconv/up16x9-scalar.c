@@ -10,7 +10,6 @@
 void q8rt_q8dwconv_ukernel_up16x9__scalar(size_t channels, size_t output_width, const uint8_t* const* input,
     size_t input_stride, const void* packed_w, uint8_t* output, size_t output_increment,
     const struct q8rt_conv_params* params) {
-  enum { TILE_BYTES = Q8RT_DW_CR * 4 + Q8RT_DW_TAP_PAIRS * Q8RT_DW_CR * 2 * 2 };
   for (size_t x = 0; x < output_width; x++) {
     const uint8_t* const* in = input + x * input_stride;
     const uint8_t* w = (const uint8_t*) packed_w;
@@ -30,7 +29,7 @@ void q8rt_q8dwconv_ukernel_up16x9__scalar(size_t channels, size_t output_width, 
         }
         output[c0 + c] = q8rt_requantize_q31((int32_t) acc, params);
       }
-      w += TILE_BYTES;
+      w += Q8RT_DW_TILE_BYTES;
     }
     output += channels + output_increment;
   }

@@ -42,7 +42,6 @@ static inline __m128i q8rt_dw_requantize(__m128i vacc, __m128i vmultiplier, __m1
   return _mm_sign_epi32(vabs, vq31);
 }
 
-#define Q8RT_DW_TILE_BYTES (Q8RT_DW_CR * 4 + Q8RT_DW_TAP_PAIRS * Q8RT_DW_CR * 2 * 2)
 
 /* Accumulates taps (a, b) of pair p for 16 channels at byte offset `off` into vacc0..vacc3. */
 #define Q8RT_DW16_PAIR(va, vb, p)                                                                    \

@@ -30,8 +30,6 @@
 #include "../q8gemm/avx512vnni-common.h"
 #include "q8dwconv.h"
 
-#define Q8RT_DW_TILE_BYTES (Q8RT_DW_CR * 4 + Q8RT_DW_TAP_PAIRS * Q8RT_DW_CR * 2 * 2)
-
 struct q8rt_dw_consts {
   __m512i idx;      /* vpermt2b: tap pair bytes into (a, b) int16 pairs per lane */
   __m512i unpack;   /* vpermb: output stage bytes back to channel order */

@@ -19,5 +19,5 @@ static inline uint64_t q8rt_packed_gemm_bytes(uint64_t n, uint64_t kc, uint64_t 
 
 static inline uint64_t q8rt_packed_dw_bytes(uint64_t channels) {
   const uint64_t tiles = (channels + Q8RT_DW_CR - 1) / Q8RT_DW_CR;
-  return tiles * (Q8RT_DW_CR * 4 + Q8RT_DW_TAP_PAIRS * Q8RT_DW_CR * 2 * 2);
+  return tiles * Q8RT_DW_TILE_BYTES;
 }
