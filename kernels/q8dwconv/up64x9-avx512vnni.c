@@ -76,10 +76,7 @@ Q8RT_VNNI_INLINE __m512i q8rt_dw_load16(const uint8_t* p, __mmask16 vmask) {
  * tile t's channel c at byte 16t + c. With y2 = y0 and y3 = y1 the low 32 bytes are tiles 0 and 1. */
 Q8RT_VNNI_INLINE __m512i q8rt_dw_out(__m512i vy0, __m512i vy1, __m512i vy2, __m512i vy3,
                                      const struct q8rt_dw_consts* k) {
-  const __m512i v01 = _mm512_adds_epi16(_mm512_packs_epi32(vy0, vy1), k->rq.zero_point);
-  const __m512i v23 = _mm512_adds_epi16(_mm512_packs_epi32(vy2, vy3), k->rq.zero_point);
-  const __m512i v = _mm512_min_epu8(_mm512_max_epu8(_mm512_packus_epi16(v01, v23), k->rq.min8), k->rq.max8);
-  return _mm512_permutexvar_epi8(k->unpack, v);
+  return _mm512_permutexvar_epi8(k->unpack, q8rt_vnni_narrow4(vy0, vy1, vy2, vy3, &k->rq));
 }
 
 /* One 64-channel block of one output pixel at channel offset `off`, weights w (Q8RT_DW_VNNI_BLOCK_BYTES). */
@@ -121,12 +118,9 @@ Q8RT_VNNI_INLINE void q8rt_dw_block(const uint8_t* const* in, size_t off, const 
     vacc3 = q8rt_vnni_dpbusd(vacc3, _mm512_unpackhi_epi16(vee_hi, vzero), _mm512_load_si512(vw + 3));
   }
   const struct q8rt_vnni_rq* rq = &k->rq;
-  const __m512i v01 =
-      _mm512_adds_epi16(_mm512_packs_epi32(q8rt_vnni_requant(vacc0, rq), q8rt_vnni_requant(vacc1, rq)), rq->zero_point);
-  const __m512i v23 =
-      _mm512_adds_epi16(_mm512_packs_epi32(q8rt_vnni_requant(vacc2, rq), q8rt_vnni_requant(vacc3, rq)), rq->zero_point);
-  const __m512i vout = _mm512_min_epu8(_mm512_max_epu8(_mm512_packus_epi16(v01, v23), rq->min8), rq->max8);
-  _mm512_storeu_si512((void*) (output + off), vout);
+  _mm512_storeu_si512((void*) (output + off),
+                      q8rt_vnni_narrow4(q8rt_vnni_requant(vacc0, rq), q8rt_vnni_requant(vacc1, rq),
+                                        q8rt_vnni_requant(vacc2, rq), q8rt_vnni_requant(vacc3, rq), rq));
 }
 
 /* One output pixel, all channels: nb 64-channel blocks, then 16-channel tiles. */

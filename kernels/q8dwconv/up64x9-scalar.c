@@ -15,6 +15,7 @@ void q8rt_q8dwconv_ukernel_up64x9__scalar(size_t channels, size_t output_width, 
   const size_t nb = q8rt_dw_vnni_blocks(channels, params->kernel_zero_point);
   const size_t done = nb * Q8RT_DW_VNNI_CR;
   const uint8_t* tiles = (const uint8_t*) packed_w + nb * Q8RT_DW_VNNI_BLOCK_BYTES;
+  const int32_t correction = 128 - (int32_t) params->kernel_zero_point;
   for (size_t x = 0; x < output_width; x++) {
     const uint8_t* const* in = input + x * input_stride;
     const uint8_t* block = (const uint8_t*) packed_w;
@@ -30,7 +31,6 @@ void q8rt_q8dwconv_ukernel_up64x9__scalar(size_t channels, size_t output_width, 
             {in[4][c], in[5][c], in[6][c], in[7][c]},
             {in[8][c], in[8][c], 0, 0},
           };
-          const int32_t correction = 128 - (int32_t) params->kernel_zero_point;
           uint32_t acc = (uint32_t) bias;
           for (size_t q = 0; q < 3; q++) {
             for (size_t s = 0; s < 4; s++) {

@@ -99,7 +99,7 @@ Q8RT_VNNI_INLINE __m512i q8rt_vnni_q31(__m512i vacc, const struct q8rt_vnni_rq* 
  * integer n = floor(v) (|n| < 2^24) is an fp32 number <= v, also v' >= n: floor(v') = floor(v), taken by
  * vcvtps2dq rounding toward -inf. acc converts exactly while |acc| < 2^24; beyond, |y| >= 2^(23 - shift) - 1 >=
  * 1023 in both forms (the conversion is monotone), so the output stages saturate both to the same byte, and
- * |v| < 2^(31 - shift) keeps vcvtps2dq in range. test_requant_vnni checks it against q8rt_requantize_q31. */
+ * |v| < 2^(31 - shift) keeps vcvtps2dq in range. test_q8requant checks it against q8rt_requantize_q31. */
 Q8RT_VNNI_INLINE __m512i q8rt_vnni_fp32(__m512i vacc, const struct q8rt_vnni_rq* rq) {
   const __m512 vround = _mm512_mask_mov_ps(rq->round_pos, q8rt_vnni_negative_mask(vacc), rq->round_neg);
   const __m512 v = _mm512_fmadd_round_ps(_mm512_cvtepi32_ps(vacc), rq->scale, vround,
@@ -121,15 +121,21 @@ Q8RT_VNNI_INLINE __m256i q8rt_vnni_out32(__m512i vy0, __m512i vy1, const struct 
   return _mm512_cvtepi16_epi8(v);
 }
 
+/* Four vectors of requantized values to 64 output bytes, clamp(y + zero_point, min, max): packssdw, add the zero
+ * point (saturating), packuswb, clamp. In 128-bit lane j, bytes 4i .. 4i + 3 come from lanes 4j .. 4j + 3 of vy<i>. */
+Q8RT_VNNI_INLINE __m512i q8rt_vnni_narrow4(__m512i vy0, __m512i vy1, __m512i vy2, __m512i vy3,
+                                           const struct q8rt_vnni_rq* rq) {
+  const __m512i v01 = _mm512_adds_epi16(_mm512_packs_epi32(vy0, vy1), rq->zero_point);
+  const __m512i v23 = _mm512_adds_epi16(_mm512_packs_epi32(vy2, vy3), rq->zero_point);
+  return _mm512_min_epu8(_mm512_max_epu8(_mm512_packus_epi16(v01, v23), rq->min8), rq->max8);
+}
+
 /* Two rows of 32 requantized values (y00, y01: row 0 columns 0-15, 16-31; y10, y11: row 1) to 64 output bytes,
- * row 0 in bytes 0-31 and row 1 in bytes 32-63: packssdw, add the zero point (saturating), packuswb, clamp, then
- * one vpermd undoes the 128-bit lane interleave of the packs. Equal to clamp(y + zero_point, min, max). */
+ * row 0 in bytes 0-31 and row 1 in bytes 32-63: q8rt_vnni_narrow4, then one vpermd undoes the 128-bit lane
+ * interleave of the packs. */
 Q8RT_VNNI_INLINE __m512i q8rt_vnni_out2x32(__m512i vy00, __m512i vy01, __m512i vy10, __m512i vy11,
                                            const struct q8rt_vnni_rq* rq) {
-  const __m512i v0 = _mm512_adds_epi16(_mm512_packs_epi32(vy00, vy01), rq->zero_point);
-  const __m512i v1 = _mm512_adds_epi16(_mm512_packs_epi32(vy10, vy11), rq->zero_point);
-  const __m512i v = _mm512_min_epu8(_mm512_max_epu8(_mm512_packus_epi16(v0, v1), rq->min8), rq->max8);
-  return _mm512_permutexvar_epi32(rq->unlane2x32, v);
+  return _mm512_permutexvar_epi32(rq->unlane2x32, q8rt_vnni_narrow4(vy00, vy01, vy10, vy11, rq));
 }
 
 /* Stores of an 8-row tile, shared by the 8x32 GEMM and convolution kernels; they expect in scope the accumulators

@@ -94,10 +94,10 @@ static const struct q8rt_kernels avx512_kernels = {
   Q8RT_F32_AVX512,
 };
 
-/* AVX-512 VNNI: convolution / fully connected GEMMs on vpdpbusd kernels (weights repacked at session
- * creation), depthwise up64x9 (64-channel blocks on vpdpbusd, 16-channel tiles on vpermt2b + vpdpwssd; weights
- * repacked at session creation); add on the AVX2 kernel, avgpool SSE4.1 (the
- * blob-layout GEMMs below are the AVX2 ones, unused while the VNNI kernels are set); fp32 as the AVX-512 table. */
+/* AVX-512 VNNI: convolution / fully connected GEMMs on vpdpbusd kernels, depthwise up64x9 (64-channel blocks on
+ * vpdpbusd, 16-channel tiles on vpermt2b + vpdpwssd), both on weights repacked at session creation; add on the
+ * AVX2 kernel, avgpool SSE4.1 (the blob-layout GEMMs below are the AVX2 ones, unused while the VNNI kernels are
+ * set); fp32 as the AVX-512 table. */
 static const struct q8rt_kernels avx512vnni_kernels = {
   .name = "avx512vnni",
   .isa = Q8RT_ISA_AVX512VNNI,
