@@ -5,6 +5,7 @@
 #include <smmintrin.h>
 
 #include "../params.h"
+#include "../store-sse41.h"
 #include "q8avgpool.h"
 
 static inline __m128i q8rt_avgpool_scale4(__m128i vacc, __m128i vmultiplier, __m128i vrounding, __m128i vshift) {
@@ -49,21 +50,7 @@ void q8rt_q8avgpool_ukernel__sse41(size_t ks, size_t channels, const uint8_t* co
       _mm_storel_epi64((__m128i*) y, vout);
       offset += 8;
     } else {
-      if (c & 4) {
-        const uint32_t v = (uint32_t) _mm_cvtsi128_si32(vout);
-        __builtin_memcpy(y, &v, 4);
-        y += 4;
-        vout = _mm_srli_epi64(vout, 32);
-      }
-      if (c & 2) {
-        const uint16_t v = (uint16_t) _mm_extract_epi16(vout, 0);
-        __builtin_memcpy(y, &v, 2);
-        y += 2;
-        vout = _mm_srli_epi64(vout, 16);
-      }
-      if (c & 1) {
-        *y = (uint8_t) _mm_extract_epi8(vout, 0);
-      }
+      q8rt_store_u8_lt16_sse41(y, vout, c);
       offset = channels;
     }
   }

@@ -22,6 +22,7 @@
 #include "../layout.h"
 #include "../params.h"
 #include "../requantize-avx2.h"
+#include "../store-sse41.h"
 #include "q8dwconv.h"
 
 
@@ -90,27 +91,8 @@ void q8rt_q8dwconv_ukernel_up16x9__avx2(size_t channels, size_t output_width, co
         w += Q8RT_DW_TILE_BYTES;
         c -= 16;
       } else {
-        if (c & 8) {
-          _mm_storel_epi64((__m128i*) output, vout);
-          output += 8;
-          vout = _mm_unpackhi_epi64(vout, vout);
-        }
-        if (c & 4) {
-          const uint32_t v = (uint32_t) _mm_cvtsi128_si32(vout);
-          __builtin_memcpy(output, &v, 4);
-          output += 4;
-          vout = _mm_srli_epi64(vout, 32);
-        }
-        if (c & 2) {
-          const uint16_t v = (uint16_t) _mm_extract_epi16(vout, 0);
-          __builtin_memcpy(output, &v, 2);
-          output += 2;
-          vout = _mm_srli_epi64(vout, 16);
-        }
-        if (c & 1) {
-          *output = (uint8_t) _mm_extract_epi8(vout, 0);
-          output += 1;
-        }
+        q8rt_store_u8_lt16_sse41(output, vout, c);
+        output += c;
         c = 0;
       }
     }

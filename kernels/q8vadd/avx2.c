@@ -11,6 +11,7 @@
 #include <immintrin.h>
 
 #include "../params.h"
+#include "../store-sse41.h"
 #include "q8vadd.h"
 
 struct q8rt_vadd_avx2_consts {
@@ -85,26 +86,7 @@ void q8rt_q8vadd_ukernel__avx2(size_t n, const uint8_t* a, const uint8_t* b, uin
       y += 16;
       n -= 16;
     } else {
-      if (n & 8) {
-        _mm_storel_epi64((__m128i*) y, vy);
-        y += 8;
-        vy = _mm_unpackhi_epi64(vy, vy);
-      }
-      if (n & 4) {
-        const uint32_t v = (uint32_t) _mm_cvtsi128_si32(vy);
-        __builtin_memcpy(y, &v, 4);
-        y += 4;
-        vy = _mm_srli_epi64(vy, 32);
-      }
-      if (n & 2) {
-        const uint16_t v = (uint16_t) _mm_extract_epi16(vy, 0);
-        __builtin_memcpy(y, &v, 2);
-        y += 2;
-        vy = _mm_srli_epi64(vy, 16);
-      }
-      if (n & 1) {
-        *y = (uint8_t) _mm_extract_epi8(vy, 0);
-      }
+      q8rt_store_u8_lt16_sse41(y, vy, n);
       n = 0;
     }
   }

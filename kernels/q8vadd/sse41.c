@@ -5,6 +5,7 @@
 #include <smmintrin.h>
 
 #include "../params.h"
+#include "../store-sse41.h"
 #include "q8vadd.h"
 
 void q8rt_q8vadd_ukernel__sse41(size_t n, const uint8_t* a, const uint8_t* b, uint8_t* y,
@@ -53,21 +54,7 @@ void q8rt_q8vadd_ukernel__sse41(size_t n, const uint8_t* a, const uint8_t* b, ui
       y += 8;
       n -= 8;
     } else {
-      if (n & 4) {
-        const uint32_t v = (uint32_t) _mm_cvtsi128_si32(vy);
-        __builtin_memcpy(y, &v, 4);
-        y += 4;
-        vy = _mm_srli_epi64(vy, 32);
-      }
-      if (n & 2) {
-        const uint16_t v = (uint16_t) _mm_extract_epi16(vy, 0);
-        __builtin_memcpy(y, &v, 2);
-        y += 2;
-        vy = _mm_srli_epi64(vy, 16);
-      }
-      if (n & 1) {
-        *y = (uint8_t) _mm_extract_epi8(vy, 0);
-      }
+      q8rt_store_u8_lt16_sse41(y, vy, n);
       n = 0;
     }
   }
