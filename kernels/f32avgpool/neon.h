@@ -12,6 +12,7 @@
 
 #include <arm_neon.h>
 
+#include "../f32gemm/f32-neon.h"
 #include "../f32gemm/f32params.h"
 
 static inline float32x4_t q8rt_f32avgpool_neon_sum4(size_t ks, const float* const* input, size_t c) {
@@ -43,13 +44,6 @@ static inline void q8rt_f32avgpool_neon(size_t ks, size_t channels, const float*
   if (c != channels) {
     const float32x4_t vsum = q8rt_f32avgpool_neon_sum4(ks, input, c);
     const float32x4_t v = vminq_f32(vmaxq_f32(vmulq_f32(vsum, vmult), vmin), vmax);
-    float* y = output + c;
-    float32x2_t vd = vget_low_f32(v);
-    if ((channels - c) & 2) {
-      vst1_f32(y, vd);
-      vd = vget_high_f32(v);
-      y += 2;
-    }
-    if ((channels - c) & 1) vst1_lane_f32(y, vd, 0);
+    q8rt_f32_neon_store_lt8(output + c, v, v, channels - c);
   }
 }

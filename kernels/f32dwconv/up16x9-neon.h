@@ -63,21 +63,8 @@ static inline void q8rt_f32dwconv_up16x9_neon(size_t channels, size_t output_wid
         vacc0 = vacc2, vacc1 = vacc3;
         output += 8;
       }
-      if (c & 4) {
-        vst1q_f32(output, vacc0);
-        vacc0 = vacc1;
-        output += 4;
-      }
-      float32x2_t vd = vget_low_f32(vacc0);
-      if (c & 2) {
-        vst1_f32(output, vd);
-        vd = vget_high_f32(vacc0);
-        output += 2;
-      }
-      if (c & 1) {
-        vst1_lane_f32(output, vd, 0);
-        output += 1;
-      }
+      q8rt_f32_neon_store_lt8(output, vacc0, vacc1, c & 7);
+      output += c & 7;
     }
     output += output_increment;
   } while (--output_width != 0);

@@ -105,23 +105,8 @@
       vst1q_f32(c0, vacc0l), vst1q_f32(c0 + 4, vacc0h);                                                       \
       break;                                                                                                  \
     }                                                                                                         \
-    if (nr & 4) {                                                                                             \
-      vst1q_f32(c3, vacc3l), vst1q_f32(c2, vacc2l), vst1q_f32(c1, vacc1l), vst1q_f32(c0, vacc0l);             \
-      vacc0l = vacc0h, vacc1l = vacc1h, vacc2l = vacc2h, vacc3l = vacc3h;                                     \
-      c0 += 4, c1 += 4, c2 += 4, c3 += 4;                                                                     \
-    }                                                                                                         \
-    float32x2_t vd0 = vget_low_f32(vacc0l), vd1 = vget_low_f32(vacc1l), vd2 = vget_low_f32(vacc2l),          \
-                vd3 = vget_low_f32(vacc3l);                                                                   \
-    if (nr & 2) {                                                                                             \
-      vst1_f32(c3, vd3), vst1_f32(c2, vd2), vst1_f32(c1, vd1), vst1_f32(c0, vd0);                             \
-      vd0 = vget_high_f32(vacc0l), vd1 = vget_high_f32(vacc1l), vd2 = vget_high_f32(vacc2l);                  \
-      vd3 = vget_high_f32(vacc3l);                                                                            \
-      c0 += 2, c1 += 2, c2 += 2, c3 += 2;                                                                     \
-    }                                                                                                         \
-    if (nr & 1) {                                                                                             \
-      vst1_lane_f32(c3, vd3, 0), vst1_lane_f32(c2, vd2, 0), vst1_lane_f32(c1, vd1, 0);                        \
-      vst1_lane_f32(c0, vd0, 0);                                                                              \
-    }                                                                                                         \
+    q8rt_f32_neon_store_lt8(c3, vacc3l, vacc3h, nr), q8rt_f32_neon_store_lt8(c2, vacc2l, vacc2h, nr);          \
+    q8rt_f32_neon_store_lt8(c1, vacc1l, vacc1h, nr), q8rt_f32_neon_store_lt8(c0, vacc0l, vacc0h, nr);          \
   } while (0)
 
 static inline void q8rt_f32gemm_4x8_neon(size_t mr, size_t nr, size_t k, const float* a, size_t a_stride,
@@ -215,16 +200,5 @@ static inline void q8rt_f32gemm_1x8_neon(size_t nr, size_t k, const float* a, co
     vst1q_f32(c, vaccl), vst1q_f32(c + 4, vacch);
     return;
   }
-  if (nr & 4) {
-    vst1q_f32(c, vaccl);
-    vaccl = vacch;
-    c += 4;
-  }
-  float32x2_t vd = vget_low_f32(vaccl);
-  if (nr & 2) {
-    vst1_f32(c, vd);
-    vd = vget_high_f32(vaccl);
-    c += 2;
-  }
-  if (nr & 1) vst1_lane_f32(c, vd, 0);
+  q8rt_f32_neon_store_lt8(c, vaccl, vacch, nr);
 }

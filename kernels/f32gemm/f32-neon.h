@@ -14,6 +14,8 @@
  */
 #pragma once
 
+#include <stddef.h>
+
 #include <arm_neon.h>
 
 #if defined(__aarch64__)
@@ -27,3 +29,20 @@
 #endif
 
 #define Q8RT_F32_NEON_CLAMP(v, vmin, vmax) v = vminq_f32(vmaxq_f32(v, vmin), vmax)
+
+/* Stores the first n (< 8) of the 8 floats lo, hi at y: the column / channel remainder of an output row. */
+static inline __attribute__((always_inline)) void q8rt_f32_neon_store_lt8(float* y, float32x4_t lo, float32x4_t hi,
+                                                                         size_t n) {
+  if (n & 4) {
+    vst1q_f32(y, lo);
+    lo = hi;
+    y += 4;
+  }
+  float32x2_t vd = vget_low_f32(lo);
+  if (n & 2) {
+    vst1_f32(y, vd);
+    vd = vget_high_f32(lo);
+    y += 2;
+  }
+  if (n & 1) vst1_lane_f32(y, vd, 0);
+}

@@ -11,6 +11,7 @@
 
 #include <arm_neon.h>
 
+#include "../f32gemm/f32-neon.h"
 #include "../f32gemm/f32params.h"
 
 static inline void q8rt_f32vadd_neon(size_t n, const float* a, const float* b, float* y,
@@ -31,12 +32,6 @@ static inline void q8rt_f32vadd_neon(size_t n, const float* a, const float* b, f
   }
   if (n != 0) {
     const float32x4_t v = vminq_f32(vmaxq_f32(vaddq_f32(vld1q_f32(a), vld1q_f32(b)), vmin), vmax);
-    float32x2_t vd = vget_low_f32(v);
-    if (n & 2) {
-      vst1_f32(y, vd);
-      vd = vget_high_f32(v);
-      y += 2;
-    }
-    if (n & 1) vst1_lane_f32(y, vd, 0);
+    q8rt_f32_neon_store_lt8(y, v, v, n);
   }
 }
