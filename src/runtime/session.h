@@ -17,7 +17,9 @@ struct q8rt_op_plan {
   const uint8_t** indirection;  /* conv, dwconv, avgpool: owned */
   uint8_t* zero;                /* padding buffer filled with the input zero point: owned */
   bool direct_gemm;             /* 1x1, stride 1, no padding: A is the input itself */
-  void* vnni_w;                 /* AVX-512 VNNI sessions: Q8RT_LAYOUT_GEMM_VNNI weights of a GEMM op (owned) */
+  /* AVX-512 VNNI sessions (owned): Q8RT_LAYOUT_GEMM_VNNI weights of a GEMM op, Q8RT_LAYOUT_DWCONV_VNNI of a
+   * depthwise op */
+  void* vnni_w;
   /* FP32 sessions (x, x2, y then point at floats): */
   float* f32w;                  /* packed fp32 weights (conv, dwconv, fc): owned */
   const float** f32_indirection; /* conv, dwconv, avgpool: owned */

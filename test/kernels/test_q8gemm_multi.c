@@ -97,24 +97,21 @@ static void run_case(int kind, size_t mr, size_t nc, size_t k, bool sse41, int m
   CHECKF(ok, "kind %d scalar vs reference: mr=%zu nc=%zu k=%zu mode=%d", kind, mr, nc, k, mode);
 
 #if HAVE_X86
-  if (sse41) {
-    if (kind == 0) {
-      q8rt_q8gemm_ukernel_3x4c8n__sse41(mr, nc, k, a, a_stride, packed, c_sse, c_stride, &params);
-    } else {
-      q8rt_q8gemm_ukernel_1x4c8n__sse41(mr, nc, k, a, a_stride, packed, c_sse, c_stride, &params);
-    }
-    CHECKF(memcmp(c_scalar, c_sse, c_size) == 0, "kind %d sse41 vs scalar: mr=%zu nc=%zu k=%zu a_stride=%zu c_stride=%zu",
-           kind, mr, nc, k, a_stride, c_stride);
-  }
-  if (g_avx2) {
+  /* the optimized variants of the kind: 3x4c8n (kind 0) or 1x4c8n (kind 1), SSE4.1 then AVX2 */
+  const struct {
+    const char* name;
+    bool on;
+    q8rt_q8gemm_ukernel_fn fn;
+  } variants[] = {
+    {"sse41", sse41, kind == 0 ? q8rt_q8gemm_ukernel_3x4c8n__sse41 : q8rt_q8gemm_ukernel_1x4c8n__sse41},
+    {"avx2", g_avx2, kind == 0 ? q8rt_q8gemm_ukernel_3x4c8n__avx2 : q8rt_q8gemm_ukernel_1x4c8n__avx2},
+  };
+  for (size_t v = 0; v < sizeof variants / sizeof variants[0]; v++) {
+    if (!variants[v].on) continue;
     memset(c_sse, 0xA5, c_size);
-    if (kind == 0) {
-      q8rt_q8gemm_ukernel_3x4c8n__avx2(mr, nc, k, a, a_stride, packed, c_sse, c_stride, &params);
-    } else {
-      q8rt_q8gemm_ukernel_1x4c8n__avx2(mr, nc, k, a, a_stride, packed, c_sse, c_stride, &params);
-    }
-    CHECKF(memcmp(c_scalar, c_sse, c_size) == 0, "kind %d avx2 vs scalar: mr=%zu nc=%zu k=%zu a_stride=%zu c_stride=%zu",
-           kind, mr, nc, k, a_stride, c_stride);
+    variants[v].fn(mr, nc, k, a, a_stride, packed, c_sse, c_stride, &params);
+    CHECKF(memcmp(c_scalar, c_sse, c_size) == 0, "kind %d %s vs scalar: mr=%zu nc=%zu k=%zu a_stride=%zu c_stride=%zu",
+           kind, variants[v].name, mr, nc, k, a_stride, c_stride);
   }
 #else
   (void) sse41;
