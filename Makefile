@@ -44,7 +44,7 @@ CSTD     := -std=c11 -D_POSIX_C_SOURCE=200809L
 CFLAGS   ?=
 ALL_CFLAGS = $(CSTD) $(OPT) -g $(WARN) -fPIC -Iinclude -Isrc -I$(BUILD)/gen $(CFLAGS) $(SAN_FLAGS)
 LDLIBS_RT := $(shell pkg-config --libs libcpuinfo 2>/dev/null || echo -lcpuinfo) -lpthreadpool -lz -lm -lpthread
-LDLIBS_CLI := -lprotobuf-c -ljpeg $(LDLIBS_RT)
+LDLIBS_CLI := -lprotobuf-c -ljpeg -lpng -lexif $(LDLIBS_RT)
 
 ifeq ($(SANITIZE),1)
   BUILD := build-asan
@@ -203,6 +203,7 @@ DEMO_IMAGES ?= $(addprefix $(IMAGES_DIR)/images/,ILSVRC2012_val_00000347.JPEG IL
 export Q8RT_BLOB := $(abspath $(BLOB))
 export Q8RT_IMAGES_DIR := $(abspath $(IMAGES_DIR))
 export Q8RT_LABELS := $(abspath $(SYNSET))
+export Q8RT_PHOTOS_DIR := $(abspath $(PHOTOS_DIR))
 
 CROSS_PACKAGES = $(if $(CROSS),qemu-user gcc-$(TRIPLET) libc6-dev-$(DEB_ARCH)-cross $(if $(findstring clang,$(CC)),clang lld))
 deps:
@@ -310,9 +311,9 @@ BENCH_RUNS    ?= 50
 # timed runs less (README "Benchmarking int8 vs fp32").
 BENCH_PREFIX  ?=
 XNN_COMPARE   := $(BENCH_DIR)/xnnpack_compare
-$(XNN_COMPARE): bench/xnnpack_compare.c $(BUILD)/obj/src/cli/image.o $(LIB_A)
+$(XNN_COMPARE): bench/xnnpack_compare.c $(BUILD)/obj/src/cli/image.o $(BUILD)/obj/src/cli/resize.o $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/obj/src/cli/image.o $(LIB_A) $(LDFLAGS) -lXNNPACK -ljpeg $(LDLIBS_RT)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/obj/src/cli/image.o $(BUILD)/obj/src/cli/resize.o $(LIB_A) $(LDFLAGS) -lXNNPACK -ljpeg -lpng -lexif $(LDLIBS_RT)
 
 bench:
 	@scripts/deps.sh gnuplot-nox libxnnpack-dev 2>/dev/null || scripts/deps.sh gnuplot-nox
@@ -330,6 +331,7 @@ bench:
 	  $(BENCH_PREFIX) $(XNN_COMPARE) $(BLOB) --images $(IMAGES_DIR)/images --threads $(BENCH_THREADS) --runs $(BENCH_RUNS) \
 	    --json $(BENCH_DIR)/xnnpack.json && echo "wrote $(BENCH_DIR)/xnnpack.json"; \
 	else echo "bench: libxnnpack-dev is not installed (or a cross build): skipping the XNNPACK comparison"; fi
+	@if [ -z "$(CROSS)" ]; then bench/big-photo.sh $(BLOB) 11 $(CLI) | tee $(BENCH_DIR)/big-photo.txt; fi
 
 clean:
 	rm -rf build build-asan build-tsan build-fuzz

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds the libraries q8rt needs for Android from upstream sources, with the NDK's CMake toolchain file, into
 # build/deps-android-<abi>/{include,lib} (static, position-independent), for `make android` (README "Deploy on ARM").
-#   cpuinfo, pthreadpool (runtime); libjpeg-turbo, protobuf-c (CLI); zlib comes from the NDK sysroot;
-#   stb_image_resize.h is copied from Debian's libstb-dev (the same header the native build uses).
-# Needs: network access (git clone from github.com), cmake >= 3.18, ninja or make, git, an NDK r23 or newer.
+#   cpuinfo, pthreadpool (runtime); libjpeg-turbo, libpng, libexif, protobuf-c (CLI); zlib comes from the NDK
+#   sysroot.
+# Needs: network access (git clone from github.com), cmake >= 3.18, ninja or make, git, autoconf, automake,
+# libtool, gettext (autopoint) for libexif, an NDK r23 or newer.
 # Usage: scripts/android-deps.sh ANDROID_NDK [arm64-v8a|armeabi-v7a] [API, default 24]
 # Idempotent: does nothing when build/deps-android-<abi>/.complete exists.
 set -euo pipefail
@@ -32,6 +33,10 @@ JPEG_URL=https://github.com/libjpeg-turbo/libjpeg-turbo.git
 JPEG_REV=3.0.4
 PROTOBUF_C_URL=https://github.com/protobuf-c/protobuf-c.git
 PROTOBUF_C_REV=v1.5.0
+PNG_URL=https://github.com/pnggroup/libpng.git
+PNG_REV=v1.6.44
+EXIF_URL=https://github.com/libexif/libexif.git
+EXIF_REV=v0.6.24
 
 fetch() { # NAME URL REV
   local dir="$src/$1"
@@ -68,10 +73,18 @@ cmake_build libjpeg-turbo . -DENABLE_SHARED=OFF -DENABLE_STATIC=ON -DWITH_TURBOJ
 fetch protobuf-c "$PROTOBUF_C_URL" "$PROTOBUF_C_REV"
 cmake_build protobuf-c build-cmake -DBUILD_PROTOC=OFF -DBUILD_TESTS=OFF
 
-# stb_image_resize.h (header only): the copy Debian's libstb-dev installs, which the native build uses.
-stb=/usr/include/stb/stb_image_resize.h
-[ -f "$stb" ] || { echo "android-deps.sh: $stb missing: install libstb-dev (scripts/deps.sh)" >&2; exit 1; }
-mkdir -p "$dest/include/stb" && cp "$stb" "$dest/include/stb/"
+fetch libpng "$PNG_URL" "$PNG_REV"
+cmake_build libpng . -DPNG_SHARED=OFF -DPNG_STATIC=ON -DPNG_TESTS=OFF -DPNG_TOOLS=OFF -DPNG_EXECUTABLES=OFF
+
+# libexif has no CMake build: autotools with the NDK's clang.
+fetch libexif "$EXIF_URL" "$EXIF_REV"
+case "$abi" in arm64-v8a) host=aarch64-linux-android ;; armeabi-v7a) host=armv7a-linux-androideabi ;; esac
+bin="$ndk/toolchains/llvm/prebuilt/linux-x86_64/bin"
+(cd "$src/libexif" && autoreconf -fi >/dev/null 2>&1 &&
+  ./configure --host="$host" --prefix="$dest" --libdir="$dest/lib" --disable-shared --enable-static --disable-nls \
+    --disable-docs CC="$bin/$host$api-clang" AR="$bin/llvm-ar" RANLIB="$bin/llvm-ranlib" CFLAGS="-O2 -fPIC" >/dev/null &&
+  make -j"$(nproc)" >/dev/null && make install >/dev/null && make distclean >/dev/null)
+echo "android-deps.sh: libexif ($abi, android-$api) installed into $dest" >&2
 
 touch "$dest/.complete"
 echo "$dest"

@@ -1,19 +1,19 @@
 #!/usr/bin/env bash
 # Fetches Debian's target-architecture builds of the libraries q8rt links (cpuinfo, pthreadpool, libjpeg-turbo,
-# protobuf-c, zlib) and unpacks them into build/deps-<arch>/, without touching the system's dpkg state:
+# protobuf-c, zlib, libpng, libexif) and unpacks them into build/deps-<arch>/, without touching the system's dpkg state:
 # a private apt configuration (its own lists and cache) runs `update` and `download`, then `dpkg-deb -x`.
 # (Installing :arm64/:armhf packages with multiarch would pull in a second libc6, which makes threaded programs
-# hang under qemu-user.) Idempotent: does nothing when build/deps-<arch>/.complete exists.
+# hang under qemu-user.) Idempotent: does nothing when build/deps-<arch>/.complete lists the same packages.
 # Usage: scripts/cross-deps.sh arm64|armhf
 set -euo pipefail
 arch=${1:?usage: scripts/cross-deps.sh arm64|armhf}
 case "$arch" in arm64|armhf) ;; *) echo "cross-deps.sh: unknown architecture $arch" >&2; exit 1;; esac
 cd "$(dirname "$0")/.."
 dest="build/deps-$arch"
-[ -f "$dest/.complete" ] && exit 0
-
 packages=(libcpuinfo0 libcpuinfo-dev libpthreadpool0 libpthreadpool-dev libjpeg62-turbo libjpeg62-turbo-dev
-          libprotobuf-c1 libprotobuf-c-dev zlib1g zlib1g-dev)
+          libprotobuf-c1 libprotobuf-c-dev zlib1g zlib1g-dev libpng16-16 libpng-dev libexif12 libexif-dev)
+# .complete holds the package list it was made for: a changed list fetches again.
+[ -f "$dest/.complete" ] && [ "$(cat "$dest/.complete")" = "${packages[*]}" ] && exit 0
 apt_dir="$(pwd)/$dest/apt"
 mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$apt_dir/debs"
 : > "$apt_dir/status"
@@ -30,5 +30,5 @@ for link in "$dest/usr/lib/$triplet"/*.so; do
   target=$(readlink "$link" || true)
   case "$target" in /*) ln -sf "$(pwd)/$dest$target" "$link" ;; esac
 done
-touch "$dest/.complete"
+echo "${packages[*]}" > "$dest/.complete"
 echo "$dest"

@@ -7,7 +7,8 @@
 set -euo pipefail
 
 packages=(build-essential pkg-config libcpuinfo-dev libpthreadpool-dev libprotobuf-c-dev protobuf-c-compiler
-          libjpeg-dev libstb-dev zlib1g-dev ca-certificates curl "$@")
+          libjpeg-dev libpng-dev libexif-dev zlib1g-dev python3-pil
+          libjpeg-turbo-progs ca-certificates curl "$@")
 
 missing=()
 for p in "${packages[@]}"; do

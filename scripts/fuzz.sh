@@ -5,13 +5,16 @@
 # Seed corpora are made afresh in BUILD_DIR/corpus/<harness>/ from real files (never committed):
 #   blob:    the real MobileNetV2 converted, a tiny synthetic model's blobs, a header-only blob
 #   convert: the real init_net/predict_net pair and the tiny synthetic pairs, in fuzz_convert.c's split format
-#   image:   a few real JPEGs from $Q8RT_IMAGES_DIR/images
+#   image:   a few real JPEGs from $Q8RT_IMAGES_DIR/images and full-resolution photos from $Q8RT_PHOTOS_DIR/images,
+#            plus files made with Pillow: odd-ratio and large JPEGs, EXIF-rotated JPEGs, PNGs (RGB, RGBA, gray,
+#            palette)
 # plus the committed regression inputs of test/fuzz/regressions/<harness>/. Each harness then runs SECONDS
 # seconds with ASan + UBSan (no recovery) and LeakSanitizer; any crash, leak, timeout (10 s), out-of-memory
 # (2 GiB RSS) or sanitizer report fails the script, and the reproducer is left in BUILD_DIR/artifacts/.
 set -uo pipefail
 build=$1 seconds=$2; shift 2
 images=${Q8RT_IMAGES_DIR:-../shared/data/imagenet-val-1300}
+photos=${Q8RT_PHOTOS_DIR:-../shared/data/imagenet-train-photos}
 corpus=$build/corpus artifacts=$build/artifacts logs=$build/logs
 rm -rf "$corpus" "$logs"
 mkdir -p "$logs"
@@ -24,6 +27,27 @@ model_dir=$(scripts/find-model.sh) || { echo "fuzz: the Caffe2 model is needed f
 mapfile -t jpegs < <(ls "$images"/images/*.JPEG 2>/dev/null | awk 'NR % 260 == 1' | head -n 5)
 [ ${#jpegs[@]} -gt 0 ] || { echo "fuzz: no JPEGs in $images/images" >&2; exit 1; }
 cp "${jpegs[@]}" "$corpus/image/"
+# full-resolution photos under the 1 MiB input limit: every 40th
+find "$photos/images" -name '*.JPEG' -size -1000k 2>/dev/null | sort | awk 'NR % 40 == 1' | xargs -r cp -t "$corpus/image/"
+/usr/bin/python3 - "$corpus/image" "${jpegs[0]}" <<'EOF' || { echo "fuzz: making image seeds needs python3-pil" >&2; exit 1; }
+import io, sys
+from PIL import Image
+out, photo = sys.argv[1], sys.argv[2]
+im = Image.open(photo).convert("RGB")
+im.resize((1200, 40)).save(out + "/odd-ratio.jpg", quality=80)
+im.resize((30, 900)).save(out + "/tall.jpg", quality=80, progressive=True)
+im.resize((1600, 1200)).save(out + "/large.jpg", quality=40)
+im.resize((64, 48)).convert("CMYK").save(out + "/cmyk.jpg")
+for o in (3, 6, 8):
+    exif = Image.Exif()
+    exif[0x0112] = o
+    im.resize((120, 90)).save(f"{out}/exif-orientation{o}.jpg", exif=exif.tobytes())
+small = im.resize((96, 64))
+small.save(out + "/rgb.png")
+small.convert("RGBA").save(out + "/rgba.png")
+small.convert("LA").save(out + "/gray-alpha.png")
+small.convert("P", palette=getattr(Image, "Palette", Image).ADAPTIVE, colors=16).save(out + "/palette.png")
+EOF
 for h in "$@"; do
   if [ -d "test/fuzz/regressions/$h" ] && [ -n "$(ls -A "test/fuzz/regressions/$h")" ]; then
     cp "test/fuzz/regressions/$h"/* "$corpus/$h/"

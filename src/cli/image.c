@@ -1,4 +1,5 @@
-/* JPEG decoding (libjpeg-turbo) and preprocessing (stb_image_resize) for the CLI. See image.h. */
+/* Image decoding (JPEG: libjpeg-turbo, EXIF orientation: libexif; PNG: libpng) and preprocessing for the CLI.
+ * See image.h. */
 #include "cli/image.h"
 
 #include <errno.h>
@@ -12,25 +13,10 @@
 
 #include <jerror.h>
 #include <jpeglib.h>
+#include <libexif/exif-data.h>
+#include <png.h>
 
-/* stb_image_resize: the implementation lives here (static, so it cannot clash with another copy). */
-#if defined(__GNUC__) || defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-function"
-#pragma GCC diagnostic ignored "-Wunused-parameter"
-#pragma GCC diagnostic ignored "-Wsign-compare"
-#pragma GCC diagnostic ignored "-Wshadow"
-#pragma GCC diagnostic ignored "-Wcast-qual"
-#pragma GCC diagnostic ignored "-Wdouble-promotion"
-#pragma GCC diagnostic ignored "-Wconversion"
-#pragma GCC diagnostic ignored "-Wimplicit-fallthrough"
-#endif
-#define STB_IMAGE_RESIZE_STATIC
-#define STB_IMAGE_RESIZE_IMPLEMENTATION
-#include <stb/stb_image_resize.h>
-#if defined(__GNUC__) || defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
+#include "cli/resize.h"
 
 /* Memory libjpeg may use for its own buffers (a progressive image keeps all its coefficients:
  * 2 bytes per sample). Past this libjpeg fails cleanly ("Backing store not supported"). */
@@ -177,22 +163,48 @@ static void jpeg_bail(j_decompress_ptr cinfo) {
   longjmp(((struct jpeg_err*) cinfo->err)->jmp, 1);
 }
 
-/* The part that runs under the setjmp of q8rt_image_decode_jpeg; every failure longjmps with
- * e->msg set. The pixel buffer goes through *rgb_slot (volatile) so the caller can free it. */
-static void jpeg_decode_body(j_decompress_ptr cinfo, struct jpeg_err* e, const void* data, size_t size,
-                             uint8_t* volatile* rgb_slot, uint32_t* width, uint32_t* height) {
-  jpeg_mem_src(cinfo, (const unsigned char*) data, (unsigned long) size);
-  cinfo->mem->max_memory_to_use = LIBJPEG_MAX_MEMORY;
-  jpeg_read_header(cinfo, TRUE);
+/* EXIF orientation (tag 0x0112 of IFD0) from the APP1 "Exif" markers libjpeg saved; 1 when absent or invalid.
+ * libexif parses the TIFF structure (bounds-checked, fuzzed by its maintainers). */
+static unsigned jpeg_exif_orientation(j_decompress_ptr cinfo) {
+  static const uint8_t exif_id[6] = {'E', 'x', 'i', 'f', 0, 0};
+  for (jpeg_saved_marker_ptr m = cinfo->marker_list; m != NULL; m = m->next) {
+    if (m->marker != JPEG_APP0 + 1 || m->data_length < sizeof exif_id || memcmp(m->data, exif_id, 6) != 0) {
+      continue;
+    }
+    ExifData* ed = exif_data_new_from_data(m->data, m->data_length);
+    if (ed == NULL) return 1;
+    unsigned orientation = 1;
+    ExifEntry* entry = exif_content_get_entry(ed->ifd[EXIF_IFD_0], EXIF_TAG_ORIENTATION);
+    if (entry != NULL && entry->format == EXIF_FORMAT_SHORT && entry->components >= 1 && entry->size >= 2) {
+      const unsigned v = exif_get_short(entry->data, exif_data_get_byte_order(ed));
+      if (v >= 1 && v <= 8) orientation = v;
+    }
+    exif_data_unref(ed);
+    return orientation;
+  }
+  return 1;
+}
 
-  const uint32_t w = cinfo->image_width, h = cinfo->image_height;
+/* DCT scaling: the smallest M/8 (M = 1..8) whose decoded shorter side is still at least min_shorter, used only
+ * when the image is at least twice min_shorter (0: always full size). libjpeg-turbo's reduced-size inverse
+ * DCT is itself a low-pass filter, so less than 1/8 of the work and memory is spent on a large photo. */
+static unsigned jpeg_scale_num(uint32_t width, uint32_t height, uint32_t min_shorter) {
+  const uint64_t shorter = width < height ? width : height;
+  if (min_shorter == 0 || shorter < 2 * (uint64_t) min_shorter) return 8;
+  for (unsigned m = 1; m < 8; m++) {
+    if ((shorter * m + 7) / 8 >= min_shorter) return m;
+  }
+  return 8;
+}
+
+static void check_size(struct jpeg_err* e, j_decompress_ptr cinfo, uint32_t w, uint32_t h) {
   if (w == 0 || h == 0) {
     snprintf(e->msg, sizeof e->msg, "image has zero size (%ux%u)", (unsigned) w, (unsigned) h);
     jpeg_bail(cinfo);
   }
   if (w > Q8RT_IMAGE_MAX_DIM || h > Q8RT_IMAGE_MAX_DIM) {
-    snprintf(e->msg, sizeof e->msg, "image is %ux%u, larger than the %ux%u limit", (unsigned) w,
-             (unsigned) h, Q8RT_IMAGE_MAX_DIM, Q8RT_IMAGE_MAX_DIM);
+    snprintf(e->msg, sizeof e->msg, "image is %ux%u, larger than the %ux%u limit", (unsigned) w, (unsigned) h,
+             Q8RT_IMAGE_MAX_DIM, Q8RT_IMAGE_MAX_DIM);
     jpeg_bail(cinfo);
   }
   if ((uint64_t) w * h > Q8RT_IMAGE_MAX_PIXELS) {
@@ -200,6 +212,19 @@ static void jpeg_decode_body(j_decompress_ptr cinfo, struct jpeg_err* e, const v
              (unsigned) Q8RT_IMAGE_MAX_PIXELS);
     jpeg_bail(cinfo);
   }
+}
+
+/* The part that runs under the setjmp of jpeg_decode_guarded; every failure longjmps with e->msg set. The pixel
+ * buffer goes through *rgb_slot (volatile) so the caller can free it. */
+static void jpeg_decode_body(j_decompress_ptr cinfo, struct jpeg_err* e, const void* data, size_t size,
+                             uint32_t min_shorter, uint8_t* volatile* rgb_slot, struct q8rt_image* img) {
+  jpeg_mem_src(cinfo, (const unsigned char*) data, (unsigned long) size);
+  cinfo->mem->max_memory_to_use = LIBJPEG_MAX_MEMORY;
+  jpeg_save_markers(cinfo, JPEG_APP0 + 1, 0xFFFF);
+  jpeg_read_header(cinfo, TRUE);
+
+  const uint32_t full_w = cinfo->image_width, full_h = cinfo->image_height;
+  check_size(e, cinfo, full_w, full_h);
   int cmyk = 0;
   switch (cinfo->jpeg_color_space) {
     case JCS_GRAYSCALE:
@@ -213,14 +238,18 @@ static void jpeg_decode_body(j_decompress_ptr cinfo, struct jpeg_err* e, const v
       cmyk = 1;
       break;
     default:
-      snprintf(e->msg, sizeof e->msg, "unsupported JPEG color space (%d components)",
-               cinfo->num_components);
+      snprintf(e->msg, sizeof e->msg, "unsupported JPEG color space (%d components)", cinfo->num_components);
       jpeg_bail(cinfo);
   }
   cinfo->dct_method = JDCT_ISLOW; /* accurate, and the same on every platform */
   cinfo->do_fancy_upsampling = TRUE;
+  cinfo->scale_num = jpeg_scale_num(full_w, full_h, min_shorter);
+  cinfo->scale_denom = 8;
+  jpeg_calc_output_dimensions(cinfo);
+  const uint32_t w = cinfo->output_width, h = cinfo->output_height;
+  const unsigned orientation = jpeg_exif_orientation(cinfo);
   jpeg_start_decompress(cinfo);
-  if (cinfo->output_width != w || cinfo->output_height != h ||
+  if (cinfo->output_width != w || cinfo->output_height != h || w == 0 || h == 0 ||
       cinfo->output_components != (cmyk ? 4 : 3)) {
     snprintf(e->msg, sizeof e->msg, "unexpected decoder output (%ux%u, %d components)",
              (unsigned) cinfo->output_width, (unsigned) cinfo->output_height, cinfo->output_components);
@@ -263,15 +292,19 @@ static void jpeg_decode_body(j_decompress_ptr cinfo, struct jpeg_err* e, const v
     }
   }
   jpeg_finish_decompress(cinfo);
-  *width = w;
-  *height = h;
+  img->width = w;
+  img->height = h;
+  img->full_width = full_w;
+  img->full_height = full_h;
+  img->orientation = (uint8_t) orientation;
+  img->scale_num = (uint8_t) cinfo->scale_num;
 }
 
-/* Runs the decoder under setjmp. On failure returns -1 with the reason in msg (JMSG_LENGTH_MAX + 128
- * bytes) and nothing allocated. Kept apart from the argument checks so that no variable of this frame
- * is modified between setjmp and longjmp except the volatile `out`. */
-static int jpeg_decode_guarded(const void* data, size_t size, uint8_t** rgb, uint32_t* width,
-                               uint32_t* height, char* msg) {
+/* Runs the decoder under setjmp. On failure returns -1 with the reason in msg (JMSG_LENGTH_MAX + 128 bytes) and
+ * nothing allocated. Kept apart from the argument checks so that no variable of this frame is modified between
+ * setjmp and longjmp except the volatile `out`. */
+static int jpeg_decode_guarded(const void* data, size_t size, uint32_t min_shorter, struct q8rt_image* img,
+                               char* msg) {
   struct jpeg_decompress_struct cinfo;
   struct jpeg_err jerr;
   struct jpeg_progress_mgr progress;
@@ -292,61 +325,163 @@ static int jpeg_decode_guarded(const void* data, size_t size, uint8_t** rgb, uin
   jpeg_create_decompress(&cinfo);
   progress.progress_monitor = jpeg_progress;
   cinfo.progress = &progress;
-  jpeg_decode_body(&cinfo, &jerr, data, size, &out, width, height);
+  jpeg_decode_body(&cinfo, &jerr, data, size, min_shorter, &out, img);
   jpeg_destroy_decompress(&cinfo);
-  *rgb = out;
+  img->rgb = out;
   return 0;
 }
 
-int q8rt_image_decode_jpeg(const void* data, size_t size, const char* name_for_errors, uint8_t** rgb,
-                           uint32_t* width, uint32_t* height, char* err, size_t err_size) {
-  const char* name = name_for_errors != NULL ? name_for_errors : "image";
-  if (rgb != NULL) *rgb = NULL;
-  if (width != NULL) *width = 0;
-  if (height != NULL) *height = 0;
-  if (rgb == NULL || width == NULL || height == NULL || (data == NULL && size != 0)) {
-    return fail(err, err_size, "%s: invalid argument", name);
-  }
-  if (size == 0) return fail(err, err_size, "%s: empty file", name);
-  const uint8_t* bytes = (const uint8_t*) data;
-  static const uint8_t soi[3] = {0xFF, 0xD8, 0xFF};
-  const size_t head = size < 3 ? size : 3;
-  if (memcmp(bytes, soi, head) != 0) {
-    char hex[4 * 3 + 1] = "";
-    const size_t n = size < 4 ? size : 4;
-    for (size_t i = 0; i < n; i++) {
-      snprintf(hex + 3 * i, sizeof hex - 3 * i, " %02X", bytes[i]);
-    }
-    return fail(err, err_size, "%s: not a JPEG file (starts with%s)", name, hex);
-  }
-  if (size < 3 || (unsigned long) size != size) {
-    return fail(err, err_size, "%s: truncated JPEG data", name);
-  }
+/* ---- PNG decoding ---------------------------------------------------------------------------- */
 
-  char msg[sizeof ((struct jpeg_err*) 0)->msg];
-  if (jpeg_decode_guarded(data, size, rgb, width, height, msg) != 0) {
-    return fail(err, err_size, "%s: %s", name, msg);
+/* libpng's simplified API: palette, gray, 16-bit and interlaced images come out as 8-bit sRGB. An alpha channel
+ * is dropped (the colour samples are used as stored, as Pillow's convert("RGB") does). */
+static int png_decode(const void* data, size_t size, const char* name, struct q8rt_image* img, char* err,
+                      size_t err_size) {
+  png_image png;
+  memset(&png, 0, sizeof png);
+  png.version = PNG_IMAGE_VERSION;
+  if (!png_image_begin_read_from_memory(&png, data, size)) {
+    return fail(err, err_size, "%s: invalid PNG data (%s)", name, png.message);
+  }
+  const uint32_t w = png.width, h = png.height;
+  if (w == 0 || h == 0 || w > Q8RT_IMAGE_MAX_DIM || h > Q8RT_IMAGE_MAX_DIM ||
+      (uint64_t) w * h > Q8RT_IMAGE_MAX_PIXELS) {
+    png_image_free(&png);
+    return fail(err, err_size, "%s: image is %ux%u, outside the limits (1..%u per side, %u pixels)", name,
+                (unsigned) w, (unsigned) h, Q8RT_IMAGE_MAX_DIM, (unsigned) Q8RT_IMAGE_MAX_PIXELS);
+  }
+  const int alpha = (png.format & PNG_FORMAT_FLAG_ALPHA) != 0;
+  png.format = alpha ? PNG_FORMAT_RGBA : PNG_FORMAT_RGB;
+  const size_t channels = alpha ? 4 : 3;
+  uint8_t* buf = malloc((size_t) w * h * channels);
+  if (buf == NULL) {
+    png_image_free(&png);
+    return fail(err, err_size, "%s: out of memory (%ux%u image)", name, (unsigned) w, (unsigned) h);
+  }
+  if (!png_image_finish_read(&png, NULL, buf, (png_int_32) (w * channels), NULL)) {
+    free(buf);
+    return fail(err, err_size, "%s: invalid PNG data (%s)", name, png.message);
+  }
+  if (alpha) { /* RGBA -> RGB in place */
+    for (size_t i = 0, n = (size_t) w * h; i < n; i++) memmove(buf + 3 * i, buf + 4 * i, 3);
+    uint8_t* shrunk = realloc(buf, (size_t) w * h * 3);
+    if (shrunk != NULL) buf = shrunk;
+  }
+  img->rgb = buf;
+  img->width = img->full_width = w;
+  img->height = img->full_height = h;
+  img->orientation = 1;
+  img->scale_num = 8;
+  return 0;
+}
+
+/* ---- orientation ----------------------------------------------------------------------------- */
+
+void q8rt_image_orient_source(unsigned orientation, uint32_t width, uint32_t height, uint32_t x, uint32_t y,
+                              uint32_t* sx, uint32_t* sy) {
+  /* (x, y) is a pixel of the upright image; (width, height) the stored image's size. */
+  switch (orientation) {
+    case 2: *sx = width - 1 - x, *sy = y; break;               /* mirrored left-right */
+    case 3: *sx = width - 1 - x, *sy = height - 1 - y; break;  /* rotated 180 */
+    case 4: *sx = x, *sy = height - 1 - y; break;              /* mirrored top-bottom */
+    case 5: *sx = y, *sy = x; break;                           /* transposed */
+    case 6: *sx = y, *sy = height - 1 - x; break;              /* stored rotated 90 counter-clockwise */
+    case 7: *sx = width - 1 - y, *sy = height - 1 - x; break;  /* transversed */
+    case 8: *sx = width - 1 - y, *sy = x; break;               /* stored rotated 90 clockwise */
+    default: *sx = x, *sy = y; break;
+  }
+}
+
+/* Turns img upright per img->orientation (EXIF values 1..8), in a new buffer. */
+static int apply_orientation(struct q8rt_image* img, const char* name, char* err, size_t err_size) {
+  const unsigned o = img->orientation;
+  if (o <= 1 || o > 8) return 0;
+  const uint32_t w = img->width, h = img->height;
+  const uint32_t ow = o >= 5 ? h : w, oh = o >= 5 ? w : h;
+  uint8_t* out = malloc((size_t) w * h * 3);
+  if (out == NULL) return fail(err, err_size, "%s: out of memory (%ux%u image)", name, (unsigned) w, (unsigned) h);
+  for (uint32_t y = 0; y < oh; y++) {
+    for (uint32_t x = 0; x < ow; x++) {
+      uint32_t sx, sy;
+      q8rt_image_orient_source(o, w, h, x, y, &sx, &sy);
+      memcpy(out + ((size_t) y * ow + x) * 3, img->rgb + ((size_t) sy * w + sx) * 3, 3);
+    }
+  }
+  free(img->rgb);
+  img->rgb = out;
+  img->width = ow;
+  img->height = oh;
+  if (o >= 5) {
+    const uint32_t t = img->full_width;
+    img->full_width = img->full_height;
+    img->full_height = t;
   }
   return 0;
+}
+
+/* ---- decoding -------------------------------------------------------------------------------- */
+
+void q8rt_image_free(struct q8rt_image* img) {
+  if (img == NULL) return;
+  free(img->rgb);
+  memset(img, 0, sizeof *img);
+}
+
+int q8rt_image_decode(const void* data, size_t size, const char* name_for_errors, uint32_t min_shorter,
+                      struct q8rt_image* img, char* err, size_t err_size) {
+  const char* name = name_for_errors != NULL ? name_for_errors : "image";
+  if (img != NULL) memset(img, 0, sizeof *img);
+  if (img == NULL || (data == NULL && size != 0)) return fail(err, err_size, "%s: invalid argument", name);
+  if (size == 0) return fail(err, err_size, "%s: empty file", name);
+  const uint8_t* bytes = (const uint8_t*) data;
+  static const uint8_t jpeg_magic[3] = {0xFF, 0xD8, 0xFF};
+  static const uint8_t png_magic[8] = {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
+  int rc;
+  if (size >= sizeof png_magic && memcmp(bytes, png_magic, sizeof png_magic) == 0) {
+    img->format = Q8RT_IMAGE_PNG;
+    rc = png_decode(data, size, name, img, err, err_size);
+  } else if (memcmp(bytes, jpeg_magic, size < 3 ? size : 3) == 0) {
+    if (size < 3 || (unsigned long) size != size) return fail(err, err_size, "%s: truncated JPEG data", name);
+    img->format = Q8RT_IMAGE_JPEG;
+    char msg[sizeof ((struct jpeg_err*) 0)->msg];
+    rc = jpeg_decode_guarded(data, size, min_shorter, img, msg);
+    if (rc != 0) fail(err, err_size, "%s: %s", name, msg);
+  } else {
+    char hex[4 * 3 + 1] = "";
+    const size_t n = size < 4 ? size : 4;
+    for (size_t i = 0; i < n; i++) snprintf(hex + 3 * i, sizeof hex - 3 * i, " %02X", bytes[i]);
+    return fail(err, err_size, "%s: not a JPEG or PNG file (starts with%s)", name, hex);
+  }
+  if (rc == 0) rc = apply_orientation(img, name, err, err_size);
+  if (rc != 0) q8rt_image_free(img);
+  return rc;
 }
 
 /* ---- preprocessing --------------------------------------------------------------------------- */
 
+/* num / den rounded to the nearest integer, ties to even (Python's round()). */
+static uint64_t div_round_half_even(uint64_t num, uint64_t den) {
+  uint64_t q = num / den;
+  const uint64_t r2 = 2 * (num % den);
+  if (r2 > den || (r2 == den && (q & 1) != 0)) q++;
+  return q;
+}
+
 void q8rt_image_resized_size(uint32_t width, uint32_t height, uint32_t resize_shorter,
                              uint32_t* resized_width, uint32_t* resized_height) {
-  if (width == 0 || height == 0) {
+  if (width == 0 || height == 0 || resize_shorter == 0) {
     *resized_width = *resized_height = 0;
     return;
   }
-  if (width <= height) {
-    const uint64_t longer = ((uint64_t) height * resize_shorter + width / 2) / width;
-    *resized_width = resize_shorter;
-    *resized_height = longer > UINT32_MAX ? UINT32_MAX : (uint32_t) longer;
-  } else {
-    const uint64_t longer = ((uint64_t) width * resize_shorter + height / 2) / height;
-    *resized_height = resize_shorter;
-    *resized_width = longer > UINT32_MAX ? UINT32_MAX : (uint32_t) longer;
-  }
+  const uint32_t shorter = width <= height ? width : height, longer = width <= height ? height : width;
+  const uint64_t l = div_round_half_even((uint64_t) longer * resize_shorter, shorter);
+  const uint32_t l32 = l > UINT32_MAX ? UINT32_MAX : (uint32_t) l;
+  *resized_width = width <= height ? resize_shorter : l32;
+  *resized_height = width <= height ? l32 : resize_shorter;
+}
+
+uint32_t q8rt_image_crop_offset(uint32_t resized, uint32_t crop) {
+  return resized <= crop ? 0 : (uint32_t) div_round_half_even(resized - crop, 2);
 }
 
 static int check_preprocess(const struct q8rt_preprocess* pre, const char* name, char* err, size_t err_size) {
@@ -356,8 +491,7 @@ static int check_preprocess(const struct q8rt_preprocess* pre, const char* name,
       pre->width > Q8RT_IMAGE_MAX_DIM) {
     return fail(err, err_size,
                 "%s: invalid preprocessing sizes (resize_shorter %u, crop %ux%u; each must be 1..%u)", name,
-                (unsigned) pre->resize_shorter, (unsigned) pre->width, (unsigned) pre->height,
-                Q8RT_IMAGE_MAX_DIM);
+                (unsigned) pre->resize_shorter, (unsigned) pre->width, (unsigned) pre->height, Q8RT_IMAGE_MAX_DIM);
   }
   if (pre->channel_order != Q8RT_RGB && pre->channel_order != Q8RT_BGR) {
     return fail(err, err_size, "%s: invalid channel order %d", name, (int) pre->channel_order);
@@ -371,60 +505,52 @@ static int check_preprocess(const struct q8rt_preprocess* pre, const char* name,
   return 0;
 }
 
-int q8rt_image_preprocess(const uint8_t* rgb, uint32_t width, uint32_t height,
-                          const struct q8rt_preprocess* pre, const char* name_for_errors, float* out,
-                          char* err, size_t err_size) {
+int q8rt_image_preprocess_image(const struct q8rt_image* img, const struct q8rt_preprocess* pre,
+                                const char* name_for_errors, float* out, char* err, size_t err_size) {
   const char* name = name_for_errors != NULL ? name_for_errors : "image";
-  if (rgb == NULL || out == NULL) return fail(err, err_size, "%s: invalid argument", name);
+  if (img == NULL || img->rgb == NULL || out == NULL) return fail(err, err_size, "%s: invalid argument", name);
   if (check_preprocess(pre, name, err, err_size) != 0) return -1;
-  if (width == 0 || height == 0) {
-    return fail(err, err_size, "%s: image has zero size (%ux%u)", name, (unsigned) width, (unsigned) height);
+  const uint32_t w = img->width, h = img->height;
+  if (w == 0 || h == 0 || img->full_width == 0 || img->full_height == 0) {
+    return fail(err, err_size, "%s: image has zero size (%ux%u)", name, (unsigned) w, (unsigned) h);
   }
-  if (width > Q8RT_IMAGE_MAX_DIM || height > Q8RT_IMAGE_MAX_DIM) {
-    return fail(err, err_size, "%s: image is %ux%u, larger than the %ux%u limit", name, (unsigned) width,
-                (unsigned) height, Q8RT_IMAGE_MAX_DIM, Q8RT_IMAGE_MAX_DIM);
+  if (w > Q8RT_IMAGE_MAX_DIM || h > Q8RT_IMAGE_MAX_DIM || img->full_width > Q8RT_IMAGE_MAX_DIM ||
+      img->full_height > Q8RT_IMAGE_MAX_DIM) {
+    return fail(err, err_size, "%s: image is %ux%u, larger than the %ux%u limit", name, (unsigned) w,
+                (unsigned) h, Q8RT_IMAGE_MAX_DIM, Q8RT_IMAGE_MAX_DIM);
   }
+  /* The resized size comes from the full-resolution size, so a DCT-scaled decode keeps the aspect ratio of
+   * the photo; the resample maps the decoded pixels onto it. */
   uint32_t rw, rh;
-  q8rt_image_resized_size(width, height, pre->resize_shorter, &rw, &rh);
-  if (rw > Q8RT_IMAGE_MAX_DIM || rh > Q8RT_IMAGE_MAX_DIM) {
-    return fail(err, err_size, "%s: image %ux%u resized to shorter side %u would be %ux%u, larger than the %ux%u limit",
-                name, (unsigned) width, (unsigned) height, (unsigned) pre->resize_shorter, (unsigned) rw,
-                (unsigned) rh, Q8RT_IMAGE_MAX_DIM, Q8RT_IMAGE_MAX_DIM);
-  }
-  if (rw < pre->width || rh < pre->height) {
+  q8rt_image_resized_size(img->full_width, img->full_height, pre->resize_shorter, &rw, &rh);
+  const uint32_t W = pre->width, H = pre->height;
+  if (rw < W || rh < H) {
     return fail(err, err_size, "%s: resized image %ux%u is smaller than the %ux%u crop", name, (unsigned) rw,
-                (unsigned) rh, (unsigned) pre->width, (unsigned) pre->height);
+                (unsigned) rh, (unsigned) W, (unsigned) H);
   }
-
-  const uint8_t* src = rgb;
-  uint8_t* resized = NULL;
-  if (rw != width || rh != height) {
-    resized = malloc((size_t) rw * rh * 3);
-    if (resized == NULL) {
-      return fail(err, err_size, "%s: out of memory resizing to %ux%u", name, (unsigned) rw, (unsigned) rh);
-    }
-    if (!stbir_resize_uint8_generic(rgb, (int) width, (int) height, (int) (width * 3), resized, (int) rw,
-                                    (int) rh, (int) (rw * 3), 3, STBIR_ALPHA_CHANNEL_NONE, 0, STBIR_EDGE_CLAMP,
-                                    STBIR_FILTER_TRIANGLE, STBIR_COLORSPACE_LINEAR, NULL)) {
-      free(resized);
-      return fail(err, err_size, "%s: resize to %ux%u failed (out of memory)", name, (unsigned) rw, (unsigned) rh);
-    }
-    src = resized;
+  uint8_t* crop = malloc((size_t) W * H * 3);
+  if (crop == NULL) return fail(err, err_size, "%s: out of memory", name);
+  if (q8rt_resize_bilinear_crop_rgb8(img->rgb, w, h, rw, rh, q8rt_image_crop_offset(rw, W),
+                                     q8rt_image_crop_offset(rh, H), W, H, crop) != 0) {
+    free(crop);
+    return fail(err, err_size, "%s: out of memory resizing %ux%u to %ux%u", name, (unsigned) w, (unsigned) h,
+                (unsigned) rw, (unsigned) rh);
   }
-
-  const size_t H = pre->height, W = pre->width;
-  const size_t oy = (rh - H) / 2, ox = (rw - W) / 2;
   for (int c = 0; c < 3; c++) {
     const int sc = pre->channel_order == Q8RT_BGR ? 2 - c : c;
     const float mean = pre->mean[c], std = pre->std[c];
     float* o = out + (size_t) c * H * W;
-    for (size_t y = 0; y < H; y++) {
-      const uint8_t* row = src + ((oy + y) * rw + ox) * 3 + sc;
-      for (size_t x = 0; x < W; x++) o[y * W + x] = ((float) row[3 * x] - mean) / std;
-    }
+    for (size_t i = 0; i < (size_t) H * W; i++) o[i] = ((float) crop[3 * i + sc] - mean) / std;
   }
-  free(resized);
+  free(crop);
   return 0;
+}
+
+int q8rt_image_preprocess(const uint8_t* rgb, uint32_t width, uint32_t height, const struct q8rt_preprocess* pre,
+                          const char* name_for_errors, float* out, char* err, size_t err_size) {
+  struct q8rt_image img = {.rgb = (uint8_t*) rgb, .width = width, .height = height, .full_width = width,
+                           .full_height = height, .orientation = 1, .scale_num = 8};
+  return q8rt_image_preprocess_image(&img, pre, name_for_errors, out, err, err_size);
 }
 
 /* ---- together ------------------------------------------------------------------------------- */
@@ -435,16 +561,15 @@ int q8rt_image_decode_preprocess_memory(const void* data, size_t size, const cha
   const char* name = name_for_errors != NULL ? name_for_errors : "image";
   if (out == NULL) return fail(err, err_size, "%s: invalid argument", name);
   if (check_preprocess(pre, name, err, err_size) != 0) return -1;
-  uint8_t* rgb = NULL;
-  uint32_t w = 0, h = 0;
-  if (q8rt_image_decode_jpeg(data, size, name, &rgb, &w, &h, err, err_size) != 0) return -1;
-  const int rc = q8rt_image_preprocess(rgb, w, h, pre, name, out, err, err_size);
-  free(rgb);
+  struct q8rt_image img;
+  if (q8rt_image_decode(data, size, name, pre->resize_shorter, &img, err, err_size) != 0) return -1;
+  const int rc = q8rt_image_preprocess_image(&img, pre, name, out, err, err_size);
+  q8rt_image_free(&img);
   return rc;
 }
 
-int q8rt_image_load_preprocessed(const char* path, const struct q8rt_preprocess* pre, float* out,
-                                 char* err, size_t err_size) {
+int q8rt_image_load_preprocessed(const char* path, const struct q8rt_preprocess* pre, float* out, char* err,
+                                 size_t err_size) {
   if (path == NULL) return fail(err, err_size, "(null): invalid argument");
   if (out == NULL) return fail(err, err_size, "%s: invalid argument", path);
   if (check_preprocess(pre, path, err, err_size) != 0) return -1;
