@@ -15,7 +15,10 @@
  *
  * Errors: every function that can fail returns a q8rt_status. A human-readable message for the most
  * recent failure on the calling thread is returned by q8rt_last_error() (thread-local). The library
- * never prints and never aborts.
+ * never prints and never aborts. On failure every pointer out-parameter that is not itself NULL is set to
+ * NULL (*model, *session, *logits), a struct out-parameter is zeroed (q8rt_model_info, q8rt_op_info: its
+ * pointers NULL) and scalar outputs are set to 0; arrays the caller passes in (logits, probabilities, op
+ * times) are left untouched. NULL or invalid arguments give Q8RT_ERROR_INVALID_ARGUMENT, never a crash.
  *
  * Thread safety: a q8rt_model is immutable after loading and may be shared by any number of sessions
  * on any threads. A q8rt_session must be used by one thread at a time.
@@ -46,6 +49,7 @@ typedef enum q8rt_status {
 /* Caps enforced when loading (Q8RT_ERROR_LIMIT past them). */
 #define Q8RT_MAX_MODEL_BYTES (UINT64_C(1) << 31)  /* blob file size */
 #define Q8RT_MAX_ARENA_BYTES (UINT64_C(1) << 30)  /* activations + indirection buffers of a session */
+#define Q8RT_MAX_THREADS 1024u                    /* q8rt_session_options.num_threads (INVALID_ARGUMENT past it) */
 
 /* Short fixed name of a status ("ok", "invalid argument", ...). Never NULL. */
 const char* q8rt_status_string(q8rt_status status);
@@ -94,7 +98,7 @@ struct q8rt_model_info {
   struct q8rt_preprocess preprocess;
 };
 
-/* Fills *info. Errors: INVALID_ARGUMENT. */
+/* Fills *info. Errors: INVALID_ARGUMENT (then *info, if info is not NULL, is zeroed). */
 q8rt_status q8rt_model_get_info(const q8rt_model* model, struct q8rt_model_info* info);
 
 struct q8rt_op_info {
@@ -109,7 +113,8 @@ struct q8rt_op_info {
   uint64_t weight_bytes;
 };
 
-/* Fills *info for op `index` (0 <= index < op_count), in execution order. Errors: INVALID_ARGUMENT. */
+/* Fills *info for op `index` (0 <= index < op_count), in execution order. Errors: INVALID_ARGUMENT (then
+ * *info, if info is not NULL, is zeroed: type and output_name NULL). */
 q8rt_status q8rt_model_get_op_info(const q8rt_model* model, uint32_t index, struct q8rt_op_info* info);
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -136,7 +141,9 @@ typedef enum q8rt_precision {
 } q8rt_precision;
 
 struct q8rt_session_options {
-  uint32_t num_threads; /* 0 or 1: run on the calling thread; N > 1: a private pthreadpool of N threads */
+  uint32_t num_threads; /* 0 or 1: run on the calling thread; N > 1: a private pthreadpool of
+                           min(N, online CPUs) threads (sysconf(_SC_NPROCESSORS_ONLN)): more threads than
+                           CPUs only contend. N > Q8RT_MAX_THREADS: INVALID_ARGUMENT */
   q8rt_isa isa;
   q8rt_precision precision;
   int profile;          /* Q8RT_PROFILE_*: 0 off; 1 (or any value but 2) each op's wall time; 2 cache-resident */
@@ -163,10 +170,11 @@ q8rt_status q8rt_session_create(const q8rt_model* model, const struct q8rt_sessi
 /* Frees a session. NULL is allowed. */
 void q8rt_session_free(q8rt_session* session);
 
-/* The instruction set actually used ("scalar", "sse41", "avx2", "avx512", "avx512vnni", "neon"). */
+/* The instruction set actually used ("scalar", "sse41", "avx2", "avx512", "avx512vnni", "neon"); "none" for
+ * a NULL session. */
 const char* q8rt_session_isa_name(const q8rt_session* session);
 
-/* Bytes planned for activations and indirection buffers. */
+/* Bytes planned for activations and indirection buffers (0 for a NULL session). */
 size_t q8rt_session_arena_bytes(const q8rt_session* session);
 
 /* After a successful run of a session created with options.profile: copies the wall time of each op of the

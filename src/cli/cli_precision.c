@@ -6,12 +6,13 @@
 #include "cli.h"
 
 bool cli_parse_precision(const char* cmd, const char* text, q8rt_precision* out) {
+  if (text == NULL) return false; /* cli_opt reported the missing value */
   if (strcmp(text, "int8") == 0) {
     *out = Q8RT_PRECISION_INT8;
   } else if (strcmp(text, "fp32") == 0) {
     *out = Q8RT_PRECISION_FP32;
   } else {
-    cli_fail(cmd, "--precision must be int8 or fp32, not '%s'", text);
+    cli_usage(cmd, "--precision must be int8 or fp32, not '%s'", text);
     return false;
   }
   return true;

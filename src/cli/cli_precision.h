@@ -5,12 +5,12 @@
 
 #include "q8rt.h"
 
-/* Parses "int8" or "fp32"; false (and a message naming cmd) otherwise. */
+/* Parses "int8" or "fp32"; false (and a message naming cmd) otherwise; NULL: false, no message. */
 bool cli_parse_precision(const char* cmd, const char* text, q8rt_precision* out);
 
 /* "int8" or "fp32". */
 const char* cli_precision_name(q8rt_precision precision);
 
-/* As cli_open, with the session's precision. Loads the model and creates a session; prints errors. */
+/* Loads the model and creates a session of that precision; prints errors, returns 0 or CLI_ERROR. */
 int cli_open_precision(const char* cmd, const char* path, unsigned threads, q8rt_precision precision,
                        q8rt_model** model, q8rt_session** session);

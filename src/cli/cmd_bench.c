@@ -21,7 +21,7 @@ static const char usage[] =
     "machine drift affects both alike; it adds the fp32/int8 latency ratio: the median of the R per-pair\n"
     "ratios, with their 10th and 90th percentiles.\n"
     "--per-layer profiles the sessions (q8rt_session_get_op_times): per op, its shapes, MACs, median time,\n"
-    "GMAC/s and share of the total for each precision, then a summary by op kind. %%pk: the op's GMAC/s as a\n"
+    "GMAC/s and share of the total for each precision, then a summary by op kind. %pk: the op's GMAC/s as a\n"
     "percentage of the session ISA's peak: MACs/cycle of its widest multiply-add (avx512vnni: 2 vpdpbusd x 64 =\n"
     "128; avx2/avx512 int8: 2 vpmaddwd x 16 = 32; sse41 int8: 2 pmaddwd x 8 = 16; neon int8: 16; scalar: 1;\n"
     "fp32: 2 FMA x lanes; 512-bit figures halved on AMD Zen 4, which splits zmm multiply-adds into two halves)\n"
@@ -31,7 +31,8 @@ static const char usage[] =
     "and outputs already in cache (Q8RT_PROFILE_OPS_HOT): compared with --per-layer alone, the most that keeping\n"
     "activations in cache between layers (layer fusion) could save; whole-run latencies then include both runs.\n"
     "--json prints everything (also every run's latency) as one JSON object. --csv FILE writes the per-layer\n"
-    "rows as CSV (needs --per-layer).\n";
+    "rows as CSV (needs --per-layer; - is standard output, written like q8rt run --output).\n"
+    "--threads N (default 1, at most 1024) is capped at the number of online CPUs, with a warning.\n" CLI_EXIT_HELP;
 
 #define MAX_PRECISIONS 2
 
@@ -64,21 +65,30 @@ static double sorted_median(const double* v, size_t n) { return n % 2 ? v[n / 2]
 static double sorted_quantile(const double* v, size_t n, double q) { return v[(size_t) ((double) (n - 1) * q + 0.5)]; }
 
 static bool parse_precisions(const char* text, q8rt_precision* out, size_t* count) {
+  if (text == NULL) return false; /* cli_opt reported the missing value */
   char buf[64];
-  if (strlen(text) >= sizeof buf) return cli_fail("bench", "--precision: '%s' is too long", text), false;
+  if (strlen(text) >= sizeof buf) return cli_usage("bench", "--precision: '%s' is too long", text), false;
   strcpy(buf, text);
   *count = 0;
   for (char* save = NULL, *tok = strtok_r(buf, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
     q8rt_precision p;
     if (!cli_parse_precision("bench", tok, &p)) return false;
     for (size_t i = 0; i < *count; i++) {
-      if (out[i] == p) return cli_fail("bench", "--precision lists %s twice", tok), false;
+      if (out[i] == p) return cli_usage("bench", "--precision lists %s twice", tok), false;
     }
-    if (*count == MAX_PRECISIONS) return cli_fail("bench", "--precision: at most %d values", MAX_PRECISIONS), false;
+    if (*count == MAX_PRECISIONS) return cli_usage("bench", "--precision: at most %d values", MAX_PRECISIONS), false;
     out[(*count)++] = p;
   }
-  if (*count == 0) return cli_fail("bench", "--precision needs int8, fp32 or int8,fp32"), false;
+  if (*count == 0) return cli_usage("bench", "--precision needs int8, fp32 or int8,fp32"), false;
   return true;
+}
+
+static bool parse_ghz(const char* text, double* ghz) {
+  if (text == NULL) return false; /* cli_opt reported the missing value */
+  char* end = NULL;
+  *ghz = strtod(text, &end);
+  if (end != text && *end == '\0' && *ghz > 0.0 && *ghz < 100.0) return true;
+  return cli_usage("bench", "--ghz needs a clock in GHz in (0, 100), got '%s'", text), false;
 }
 
 /* The 1-minute load average (Linux /proc/loadavg), or -1: recorded in the JSON, since other processes on the
@@ -153,17 +163,6 @@ static void print_json_array(FILE* f, const double* v, size_t n) {
   fputc(']', f);
 }
 
-static void print_json_string(FILE* f, const char* s, size_t n) {
-  fputc('"', f);
-  for (size_t i = 0; i < n; i++) {
-    const unsigned char c = (unsigned char) s[i];
-    if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
-    else if (c < 0x20) fprintf(f, "\\u%04x", c);
-    else fputc(c, f);
-  }
-  fputc('"', f);
-}
-
 /* Per-layer rows as CSV: one row per op, per precision median / GMAC/s / share, and the fp32/int8 ratio. */
 static void write_csv(FILE* f, const struct bench_op* ops, uint32_t op_count, const struct bench_run* runs,
                       size_t nprec, int num, int den) {
@@ -209,37 +208,31 @@ int q8rt_cmd_bench(int argc, char** argv) {
   bool json = false, per_layer = false, hot = false;
   q8rt_precision precisions[MAX_PRECISIONS] = {Q8RT_PRECISION_INT8};
   size_t nprec = 1;
-  for (int i = 1; i < argc; i++) {
-    const char* a = argv[i];
-    if (strcmp(a, "--help") == 0) return fputs(usage, stdout), 0;
-    if (strcmp(a, "--json") == 0) {
-      json = true;
-    } else if (strcmp(a, "--per-layer") == 0) {
-      per_layer = true;
-    } else if (strcmp(a, "--hot") == 0) {
-      hot = true;
-    } else if (strcmp(a, "--ghz") == 0) {
-      char* end = NULL;
-      if (i + 1 < argc) ghz = strtod(argv[++i], &end);
-      if (end == NULL || *end != '\0' || !(ghz > 0.0 && ghz < 100.0)) return cli_fail("bench", "--ghz needs a clock in GHz");
+  struct cli_args a = cli_args_init("bench", argc, argv);
+  while (cli_next(&a)) {
+    const char* v = NULL;
+    if (cli_flag(&a, "--help") || cli_flag(&a, "-h")) return fputs(usage, stdout), 0;
+    if (cli_flag(&a, "--json")) json = true;
+    else if (cli_flag(&a, "--per-layer")) per_layer = true;
+    else if (cli_flag(&a, "--hot")) hot = true;
+    else if (cli_opt(&a, "--ghz", &v)) {
+      a.bad |= !parse_ghz(v, &ghz);
       ghz_source = "--ghz";
-    } else if (strcmp(a, "--precision") == 0 || strcmp(a, "--csv") == 0) {
-      if (i + 1 >= argc) return cli_fail("bench", "%s needs a value", a);
-      if (strcmp(a, "--csv") == 0) csv_path = argv[++i];
-      else if (!parse_precisions(argv[++i], precisions, &nprec)) return 1;
-    } else if (strcmp(a, "--threads") == 0 || strcmp(a, "--runs") == 0 || strcmp(a, "--warmup") == 0) {
-      if (i + 1 >= argc) return cli_fail("bench", "%s needs a value", a);
-      unsigned* dst = strcmp(a, "--threads") == 0 ? &threads : strcmp(a, "--runs") == 0 ? &runs : &warmup;
-      if (!cli_parse_uint("bench", a, argv[++i], strcmp(a, "--warmup") == 0 ? 0 : 1, 1000000, dst)) return 1;
-    } else if (a[0] == '-' || model_path != NULL) {
-      return cli_fail("bench", "unexpected argument '%s'\n%s", a, usage);
-    } else {
-      model_path = a;
     }
+    else if (cli_opt(&a, "--csv", &v)) csv_path = v;
+    else if (cli_opt(&a, "--precision", &v)) a.bad |= !parse_precisions(v, precisions, &nprec);
+    else if (cli_opt(&a, "--threads", &v)) a.bad |= !cli_parse_threads(a.cmd, v, &threads);
+    else if (cli_opt(&a, "--runs", &v)) a.bad |= !cli_parse_uint(a.cmd, "--runs", v, 1, 1000000, &runs);
+    else if (cli_opt(&a, "--warmup", &v)) a.bad |= !cli_parse_uint(a.cmd, "--warmup", v, 0, 1000000, &warmup);
+    else if (cli_is_option(&a) || model_path != NULL) cli_unexpected(&a, usage);
+    else model_path = cli_arg(&a);
   }
-  if (model_path == NULL) return cli_fail("bench", "missing MODEL\n%s", usage);
-  if (csv_path != NULL && !per_layer) return cli_fail("bench", "--csv needs --per-layer");
-  if (hot && !per_layer) return cli_fail("bench", "--hot needs --per-layer");
+  if (a.bad) return CLI_USAGE;
+  if (model_path == NULL) return cli_usage("bench", "missing MODEL\n%s", usage);
+  if (csv_path != NULL && !per_layer) return cli_usage("bench", "--csv needs --per-layer");
+  if (hot && !per_layer) return cli_usage("bench", "--hot needs --per-layer");
+  const char* const inputs[] = {model_path, NULL};
+  if (csv_path != NULL && !cli_output_distinct("bench", csv_path, inputs)) return CLI_ERROR;
 
   q8rt_model* model;
   q8rt_status status = q8rt_model_load_file(model_path, &model);
@@ -383,7 +376,7 @@ int q8rt_cmd_bench(int argc, char** argv) {
     } else {
       write_csv(f, ops, op_count, br, nprec, num, den);
       if (fclose(f) != 0) rc = cli_fail("bench", "out of memory");
-      else rc = cli_write_file_atomic("bench", csv_path, buf, size);
+      else rc = cli_write_output("bench", csv_path, buf, size);
       free(buf);
     }
   }
@@ -391,7 +384,7 @@ int q8rt_cmd_bench(int argc, char** argv) {
   if (rc == 0 && json) {
     FILE* f = stdout;
     fprintf(f, "{\n\"model\":");
-    print_json_string(f, model_path, strlen(model_path));
+    cli_json_string(f, model_path, strlen(model_path));
     fprintf(f, ",\"threads\":%u,\"runs\":%u,\"warmup\":%u,\"alternating\":%s,\"per_layer\":%s,\"hot\":%s,"
                "\"macs\":%llu,"
                "\"loadavg_1min\":%.2f,\"max_rss_kib\":%ld,\"ghz\":%.3f,\"ghz_source\":\"%s\",\n",
@@ -428,7 +421,7 @@ int q8rt_cmd_bench(int argc, char** argv) {
       for (uint32_t i = 0; i < op_count; i++) {
         const struct q8rt_op_info* oi = &ops[i].info;
         fprintf(f, "{\"index\":%u,\"type\":\"%s\",\"kind\":\"%s\",\"output\":", i, oi->type, ops[i].kind);
-        print_json_string(f, oi->output_name, oi->output_name_size);
+        cli_json_string(f, oi->output_name, oi->output_name_size);
         fprintf(f, ",\"source_op\":%u,\"input_dims\":[%u,%u,%u,%u],\"output_dims\":[%u,%u,%u,%u]", oi->source_op,
                 oi->input_dims[0], oi->input_dims[1], oi->input_dims[2], oi->input_dims[3], oi->output_dims[0],
                 oi->output_dims[1], oi->output_dims[2], oi->output_dims[3]);

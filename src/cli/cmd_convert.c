@@ -5,7 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/image.h"
+#include "convert/caffe2_read.h"
 #include "convert/convert.h"
 
 static void usage(FILE* f) {
@@ -15,14 +18,19 @@ static void usage(FILE* f) {
           "Converts a Caffe2 quantized (Int8*) NetDef pair into a q8rt blob.\n"
           "\n"
           "options:\n"
-          "  -o, --output PATH          output blob (written atomically)\n"
-          "  --input-size HxW           model input size (default 224x224)\n"
-          "  --resize-shorter N         resize the shorter image side to N before the crop (default 256)\n"
+          "  -o, --output PATH          output blob; - is standard output. A regular file is replaced\n"
+          "                             atomically (a symbolic link is kept and its target replaced); a\n"
+          "                             character device or FIFO is written in place; an input is refused\n"
+          "  --input-size HxW           model input size (default 224x224), each side in [1, %u]\n"
+          "  --resize-shorter N         resize the shorter image side to N before the crop (default 256),\n"
+          "                             at least the larger input side, at most %u\n"
           "  --channel-order bgr|rgb    input channel order (default bgr)\n"
           "  --mean a,b,c               per-channel mean, pixel units, in channel order\n"
           "                             (default 103.53,116.28,123.675 for bgr)\n"
           "  --std a,b,c                per-channel std (default 57.375,57.12,58.395 for bgr)\n"
-          "  -h, --help                 this help\n");
+          "  -h, --help                 this help\n"
+          "\n%s",
+          Q8RT_IMAGE_MAX_DIM, Q8RT_IMAGE_MAX_DIM, CLI_EXIT_HELP);
 }
 
 static int parse_u32(const char* s, uint32_t* v) {
@@ -67,87 +75,132 @@ static int parse_triple(const char* s, float v[3]) {
   return 1;
 }
 
+/* --mean / --std a,b,c (value NULL: cli_opt reported it missing). */
+static bool parse_normalization(const char* option, const char* value, float v[3], bool* given) {
+  if (value == NULL) return false;
+  if (!parse_triple(value, v)) {
+    cli_usage("convert", "%s \"%s\": expected three numbers a,b,c", option, value);
+    return false;
+  }
+  *given = true;
+  return true;
+}
+
+/* What a Caffe2 NetDef holds: only GivenTensor fills (an init_net), no fills (a predict_net), or neither. */
+enum net_kind { NET_OTHER, NET_INIT, NET_PREDICT };
+
+static enum net_kind net_kind(const void* data, size_t size) {
+  char err[256];
+  Caffe2__NetDef* net = cv_parse_netdef(data, size, "net", err, sizeof err);
+  if (net == NULL) return NET_OTHER;
+  size_t fills = 0;
+  for (size_t i = 0; i < net->n_op; i++) {
+    const char* t = net->op[i]->type != NULL ? net->op[i]->type : "";
+    const size_t len = strlen(t);
+    fills += strstr(t, "Given") != NULL && len >= 4 && strcmp(t + len - 4, "Fill") == 0;
+  }
+  const enum net_kind kind = net->n_op == 0         ? NET_OTHER
+                             : fills == net->n_op ? NET_INIT
+                             : fills == 0         ? NET_PREDICT
+                                                  : NET_OTHER;
+  protobuf_c_message_free_unpacked(&net->base, NULL);
+  return kind;
+}
+
+/* Converts the two files in memory and writes the blob with cli_write_output. */
+static int convert_files(const struct q8rt_convert_options* opts) {
+  size_t init_size = 0, predict_size = 0, blob_size = 0;
+  void* init = cli_read_file("convert", opts->init_net_path, CV_MAX_NETDEF_BYTES, &init_size);
+  void* predict = init != NULL ? cli_read_file("convert", opts->predict_net_path, CV_MAX_NETDEF_BYTES, &predict_size)
+                               : NULL;
+  void* blob = NULL;
+  struct q8rt_convert_stats stats;
+  char err[1024];
+  int rc = init == NULL || predict == NULL ? CLI_ERROR : 0;
+  if (rc == 0 && !q8rt_convert_buffers(init, init_size, predict, predict_size, opts, &blob, &blob_size, &stats, err,
+                                       sizeof err)) {
+    if (net_kind(init, init_size) == NET_PREDICT && net_kind(predict, predict_size) == NET_INIT) {
+      rc = cli_fail("convert", "%s looks like a predict_net and %s like an init_net: they look swapped (the order "
+                    "is INIT_NET PREDICT_NET)", opts->init_net_path, opts->predict_net_path);
+    } else {
+      rc = cli_fail("convert", "%s", err);
+    }
+  }
+  if (rc == 0) rc = cli_write_output("convert", opts->output_path, blob, blob_size);
+  if (rc == 0) {
+    /* The summary goes to stderr when the blob goes to stdout. */
+    fprintf(strcmp(opts->output_path, "-") == 0 ? stderr : stdout,
+            "converted %u ops, %u tensors, %llu weight bytes (%llu byte blob) -> %s\n", stats.op_count,
+            stats.tensor_count, (unsigned long long) stats.weight_bytes, (unsigned long long) stats.file_size,
+            opts->output_path);
+  }
+  free(blob);
+  free(predict);
+  free(init);
+  return rc;
+}
+
 int q8rt_cmd_convert(int argc, char** argv) {
   struct q8rt_convert_options opts;
   q8rt_convert_options_init(&opts);
   const char* positional[2] = {NULL, NULL};
   int npos = 0;
-  int have_mean = 0, have_std = 0;
+  bool have_mean = false, have_std = false;
   float mean[3], std[3];
-
-  for (int i = 1; i < argc; i++) {
-    const char* a = argv[i];
-    if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+  struct cli_args a = cli_args_init("convert", argc, argv);
+  while (cli_next(&a)) {
+    const char* v = NULL;
+    if (cli_flag(&a, "-h") || cli_flag(&a, "--help")) {
       usage(stdout);
       return 0;
     }
-    if (a[0] == '-' && a[1] != '\0') {
-      /* Options with a value: "--opt value" or "--opt=value". */
-      static const char* const names[] = {"-o", "--output", "--input-size", "--resize-shorter", "--channel-order",
-                                          "--mean", "--std"};
-      const char* name = NULL;
-      const char* value = NULL;
-      for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
-        size_t len = strlen(names[k]);
-        if (strcmp(a, names[k]) == 0) {
-          name = names[k];
-          if (i + 1 >= argc) {
-            fprintf(stderr, "q8rt convert: option %s needs a value\n", a);
-            return 2;
-          }
-          value = argv[++i];
-        } else if (strncmp(a, names[k], len) == 0 && a[len] == '=' && names[k][1] == '-') {
-          name = names[k];
-          value = a + len + 1;
-        }
-        if (name != NULL) break;
+    if (cli_opt(&a, "-o", &v) || cli_opt(&a, "--output", &v)) {
+      opts.output_path = v;
+    } else if (cli_opt(&a, "--input-size", &v)) {
+      if (v != NULL && !parse_size(v, &opts.input_height, &opts.input_width)) {
+        cli_usage("convert", "--input-size \"%s\": expected HxW, e.g. 224x224", v);
+        a.bad = true;
       }
-      if (name == NULL) {
-        fprintf(stderr, "q8rt convert: unknown option %s (see q8rt convert --help)\n", a);
-        return 2;
+    } else if (cli_opt(&a, "--resize-shorter", &v)) {
+      if (v != NULL && parse_u32(v, &opts.resize_shorter) != 1) {
+        cli_usage("convert", "--resize-shorter \"%s\": expected a positive integer", v);
+        a.bad = true;
       }
-      if (strcmp(name, "-o") == 0 || strcmp(name, "--output") == 0) {
-        opts.output_path = value;
-      } else if (strcmp(name, "--input-size") == 0) {
-        if (!parse_size(value, &opts.input_height, &opts.input_width)) {
-          fprintf(stderr, "q8rt convert: --input-size \"%s\": expected HxW, e.g. 224x224\n", value);
-          return 2;
-        }
-      } else if (strcmp(name, "--resize-shorter") == 0) {
-        if (parse_u32(value, &opts.resize_shorter) != 1) {
-          fprintf(stderr, "q8rt convert: --resize-shorter \"%s\": expected a positive integer\n", value);
-          return 2;
-        }
-      } else if (strcmp(name, "--channel-order") == 0) {
-        if (strcmp(value, "bgr") == 0 || strcmp(value, "BGR") == 0) {
-          opts.channel_order = Q8RT_CHANNELS_BGR;
-        } else if (strcmp(value, "rgb") == 0 || strcmp(value, "RGB") == 0) {
-          opts.channel_order = Q8RT_CHANNELS_RGB;
-        } else {
-          fprintf(stderr, "q8rt convert: --channel-order \"%s\": expected bgr or rgb\n", value);
-          return 2;
-        }
-      } else if (strcmp(name, "--mean") == 0 || strcmp(name, "--std") == 0) {
-        int is_mean = name[2] == 'm';
-        if (!parse_triple(value, is_mean ? mean : std)) {
-          fprintf(stderr, "q8rt convert: %s \"%s\": expected three numbers a,b,c\n", name, value);
-          return 2;
-        }
-        if (is_mean) have_mean = 1;
-        else have_std = 1;
+    } else if (cli_opt(&a, "--channel-order", &v)) {
+      if (v == NULL) {
+        /* reported by cli_opt */
+      } else if (strcmp(v, "bgr") == 0 || strcmp(v, "BGR") == 0) {
+        opts.channel_order = Q8RT_CHANNELS_BGR;
+      } else if (strcmp(v, "rgb") == 0 || strcmp(v, "RGB") == 0) {
+        opts.channel_order = Q8RT_CHANNELS_RGB;
+      } else {
+        cli_usage("convert", "--channel-order \"%s\": expected bgr or rgb", v);
+        a.bad = true;
       }
-      continue;
+    } else if (cli_opt(&a, "--mean", &v)) {
+      a.bad |= !parse_normalization("--mean", v, mean, &have_mean);
+    } else if (cli_opt(&a, "--std", &v)) {
+      a.bad |= !parse_normalization("--std", v, std, &have_std);
+    } else if (cli_is_option(&a) || npos >= 2) {
+      cli_unexpected(&a, "(see q8rt convert --help)");
+    } else {
+      positional[npos++] = cli_arg(&a);
     }
-    if (npos >= 2) {
-      fprintf(stderr, "q8rt convert: unexpected argument \"%s\" (see q8rt convert --help)\n", a);
-      return 2;
-    }
-    positional[npos++] = a;
   }
+  if (a.bad) return CLI_USAGE;
   if (npos != 2 || opts.output_path == NULL) {
     fprintf(stderr, "q8rt convert: expected INIT_NET PREDICT_NET -o OUT.q8rt\n");
     usage(stderr);
-    return 2;
+    return CLI_USAGE;
+  }
+  const uint32_t larger = opts.input_height > opts.input_width ? opts.input_height : opts.input_width;
+  if (opts.input_height < 1 || opts.input_width < 1 || larger > Q8RT_IMAGE_MAX_DIM) {
+    return cli_usage("convert", "--input-size %ux%u: each side must be in [1, %u]", opts.input_height,
+                     opts.input_width, Q8RT_IMAGE_MAX_DIM);
+  }
+  if (opts.resize_shorter < larger || opts.resize_shorter > Q8RT_IMAGE_MAX_DIM) {
+    return cli_usage("convert", "--resize-shorter %u must be in [%u, %u]: at least the larger input side (the "
+                     "crop) and at most the largest image side", opts.resize_shorter, larger, Q8RT_IMAGE_MAX_DIM);
   }
   opts.init_net_path = positional[0];
   opts.predict_net_path = positional[1];
@@ -155,15 +208,7 @@ int q8rt_cmd_convert(int argc, char** argv) {
   q8rt_convert_default_normalization(opts.channel_order, opts.mean, opts.std);
   if (have_mean) memcpy(opts.mean, mean, sizeof mean);
   if (have_std) memcpy(opts.std, std, sizeof std);
-
-  char err[1024];
-  struct q8rt_convert_stats stats;
-  if (!q8rt_convert(&opts, &stats, err, sizeof err)) {
-    fprintf(stderr, "q8rt convert: %s\n", err);
-    return 1;
-  }
-  printf("converted %u ops, %u tensors, %llu weight bytes (%llu byte blob) -> %s\n", stats.op_count,
-         stats.tensor_count, (unsigned long long) stats.weight_bytes, (unsigned long long) stats.file_size,
-         opts.output_path);
-  return 0;
+  const char* const inputs[] = {opts.init_net_path, opts.predict_net_path, NULL};
+  if (!cli_output_distinct("convert", opts.output_path, inputs)) return CLI_ERROR;
+  return convert_files(&opts);
 }

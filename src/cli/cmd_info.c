@@ -3,29 +3,32 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_precision.h"
 
 static const char usage[] = "usage: q8rt info MODEL.q8rt [--json]\n"
-                            "Prints the model's ops (type, shapes, MACs, weight bytes) and totals.\n";
+                            "Prints the model's ops (type, shapes, MACs, weight bytes) and totals.\n" CLI_EXIT_HELP;
 
 int q8rt_cmd_info(int argc, char** argv) {
   const char* path = NULL;
   bool json = false;
-  for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "--help") == 0) return fputs(usage, stdout), 0;
-    if (strcmp(argv[i], "--json") == 0) json = true;
-    else if (argv[i][0] == '-' || path != NULL) return cli_fail("info", "unexpected argument '%s'\n%s", argv[i], usage);
-    else path = argv[i];
+  struct cli_args a = cli_args_init("info", argc, argv);
+  while (cli_next(&a)) {
+    if (cli_flag(&a, "--help") || cli_flag(&a, "-h")) return fputs(usage, stdout), 0;
+    if (cli_flag(&a, "--json")) json = true;
+    else if (cli_is_option(&a) || path != NULL) cli_unexpected(&a, usage);
+    else path = cli_arg(&a);
   }
-  if (path == NULL) return cli_fail("info", "missing MODEL\n%s", usage);
+  if (a.bad) return CLI_USAGE;
+  if (path == NULL) return cli_usage("info", "missing MODEL\n%s", usage);
   q8rt_model* model;
   q8rt_session* session;
-  if (cli_open("info", path, 1, &model, &session) != 0) return 1;
+  if (cli_open_precision("info", path, 1, Q8RT_PRECISION_INT8, &model, &session) != 0) return CLI_ERROR;
   struct q8rt_model_info mi;
   q8rt_model_get_info(model, &mi);
   const struct q8rt_preprocess* p = &mi.preprocess;
   if (json) {
     printf("{\"model\":");
-    cli_json_string(path, strlen(path));
+    cli_json_string(stdout, path, strlen(path));
     printf(",\"input\":[1,%u,%u,%u],\"input_scale\":%.9g,\"input_zero_point\":%u,\"classes\":%u,"
            "\"ops\":%u,\"tensors\":%u,\"macs\":%llu,\"weight_bytes\":%llu,\"arena_bytes\":%zu,"
            "\"preprocess\":{\"resize_shorter\":%u,\"crop\":[%u,%u],\"channel_order\":\"%s\","
@@ -56,7 +59,7 @@ int q8rt_cmd_info(int argc, char** argv) {
     if (windowed) snprintf(kernel, sizeof kernel, "%ux%u/%u", oi.kernel_h, oi.kernel_w, oi.stride_h);
     if (json) {
       printf("%s{\"type\":\"%s\",\"output\":", i ? "," : "", oi.type);
-      cli_json_string(oi.output_name, oi.output_name_size);
+      cli_json_string(stdout, oi.output_name, oi.output_name_size);
       printf(",\"caffe2_op\":%u,\"input\":[%u,%u,%u,%u],\"output_shape\":[%u,%u,%u,%u],\"macs\":%llu,"
              "\"weight_bytes\":%llu}",
              oi.source_op, oi.input_dims[0], oi.input_dims[1], oi.input_dims[2], oi.input_dims[3], oi.output_dims[0],

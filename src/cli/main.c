@@ -12,7 +12,7 @@ static const struct {
 } commands[] = {
   {"convert", q8rt_cmd_convert, "convert a Caffe2 quantized model (init_net.pb + predict_net.pb) to a q8rt blob"},
   {"info", q8rt_cmd_info, "print a blob's ops, tensors, MACs, weight and arena bytes"},
-  {"classify", q8rt_cmd_classify, "classify JPEG images, print the top-K classes"},
+  {"classify", q8rt_cmd_classify, "classify JPEG / PNG images, print the top-K classes"},
   {"eval", q8rt_cmd_eval, "top-1 / top-5 accuracy over an ImageNet-style folder"},
   {"run", q8rt_cmd_run, "run one preprocessed input tensor, write the raw output"},
   {"bench", q8rt_cmd_bench, "batch-1 latency: median, min, p90 in ms"},
@@ -23,6 +23,7 @@ static void usage(FILE* out) {
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
     fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
   }
+  fprintf(out, "\n%s", CLI_EXIT_HELP);
 }
 
 int main(int argc, char** argv) {

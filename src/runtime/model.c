@@ -267,8 +267,8 @@ q8rt_status q8rt_model_load_from_memory(const void* data, size_t size, q8rt_mode
 }
 
 q8rt_status q8rt_model_load_file(const char* path, q8rt_model** model) {
+  if (model != NULL) *model = NULL;
   if (model == NULL || path == NULL) return q8rt_error(Q8RT_ERROR_INVALID_ARGUMENT, "q8rt_model_load_file: NULL argument");
-  *model = NULL;
   FILE* f = fopen(path, "rb");
   if (f == NULL) return q8rt_error(Q8RT_ERROR_IO, "%s: %s", path, strerror(errno));
   struct stat st;
@@ -305,10 +305,10 @@ void q8rt_model_free(q8rt_model* model) {
 }
 
 q8rt_status q8rt_model_get_info(const q8rt_model* m, struct q8rt_model_info* info) {
+  if (info != NULL) memset(info, 0, sizeof *info);
   if (m == NULL || info == NULL) return q8rt_error(Q8RT_ERROR_INVALID_ARGUMENT, "q8rt_model_get_info: NULL argument");
   const struct q8rt_blob_header* h = m->view.header;
   const struct q8rt_blob_tensor* in = &m->view.tensors[h->input_tensor];
-  memset(info, 0, sizeof *info);
   info->input_height = in->dims[1];
   info->input_width = in->dims[2];
   info->input_channels = in->dims[3];
@@ -331,12 +331,12 @@ q8rt_status q8rt_model_get_info(const q8rt_model* m, struct q8rt_model_info* inf
 }
 
 q8rt_status q8rt_model_get_op_info(const q8rt_model* m, uint32_t index, struct q8rt_op_info* info) {
+  if (info != NULL) memset(info, 0, sizeof *info); /* type and output_name NULL on failure */
   if (m == NULL || info == NULL || index >= m->op_count) {
     return q8rt_error(Q8RT_ERROR_INVALID_ARGUMENT, "q8rt_model_get_op_info: bad argument (index %u)", index);
   }
   const struct q8rt_model_op* op = &m->ops[index];
   const struct q8rt_blob_op* r = op->rec;
-  memset(info, 0, sizeof *info);
   info->type = op_type_name(r->type);
   info->output_name = m->view.strings + op->y->name_offset; /* not NUL-terminated: see output_name_size */
   info->output_name_size = op->y->name_size;

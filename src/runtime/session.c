@@ -3,6 +3,7 @@
 
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../common/common.h"
 #include "../ops/ops.h"
@@ -62,26 +63,30 @@ static q8rt_status plan_ops(q8rt_session* s) {
 
 q8rt_status q8rt_session_create(const q8rt_model* model, const struct q8rt_session_options* options,
                                 q8rt_session** session) {
+  if (session != NULL) *session = NULL;
   if (session == NULL || model == NULL) {
     return q8rt_error(Q8RT_ERROR_INVALID_ARGUMENT, "q8rt_session_create: NULL model or session pointer");
   }
-  *session = NULL;
   struct q8rt_session_options defaults;
   if (options == NULL) {
     q8rt_session_options_init(&defaults);
     options = &defaults;
   }
-  if (options->num_threads > 1024) {
-    return q8rt_error(Q8RT_ERROR_INVALID_ARGUMENT, "q8rt_session_create: %u threads", options->num_threads);
+  if (options->num_threads > Q8RT_MAX_THREADS) {
+    return q8rt_error(Q8RT_ERROR_INVALID_ARGUMENT, "q8rt_session_create: %u threads, more than %u",
+                      options->num_threads, Q8RT_MAX_THREADS);
   }
+  /* More threads than CPUs only adds contention (pthreadpool spins): cap at the online CPUs. */
+  uint32_t threads = options->num_threads;
+  const long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  if (cpus >= 1 && threads > (unsigned long) cpus) threads = (uint32_t) cpus;
   q8rt_session* s = q8rt_alloc_zeroed(1, sizeof *s);
   if (s == NULL) return q8rt_error(Q8RT_ERROR_OUT_OF_MEMORY, "out of memory creating a session");
   s->model = model;
   q8rt_status status = q8rt_kernels_select(options->isa, &s->kernels);
-  if (status == Q8RT_OK && options->num_threads > 1) {
-    s->pool = pthreadpool_create(options->num_threads);
-    if (s->pool == NULL) status = q8rt_error(Q8RT_ERROR_OUT_OF_MEMORY, "cannot create a pool of %u threads",
-                                             options->num_threads);
+  if (status == Q8RT_OK && threads > 1) {
+    s->pool = pthreadpool_create(threads);
+    if (s->pool == NULL) status = q8rt_error(Q8RT_ERROR_OUT_OF_MEMORY, "cannot create a pool of %u threads", threads);
   }
   s->precision = options->precision;
   if (status == Q8RT_OK && options->precision != Q8RT_PRECISION_INT8 && options->precision != Q8RT_PRECISION_FP32) {
@@ -122,6 +127,7 @@ q8rt_status q8rt_session_get_op_times(const q8rt_session* s, double* ms, size_t 
 }
 
 q8rt_status q8rt_session_run(q8rt_session* s, q8rt_input_format format, const void* input, size_t input_bytes) {
+  if (s != NULL) s->has_run = false; /* the outputs of an earlier run are no longer available */
   if (s == NULL || input == NULL) return q8rt_error(Q8RT_ERROR_INVALID_ARGUMENT, "q8rt_session_run: NULL argument");
   const q8rt_model* m = s->model;
   const struct q8rt_blob_header* h = m->view.header;
@@ -174,6 +180,9 @@ static const void* tensor_data(const q8rt_session* s, uint32_t tensor) {
 }
 
 q8rt_status q8rt_session_get_logits(const q8rt_session* s, const uint8_t** logits, float* scale, uint8_t* zero_point) {
+  if (logits != NULL) *logits = NULL;
+  if (scale != NULL) *scale = 0.0f;
+  if (zero_point != NULL) *zero_point = 0;
   if (s == NULL || logits == NULL || !s->has_run) {
     return q8rt_error(Q8RT_ERROR_INVALID_ARGUMENT, "q8rt_session_get_logits: no successful run yet");
   }

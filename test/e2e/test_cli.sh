@@ -27,6 +27,21 @@ expect_error() {
   ok
 }
 
+# expect_exit STATUS NAME PATTERN -- CMD...: CMD exits with exactly STATUS and its stderr matches PATTERN.
+expect_exit() {
+  local want=$1 name=$2 pattern=$3; shift 4
+  "$@" >"$tmp/stdout" 2>"$tmp/stderr"; local rc=$?
+  if [ $rc -ne "$want" ]; then bad "$name: exit $rc, expected $want ($(head -n 1 "$tmp/stderr"))"; return; fi
+  if ! grep -qE -- "$pattern" "$tmp/stderr"; then bad "$name: stderr '$(cat "$tmp/stderr")' lacks /$pattern/"; return; fi
+  ok
+}
+# json_valid FILE: FILE parses as JSON (python3, else jq).
+json_valid() {
+  if command -v python3 >/dev/null; then python3 -m json.tool "$1" >/dev/null
+  elif command -v jq >/dev/null; then jq . "$1" >/dev/null
+  else echo "json_valid: needs python3 or jq" >&2; return 1; fi
+}
+
 model_dir=$(scripts/find-model.sh) || { echo "no Caffe2 model"; exit 1; }
 
 # --- converter ------------------------------------------------------------------------------------
@@ -37,7 +52,7 @@ expect_error "convert truncated init_net" "init_trunc.pb" "$tmp/o1.q8rt" -- \
   q8rt convert "$tmp/init_trunc.pb" "$model_dir/predict_net.pb" -o "$tmp/o1.q8rt"
 expect_error "convert missing file" "nonexistent.pb" "$tmp/o2.q8rt" -- \
   q8rt convert "$tmp/nonexistent.pb" "$model_dir/predict_net.pb" -o "$tmp/o2.q8rt"
-expect_error "convert swapped files" "." "$tmp/o3.q8rt" -- \
+expect_error "convert swapped files" "swapped" "$tmp/o3.q8rt" -- \
   q8rt convert "$model_dir/predict_net.pb" "$model_dir/init_net.pb" -o "$tmp/o3.q8rt"
 expect_error "convert unwritable output" "/nonexistent-dir/x.q8rt" "" -- \
   q8rt convert "$model_dir/init_net.pb" "$model_dir/predict_net.pb" -o /nonexistent-dir/x.q8rt
@@ -146,6 +161,186 @@ q8rt run "$blob" --input "$tmp/in.u8" --input-format u8-nhwc --output "$tmp/p.f3
 check "run writes 1000 float probabilities" test "$(stat -c %s "$tmp/p.f32")" -eq 4000
 expect_error "run wrong input size" "in.u8.*expected" "$tmp/out3" -- \
   q8rt run "$blob" --input "$tmp/in.u8" --output "$tmp/out3"
+
+# --- batches survive bad files (classify, eval): errors on stderr and in --json, exit 1 at the end ----------
+img2="$images/images/ILSVRC2012_val_00000355.JPEG"
+mkdir -p "$tmp/bad"
+echo "not a jpeg" > "$tmp/bad/text.jpg"
+head -c 3000 "$img1" > "$tmp/bad/trunc.jpg"
+mkdir -p "$tmp/bad/dir.jpg"
+weird="$tmp/bad/$(printf 'we\xffird\x7f\x01"q\\.jpg')"     # invalid UTF-8, DEL, a control char, quote, backslash
+head -c 100 "$img1" > "$weird"
+cp "$img1" "$tmp/bad/unreadable.jpg"; chmod 000 "$tmp/bad/unreadable.jpg"
+batch=("$img1" "$tmp/bad/missing.jpg" "$tmp/bad/text.jpg" "$tmp/bad/trunc.jpg" "$tmp/bad/dir.jpg" "$weird" "$img2")
+[ "$(id -u)" -ne 0 ] && batch+=("$tmp/bad/unreadable.jpg")   # root reads a mode-000 file
+nbad=$((${#batch[@]} - 2))
+q8rt classify "$blob" "${batch[@]}" --top 3 --json > "$tmp/batch.json" 2> "$tmp/batch.err"; rc=$?
+check "classify batch with bad files: exit 1 (got $rc)" test $rc -eq 1
+check "classify batch --json is valid JSON" json_valid "$tmp/batch.json"
+check "classify batch --json: $nbad error entries" test "$(grep -o '"error":' "$tmp/batch.json" | wc -l)" -eq $nbad
+check "classify batch --json: the 2 good images classified" test "$(grep -o '"top":\[' "$tmp/batch.json" | wc -l)" -eq 2
+check "classify batch --json: invalid UTF-8 as \\ufffd, DEL and controls escaped" \
+  grep -qF 'we\ufffdird\u007f\u0001\"q\\.jpg' "$tmp/batch.json"
+for f in missing.jpg text.jpg trunc.jpg dir.jpg; do
+  check "classify batch: stderr names $f" grep -q "$f" "$tmp/batch.err"
+done
+check "classify batch: stderr counts the failures" grep -q "$nbad of ${#batch[@]} images failed" "$tmp/batch.err"
+q8rt classify "$blob" "$tmp/bad/missing.jpg" "$img1" --top 1 > "$tmp/batch.txt" 2>/dev/null; rc=$?
+check "classify text: exit 1, the good image after the bad one still printed" \
+  test $rc -eq 1 -a "$(grep -c '%' "$tmp/batch.txt")" -eq 1
+if command -v python3 >/dev/null; then
+  check "classify --json: error entries name the files" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert [("error" in e) for e in d] == [False] + [True] * (len(d) - 2) + [False], d
+assert d[1]["image"].endswith("missing.jpg") and "missing.jpg" in d[1]["error"]' "$tmp/batch.json"
+fi
+# eval: one listed file missing (skipped), one corrupt, one truncated (failed), three good
+mkdir -p "$tmp/evimg"
+head -n 3 "$images/labels.txt" > "$tmp/evlabels.txt"
+while read -r f _; do cp "$images/images/$f" "$tmp/evimg/$f"; done < "$tmp/evlabels.txt"
+cp "$tmp/bad/text.jpg" "$tmp/evimg/corrupt.JPEG"; cp "$tmp/bad/trunc.jpg" "$tmp/evimg/$(printf 'tr\xfeunc.JPEG')"
+printf 'corrupt.JPEG 1\r\n%s 2\nabsent.JPEG 3\n' "$(printf 'tr\xfeunc.JPEG')" >> "$tmp/evlabels.txt"
+q8rt eval "$blob" --images "$tmp/evimg" --labels "$tmp/evlabels.txt" --json > "$tmp/ev.json" 2> "$tmp/ev.err"; rc=$?
+check "eval with bad files: exit 1 (got $rc)" test $rc -eq 1
+check "eval --json valid JSON" json_valid "$tmp/ev.json"
+check "eval --json: n 3, skipped 1, failed 2" grep -q '"n":3,.*"skipped":1,"failed":2,' "$tmp/ev.json"
+check "eval --json: errors name the files" grep -q '"errors":\[{"image":"[^"]*corrupt.JPEG","error":".*tr\\ufffdunc.JPEG' "$tmp/ev.json"
+check "eval: stderr names the corrupt file" grep -q 'corrupt.JPEG' "$tmp/ev.err"
+q8rt eval "$blob" --images "$tmp/evimg" --labels "$tmp/evlabels.txt" > "$tmp/ev.txt" 2>/dev/null; rc=$?
+check "eval text: exit 1 and a failed line" test $rc -eq 1 -a -n "$(grep '^failed 2 images' "$tmp/ev.txt")"
+
+# --- outputs: -, symbolic links, devices, FIFOs, output == input -----------------------------------------
+head -c 150528 /dev/urandom > "$tmp/o_in.u8"
+runo() { q8rt run "$blob" --input "$tmp/o_in.u8" --input-format u8-nhwc "$@"; }
+runo --output "$tmp/o_ref.u8"
+runo --output - > "$tmp/o_stdout.u8"
+check "run --output - writes stdout" cmp -s "$tmp/o_ref.u8" "$tmp/o_stdout.u8"
+runo --output=/dev/stdout | cat > "$tmp/o_pipe.u8"
+check "run --output=/dev/stdout into a pipe" cmp -s "$tmp/o_ref.u8" "$tmp/o_pipe.u8"
+stdout_was_link=$([ -L /dev/stdout ] && echo yes)
+runo --output /dev/stdout > "$tmp/o_devstdout.u8"
+check "run --output /dev/stdout redirected to a file" cmp -s "$tmp/o_ref.u8" "$tmp/o_devstdout.u8"
+[ -n "$stdout_was_link" ] && check "/dev/stdout is still a symbolic link" test -L /dev/stdout
+runo --output /dev/null; rc=$?
+check "run --output /dev/null: exit 0, still a character device" test $rc -eq 0 -a -c /dev/null
+echo old > "$tmp/o_target.u8"; chmod 640 "$tmp/o_target.u8"; ln -s o_target.u8 "$tmp/o_link.u8"
+runo --output "$tmp/o_link.u8"
+check "output symlink kept" test -L "$tmp/o_link.u8"
+check "output symlink: target written" cmp -s "$tmp/o_ref.u8" "$tmp/o_target.u8"
+check "output replaced keeps its mode 640" test "$(stat -c %a "$tmp/o_target.u8")" = 640
+(umask 022; runo --output "$tmp/o_new.u8")
+check "new output file: mode 644 under umask 022" test "$(stat -c %a "$tmp/o_new.u8")" = 644
+mkfifo "$tmp/o_fifo"
+cat "$tmp/o_fifo" > "$tmp/o_fifo.out" & reader=$!
+runo --output "$tmp/o_fifo"; rc=$?
+wait $reader
+check "run --output FIFO (with a reader): exit 0, data through, FIFO kept" \
+  test $rc -eq 0 -a -p "$tmp/o_fifo" -a "$(cmp -s "$tmp/o_ref.u8" "$tmp/o_fifo.out" && echo same)" = same
+ln -s /nonexistent-dir/x.u8 "$tmp/o_dangling"
+expect_error "run --output dangling symlink" "o_dangling.*symbolic link" "" -- runo --output "$tmp/o_dangling"
+expect_error "run --output a directory" "is a directory" "" -- runo --output "$tmp/evimg"
+sum_in=$(cksum < "$tmp/o_in.u8")
+expect_exit 1 "run --output == --input refused" "is the input" -- runo --output "$tmp/o_in.u8"
+check "input unchanged after the refused run" test "$(cksum < "$tmp/o_in.u8")" = "$sum_in"
+ln -s o_in.u8 "$tmp/o_alias.u8"
+expect_exit 1 "run --output = a symlink to the input refused" "is the input" -- runo --output "$tmp/o_alias.u8"
+cp "$blob" "$tmp/o_model.q8rt"; sum_m=$(cksum < "$tmp/o_model.q8rt")
+expect_exit 1 "run --output == the model refused" "is the input" -- \
+  q8rt run "$tmp/o_model.q8rt" --input "$tmp/o_in.u8" --input-format u8-nhwc --output "$tmp/o_model.q8rt"
+check "model unchanged after the refused run" test "$(cksum < "$tmp/o_model.q8rt")" = "$sum_m"
+cp "$model_dir/predict_net.pb" "$tmp/o_predict.pb"; sum_p=$(cksum < "$tmp/o_predict.pb")
+expect_exit 1 "convert -o == predict_net refused" "is the input" -- \
+  q8rt convert "$model_dir/init_net.pb" "$tmp/o_predict.pb" -o "$tmp/o_predict.pb"
+check "predict_net unchanged after the refused convert" test "$(cksum < "$tmp/o_predict.pb")" = "$sum_p"
+q8rt convert "$model_dir/init_net.pb" "$model_dir/predict_net.pb" -o - > "$tmp/o_conv.q8rt" 2> "$tmp/o_conv.err"
+check "convert -o - writes the blob to stdout" cmp -s "$tmp/o_conv.q8rt" "$blob"
+check "convert -o -: the summary goes to stderr" grep -q '^converted 67 ops' "$tmp/o_conv.err"
+ln -s o_conv_target.q8rt "$tmp/o_conv_link.q8rt"; : > "$tmp/o_conv_target.q8rt"
+q8rt convert "$model_dir/init_net.pb" "$model_dir/predict_net.pb" --output="$tmp/o_conv_link.q8rt" > /dev/null
+check "convert --output=symlink: link kept, target written" \
+  test -L "$tmp/o_conv_link.q8rt" -a "$(cmp -s "$tmp/o_conv_target.q8rt" "$blob" && echo same)" = same
+check "no temporary files left" test -z "$(find "$tmp" -name '*.tmp*')"
+
+# --- threads: capped at the online CPUs, nonsense rejected (exit 2) -------------------------------------
+cpus=$(getconf _NPROCESSORS_ONLN)
+if [ "$cpus" -lt 64 ]; then
+  start=$(date +%s)
+  q8rt classify "$blob" "$img1" --top 1000 --json --threads 64 > "$tmp/th64.json" 2> "$tmp/th64.err"; rc=$?
+  secs=$(($(date +%s) - start))
+  check "classify --threads 64 on $cpus CPUs: exit 0 in ${secs}s (< 20)" test $rc -eq 0 -a $secs -lt 20
+  check "classify --threads 64: one warning naming the CPUs" \
+    test "$(grep -c "warning: --threads 64 is more than the $cpus online CPUs" "$tmp/th64.err")" -eq 1
+  q8rt classify "$blob" "$img1" --top 1000 --json > "$tmp/th1.json"
+  check "classify --threads 64 == --threads 1" cmp -s "$tmp/th64.json" "$tmp/th1.json"
+fi
+for t in 0 -1 abc 1025 99999999999 ''; do
+  expect_exit 2 "classify --threads '$t' is a usage error" "threads" -- q8rt classify "$blob" "$img1" --threads "$t"
+done
+expect_exit 2 "bench --threads=-4 is a usage error" "threads" -- q8rt bench "$blob" --threads=-4
+expect_exit 2 "eval --threads 2000 is a usage error" "threads" -- \
+  q8rt eval "$blob" --images "$tmp/evimg" --labels "$tmp/evlabels.txt" --threads 2000
+
+# --- class names: --labels, $Q8RT_LABELS, beside the model, none ---------------------------------------
+no_labels() { (unset Q8RT_LABELS; q8rt "$@"); }
+with_labels() { local file=$1; shift; Q8RT_LABELS=$file q8rt "$@"; }
+name_of_top() { sed -n 2p "$1" | sed -E 's/^ +1\. +[0-9]+ +[0-9.]+% +//'; }
+Q8RT_LABELS="$synset" q8rt classify "$blob" "$img1" --top=1 > "$tmp/n_env.txt"
+check "classify: \$Q8RT_LABELS names (top-1 '$(name_of_top "$tmp/n_env.txt")')" test "$(name_of_top "$tmp/n_env.txt")" = canoe
+mkdir -p "$tmp/m1" "$tmp/m2" "$tmp/m3"
+cp "$blob" "$tmp/m1/model.q8rt"; cp "$blob" "$tmp/m2/model.q8rt"; cp "$blob" "$tmp/m3/model.q8rt"
+no_labels classify "$tmp/m1/model.q8rt" "$img1" --top 1 > "$tmp/n_none.txt" 2> "$tmp/n_none.err"
+check "classify without names: indices, one hint line" \
+  test -z "$(name_of_top "$tmp/n_none.txt")" -a "$(wc -l < "$tmp/n_none.err")" -eq 1 -a -n "$(grep 'no class names' "$tmp/n_none.err")"
+cp "$synset" "$tmp/m2/synset_words.txt"
+no_labels classify "$tmp/m2/model.q8rt" "$img1" --top 1 > "$tmp/n_beside.txt" 2>"$tmp/n_beside.err"
+check "classify: synset_words.txt beside the model" test "$(name_of_top "$tmp/n_beside.txt")" = canoe -a ! -s "$tmp/n_beside.err"
+# labels.txt beside the model: names only, UTF-8 BOM, CRLF line ends
+cut -d' ' -f2- "$synset" | sed 's/$/\r/' | { printf '\xef\xbb\xbf'; cat; } > "$tmp/m3/labels.txt"
+no_labels classify "$tmp/m3/model.q8rt" "$img1" --top 1 > "$tmp/n_crlf.txt"
+check "classify: labels.txt beside the model, BOM + CRLF" test "$(name_of_top "$tmp/n_crlf.txt")" = canoe
+q8rt classify "$blob" "$img1" --top 1 --labels "$tmp/m3/labels.txt" --json > "$tmp/n_crlf.json"
+check "classify --labels with BOM + CRLF: exact name in JSON" grep -q '"name":"canoe"}' "$tmp/n_crlf.json"
+head -n 999 "$synset" > "$tmp/labels999.txt"
+expect_exit 1 "classify --labels with 999 names" "labels999.txt: 999 class names, expected 1000" -- \
+  q8rt classify "$blob" "$img1" --labels "$tmp/labels999.txt"
+expect_exit 1 "classify \$Q8RT_LABELS with 999 names" "labels999.txt: 999" -- \
+  with_labels "$tmp/labels999.txt" classify "$blob" "$img1"
+
+# --- convert: option limits, swapped files ------------------------------------------------------------
+cv() { q8rt convert "$model_dir/init_net.pb" "$model_dir/predict_net.pb" -o "$tmp/cv.q8rt" "$@"; }
+expect_exit 2 "convert --input-size 0x224" "input-size" -- cv --input-size 0x224
+expect_exit 2 "convert --input-size 20000x20000 (> Q8RT_IMAGE_MAX_DIM)" "input-size.*16384" -- cv --input-size 20000x20000
+expect_exit 2 "convert --resize-shorter below the crop" "resize-shorter 200 must be in \[224, 16384\]" -- cv --resize-shorter=200
+expect_exit 2 "convert --resize-shorter 99999" "resize-shorter" -- cv --resize-shorter 99999
+expect_exit 1 "convert swapped files" "predict_net.pb looks like a predict_net.*swapped" -- \
+  q8rt convert "$model_dir/predict_net.pb" "$model_dir/init_net.pb" -o "$tmp/cv.q8rt"
+check "no output left by the failed converts" test ! -e "$tmp/cv.q8rt"
+
+# --- exit statuses: 2 usage errors, 1 runtime errors; --opt=value; --help ------------------------------
+for c in convert info classify eval run bench; do
+  expect_exit 2 "$c --bogus is a usage error" "bogus" -- q8rt $c --bogus
+  q8rt $c --help > "$tmp/help.txt"; rc=$?
+  check "$c --help: exit 0, documents the exit status" test $rc -eq 0 -a -n "$(grep 'Exit status: 0' "$tmp/help.txt")"
+done
+expect_exit 2 "classify --top without a value" "needs a value" -- q8rt classify "$blob" "$img1" --top
+expect_exit 2 "classify --top=0" "top" -- q8rt classify "$blob" "$img1" --top=0
+expect_exit 2 "classify --json=1 (a flag takes no value)" "json=1" -- q8rt classify "$blob" "$img1" --json=1
+expect_exit 2 "classify --precision=fp16" "precision" -- q8rt classify "$blob" "$img1" --precision=fp16
+expect_exit 2 "run --input-format bogus" "input-format" -- runo --input-format=bogus --output "$tmp/x"
+expect_exit 2 "bench --precision int8,int8" "twice" -- q8rt bench "$blob" --precision=int8,int8
+expect_exit 2 "bench --ghz 0" "ghz" -- q8rt bench "$blob" --ghz 0
+expect_exit 2 "eval without --images" "required" -- q8rt eval "$blob" --labels "$tmp/evlabels.txt"
+expect_exit 2 "q8rt bogus-command" "unknown command" -- q8rt bogus-command
+expect_exit 1 "classify a missing model is a runtime error" "nonexistent.q8rt" -- q8rt classify "$tmp/nonexistent.q8rt" "$img1"
+expect_exit 1 "info a missing model" "nonexistent.q8rt" -- q8rt info "$tmp/nonexistent.q8rt"
+expect_exit 1 "eval a missing labels file" "nolabels.txt" -- q8rt eval "$blob" --images "$tmp/evimg" --labels "$tmp/nolabels.txt"
+expect_exit 1 "bench a missing model" "nonexistent.q8rt" -- q8rt bench "$tmp/nonexistent.q8rt"
+check "bench --help prints %pk, not %%pk" test -n "$(q8rt bench --help | grep -F ' %pk: ')" -a -z "$(q8rt bench --help | grep -F '%%pk')"
+q8rt classify "$blob" "$img1" --top=3 --threads=1 --labels="$synset" --precision=int8 > "$tmp/eq.txt"
+check "classify --top=3 --labels=FILE style options" test "$(grep -c '%' "$tmp/eq.txt")" -eq 3 -a -n "$(grep canoe "$tmp/eq.txt")"
+q8rt classify "$blob" --top 1 -- "$img1" > "$tmp/dashdash.txt"
+check "classify: -- ends the options" test "$(grep -c '%' "$tmp/dashdash.txt")" -eq 1
 
 # --- bench: int8 and fp32 alternating, per layer (README "Benchmarking int8 vs fp32") -------------------
 q8rt bench "$blob" --precision int8,fp32 --per-layer --runs 2 --warmup 1 --json --csv "$tmp/layers.csv" \
