@@ -68,6 +68,11 @@ endif
 
 ARCH := $(shell $(CC) -dumpmachine | cut -d- -f1)
 
+# ---- version: defined once, by the Q8RT_VERSION_{MAJOR,MINOR,PATCH} macros of include/q8rt.h ---------------
+version_part = $(shell sed -n 's/^.define Q8RT_VERSION_$(1) \([0-9][0-9]*\).*/\1/p' include/q8rt.h)
+VERSION_MAJOR := $(call version_part,MAJOR)
+VERSION       := $(VERSION_MAJOR).$(call version_part,MINOR).$(call version_part,PATCH)
+
 # ---- sources -------------------------------------------------------------------------------------
 KERNEL_SRCS := $(wildcard kernels/*/*-scalar.c kernels/*/scalar.c)
 ifneq ($(filter x86_64 i686 i386,$(ARCH)),)
@@ -97,7 +102,11 @@ CONV_OBJS := $(call obj,$(CONV_SRCS))
 CLI_OBJS  := $(call obj,$(CLI_SRCS))
 
 LIB_A   := $(BUILD)/lib/libq8rt.a
-LIB_SO  := $(BUILD)/lib/libq8rt.so
+# The shared library: the file libq8rt.so.$(VERSION), its SONAME libq8rt.so.MAJOR (a symlink to it, what programs
+# load) and libq8rt.so (a symlink to that, what -lq8rt finds). It exports only the q8rt_* API of include/q8rt.h.
+LIB_SO_REAL   := $(BUILD)/lib/libq8rt.so.$(VERSION)
+LIB_SO_SONAME := $(BUILD)/lib/libq8rt.so.$(VERSION_MAJOR)
+LIB_SO        := $(BUILD)/lib/libq8rt.so
 CONV_A  := $(BUILD)/lib/libq8rt_convert.a
 CLI     := $(BUILD)/bin/q8rt
 
@@ -107,7 +116,7 @@ TEST_COMMON := $(wildcard test/common/*.c)
 
 .PHONY: android android-check-kernels
 .PHONY: all lib cli tests deps demo check check-unit check-e2e check-asan check-sanitize fuzz fuzz-build weights clean
-all: lib cli tests
+all: lib cli tests examples
 
 lib: $(LIB_A) $(LIB_SO)
 cli: $(CLI)
@@ -142,6 +151,15 @@ $(BUILD)/obj/kernels/%-avx512vnni.o: ALL_CFLAGS += -mavx512f -mavx512bw -mavx512
 
 $(BUILD)/obj/kernels/%-aarch32-neon.o $(BUILD)/obj/kernels/%/aarch32-neon.o: ALL_CFLAGS += -mfpu=neon
 
+# Library objects: only what include/q8rt.h declares (under `#pragma GCC visibility push(default)`) is exported
+# from libq8rt.so; internal functions (test hooks such as q8rt_alloc_fail_after included) stay hidden. Static
+# links of libq8rt.a (CLI, tests) are unaffected.
+$(RT_OBJS): ALL_CFLAGS += -fvisibility=hidden
+# (make does not track flags: the stamp makes build directories from before this flag rebuild them once)
+$(RT_OBJS): $(BUILD)/obj/.visibility-hidden
+$(BUILD)/obj/.visibility-hidden:
+	@mkdir -p $(dir $@) && touch $@
+
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
@@ -150,9 +168,16 @@ $(LIB_A): $(RT_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && $(AR) rcs $@ $^
 
-$(LIB_SO): $(RT_OBJS)
+# --no-undefined: every symbol resolved by the runtime's own dependencies (not with sanitizers: clang leaves the
+# sanitizer runtime out of shared libraries).
+$(LIB_SO_REAL): $(RT_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) -shared $(LDFLAGS) -o $@ $^ $(LDLIBS_RT)
+	$(CC) -shared $(LDFLAGS) -Wl,-soname,$(notdir $(LIB_SO_SONAME)) $(if $(SAN_FLAGS),,-Wl,--no-undefined) \
+	  -o $@ $^ $(LDLIBS_RT)
+$(LIB_SO_SONAME): $(LIB_SO_REAL)
+	ln -sf $(notdir $<) $@
+$(LIB_SO): $(LIB_SO_SONAME)
+	ln -sf $(notdir $<) $@
 
 $(CONV_A): $(CONV_OBJS)
 	@mkdir -p $(dir $@)
@@ -191,9 +216,50 @@ fuzz-build: $(FUZZ_BINS) $(BUILD)/fuzz/fuzz_seeds
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 
+# ---- install (README "Install and use the C library") ----------------------------------------------------
+# make install [PREFIX=/usr/local] [DESTDIR=staging dir] [LIBDIR=$(PREFIX)/lib] [INCLUDEDIR=...] [BINDIR=...]:
+# q8rt.h, libq8rt.a, libq8rt.so*, q8rt.pc (pkg-config) and the q8rt binary; `make uninstall` removes them.
+PREFIX     ?= /usr/local
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+BINDIR     ?= $(PREFIX)/bin
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+INSTALL    ?= install
+# q8rt.pc: ${prefix}-relative directories when they are under PREFIX
+pc_dir = $(patsubst $(PREFIX)/%,$${prefix}/%,$(1))
+
+.PHONY: install uninstall examples
+install: lib cli
+	$(INSTALL) -d $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(BINDIR)
+	$(INSTALL) -m 644 include/q8rt.h $(DESTDIR)$(INCLUDEDIR)/q8rt.h
+	$(INSTALL) -m 644 $(LIB_A) $(DESTDIR)$(LIBDIR)/libq8rt.a
+	$(INSTALL) -m 755 $(LIB_SO_REAL) $(DESTDIR)$(LIBDIR)/$(notdir $(LIB_SO_REAL))
+	ln -sf $(notdir $(LIB_SO_REAL)) $(DESTDIR)$(LIBDIR)/$(notdir $(LIB_SO_SONAME))
+	ln -sf $(notdir $(LIB_SO_SONAME)) $(DESTDIR)$(LIBDIR)/libq8rt.so
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(call pc_dir,$(LIBDIR))|' \
+	  -e 's|@INCLUDEDIR@|$(call pc_dir,$(INCLUDEDIR))|' -e 's|@VERSION@|$(VERSION)|' q8rt.pc.in \
+	  > $(DESTDIR)$(PKGCONFIGDIR)/q8rt.pc
+	$(INSTALL) -m 755 $(CLI) $(DESTDIR)$(BINDIR)/q8rt
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && [ -z "$(CROSS)" ]; then ldconfig; fi
+
+uninstall:
+	rm -f $(DESTDIR)$(INCLUDEDIR)/q8rt.h $(DESTDIR)$(LIBDIR)/libq8rt.a $(DESTDIR)$(LIBDIR)/libq8rt.so \
+	  $(DESTDIR)$(LIBDIR)/$(notdir $(LIB_SO_SONAME)) $(DESTDIR)$(LIBDIR)/$(notdir $(LIB_SO_REAL)) \
+	  $(DESTDIR)$(PKGCONFIGDIR)/q8rt.pc $(DESTDIR)$(BINDIR)/q8rt
+
+# The examples/ programs, built here against the public header only (strict C11) and libq8rt.a; the install
+# test (test/e2e/test_install.sh) builds them against the installed library through pkg-config.
+EXAMPLES := $(patsubst examples/%.c,$(BUILD)/examples/%,$(wildcard examples/*.c))
+examples: $(EXAMPLES)
+$(EXAMPLES): $(BUILD)/examples/%: examples/%.c include/q8rt.h $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -pedantic $(OPT) -g $(WARN) -Iinclude $(CFLAGS) $(SAN_FLAGS) -o $@ $< $(LIB_A) $(LDFLAGS) $(LDLIBS_RT)
+
 # ---- set-up, data, checks -------------------------------------------------------------------------
 SHARED     ?= ../shared
 IMAGES_DIR ?= $(or $(Q8RT_IMAGES_DIR),$(SHARED)/data/imagenet-val-1300)
+# Full-resolution photos with reference top-5 (decoding, resizing, EXIF): test_image and test/e2e/test_photos.sh.
+PHOTOS_DIR ?= $(or $(Q8RT_PHOTOS_DIR),$(SHARED)/data/imagenet-train-photos)
 SYNSET     ?= $(or $(Q8RT_LABELS),$(SHARED)/data/imagenet-labels/synset_words.txt)
 # Cross builds convert the model with the target binary into their own build directory (the e2e test
 # compares it with the native weights/ blob).
@@ -235,11 +301,12 @@ ifneq ($(CROSS),)
 	  QEMU_CPU=$$cpu Q8RT_TEST_EXPECT_ISA=$$isa VERBOSE= scripts/run-tests.sh $(BUILD) $(KERNEL_TEST_BINS) || exit 1; \
 	  QEMU_CPU=$$cpu Q8RT_TEST_EXPECT_ISA=$$isa $(RUNNER) $(BUILD)/test/kernels/test_neon | grep 'test_neon: [cN]'; \
 	done
-	@scripts/run-tests.sh $(BUILD) $(filter-out $(KERNEL_TEST_BINS),$(TEST_BINS)) -- test/e2e/test_cli.sh
+	@scripts/run-tests.sh $(BUILD) $(filter-out $(KERNEL_TEST_BINS),$(TEST_BINS)) -- test/e2e/test_cli.sh test/e2e/test_photos.sh \
+	  test/e2e/test_install.sh
 else
 	@scripts/deps.sh clang
 	@$(MAKE) --no-print-directory android-check-kernels
-	@scripts/run-tests.sh $(BUILD) $(TEST_BINS) -- test/e2e/test_cli.sh
+	@scripts/run-tests.sh $(BUILD) $(TEST_BINS) -- test/e2e/test_cli.sh test/e2e/test_photos.sh test/e2e/test_install.sh
 	@$(MAKE) --no-print-directory check-asan
 endif
 

@@ -33,8 +33,21 @@
 extern "C" {
 #endif
 
+/* libq8rt.so exports exactly the q8rt_* functions declared in this header: the library is compiled with
+ * -fvisibility=hidden and this pragma marks the declarations below as exported. */
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
+
+/* The library version (the Makefile reads it from here: shared library file name, SONAME libq8rt.so.MAJOR,
+ * q8rt.pc). */
 #define Q8RT_VERSION_MAJOR 0
-#define Q8RT_VERSION_MINOR 1
+#define Q8RT_VERSION_MINOR 2
+#define Q8RT_VERSION_PATCH 0
+
+/* Version of the library actually linked, "MAJOR.MINOR.PATCH" (e.g. "0.2.0"); compare with the
+ * Q8RT_VERSION_* macros of the header compiled against. Static string, never NULL. */
+const char* q8rt_version(void);
 
 typedef enum q8rt_status {
   Q8RT_OK = 0,
@@ -188,26 +201,32 @@ typedef enum q8rt_input_format {
   Q8RT_INPUT_F32_NHWC = 2, /* float32 [1, H, W, C] */
 } q8rt_input_format;
 
-/* Runs one inference. input_bytes must be H*W*C (u8) or 4*H*W*C (f32). Errors: INVALID_ARGUMENT. */
+/* Runs one inference. input_bytes must be H*W*C (u8) or 4*H*W*C (f32). Errors: INVALID_ARGUMENT.
+ * After a failed run the outputs of any earlier run are gone: q8rt_session_get_logits, _get_logits_f32,
+ * _get_probabilities and _get_op_times return INVALID_ARGUMENT until the next successful run. */
 q8rt_status q8rt_session_run(q8rt_session* session, q8rt_input_format format, const void* input,
                              size_t input_bytes);
 
 /* After a successful run: the raw uint8 logits (the final Int8FC output, input of the softmax),
  * num_classes bytes, valid until the next run or q8rt_session_free. Scale and zero point are optional
- * outputs (NULL to skip). Errors: INVALID_ARGUMENT (also for FP32 sessions, which have float logits only:
- * use q8rt_session_get_logits_f32). */
+ * outputs (NULL to skip). Errors: INVALID_ARGUMENT (no successful last run; also for FP32 sessions, which
+ * have float logits only: use q8rt_session_get_logits_f32); then *logits is NULL, *scale and *zero_point 0. */
 q8rt_status q8rt_session_get_logits(const q8rt_session* session, const uint8_t** logits, float* scale,
                                     uint8_t* zero_point);
 
 /* After a successful run: copies the num_classes logits as floats into logits. INT8 sessions: the uint8
  * logits dequantized ((q - zero_point) * scale, same order and ties as the uint8 values); FP32 sessions: the
- * float logits. Errors: INVALID_ARGUMENT (no run yet, or count != num_classes). */
+ * float logits. Errors: INVALID_ARGUMENT (no successful last run, or count != num_classes). */
 q8rt_status q8rt_session_get_logits_f32(const q8rt_session* session, float* logits, size_t count);
 
 /* After a successful run: copies the num_classes float probabilities (the model's output) into probs. INT8
  * sessions: Int8Softmax dequantized, so multiples of 1/256; FP32 sessions: the float softmax.
- * Errors: INVALID_ARGUMENT (count != num_classes). */
+ * Errors: INVALID_ARGUMENT (no successful last run, or count != num_classes). */
 q8rt_status q8rt_session_get_probabilities(const q8rt_session* session, float* probs, size_t count);
+
+#if defined(__GNUC__)
+#pragma GCC visibility pop
+#endif
 
 #ifdef __cplusplus
 }

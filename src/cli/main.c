@@ -36,7 +36,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (strcmp(argv[1], "--version") == 0) {
-    printf("q8rt %d.%d\n", Q8RT_VERSION_MAJOR, Q8RT_VERSION_MINOR);
+    printf("q8rt %s\n", q8rt_version());
     return 0;
   }
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
