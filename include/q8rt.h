@@ -90,12 +90,18 @@ struct q8rt_model_info {
   uint32_t num_classes;                               /* size of the logits and of the probabilities */
   uint32_t op_count, tensor_count;
   uint64_t macs;                                      /* multiply-accumulates per inference */
-  uint64_t weight_bytes;                              /* packed weights, bytes */
+  uint64_t weight_bytes;                              /* raw uint8 weights + int32 biases in the blob, bytes */
   struct q8rt_preprocess preprocess;
 };
 
 /* Fills *info. Errors: INVALID_ARGUMENT. */
 q8rt_status q8rt_model_get_info(const q8rt_model* model, struct q8rt_model_info* info);
+
+/* The name of output class `index` (0 <= index < num_classes), a NUL-terminated UTF-8 string owned by the model
+ * (valid until q8rt_model_free), as stored by `q8rt convert --labels FILE`. Returns NULL when the blob holds no
+ * class names, when index >= num_classes or when model is NULL (no error is recorded). Thread safety: any
+ * number of threads may call it on one model. */
+const char* q8rt_model_class_name(const q8rt_model* model, uint32_t index);
 
 struct q8rt_op_info {
   const char* type;        /* "conv", "dwconv", "fc", "add", "avgpool", "softmax", "dequantize" */
@@ -126,7 +132,7 @@ typedef enum q8rt_isa {
   Q8RT_ISA_AVX512 = 4, /* x86 AVX-512F (+ AVX2, FMA): fp32 GEMM/conv/depthwise use AVX-512F, the rest as AVX2 */
   Q8RT_ISA_NEON = 5,   /* ARM NEON int8 and fp32 micro-kernels (aarch64; armv7 when cpuinfo reports NEON) */
   Q8RT_ISA_AVX512VNNI = 6, /* x86 AVX-512 F/BW/VL/VNNI/VBMI (Ice Lake, Sapphire Rapids, AMD Zen 4 and newer): int8
-                              uses vpdpbusd kernels on weights repacked at session creation, add as AVX2; fp32 as
+                              uses vpdpbusd kernels on their own weight layout (packed once per model), add as AVX2; fp32 as
                               Q8RT_ISA_AVX512 */
 } q8rt_isa;
 

@@ -12,6 +12,7 @@ static const char usage[] =
     "                     [--precision int8|fp32] [--json]\n"
     "Decodes each JPEG, applies the model's preprocessing (stored in the blob), runs it and prints the top-K\n"
     "classes (index, probability, name) per image. Ranking uses the logits; ties go to the lower index.\n"
+    "Names come from --labels, else from the blob (q8rt convert --labels), else are empty.\n"
     "--precision fp32 runs the float network the int8 model stands for (README \"fp32\"). Default: int8.\n";
 
 int q8rt_cmd_classify(int argc, char** argv) {
@@ -99,7 +100,8 @@ int q8rt_cmd_classify(int argc, char** argv) {
       printf("%s\n", images[n]);
     }
     for (unsigned k = 0; k < top; k++) {
-      const char* name = names != NULL ? names[best[k]] : "";
+      const char* stored = q8rt_model_class_name(model, best[k]); /* from `q8rt convert --labels`, or NULL */
+      const char* name = names != NULL ? names[best[k]] : stored != NULL ? stored : "";
       if (json) {
         printf("%s{\"class\":%u,\"probability\":%.6f,\"logit\":%.9g,\"name\":", k ? "," : "", best[k],
                (double) probs[best[k]], (double) logits[best[k]]);

@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "convert/convert.h"
+#include "convert/labels.h"
 
 static void usage(FILE* f) {
   fprintf(f,
@@ -22,6 +23,8 @@ static void usage(FILE* f) {
           "  --mean a,b,c               per-channel mean, pixel units, in channel order\n"
           "                             (default 103.53,116.28,123.675 for bgr)\n"
           "  --std a,b,c                per-channel std (default 57.375,57.12,58.395 for bgr)\n"
+          "  --labels FILE              store class names in the blob: one line per class, \"WNID description\"\n"
+          "                             (synset_words.txt) or just the name; UTF-8 (BOM and CRLF accepted)\n"
           "  -h, --help                 this help\n");
 }
 
@@ -74,6 +77,7 @@ int q8rt_cmd_convert(int argc, char** argv) {
   int npos = 0;
   int have_mean = 0, have_std = 0;
   float mean[3], std[3];
+  const char* labels_path = NULL;
 
   for (int i = 1; i < argc; i++) {
     const char* a = argv[i];
@@ -84,7 +88,7 @@ int q8rt_cmd_convert(int argc, char** argv) {
     if (a[0] == '-' && a[1] != '\0') {
       /* Options with a value: "--opt value" or "--opt=value". */
       static const char* const names[] = {"-o", "--output", "--input-size", "--resize-shorter", "--channel-order",
-                                          "--mean", "--std"};
+                                          "--mean", "--std", "--labels"};
       const char* name = NULL;
       const char* value = NULL;
       for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
@@ -108,6 +112,8 @@ int q8rt_cmd_convert(int argc, char** argv) {
       }
       if (strcmp(name, "-o") == 0 || strcmp(name, "--output") == 0) {
         opts.output_path = value;
+      } else if (strcmp(name, "--labels") == 0) {
+        labels_path = value;
       } else if (strcmp(name, "--input-size") == 0) {
         if (!parse_size(value, &opts.input_height, &opts.input_width)) {
           fprintf(stderr, "q8rt convert: --input-size \"%s\": expected HxW, e.g. 224x224\n", value);
@@ -157,13 +163,26 @@ int q8rt_cmd_convert(int argc, char** argv) {
   if (have_std) memcpy(opts.std, std, sizeof std);
 
   char err[1024];
+  char** labels = NULL;
+  uint32_t label_count = 0;
+  if (labels_path != NULL) {
+    if (!q8rt_labels_read_file(labels_path, &labels, &label_count, err, sizeof err)) {
+      fprintf(stderr, "q8rt convert: --labels %s\n", err);
+      return 1;
+    }
+    opts.labels = (const char* const*) labels;
+    opts.label_count = label_count;
+    opts.labels_what = labels_path;
+  }
   struct q8rt_convert_stats stats;
-  if (!q8rt_convert(&opts, &stats, err, sizeof err)) {
+  const bool ok = q8rt_convert(&opts, &stats, err, sizeof err);
+  q8rt_labels_free(labels, label_count);
+  if (!ok) {
     fprintf(stderr, "q8rt convert: %s\n", err);
     return 1;
   }
-  printf("converted %u ops, %u tensors, %llu weight bytes (%llu byte blob) -> %s\n", stats.op_count,
+  printf("converted %u ops, %u tensors, %llu weight bytes (%llu byte blob%s) -> %s\n", stats.op_count,
          stats.tensor_count, (unsigned long long) stats.weight_bytes, (unsigned long long) stats.file_size,
-         opts.output_path);
+         label_count != 0 ? ", with class names" : "", opts.output_path);
   return 0;
 }

@@ -30,8 +30,24 @@ expect_error() {
 model_dir=$(scripts/find-model.sh) || { echo "no Caffe2 model"; exit 1; }
 
 # --- converter ------------------------------------------------------------------------------------
-check "convert real model" q8rt convert "$model_dir/init_net.pb" "$model_dir/predict_net.pb" -o "$tmp/m.q8rt"
+# The Makefile's weights rule stores the class names when the synset file exists; do the same here.
+labels_opt=(); [ -f "$synset" ] && labels_opt=(--labels "$synset")
+check "convert real model" q8rt convert "$model_dir/init_net.pb" "$model_dir/predict_net.pb" -o "$tmp/m.q8rt" \
+  "${labels_opt[@]}"
 check "converted blob identical to weights/ blob (deterministic)" cmp -s "$tmp/m.q8rt" "$blob"
+check "blob v2 of MobileNetV2 is at most 3.8 MB" test "$(wc -c < "$blob")" -le 3800000
+# --labels: count must match the classes; BOM + CRLF + plain names accepted
+head -n 999 "$synset" > "$tmp/999.txt" 2>/dev/null || : > "$tmp/999.txt"
+expect_error "convert --labels with 999 names" "999 class names, but the model has 1000 classes" "$tmp/o4.q8rt" -- \
+  q8rt convert "$model_dir/init_net.pb" "$model_dir/predict_net.pb" -o "$tmp/o4.q8rt" --labels "$tmp/999.txt"
+{ printf '\xef\xbb\xbf'; for i in $(seq 0 999); do printf 'class %d \xc3\xa9\r\n' "$i"; done; } > "$tmp/crlf.txt"
+check "convert --labels BOM + CRLF" q8rt convert "$model_dir/init_net.pb" "$model_dir/predict_net.pb" \
+  -o "$tmp/crlf.q8rt" --labels "$tmp/crlf.txt"
+check "class names from the blob" grep -q 'class 472 é$' <(q8rt classify "$tmp/crlf.q8rt" \
+  "$images/images/ILSVRC2012_val_00000347.JPEG" --top 1)
+# a version 1 blob (header version field 1) is refused with a hint to re-convert
+cp "$blob" "$tmp/v1.q8rt"; printf '\x01' | dd of="$tmp/v1.q8rt" bs=1 seek=8 conv=notrunc status=none
+expect_error "version 1 blob" "version 1.*re-convert" "" -- q8rt info "$tmp/v1.q8rt"
 head -c 100000 "$model_dir/init_net.pb" > "$tmp/init_trunc.pb"
 expect_error "convert truncated init_net" "init_trunc.pb" "$tmp/o1.q8rt" -- \
   q8rt convert "$tmp/init_trunc.pb" "$model_dir/predict_net.pb" -o "$tmp/o1.q8rt"
