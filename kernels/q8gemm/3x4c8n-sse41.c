@@ -52,7 +52,8 @@ static inline __attribute__((always_inline)) void q8rt_3x4c8n_panel(
     const uint8_t* a1 = ar1;
     const uint8_t* a2 = ar2;
     for (size_t kk = 0; kk < kp; kk += 8) {
-      Q8RT_3X4C8_STEP(a0, a1, a2, w);
+      q8rt_3x4c8_sse41_step(a0, a1, a2, w, &vacc0x0, &vacc0x1, &vacc0x2, &vacc0x3, &vacc1x0, &vacc1x1, &vacc1x2,
+                          &vacc1x3, &vacc2x0, &vacc2x1, &vacc2x2, &vacc2x3);
       a0 += 8;
       a1 += 8;
       a2 += 8;
