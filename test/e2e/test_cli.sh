@@ -97,7 +97,7 @@ if [ -n "${Q8RT_CROSS:-}" ]; then
   else
     check "cross-converted blob identical to the native converter's" \
       cmp -s "$blob" <("$native" convert "$model_dir/init_net.pb" "$model_dir/predict_net.pb" -o "$tmp/native.q8rt" \
-                       >/dev/null && cat "$tmp/native.q8rt")
+                       "${labels_opt[@]}" >/dev/null && cat "$tmp/native.q8rt")
     "$native" classify "$blob" "${some[@]}" --top 1000 --json > "$tmp/native.json"
     q8rt classify "$blob" "${some[@]}" --top 1000 --json --threads 1 > "$tmp/t1.json"
     q8rt classify "$blob" "${some[@]:0:8}" --top 1000 --json --threads 2 > "$tmp/t2.json"
