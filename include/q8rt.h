@@ -17,8 +17,13 @@
  * recent failure on the calling thread is returned by q8rt_last_error() (thread-local). The library
  * never prints and never aborts.
  *
- * Thread safety: a q8rt_model is immutable after loading and may be shared by any number of sessions
- * on any threads. A q8rt_session must be used by one thread at a time.
+ * Thread safety: a q8rt_model is immutable after loading (apart from its internally synchronized cache of
+ * packed weights) and may be shared by any number of sessions on any threads; sessions may be created
+ * concurrently. A q8rt_session must be used by one thread at a time.
+ *
+ * Weights: the blob (format version 2, docs/blob-format.md) holds raw uint8 weights and int32 biases; the
+ * weights are packed for the kernels a session picks the first time a session needs them, once per model and
+ * kernel configuration, and shared read-only by every later session of the model (docs/design.md).
  */
 #ifndef Q8RT_H
 #define Q8RT_H
@@ -60,14 +65,17 @@ const char* q8rt_last_error(void);
 typedef struct q8rt_model q8rt_model;
 
 /* Loads a blob from a file. Every offset, size, count, index and enum is validated, and the CRC-32
- * checksum checked, before use. Errors: INVALID_ARGUMENT, IO, INVALID_MODEL, UNSUPPORTED,
- * OUT_OF_MEMORY, LIMIT. On failure *model is set to NULL. */
+ * checksum checked, before use. The file is mapped read-only (not copied): the raw weights' pages are dropped
+ * from memory once validated and once packed, and read from the file again if a later session needs them, so
+ * the file must not be truncated or rewritten in place while the model is loaded (`q8rt convert` replaces
+ * files atomically, which is safe). Errors: INVALID_ARGUMENT, IO, INVALID_MODEL, UNSUPPORTED (among others a
+ * version 1 blob: re-convert it), OUT_OF_MEMORY, LIMIT. On failure *model is set to NULL. */
 q8rt_status q8rt_model_load_file(const char* path, q8rt_model** model);
 
 /* As q8rt_model_load_file, from `size` bytes at `data` (copied; the caller keeps ownership). */
 q8rt_status q8rt_model_load_from_memory(const void* data, size_t size, q8rt_model** model);
 
-/* Frees a model. All sessions of the model must have been freed. NULL is allowed. */
+/* Frees a model and its packed weights. All sessions of the model must have been freed. NULL is allowed. */
 void q8rt_model_free(q8rt_model* model);
 
 typedef enum q8rt_channel_order { Q8RT_RGB = 0, Q8RT_BGR = 1 } q8rt_channel_order;
@@ -160,9 +168,12 @@ struct q8rt_session_options {
 /* Default options: 1 thread, Q8RT_ISA_AUTO, Q8RT_PRECISION_INT8, no profiling. */
 void q8rt_session_options_init(struct q8rt_session_options* options);
 
-/* Plans memory (one arena for all activations, from tensor lifetimes; indirection buffers) and creates
- * the thread pool. options may be NULL (defaults). Errors: INVALID_ARGUMENT, UNSUPPORTED, OUT_OF_MEMORY,
- * LIMIT. On failure *session is set to NULL. */
+/* Picks the kernels (options->isa), gets the model's weights packed for them (packing them on first use for
+ * this model and kernel configuration; later sessions share them, so a further session costs only its arena
+ * and indirection buffers), plans memory (one arena for all activations, from tensor lifetimes; indirection
+ * buffers) and creates the thread pool. options may be NULL (defaults). Thread-safe for one model (packing is
+ * serialized per model). Errors: INVALID_ARGUMENT, UNSUPPORTED, OUT_OF_MEMORY, LIMIT. On failure *session is
+ * set to NULL. */
 q8rt_status q8rt_session_create(const q8rt_model* model, const struct q8rt_session_options* options,
                                 q8rt_session** session);
 
