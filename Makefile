@@ -88,8 +88,8 @@ ifeq ($(ARCH),aarch64)
 else ifneq ($(filter arm%,$(ARCH)),)
   KERNEL_NEON_SRCS := $(wildcard kernels/*/*-aarch32-neon.c kernels/*/aarch32-neon.c)
 endif
-# fp32 path: the runtime unpacks int8 weights and packs fp32 ones at session creation.
-RT_PACK_SRCS := src/pack/unpack.c src/pack/pack_f32.c
+# Weight packing (src/pack): the runtime packs the raw blob weights for its kernel configurations.
+RT_PACK_SRCS := $(wildcard src/pack/*.c)
 RT_SRCS  := $(wildcard src/common/*.c src/quant/*.c src/runtime/*.c src/ops/*.c) src/blob/blob_read.c $(RT_PACK_SRCS)
 CONV_SRCS := $(filter-out $(RT_PACK_SRCS),$(wildcard src/convert/*.c src/pack/*.c)) src/blob/blob_write.c \
              $(BUILD)/gen/caffe2.pb-c.c
@@ -276,11 +276,13 @@ deps:
 	@scripts/deps.sh $(CROSS_PACKAGES)
 	@$(if $(CROSS),scripts/cross-deps.sh $(DEB_ARCH) >/dev/null)
 
-# The blob is rebuilt when the CLI changes; the Caffe2 files are found (and checksummed) by find-model.sh.
+# The blob is rebuilt when the CLI changes; the Caffe2 files are found (and checksummed) by find-model.sh. The
+# ImageNet class names (SYNSET) are stored in it when that file exists.
 weights: $(BLOB)
 $(BLOB): $(CLI) scripts/find-model.sh
 	@mkdir -p $(dir $@)
-	dir=$$(scripts/find-model.sh) && $(RUNNER) $(CLI) convert "$$dir/init_net.pb" "$$dir/predict_net.pb" -o $@
+	dir=$$(scripts/find-model.sh) && $(RUNNER) $(CLI) convert "$$dir/init_net.pb" "$$dir/predict_net.pb" -o $@ \
+	  $(if $(wildcard $(SYNSET)),--labels $(SYNSET))
 
 demo: deps
 	@$(MAKE) --no-print-directory all weights

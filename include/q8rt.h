@@ -20,8 +20,13 @@
  * pointers NULL) and scalar outputs are set to 0; arrays the caller passes in (logits, probabilities, op
  * times) are left untouched. NULL or invalid arguments give Q8RT_ERROR_INVALID_ARGUMENT, never a crash.
  *
- * Thread safety: a q8rt_model is immutable after loading and may be shared by any number of sessions
- * on any threads. A q8rt_session must be used by one thread at a time.
+ * Thread safety: a q8rt_model is immutable after loading (apart from its internally synchronized cache of
+ * packed weights) and may be shared by any number of sessions on any threads; sessions may be created
+ * concurrently. A q8rt_session must be used by one thread at a time.
+ *
+ * Weights: the blob (format version 2, docs/blob-format.md) holds raw uint8 weights and int32 biases; the
+ * weights are packed for the kernels a session picks the first time a session needs them, once per model and
+ * kernel configuration, and shared read-only by every later session of the model (docs/design.md).
  */
 #ifndef Q8RT_H
 #define Q8RT_H
@@ -77,14 +82,17 @@ const char* q8rt_last_error(void);
 typedef struct q8rt_model q8rt_model;
 
 /* Loads a blob from a file. Every offset, size, count, index and enum is validated, and the CRC-32
- * checksum checked, before use. Errors: INVALID_ARGUMENT, IO, INVALID_MODEL, UNSUPPORTED,
- * OUT_OF_MEMORY, LIMIT. On failure *model is set to NULL. */
+ * checksum checked, before use. The file is mapped read-only (not copied): the raw weights' pages are dropped
+ * from memory once validated and once packed, and read from the file again if a later session needs them, so
+ * the file must not be truncated or rewritten in place while the model is loaded (`q8rt convert` replaces
+ * files atomically, which is safe). Errors: INVALID_ARGUMENT, IO, INVALID_MODEL, UNSUPPORTED (among others a
+ * version 1 blob: re-convert it), OUT_OF_MEMORY, LIMIT. On failure *model is set to NULL. */
 q8rt_status q8rt_model_load_file(const char* path, q8rt_model** model);
 
 /* As q8rt_model_load_file, from `size` bytes at `data` (copied; the caller keeps ownership). */
 q8rt_status q8rt_model_load_from_memory(const void* data, size_t size, q8rt_model** model);
 
-/* Frees a model. All sessions of the model must have been freed. NULL is allowed. */
+/* Frees a model and its packed weights. All sessions of the model must have been freed. NULL is allowed. */
 void q8rt_model_free(q8rt_model* model);
 
 typedef enum q8rt_channel_order { Q8RT_RGB = 0, Q8RT_BGR = 1 } q8rt_channel_order;
@@ -107,12 +115,18 @@ struct q8rt_model_info {
   uint32_t num_classes;                               /* size of the logits and of the probabilities */
   uint32_t op_count, tensor_count;
   uint64_t macs;                                      /* multiply-accumulates per inference */
-  uint64_t weight_bytes;                              /* packed weights, bytes */
+  uint64_t weight_bytes;                              /* raw uint8 weights + int32 biases in the blob, bytes */
   struct q8rt_preprocess preprocess;
 };
 
 /* Fills *info. Errors: INVALID_ARGUMENT (then *info, if info is not NULL, is zeroed). */
 q8rt_status q8rt_model_get_info(const q8rt_model* model, struct q8rt_model_info* info);
+
+/* The name of output class `index` (0 <= index < num_classes), a NUL-terminated UTF-8 string owned by the model
+ * (valid until q8rt_model_free), as stored by `q8rt convert --labels FILE`. Returns NULL when the blob holds no
+ * class names, when index >= num_classes or when model is NULL (no error is recorded). Thread safety: any
+ * number of threads may call it on one model. */
+const char* q8rt_model_class_name(const q8rt_model* model, uint32_t index);
 
 struct q8rt_op_info {
   const char* type;        /* "conv", "dwconv", "fc", "add", "avgpool", "softmax", "dequantize" */
@@ -144,7 +158,7 @@ typedef enum q8rt_isa {
   Q8RT_ISA_AVX512 = 4, /* x86 AVX-512F (+ AVX2, FMA): fp32 GEMM/conv/depthwise use AVX-512F, the rest as AVX2 */
   Q8RT_ISA_NEON = 5,   /* ARM NEON int8 and fp32 micro-kernels (aarch64; armv7 when cpuinfo reports NEON) */
   Q8RT_ISA_AVX512VNNI = 6, /* x86 AVX-512 F/BW/VL/VNNI/VBMI (Ice Lake, Sapphire Rapids, AMD Zen 4 and newer): int8
-                              uses vpdpbusd kernels on weights repacked at session creation, add as AVX2; fp32 as
+                              uses vpdpbusd kernels on their own weight layout (packed once per model), add as AVX2; fp32 as
                               Q8RT_ISA_AVX512 */
 } q8rt_isa;
 
@@ -174,9 +188,12 @@ struct q8rt_session_options {
 /* Default options: 1 thread, Q8RT_ISA_AUTO, Q8RT_PRECISION_INT8, no profiling. */
 void q8rt_session_options_init(struct q8rt_session_options* options);
 
-/* Plans memory (one arena for all activations, from tensor lifetimes; indirection buffers) and creates
- * the thread pool. options may be NULL (defaults). Errors: INVALID_ARGUMENT, UNSUPPORTED, OUT_OF_MEMORY,
- * LIMIT. On failure *session is set to NULL. */
+/* Picks the kernels (options->isa), gets the model's weights packed for them (packing them on first use for
+ * this model and kernel configuration; later sessions share them, so a further session costs only its arena
+ * and indirection buffers), plans memory (one arena for all activations, from tensor lifetimes; indirection
+ * buffers) and creates the thread pool. options may be NULL (defaults). Thread-safe for one model (packing is
+ * serialized per model). Errors: INVALID_ARGUMENT, UNSUPPORTED, OUT_OF_MEMORY, LIMIT. On failure *session is
+ * set to NULL. */
 q8rt_status q8rt_session_create(const q8rt_model* model, const struct q8rt_session_options* options,
                                 q8rt_session** session);
 

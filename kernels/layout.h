@@ -1,6 +1,7 @@
 /*
- * q8rt packed weight layouts, shared by the converter (which packs), the blob loader (which checks
- * sizes) and the micro-kernels (which read). A blob records the layout tag of each packed tensor.
+ * q8rt packed weight layouts of the int8 micro-kernels: built by the packers (src/pack/packers.c, from raw uint8
+ * OHWI weights and int32 biases, once per model and kernel configuration) and read by the micro-kernels. The tags
+ * only name the layouts; no file stores them.
  *
  * Q8RT_LAYOUT_GEMM (tag 1): weights of a convolution or fully connected layer with N output channels,
  * ks kernel taps (KH*KW) and kc input channels, for the q8gemm / q8conv micro-kernels.
@@ -33,8 +34,8 @@
  *   every 16-byte group is aligned, which the SSE4.1 kernel requires); padded channels hold 0 (bias and weights).
  *   An 8-channel half of a tile is self-contained in lanes 0..7 / 8..15 of each array.
  *
- * Q8RT_LAYOUT_GEMM_TAP_PAIRS (tag 3): never stored in a blob; built by the runtime at session creation from a
- * Q8RT_LAYOUT_GEMM tensor with kc <= 4 (src/ops/conv.c), for the q8conv 3x4c8tp micro-kernels. Same panels
+ * Q8RT_LAYOUT_GEMM_TAP_PAIRS (tag 3): the layout of a Q8RT_LAYOUT_GEMM tensor with kc <= 4 regrouped
+ * (src/pack/pack_tap_pairs.h), for the q8conv 3x4c8tp micro-kernels. Same panels
  * of NR = 4 output channels, same bias, same int16 pre-subtracted values and the same rotated c8 blocks, but
  * each block of 8 k holds two kernel taps: k index i (0..7) of block p is channel i % 4 of tap 2p + i / 4
  * (0 where the channel is >= kc or the tap is >= ks). Panel size = NR * 4 + ceil(ks / 2) * NR * KR * 2 bytes.
@@ -58,8 +59,8 @@
 #define Q8RT_DW_TILE_BYTES (Q8RT_DW_CR * 4 + Q8RT_DW_TAP_PAIRS * Q8RT_DW_CR * 2 * 2) /* 384 */
 
 /*
- * Q8RT_LAYOUT_GEMM_VNNI (tag 4): never stored in a blob; built by the runtime at session creation
- * (src/pack/pack_vnni.h, owned by the op plan) from a Q8RT_LAYOUT_GEMM tensor, for the AVX-512 VNNI kernels
+ * Q8RT_LAYOUT_GEMM_VNNI (tag 4): built from the raw weights (q8rt_pack_gemm_16x4; src/pack/pack_vnni.h also
+ * converts a Q8RT_LAYOUT_GEMM tensor into it), for the AVX-512 VNNI kernels
  * (vpdpbusd: uint8 activations x int8 weights, exact int32 accumulation). Output channels are split into
  * panels of Q8RT_VNNI_NR = 16 (one zmm of int32; the last panel padded). Each panel holds:
  *     int32_t bias[16]            the blob's folded bias' (padded channels: 0)
@@ -79,8 +80,8 @@
 #define Q8RT_VNNI_KR 4
 
 /*
- * Q8RT_LAYOUT_DWCONV_VNNI (tag 5): never stored in a blob; built by the runtime at session creation
- * (src/pack/pack_dw_vnni.h) from a Q8RT_LAYOUT_DWCONV tensor of `channels` channels with kernel zero point kzp, for
+ * Q8RT_LAYOUT_DWCONV_VNNI (tag 5): built from the raw weights (q8rt_pack_dw_64; src/pack/pack_dw_vnni.h also
+ * converts a Q8RT_LAYOUT_DWCONV tensor) of `channels` channels with kernel zero point kzp, for
  * the AVX-512 VNNI depthwise kernel (q8dwconv up64x9). With nb = kzp != 0 ? channels / 64 : 0 (q8rt_dw_vnni_blocks):
  *   nb blocks of Q8RT_DW_VNNI_CR = 64 channels (channels 64b .. 64b + 63), 1024 bytes each:
  *     int32_t bias[4][16]         bias[i][L]: the folded bias' of channel ch(i, L) = 16 (L / 4) + 4 i + L % 4

@@ -3,6 +3,9 @@
 
 #include "f32conv.h"
 
+/* min(max(v, lo), hi) */
+static inline __m256 q8rt_f32_clamp_avx(__m256 v, __m256 lo, __m256 hi) { return _mm256_min_ps(_mm256_max_ps(v, lo), hi); }
+
 void q8rt_f32conv_ukernel_6x16__avx2(size_t mr, size_t nr, size_t kc, size_t ks, const float* const* a,
                                      const float* w, float* c, size_t c_stride,
                                      const struct q8rt_f32_minmax_params* params) {
@@ -57,10 +60,18 @@ void q8rt_f32conv_ukernel_6x16__avx2(size_t mr, size_t nr, size_t kc, size_t ks,
   } while (--ks != 0);
   const __m256 lo = _mm256_broadcast_ss(&params->min);
   const __m256 hi = _mm256_broadcast_ss(&params->max);
-#define CLAMP(v) v = _mm256_min_ps(_mm256_max_ps(v, lo), hi)
-  CLAMP(acc0l); CLAMP(acc0h); CLAMP(acc1l); CLAMP(acc1h); CLAMP(acc2l); CLAMP(acc2h);
-  CLAMP(acc3l); CLAMP(acc3h); CLAMP(acc4l); CLAMP(acc4h); CLAMP(acc5l); CLAMP(acc5h);
-#undef CLAMP
+  acc0l = q8rt_f32_clamp_avx(acc0l, lo, hi);
+  acc0h = q8rt_f32_clamp_avx(acc0h, lo, hi);
+  acc1l = q8rt_f32_clamp_avx(acc1l, lo, hi);
+  acc1h = q8rt_f32_clamp_avx(acc1h, lo, hi);
+  acc2l = q8rt_f32_clamp_avx(acc2l, lo, hi);
+  acc2h = q8rt_f32_clamp_avx(acc2h, lo, hi);
+  acc3l = q8rt_f32_clamp_avx(acc3l, lo, hi);
+  acc3h = q8rt_f32_clamp_avx(acc3h, lo, hi);
+  acc4l = q8rt_f32_clamp_avx(acc4l, lo, hi);
+  acc4h = q8rt_f32_clamp_avx(acc4h, lo, hi);
+  acc5l = q8rt_f32_clamp_avx(acc5l, lo, hi);
+  acc5h = q8rt_f32_clamp_avx(acc5h, lo, hi);
   if (nr == 16) {
     _mm256_storeu_ps(c5, acc5l), _mm256_storeu_ps(c5 + 8, acc5h);
     _mm256_storeu_ps(c4, acc4l), _mm256_storeu_ps(c4 + 8, acc4h);

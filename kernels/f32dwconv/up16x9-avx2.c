@@ -3,6 +3,14 @@
 
 #include "f32dwconv.h"
 
+/* One tap of a 16-channel tile: (*al, *ah) += 16 inputs at *p times 16 weights at w; *p advances by 16. */
+static inline __attribute__((always_inline)) void q8rt_f32dw_avx2_tap(const float** p, const float* w, __m256* al,
+                                                                       __m256* ah) {
+  *al = _mm256_fmadd_ps(_mm256_loadu_ps(*p), _mm256_loadu_ps(w), *al);
+  *ah = _mm256_fmadd_ps(_mm256_loadu_ps(*p + 8), _mm256_loadu_ps(w + 8), *ah);
+  *p += 16;
+}
+
 void q8rt_f32dwconv_ukernel_up16x9__avx2(size_t channels, size_t output_width, const float* const* input,
                                          size_t input_stride, const float* packed_w, float* output,
                                          size_t output_increment, const struct q8rt_f32_minmax_params* params) {
@@ -23,11 +31,15 @@ void q8rt_f32dwconv_ukernel_up16x9__avx2(size_t channels, size_t output_width, c
     size_t c = channels;
     for (; c >= 16; c -= 16) {
       __m256 al = _mm256_loadu_ps(w), ah = _mm256_loadu_ps(w + 8);
-#define TAP(t, p)                                                        \
-  al = _mm256_fmadd_ps(_mm256_loadu_ps(p), _mm256_loadu_ps(w + 16 * (t + 1)), al);     \
-  ah = _mm256_fmadd_ps(_mm256_loadu_ps(p + 8), _mm256_loadu_ps(w + 16 * (t + 1) + 8), ah); \
-  p += 16;
-      TAP(0, i0) TAP(1, i1) TAP(2, i2) TAP(3, i3) TAP(4, i4) TAP(5, i5) TAP(6, i6) TAP(7, i7) TAP(8, i8)
+      q8rt_f32dw_avx2_tap(&i0, w + 16 * 1, &al, &ah);
+      q8rt_f32dw_avx2_tap(&i1, w + 16 * 2, &al, &ah);
+      q8rt_f32dw_avx2_tap(&i2, w + 16 * 3, &al, &ah);
+      q8rt_f32dw_avx2_tap(&i3, w + 16 * 4, &al, &ah);
+      q8rt_f32dw_avx2_tap(&i4, w + 16 * 5, &al, &ah);
+      q8rt_f32dw_avx2_tap(&i5, w + 16 * 6, &al, &ah);
+      q8rt_f32dw_avx2_tap(&i6, w + 16 * 7, &al, &ah);
+      q8rt_f32dw_avx2_tap(&i7, w + 16 * 8, &al, &ah);
+      q8rt_f32dw_avx2_tap(&i8, w + 16 * 9, &al, &ah);
       w += 160;
       al = _mm256_min_ps(_mm256_max_ps(al, lo), hi);
       ah = _mm256_min_ps(_mm256_max_ps(ah, lo), hi);
@@ -38,8 +50,15 @@ void q8rt_f32dwconv_ukernel_up16x9__avx2(size_t channels, size_t output_width, c
     if (c != 0) {
       /* A partial tile: inputs are readable for 16 floats (activation slack); padded weights are 0. */
       __m256 al = _mm256_loadu_ps(w), ah = _mm256_loadu_ps(w + 8);
-      TAP(0, i0) TAP(1, i1) TAP(2, i2) TAP(3, i3) TAP(4, i4) TAP(5, i5) TAP(6, i6) TAP(7, i7) TAP(8, i8)
-#undef TAP
+      q8rt_f32dw_avx2_tap(&i0, w + 16 * 1, &al, &ah);
+      q8rt_f32dw_avx2_tap(&i1, w + 16 * 2, &al, &ah);
+      q8rt_f32dw_avx2_tap(&i2, w + 16 * 3, &al, &ah);
+      q8rt_f32dw_avx2_tap(&i3, w + 16 * 4, &al, &ah);
+      q8rt_f32dw_avx2_tap(&i4, w + 16 * 5, &al, &ah);
+      q8rt_f32dw_avx2_tap(&i5, w + 16 * 6, &al, &ah);
+      q8rt_f32dw_avx2_tap(&i6, w + 16 * 7, &al, &ah);
+      q8rt_f32dw_avx2_tap(&i7, w + 16 * 8, &al, &ah);
+      q8rt_f32dw_avx2_tap(&i8, w + 16 * 9, &al, &ah);
       al = _mm256_min_ps(_mm256_max_ps(al, lo), hi);
       ah = _mm256_min_ps(_mm256_max_ps(ah, lo), hi);
       if (c & 8) {

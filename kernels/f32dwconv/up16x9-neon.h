@@ -17,12 +17,19 @@
 #include "../f32gemm/f32-neon.h"
 #include "../f32gemm/f32params.h"
 
-/* one tap: 16 channels of input row pi (advanced by 16) against the tap's 16 weights at w (advanced by 16) */
-#define Q8RT_F32_NEON_DW_TAP(pi)                                                   \
-  (vacc0 = Q8RT_F32_NEON_MLA(vacc0, vld1q_f32(pi), vld1q_f32(w)),                 \
-   vacc1 = Q8RT_F32_NEON_MLA(vacc1, vld1q_f32(pi + 4), vld1q_f32(w + 4)),         \
-   vacc2 = Q8RT_F32_NEON_MLA(vacc2, vld1q_f32(pi + 8), vld1q_f32(w + 8)),         \
-   vacc3 = Q8RT_F32_NEON_MLA(vacc3, vld1q_f32(pi + 12), vld1q_f32(w + 12)), pi += 16, w += 16)
+/* One tap: 16 channels of input row *pi (advanced by 16) against the tap's 16 weights at *pw (advanced by 16),
+ * into vacc[0..3]. */
+static inline __attribute__((always_inline)) void q8rt_f32_neon_dw_tap(float32x4_t* vacc, const float** pi,
+                                                                        const float** pw) {
+  const float* x = *pi;
+  const float* w = *pw;
+  vacc[0] = Q8RT_F32_NEON_MLA(vacc[0], vld1q_f32(x), vld1q_f32(w));
+  vacc[1] = Q8RT_F32_NEON_MLA(vacc[1], vld1q_f32(x + 4), vld1q_f32(w + 4));
+  vacc[2] = Q8RT_F32_NEON_MLA(vacc[2], vld1q_f32(x + 8), vld1q_f32(w + 8));
+  vacc[3] = Q8RT_F32_NEON_MLA(vacc[3], vld1q_f32(x + 12), vld1q_f32(w + 12));
+  *pi = x + 16;
+  *pw = w + 16;
+}
 
 static inline void q8rt_f32dwconv_up16x9_neon(size_t channels, size_t output_width, const float* const* input,
     size_t input_stride, const float* packed_w, float* output, size_t output_increment,
@@ -41,16 +48,21 @@ static inline void q8rt_f32dwconv_up16x9_neon(size_t channels, size_t output_wid
     input += input_stride;
     const float* w = packed_w;
     for (size_t c0 = 0; c0 < channels; c0 += 16) {
-      float32x4_t vacc0 = vld1q_f32(w), vacc1 = vld1q_f32(w + 4), vacc2 = vld1q_f32(w + 8),
-                  vacc3 = vld1q_f32(w + 12);
+      float32x4_t vacc[4] = {vld1q_f32(w), vld1q_f32(w + 4), vld1q_f32(w + 8), vld1q_f32(w + 12)};
       w += 16;
-      Q8RT_F32_NEON_DW_TAP(i0), Q8RT_F32_NEON_DW_TAP(i1), Q8RT_F32_NEON_DW_TAP(i2);
-      Q8RT_F32_NEON_DW_TAP(i3), Q8RT_F32_NEON_DW_TAP(i4), Q8RT_F32_NEON_DW_TAP(i5);
-      Q8RT_F32_NEON_DW_TAP(i6), Q8RT_F32_NEON_DW_TAP(i7), Q8RT_F32_NEON_DW_TAP(i8);
-      Q8RT_F32_NEON_CLAMP(vacc0, vmin, vmax);
-      Q8RT_F32_NEON_CLAMP(vacc1, vmin, vmax);
-      Q8RT_F32_NEON_CLAMP(vacc2, vmin, vmax);
-      Q8RT_F32_NEON_CLAMP(vacc3, vmin, vmax);
+      q8rt_f32_neon_dw_tap(vacc, &i0, &w);
+      q8rt_f32_neon_dw_tap(vacc, &i1, &w);
+      q8rt_f32_neon_dw_tap(vacc, &i2, &w);
+      q8rt_f32_neon_dw_tap(vacc, &i3, &w);
+      q8rt_f32_neon_dw_tap(vacc, &i4, &w);
+      q8rt_f32_neon_dw_tap(vacc, &i5, &w);
+      q8rt_f32_neon_dw_tap(vacc, &i6, &w);
+      q8rt_f32_neon_dw_tap(vacc, &i7, &w);
+      q8rt_f32_neon_dw_tap(vacc, &i8, &w);
+      float32x4_t vacc0 = q8rt_f32_neon_clamp(vacc[0], vmin, vmax);
+      float32x4_t vacc1 = q8rt_f32_neon_clamp(vacc[1], vmin, vmax);
+      float32x4_t vacc2 = q8rt_f32_neon_clamp(vacc[2], vmin, vmax);
+      float32x4_t vacc3 = q8rt_f32_neon_clamp(vacc[3], vmin, vmax);
       const size_t c = channels - c0;
       if (c >= 16) {
         vst1q_f32(output, vacc0), vst1q_f32(output + 4, vacc1);

@@ -23,91 +23,116 @@
 #include "f32-neon.h"
 #include "f32params.h"
 
-#define Q8RT_F32_NEON_4X8_INIT(pw)                                                                  \
-  float32x4_t vacc0l = vld1q_f32(pw), vacc0h = vld1q_f32(pw + 4);                                    \
-  float32x4_t vacc1l = vacc0l, vacc1h = vacc0h, vacc2l = vacc0l, vacc2h = vacc0h, vacc3l = vacc0l, \
-              vacc3h = vacc0h;                                                                      \
-  pw += 8
+/* The accumulators of a 4x8 tile: row m, columns 0-3 (l) and 4-7 (h). */
+struct q8rt_f32_neon_4x8_acc {
+  float32x4_t l[4], h[4];
+};
 
-/* one k: B panel row at pw (advanced by 8), A values in lane `lane` of va0..va3 */
-#define Q8RT_F32_NEON_4X8_LANE(pw, lane)                                  \
-  do {                                                                    \
-    const float32x4_t vbl = vld1q_f32(pw), vbh = vld1q_f32(pw + 4);        \
-    pw += 8;                                                              \
-    vacc0l = Q8RT_F32_NEON_MLA_LANE(vacc0l, vbl, va0, lane);               \
-    vacc0h = Q8RT_F32_NEON_MLA_LANE(vacc0h, vbh, va0, lane);               \
-    vacc1l = Q8RT_F32_NEON_MLA_LANE(vacc1l, vbl, va1, lane);               \
-    vacc1h = Q8RT_F32_NEON_MLA_LANE(vacc1h, vbh, va1, lane);               \
-    vacc2l = Q8RT_F32_NEON_MLA_LANE(vacc2l, vbl, va2, lane);               \
-    vacc2h = Q8RT_F32_NEON_MLA_LANE(vacc2h, vbh, va2, lane);               \
-    vacc3l = Q8RT_F32_NEON_MLA_LANE(vacc3l, vbl, va3, lane);               \
-    vacc3h = Q8RT_F32_NEON_MLA_LANE(vacc3h, vbh, va3, lane);               \
-  } while (0)
+/* Accumulators at the panel's bias (8 floats at *pw, advanced by 8). */
+static inline __attribute__((always_inline)) struct q8rt_f32_neon_4x8_acc q8rt_f32_neon_4x8_init(const float** pw) {
+  struct q8rt_f32_neon_4x8_acc acc;
+  const float32x4_t vl = vld1q_f32(*pw), vh = vld1q_f32(*pw + 4);
+  acc.l[0] = vl, acc.h[0] = vh, acc.l[1] = vl, acc.h[1] = vh;
+  acc.l[2] = vl, acc.h[2] = vh, acc.l[3] = vl, acc.h[3] = vh;
+  *pw += 8;
+  return acc;
+}
 
-/* KBLOCK k of 4 rows: pa0..pa3 advanced by KBLOCK, pw by 8 * KBLOCK */
+/* One k: the B panel row at *pw (advanced by 8) times lane LANE of va0..va3 (one A value per row). A function per
+ * lane, because the multiply-add by element needs the lane as a constant. */
+#define Q8RT_F32_NEON_4X8_LANE_FN(LANE, vtype)                                                                    \
+  static inline __attribute__((always_inline)) void q8rt_f32_neon_4x8_lane##LANE(                               \
+      struct q8rt_f32_neon_4x8_acc* acc, const float** pw, vtype va0, vtype va1, vtype va2, vtype va3) {        \
+    const float32x4_t vbl = vld1q_f32(*pw), vbh = vld1q_f32(*pw + 4);                                             \
+    *pw += 8;                                                                                                   \
+    acc->l[0] = Q8RT_F32_NEON_MLA_LANE(acc->l[0], vbl, va0, LANE);                                              \
+    acc->h[0] = Q8RT_F32_NEON_MLA_LANE(acc->h[0], vbh, va0, LANE);                                              \
+    acc->l[1] = Q8RT_F32_NEON_MLA_LANE(acc->l[1], vbl, va1, LANE);                                              \
+    acc->h[1] = Q8RT_F32_NEON_MLA_LANE(acc->h[1], vbh, va1, LANE);                                              \
+    acc->l[2] = Q8RT_F32_NEON_MLA_LANE(acc->l[2], vbl, va2, LANE);                                              \
+    acc->h[2] = Q8RT_F32_NEON_MLA_LANE(acc->h[2], vbh, va2, LANE);                                              \
+    acc->l[3] = Q8RT_F32_NEON_MLA_LANE(acc->l[3], vbl, va3, LANE);                                              \
+    acc->h[3] = Q8RT_F32_NEON_MLA_LANE(acc->h[3], vbh, va3, LANE);                                              \
+  }
+
+/* Q8RT_F32_NEON_KBLOCK k of 4 rows: *pa0..*pa3 advanced by KBLOCK, *pw by 8 * KBLOCK */
 #if defined(__aarch64__)
-#define Q8RT_F32_NEON_4X8_KBLOCK(pa0, pa1, pa2, pa3, pw)                                          \
-  do {                                                                                            \
-    const float32x4_t va0 = vld1q_f32(pa0), va1 = vld1q_f32(pa1), va2 = vld1q_f32(pa2),           \
-                      va3 = vld1q_f32(pa3);                                                       \
-    pa0 += 4, pa1 += 4, pa2 += 4, pa3 += 4;                                                       \
-    Q8RT_F32_NEON_4X8_LANE(pw, 0);                                                                \
-    Q8RT_F32_NEON_4X8_LANE(pw, 1);                                                                \
-    Q8RT_F32_NEON_4X8_LANE(pw, 2);                                                                \
-    Q8RT_F32_NEON_4X8_LANE(pw, 3);                                                                \
-  } while (0)
+Q8RT_F32_NEON_4X8_LANE_FN(0, float32x4_t)
+Q8RT_F32_NEON_4X8_LANE_FN(1, float32x4_t)
+Q8RT_F32_NEON_4X8_LANE_FN(2, float32x4_t)
+Q8RT_F32_NEON_4X8_LANE_FN(3, float32x4_t)
+static inline __attribute__((always_inline)) void q8rt_f32_neon_4x8_kblock(struct q8rt_f32_neon_4x8_acc* acc,
+                                                                            const float** pa0, const float** pa1,
+                                                                            const float** pa2, const float** pa3,
+                                                                            const float** pw) {
+  const float32x4_t va0 = vld1q_f32(*pa0), va1 = vld1q_f32(*pa1), va2 = vld1q_f32(*pa2), va3 = vld1q_f32(*pa3);
+  *pa0 += 4, *pa1 += 4, *pa2 += 4, *pa3 += 4;
+  q8rt_f32_neon_4x8_lane0(acc, pw, va0, va1, va2, va3);
+  q8rt_f32_neon_4x8_lane1(acc, pw, va0, va1, va2, va3);
+  q8rt_f32_neon_4x8_lane2(acc, pw, va0, va1, va2, va3);
+  q8rt_f32_neon_4x8_lane3(acc, pw, va0, va1, va2, va3);
+}
 #else
-#define Q8RT_F32_NEON_4X8_KBLOCK(pa0, pa1, pa2, pa3, pw)                                                      \
-  do {                                                                                                        \
-    const float32x2_t va0 = vld1_f32(pa0), va1 = vld1_f32(pa1), va2 = vld1_f32(pa2), va3 = vld1_f32(pa3);   \
-    pa0 += 2, pa1 += 2, pa2 += 2, pa3 += 2;                                                                   \
-    Q8RT_F32_NEON_4X8_LANE(pw, 0);                                                                            \
-    Q8RT_F32_NEON_4X8_LANE(pw, 1);                                                                            \
-  } while (0)
+Q8RT_F32_NEON_4X8_LANE_FN(0, float32x2_t)
+Q8RT_F32_NEON_4X8_LANE_FN(1, float32x2_t)
+static inline __attribute__((always_inline)) void q8rt_f32_neon_4x8_kblock(struct q8rt_f32_neon_4x8_acc* acc,
+                                                                            const float** pa0, const float** pa1,
+                                                                            const float** pa2, const float** pa3,
+                                                                            const float** pw) {
+  const float32x2_t va0 = vld1_f32(*pa0), va1 = vld1_f32(*pa1), va2 = vld1_f32(*pa2), va3 = vld1_f32(*pa3);
+  *pa0 += 2, *pa1 += 2, *pa2 += 2, *pa3 += 2;
+  q8rt_f32_neon_4x8_lane0(acc, pw, va0, va1, va2, va3);
+  q8rt_f32_neon_4x8_lane1(acc, pw, va0, va1, va2, va3);
+}
 #endif
+#undef Q8RT_F32_NEON_4X8_LANE_FN
 
-/* one k, A broadcast */
-#define Q8RT_F32_NEON_4X8_K1(pa0, pa1, pa2, pa3, pw)                                                          \
-  do {                                                                                                        \
-    const float32x4_t vbl = vld1q_f32(pw), vbh = vld1q_f32(pw + 4);                                            \
-    pw += 8;                                                                                                  \
-    const float32x4_t va0 = vld1q_dup_f32(pa0), va1 = vld1q_dup_f32(pa1), va2 = vld1q_dup_f32(pa2),           \
-                      va3 = vld1q_dup_f32(pa3);                                                               \
-    pa0 += 1, pa1 += 1, pa2 += 1, pa3 += 1;                                                                   \
-    vacc0l = Q8RT_F32_NEON_MLA(vacc0l, va0, vbl), vacc0h = Q8RT_F32_NEON_MLA(vacc0h, va0, vbh);              \
-    vacc1l = Q8RT_F32_NEON_MLA(vacc1l, va1, vbl), vacc1h = Q8RT_F32_NEON_MLA(vacc1h, va1, vbh);              \
-    vacc2l = Q8RT_F32_NEON_MLA(vacc2l, va2, vbl), vacc2h = Q8RT_F32_NEON_MLA(vacc2h, va2, vbh);              \
-    vacc3l = Q8RT_F32_NEON_MLA(vacc3l, va3, vbl), vacc3h = Q8RT_F32_NEON_MLA(vacc3h, va3, vbh);              \
-  } while (0)
+/* One k, A broadcast. */
+static inline __attribute__((always_inline)) void q8rt_f32_neon_4x8_k1(struct q8rt_f32_neon_4x8_acc* acc,
+                                                                        const float** pa0, const float** pa1,
+                                                                        const float** pa2, const float** pa3,
+                                                                        const float** pw) {
+  const float32x4_t vbl = vld1q_f32(*pw), vbh = vld1q_f32(*pw + 4);
+  *pw += 8;
+  const float32x4_t va0 = vld1q_dup_f32(*pa0), va1 = vld1q_dup_f32(*pa1), va2 = vld1q_dup_f32(*pa2),
+                    va3 = vld1q_dup_f32(*pa3);
+  *pa0 += 1, *pa1 += 1, *pa2 += 1, *pa3 += 1;
+  acc->l[0] = Q8RT_F32_NEON_MLA(acc->l[0], va0, vbl), acc->h[0] = Q8RT_F32_NEON_MLA(acc->h[0], va0, vbh);
+  acc->l[1] = Q8RT_F32_NEON_MLA(acc->l[1], va1, vbl), acc->h[1] = Q8RT_F32_NEON_MLA(acc->h[1], va1, vbh);
+  acc->l[2] = Q8RT_F32_NEON_MLA(acc->l[2], va2, vbl), acc->h[2] = Q8RT_F32_NEON_MLA(acc->h[2], va2, vbh);
+  acc->l[3] = Q8RT_F32_NEON_MLA(acc->l[3], va3, vbl), acc->h[3] = Q8RT_F32_NEON_MLA(acc->h[3], va3, vbh);
+}
 
-/* k floats of each of the rows pa0..pa3 (pointers advanced by k) against k panel rows at pw */
-#define Q8RT_F32_NEON_4X8_ROWS(pa0, pa1, pa2, pa3, pw, k)                                      \
-  do {                                                                                         \
-    size_t kk = k;                                                                             \
-    for (; kk >= Q8RT_F32_NEON_KBLOCK; kk -= Q8RT_F32_NEON_KBLOCK) {                           \
-      Q8RT_F32_NEON_4X8_KBLOCK(pa0, pa1, pa2, pa3, pw);                                        \
-    }                                                                                          \
-    for (; kk != 0; kk--) Q8RT_F32_NEON_4X8_K1(pa0, pa1, pa2, pa3, pw);                        \
-  } while (0)
+/* k floats of each of the rows *pa0..*pa3 (pointers advanced by k) against k panel rows at *pw */
+static inline __attribute__((always_inline)) void q8rt_f32_neon_4x8_rows(struct q8rt_f32_neon_4x8_acc* acc,
+                                                                          const float** pa0, const float** pa1,
+                                                                          const float** pa2, const float** pa3,
+                                                                          const float** pw, size_t k) {
+  size_t kk = k;
+  for (; kk >= Q8RT_F32_NEON_KBLOCK; kk -= Q8RT_F32_NEON_KBLOCK) q8rt_f32_neon_4x8_kblock(acc, pa0, pa1, pa2, pa3, pw);
+  for (; kk != 0; kk--) q8rt_f32_neon_4x8_k1(acc, pa0, pa1, pa2, pa3, pw);
+}
 
-/* clamp, then store the mr x nr tile (rows c0..c3, aliased for mr < 4), row 3 first */
-#define Q8RT_F32_NEON_4X8_STORE(params, nr, c0, c1, c2, c3)                                                   \
-  do {                                                                                                        \
-    const float32x4_t vmin = vld1q_dup_f32(&(params)->min), vmax = vld1q_dup_f32(&(params)->max);            \
-    Q8RT_F32_NEON_CLAMP(vacc0l, vmin, vmax), Q8RT_F32_NEON_CLAMP(vacc0h, vmin, vmax);                        \
-    Q8RT_F32_NEON_CLAMP(vacc1l, vmin, vmax), Q8RT_F32_NEON_CLAMP(vacc1h, vmin, vmax);                        \
-    Q8RT_F32_NEON_CLAMP(vacc2l, vmin, vmax), Q8RT_F32_NEON_CLAMP(vacc2h, vmin, vmax);                        \
-    Q8RT_F32_NEON_CLAMP(vacc3l, vmin, vmax), Q8RT_F32_NEON_CLAMP(vacc3h, vmin, vmax);                        \
-    if (nr == 8) {                                                                                            \
-      vst1q_f32(c3, vacc3l), vst1q_f32(c3 + 4, vacc3h);                                                       \
-      vst1q_f32(c2, vacc2l), vst1q_f32(c2 + 4, vacc2h);                                                       \
-      vst1q_f32(c1, vacc1l), vst1q_f32(c1 + 4, vacc1h);                                                       \
-      vst1q_f32(c0, vacc0l), vst1q_f32(c0 + 4, vacc0h);                                                       \
-      break;                                                                                                  \
-    }                                                                                                         \
-    q8rt_f32_neon_store_lt8(c3, vacc3l, vacc3h, nr), q8rt_f32_neon_store_lt8(c2, vacc2l, vacc2h, nr);          \
-    q8rt_f32_neon_store_lt8(c1, vacc1l, vacc1h, nr), q8rt_f32_neon_store_lt8(c0, vacc0l, vacc0h, nr);          \
-  } while (0)
+/* clamp, then store the mr x nr tile (rows c[0..3], aliased for mr < 4), row 3 first */
+static inline __attribute__((always_inline)) void q8rt_f32_neon_4x8_store(const struct q8rt_f32_neon_4x8_acc* acc,
+                                                                           const struct q8rt_f32_minmax_params* params,
+                                                                           size_t nr, float* c0, float* c1, float* c2,
+                                                                           float* c3) {
+  const float32x4_t vmin = vld1q_dup_f32(&params->min), vmax = vld1q_dup_f32(&params->max);
+  const float32x4_t v0l = q8rt_f32_neon_clamp(acc->l[0], vmin, vmax), v0h = q8rt_f32_neon_clamp(acc->h[0], vmin, vmax);
+  const float32x4_t v1l = q8rt_f32_neon_clamp(acc->l[1], vmin, vmax), v1h = q8rt_f32_neon_clamp(acc->h[1], vmin, vmax);
+  const float32x4_t v2l = q8rt_f32_neon_clamp(acc->l[2], vmin, vmax), v2h = q8rt_f32_neon_clamp(acc->h[2], vmin, vmax);
+  const float32x4_t v3l = q8rt_f32_neon_clamp(acc->l[3], vmin, vmax), v3h = q8rt_f32_neon_clamp(acc->h[3], vmin, vmax);
+  if (nr == 8) {
+    vst1q_f32(c3, v3l), vst1q_f32(c3 + 4, v3h);
+    vst1q_f32(c2, v2l), vst1q_f32(c2 + 4, v2h);
+    vst1q_f32(c1, v1l), vst1q_f32(c1 + 4, v1h);
+    vst1q_f32(c0, v0l), vst1q_f32(c0 + 4, v0h);
+    return;
+  }
+  q8rt_f32_neon_store_lt8(c3, v3l, v3h, nr), q8rt_f32_neon_store_lt8(c2, v2l, v2h, nr);
+  q8rt_f32_neon_store_lt8(c1, v1l, v1h, nr), q8rt_f32_neon_store_lt8(c0, v0l, v0h, nr);
+}
 
 static inline void q8rt_f32gemm_4x8_neon(size_t mr, size_t nr, size_t k, const float* a, size_t a_stride,
     const float* w, float* c, size_t c_stride, const struct q8rt_f32_minmax_params* params) {
@@ -123,9 +148,9 @@ static inline void q8rt_f32gemm_4x8_neon(size_t mr, size_t nr, size_t k, const f
   float* c3 = c2 + c_stride;
   if (mr != 4) a3 = a2, c3 = c2;
 
-  Q8RT_F32_NEON_4X8_INIT(w);
-  Q8RT_F32_NEON_4X8_ROWS(a0, a1, a2, a3, w, k);
-  Q8RT_F32_NEON_4X8_STORE(params, nr, c0, c1, c2, c3);
+  struct q8rt_f32_neon_4x8_acc acc = q8rt_f32_neon_4x8_init(&w);
+  q8rt_f32_neon_4x8_rows(&acc, &a0, &a1, &a2, &a3, &w, k);
+  q8rt_f32_neon_4x8_store(&acc, params, nr, c0, c1, c2, c3);
 }
 
 /* indirect conv: ks taps, each 4 row pointers a[0..3] of kc floats (all valid, also for m >= mr) */
@@ -139,16 +164,16 @@ static inline void q8rt_f32conv_4x8_neon(size_t mr, size_t nr, size_t kc, size_t
   float* c3 = c2 + c_stride;
   if (mr != 4) c3 = c2;
 
-  Q8RT_F32_NEON_4X8_INIT(w);
+  struct q8rt_f32_neon_4x8_acc acc = q8rt_f32_neon_4x8_init(&w);
   do {
     const float* a0 = a[0];
     const float* a1 = a[1];
     const float* a2 = a[2];
     const float* a3 = a[3];
     a += 4;
-    Q8RT_F32_NEON_4X8_ROWS(a0, a1, a2, a3, w, kc);
+    q8rt_f32_neon_4x8_rows(&acc, &a0, &a1, &a2, &a3, &w, kc);
   } while (--ks != 0);
-  Q8RT_F32_NEON_4X8_STORE(params, nr, c0, c1, c2, c3);
+  q8rt_f32_neon_4x8_store(&acc, params, nr, c0, c1, c2, c3);
 }
 
 /* 1x8 (one row of the same panels): two accumulator pairs, even and odd k (lanes), added at the end, so that
@@ -194,8 +219,8 @@ static inline void q8rt_f32gemm_1x8_neon(size_t nr, size_t k, const float* a, co
   vaccl = vaddq_f32(vaccl, vacc2l);
   vacch = vaddq_f32(vacch, vacc2h);
   const float32x4_t vmin = vld1q_dup_f32(&params->min), vmax = vld1q_dup_f32(&params->max);
-  Q8RT_F32_NEON_CLAMP(vaccl, vmin, vmax);
-  Q8RT_F32_NEON_CLAMP(vacch, vmin, vmax);
+  vaccl = q8rt_f32_neon_clamp(vaccl, vmin, vmax);
+  vacch = q8rt_f32_neon_clamp(vacch, vmin, vmax);
   if (nr == 8) {
     vst1q_f32(c, vaccl), vst1q_f32(c + 4, vacch);
     return;

@@ -3,6 +3,9 @@
 
 #include "f32gemm.h"
 
+/* min(max(v, lo), hi) */
+static inline __m128 q8rt_f32_clamp_sse(__m128 v, __m128 lo, __m128 hi) { return _mm_min_ps(_mm_max_ps(v, lo), hi); }
+
 void q8rt_f32gemm_ukernel_4x8__sse(size_t mr, size_t nr, size_t k, const float* a, size_t a_stride, const float* w,
                                    float* c, size_t c_stride, const struct q8rt_f32_minmax_params* params) {
   const float* a0 = a;
@@ -39,9 +42,14 @@ void q8rt_f32gemm_ukernel_4x8__sse(size_t mr, size_t nr, size_t k, const float* 
   }
   const __m128 lo = _mm_load1_ps(&params->min);
   const __m128 hi = _mm_load1_ps(&params->max);
-#define CLAMP(v) v = _mm_min_ps(_mm_max_ps(v, lo), hi)
-  CLAMP(acc0l); CLAMP(acc0h); CLAMP(acc1l); CLAMP(acc1h); CLAMP(acc2l); CLAMP(acc2h); CLAMP(acc3l); CLAMP(acc3h);
-#undef CLAMP
+  acc0l = q8rt_f32_clamp_sse(acc0l, lo, hi);
+  acc0h = q8rt_f32_clamp_sse(acc0h, lo, hi);
+  acc1l = q8rt_f32_clamp_sse(acc1l, lo, hi);
+  acc1h = q8rt_f32_clamp_sse(acc1h, lo, hi);
+  acc2l = q8rt_f32_clamp_sse(acc2l, lo, hi);
+  acc2h = q8rt_f32_clamp_sse(acc2h, lo, hi);
+  acc3l = q8rt_f32_clamp_sse(acc3l, lo, hi);
+  acc3h = q8rt_f32_clamp_sse(acc3h, lo, hi);
   if (nr == 8) {
     _mm_storeu_ps(c3, acc3l), _mm_storeu_ps(c3 + 4, acc3h);
     _mm_storeu_ps(c2, acc2l), _mm_storeu_ps(c2 + 4, acc2h);

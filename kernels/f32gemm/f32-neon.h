@@ -28,7 +28,10 @@
 #define Q8RT_F32_NEON_KBLOCK 2
 #endif
 
-#define Q8RT_F32_NEON_CLAMP(v, vmin, vmax) v = vminq_f32(vmaxq_f32(v, vmin), vmax)
+/* min(max(v, vmin), vmax) */
+static inline float32x4_t q8rt_f32_neon_clamp(float32x4_t v, float32x4_t vmin, float32x4_t vmax) {
+  return vminq_f32(vmaxq_f32(v, vmin), vmax);
+}
 
 /* Stores the first n (< 8) of the 8 floats lo, hi at y: the column / channel remainder of an output row. */
 static inline __attribute__((always_inline)) void q8rt_f32_neon_store_lt8(float* y, float32x4_t lo, float32x4_t hi,

@@ -1,8 +1,8 @@
 /*
  * q8rt fp32 micro-kernel parameters and packed layouts (the FP32 precision path, README "fp32").
  *
- * Packed fp32 weights are made at session creation from the int8 blob (src/pack/pack_f32.c); they are
- * never stored in a blob.
+ * Packed fp32 weights are made from the raw uint8 weights and int32 biases (src/pack/packers.c), once per model
+ * and panel width.
  *
  * f32 GEMM panels (f32gemm / f32conv, NR = the kernel's tile width: 8 for the 4x8 / 1x8 kernels, 16 for
  * 6x16 / 1x16, 32 for 8x32 / 1x32): the N output channels are split into panels of NR (the last one padded

@@ -26,7 +26,7 @@ void q8rt_q8conv_ukernel_3x4c8__aarch32_neon(size_t mr, size_t nr, size_t kc, si
   const int16_t* w = (const int16_t*) ((const uint8_t*) packed_w + Q8RT_GEMM_NR * sizeof(int32_t));
   const size_t blocks_per_tap = (kc + Q8RT_GEMM_KR - 1) / Q8RT_GEMM_KR;
 
-  Q8RT_NEON_3X4C8_DECLARE_ACC();
+  struct q8rt_neon_3x4c8_acc acc = q8rt_neon_3x4c8_zero();
   for (; ks != 0; ks--) {
     /* all 3 pointers of a tap are valid (the planner repeats a real pixel for m >= mr) */
     const uint8_t* a0 = a[0];
@@ -34,8 +34,8 @@ void q8rt_q8conv_ukernel_3x4c8__aarch32_neon(size_t mr, size_t nr, size_t kc, si
     const uint8_t* a2 = a[2];
     a += 3;
     for (size_t blocks = blocks_per_tap; blocks != 0; blocks--) {
-      Q8RT_NEON_3X4C8_BLOCK(a0, a1, a2, w);
+      q8rt_neon_3x4c8_block(&acc, &a0, &a1, &a2, &w);
     }
   }
-  Q8RT_NEON_3X4C8_STORE(vbias, params, mr, nr, c, c_stride);
+  q8rt_neon_3x4c8_store(&acc, vbias, params, mr, nr, c, c_stride);
 }

@@ -18,7 +18,7 @@
 void q8rt_q8conv_ukernel_3x4c8__avx2(size_t mr, size_t nr, size_t kc, size_t ks, const uint8_t* const* a,
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params) {
   const int16_t* w = (const int16_t*) ((const uint8_t*) packed_w + Q8RT_GEMM_NR * sizeof(int32_t));
-  Q8RT_3X4C8_AVX2_INIT(packed_w);
+  struct q8rt_3x4c8_avx2_acc acc = q8rt_3x4c8_avx2_init(packed_w);
 
   for (; ks != 0; ks--) {
     /* Rows past mr may point at any valid pixel: their results are never stored. Each pointer is
@@ -29,7 +29,7 @@ void q8rt_q8conv_ukernel_3x4c8__avx2(size_t mr, size_t nr, size_t kc, size_t ks,
     a += 3;
 
     for (size_t kk = 0; kk < kc; kk += 8) {
-      Q8RT_3X4C8_AVX2_STEP(a0, a1, a2, w);
+      q8rt_3x4c8_avx2_step(&acc, a0, a1, a2, w);
       a0 += 8;
       a1 += 8;
       a2 += 8;
@@ -37,5 +37,5 @@ void q8rt_q8conv_ukernel_3x4c8__avx2(size_t mr, size_t nr, size_t kc, size_t ks,
     }
   }
 
-  Q8RT_3X4C8_AVX2_OUTPUT(params, mr, nr, c, c_stride);
+  q8rt_3x4c8_avx2_output(&acc, params, mr, nr, c, c_stride);
 }

@@ -53,26 +53,9 @@ void q8rt_q8conv_ukernel_3x4c8tp__sse41(size_t mr, size_t nc, size_t kc, size_t 
 
   const uint8_t* wp = (const uint8_t*) packed_w;
   for (;;) {
-    const int16_t* w = (const int16_t*) (wp + Q8RT_GEMM_NR * sizeof(int32_t));
-    __m128i vacc0x0 = _mm_load_si128((const __m128i*) wp);
-    __m128i vacc0x1 = _mm_setzero_si128();
-    __m128i vacc0x2 = _mm_setzero_si128();
-    __m128i vacc0x3 = _mm_setzero_si128();
-    __m128i vacc1x0 = vacc0x0;
-    __m128i vacc1x1 = _mm_setzero_si128();
-    __m128i vacc1x2 = _mm_setzero_si128();
-    __m128i vacc1x3 = _mm_setzero_si128();
-    __m128i vacc2x0 = vacc0x0;
-    __m128i vacc2x1 = _mm_setzero_si128();
-    __m128i vacc2x2 = _mm_setzero_si128();
-    __m128i vacc2x3 = _mm_setzero_si128();
-
-    const int16_t* aw = awide;
-    Q8RT_3X4C8N_PANEL16(aw, w, pairs);
-
-    __m128i vacc0 = q8rt_3x4c8n_reduce(vacc0x0, vacc0x1, vacc0x2, vacc0x3);
-    __m128i vacc1 = q8rt_3x4c8n_reduce(vacc1x0, vacc1x1, vacc1x2, vacc1x3);
-    __m128i vacc2 = q8rt_3x4c8n_reduce(vacc2x0, vacc2x1, vacc2x2, vacc2x3);
+    __m128i vacc0, vacc1, vacc2;
+    q8rt_3x4c8n_panel16(awide, (const int16_t*) (wp + Q8RT_GEMM_NR * sizeof(int32_t)), pairs,
+                        _mm_load_si128((const __m128i*) wp), &vacc0, &vacc1, &vacc2);
     vacc0 = q8rt_3x4c8n_requantize(vacc0, vmultiplier, vq31_rounding, vrounding, vshift);
     vacc1 = q8rt_3x4c8n_requantize(vacc1, vmultiplier, vq31_rounding, vrounding, vshift);
     vacc2 = q8rt_3x4c8n_requantize(vacc2, vmultiplier, vq31_rounding, vrounding, vshift);

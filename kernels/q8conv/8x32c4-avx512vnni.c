@@ -80,14 +80,20 @@ Q8RT_VNNI_INLINE void q8rt_conv8x32_step(const int npanels, const int with_sum, 
   /* Pixels past mr alias the previous pixel's output row (same values): store from row 7 down to row 0. */
   if (npanels == 2) {
     const __mmask32 vmask = nc_step >= 32 ? (__mmask32) 0xFFFFFFFF : _cvtu32_mask32((UINT32_C(1) << nc_step) - 1);
-    Q8RT_VNNI_STORE_2X32(6, 7)
-    Q8RT_VNNI_STORE_2X32(4, 5)
-    Q8RT_VNNI_STORE_2X32(2, 3)
-    Q8RT_VNNI_STORE_2X32(0, 1)
+    q8rt_vnni_store_2x32(cr[6], cr[7], vmask, vacc6x0, vacc6x1, vacc7x0, vacc7x1, rq);
+    q8rt_vnni_store_2x32(cr[4], cr[5], vmask, vacc4x0, vacc4x1, vacc5x0, vacc5x1, rq);
+    q8rt_vnni_store_2x32(cr[2], cr[3], vmask, vacc2x0, vacc2x1, vacc3x0, vacc3x1, rq);
+    q8rt_vnni_store_2x32(cr[0], cr[1], vmask, vacc0x0, vacc0x1, vacc1x0, vacc1x1, rq);
   } else {
     const __mmask16 vmask = _cvtu32_mask16((UINT32_C(1) << nc_step) - 1);
-    Q8RT_VNNI_STORE_1X16(7) Q8RT_VNNI_STORE_1X16(6) Q8RT_VNNI_STORE_1X16(5) Q8RT_VNNI_STORE_1X16(4)
-    Q8RT_VNNI_STORE_1X16(3) Q8RT_VNNI_STORE_1X16(2) Q8RT_VNNI_STORE_1X16(1) Q8RT_VNNI_STORE_1X16(0)
+    q8rt_vnni_store_1x16(cr[7], vmask, vacc7x0, rq);
+    q8rt_vnni_store_1x16(cr[6], vmask, vacc6x0, rq);
+    q8rt_vnni_store_1x16(cr[5], vmask, vacc5x0, rq);
+    q8rt_vnni_store_1x16(cr[4], vmask, vacc4x0, rq);
+    q8rt_vnni_store_1x16(cr[3], vmask, vacc3x0, rq);
+    q8rt_vnni_store_1x16(cr[2], vmask, vacc2x0, rq);
+    q8rt_vnni_store_1x16(cr[1], vmask, vacc1x0, rq);
+    q8rt_vnni_store_1x16(cr[0], vmask, vacc0x0, rq);
   }
 }
 

@@ -7,7 +7,7 @@
  *     (so with stride 1, input_stride = 3 and neighbouring pixels share 6 pointers). Each pointer points
  *     at `channels` bytes (+ Q8RT_EXTRA_BYTES readable), or at the zero buffer (input zero point) for padding.
  *   packed_w: Q8RT_LAYOUT_DWCONV tiles for round_up(channels, 16) channels (up64x9: Q8RT_LAYOUT_DWCONV_VNNI),
- *     16-byte aligned (the blob loader gives 64-byte aligned tensors; the SSE4.1 kernel uses aligned loads).
+ *     16-byte aligned (packed weights are 64-byte aligned; the SSE4.1 kernel uses aligned loads).
  *   output: pixel x written at output + x * (channels + output_increment), channels bytes each.
  */
 #pragma once
@@ -42,8 +42,8 @@ void q8rt_q8dwconv_ukernel_up16x9__aarch64_neon(size_t channels, size_t output_w
 void q8rt_q8dwconv_ukernel_up16x9__aarch32_neon(size_t channels, size_t output_width, const uint8_t* const* input,
     size_t input_stride, const void* packed_w, uint8_t* output, size_t output_increment,
     const struct q8rt_conv_params* params);
-/* x86 AVX-512 BW + VBMI + VNNI on Q8RT_LAYOUT_DWCONV_VNNI weights (repacked at session creation,
- * src/pack/pack_dw_vnni.h): blocks of 64 channels (byte unpacks + vpdpbusd), the remaining channels as 16-channel
+/* x86 AVX-512 BW + VBMI + VNNI on Q8RT_LAYOUT_DWCONV_VNNI weights (src/pack/packers.c,
+ * q8rt_pack_dw_64): blocks of 64 channels (byte unpacks + vpdpbusd), the remaining channels as 16-channel
  * tiles (vpermt2b + vpdpwssd); reads exactly `channels` bytes per pointer. Scalar twin: up64x9__scalar. */
 void q8rt_q8dwconv_ukernel_up64x9__avx512vnni(size_t channels, size_t output_width, const uint8_t* const* input,
     size_t input_stride, const void* packed_w, uint8_t* output, size_t output_increment,

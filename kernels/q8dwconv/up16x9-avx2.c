@@ -26,17 +26,22 @@
 #include "q8dwconv.h"
 
 
-#define Q8RT_DW_AVX2_LOAD(ptr) _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i*) ((ptr) + off)))
+/* 16 bytes at p + off, in both 128-bit lanes. */
+static inline __m256i q8rt_dw_avx2_load(const uint8_t* p, size_t off) {
+  return _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i*) (p + off)));
+}
 
-/* Accumulates taps (a, b) of pair p (va, vb: 16 bytes each in both lanes) into vacc_lo / vacc_hi. */
-#define Q8RT_DW_AVX2_PAIR(va, vb, p)                                                                  \
-  do {                                                                                              \
-    const __m256i* vw_ = (const __m256i*) (w + Q8RT_DW_CR * 4 + (p) * Q8RT_DW_CR * 4);              \
-    const __m256i vxlo_ = _mm256_shuffle_epi8(_mm256_unpacklo_epi64(va, vb), vpair_shuffle);       \
-    const __m256i vxhi_ = _mm256_shuffle_epi8(_mm256_unpackhi_epi64(va, vb), vpair_shuffle);       \
-    vacc_lo = _mm256_add_epi32(vacc_lo, _mm256_madd_epi16(vxlo_, _mm256_loadu_si256(vw_)));        \
-    vacc_hi = _mm256_add_epi32(vacc_hi, _mm256_madd_epi16(vxhi_, _mm256_loadu_si256(vw_ + 1)));    \
-  } while (0)
+/* Accumulates taps (a, b) of pair p (va, vb: 16 bytes each in both lanes; the tile's weights at w) into vacc_lo /
+ * vacc_hi. */
+static inline __attribute__((always_inline)) void q8rt_dw_avx2_pair(__m256i va, __m256i vb, const uint8_t* w,
+                                                                     size_t p, __m256i vpair_shuffle,
+                                                                     __m256i* vacc_lo, __m256i* vacc_hi) {
+  const __m256i* vw = (const __m256i*) (w + Q8RT_DW_CR * 4 + p * Q8RT_DW_CR * 4);
+  const __m256i vxlo = _mm256_shuffle_epi8(_mm256_unpacklo_epi64(va, vb), vpair_shuffle);
+  const __m256i vxhi = _mm256_shuffle_epi8(_mm256_unpackhi_epi64(va, vb), vpair_shuffle);
+  *vacc_lo = _mm256_add_epi32(*vacc_lo, _mm256_madd_epi16(vxlo, _mm256_loadu_si256(vw)));
+  *vacc_hi = _mm256_add_epi32(*vacc_hi, _mm256_madd_epi16(vxhi, _mm256_loadu_si256(vw + 1)));
+}
 
 void q8rt_q8dwconv_ukernel_up16x9__avx2(size_t channels, size_t output_width, const uint8_t* const* input,
     size_t input_stride, const void* packed_w, uint8_t* output, size_t output_increment,
@@ -72,11 +77,15 @@ void q8rt_q8dwconv_ukernel_up16x9__avx2(size_t channels, size_t output_width, co
     while (c != 0) {
       __m256i vacc_lo = _mm256_loadu_si256((const __m256i*) w);
       __m256i vacc_hi = _mm256_loadu_si256((const __m256i*) w + 1);
-      Q8RT_DW_AVX2_PAIR(Q8RT_DW_AVX2_LOAD(i0), Q8RT_DW_AVX2_LOAD(i1), 0);
-      Q8RT_DW_AVX2_PAIR(Q8RT_DW_AVX2_LOAD(i2), Q8RT_DW_AVX2_LOAD(i3), 1);
-      Q8RT_DW_AVX2_PAIR(Q8RT_DW_AVX2_LOAD(i4), Q8RT_DW_AVX2_LOAD(i5), 2);
-      Q8RT_DW_AVX2_PAIR(Q8RT_DW_AVX2_LOAD(i6), Q8RT_DW_AVX2_LOAD(i7), 3);
-      Q8RT_DW_AVX2_PAIR(Q8RT_DW_AVX2_LOAD(i8), vzero, 4);
+      q8rt_dw_avx2_pair(q8rt_dw_avx2_load(i0, off), q8rt_dw_avx2_load(i1, off), w, 0, vpair_shuffle, &vacc_lo,
+                        &vacc_hi);
+      q8rt_dw_avx2_pair(q8rt_dw_avx2_load(i2, off), q8rt_dw_avx2_load(i3, off), w, 1, vpair_shuffle, &vacc_lo,
+                        &vacc_hi);
+      q8rt_dw_avx2_pair(q8rt_dw_avx2_load(i4, off), q8rt_dw_avx2_load(i5, off), w, 2, vpair_shuffle, &vacc_lo,
+                        &vacc_hi);
+      q8rt_dw_avx2_pair(q8rt_dw_avx2_load(i6, off), q8rt_dw_avx2_load(i7, off), w, 3, vpair_shuffle, &vacc_lo,
+                        &vacc_hi);
+      q8rt_dw_avx2_pair(q8rt_dw_avx2_load(i8, off), vzero, w, 4, vpair_shuffle, &vacc_lo, &vacc_hi);
       vacc_lo = q8rt_avx2_q31_requantize(vacc_lo, vmultiplier, vq31_rounding, vrounding, vshift);
       vacc_hi = q8rt_avx2_q31_requantize(vacc_hi, vmultiplier, vq31_rounding, vrounding, vshift);
       /* lane 0: channels 0, 2, .., 14; lane 1: channels 1, 3, .., 15 (int16, then uint8 twice) */

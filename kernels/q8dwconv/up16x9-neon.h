@@ -26,41 +26,42 @@
 #include "../params.h"
 #include "../requantize-neon.h"
 
+/* acc + x[4..7] * w[4..7] (smlal2 on A64). */
+static inline int32x4_t q8rt_neon_dw_mlal_hi(int32x4_t acc, int16x8_t x, int16x8_t w) {
 #if defined(__aarch64__)
-#define Q8RT_NEON_DW_MLAL_HI(acc, x, w) vmlal_high_s16(acc, x, w)
+  return vmlal_high_s16(acc, x, w);
 #else
-#define Q8RT_NEON_DW_MLAL_HI(acc, x, w) vmlal_s16(acc, vget_high_s16(x), vget_high_s16(w))
+  return vmlal_s16(acc, vget_high_s16(x), vget_high_s16(w));
 #endif
+}
 
+/* The 4 accumulators of a 16-channel tile: even / odd channels, low / high 8. */
+struct q8rt_neon_dw_acc {
+  int32x4_t e_lo, e_hi, o_lo, o_hi;
+};
 
-/* acc{E,O}{lo,hi} += taps of input pointer p (at channel offset off) times weights vwe / vwo */
-#define Q8RT_NEON_DW_TAP(p, vwe, vwo)                                                   \
-  do {                                                                                  \
-    const uint8x8x2_t vi_ = vld2_u8((p) + off);                                         \
-    const int16x8_t vxe_ = vreinterpretq_s16_u16(vmovl_u8(vi_.val[0]));                 \
-    const int16x8_t vxo_ = vreinterpretq_s16_u16(vmovl_u8(vi_.val[1]));                 \
-    vacc_e_lo = vmlal_s16(vacc_e_lo, vget_low_s16(vxe_), vget_low_s16(vwe));             \
-    vacc_e_hi = Q8RT_NEON_DW_MLAL_HI(vacc_e_hi, vxe_, vwe);                              \
-    vacc_o_lo = vmlal_s16(vacc_o_lo, vget_low_s16(vxo_), vget_low_s16(vwo));             \
-    vacc_o_hi = Q8RT_NEON_DW_MLAL_HI(vacc_o_hi, vxo_, vwo);                              \
-  } while (0)
+/* acc += the 16 channels at p (de-interleaved into even and odd) times weights vwe / vwo. */
+static inline __attribute__((always_inline)) void q8rt_neon_dw_tap(struct q8rt_neon_dw_acc* acc, const uint8_t* p,
+                                                                    int16x8_t vwe, int16x8_t vwo) {
+  const uint8x8x2_t vi = vld2_u8(p);
+  const int16x8_t vxe = vreinterpretq_s16_u16(vmovl_u8(vi.val[0]));
+  const int16x8_t vxo = vreinterpretq_s16_u16(vmovl_u8(vi.val[1]));
+  acc->e_lo = vmlal_s16(acc->e_lo, vget_low_s16(vxe), vget_low_s16(vwe));
+  acc->e_hi = q8rt_neon_dw_mlal_hi(acc->e_hi, vxe, vwe);
+  acc->o_lo = vmlal_s16(acc->o_lo, vget_low_s16(vxo), vget_low_s16(vwo));
+  acc->o_hi = q8rt_neon_dw_mlal_hi(acc->o_hi, vxo, vwo);
+}
 
-#define Q8RT_NEON_DW_PAIR(pa, pb, p)                                                    \
-  do {                                                                                  \
-    const int16_t* wp_ = (const int16_t*) (w + Q8RT_DW_CR * 4) + (p) * Q8RT_DW_CR * 2;  \
-    const int16x8x2_t vwe_ = vuzpq_s16(vld1q_s16(wp_), vld1q_s16(wp_ + 16));             \
-    const int16x8x2_t vwo_ = vuzpq_s16(vld1q_s16(wp_ + 8), vld1q_s16(wp_ + 24));         \
-    Q8RT_NEON_DW_TAP(pa, vwe_.val[0], vwo_.val[0]);                                     \
-    Q8RT_NEON_DW_TAP(pb, vwe_.val[1], vwo_.val[1]);                                     \
-  } while (0)
-
-#define Q8RT_NEON_DW_LAST(pa)                                                           \
-  do {                                                                                  \
-    const int16_t* wp_ = (const int16_t*) (w + Q8RT_DW_CR * 4) + 4 * Q8RT_DW_CR * 2;    \
-    const int16x8x2_t vwe_ = vuzpq_s16(vld1q_s16(wp_), vld1q_s16(wp_ + 16));             \
-    const int16x8x2_t vwo_ = vuzpq_s16(vld1q_s16(wp_ + 8), vld1q_s16(wp_ + 24));         \
-    Q8RT_NEON_DW_TAP(pa, vwe_.val[0], vwo_.val[0]);                                     \
-  } while (0)
+/* Taps (a, b) of pair p of the tile at w: inputs pa, pb (at the tile's channel offset); pb NULL: the 10th tap
+ * (weight 0) is skipped. */
+static inline __attribute__((always_inline)) void q8rt_neon_dw_pair(struct q8rt_neon_dw_acc* acc, const uint8_t* w,
+                                                                     size_t p, const uint8_t* pa, const uint8_t* pb) {
+  const int16_t* wp = (const int16_t*) (w + Q8RT_DW_CR * 4) + p * Q8RT_DW_CR * 2;
+  const int16x8x2_t vwe = vuzpq_s16(vld1q_s16(wp), vld1q_s16(wp + 16));
+  const int16x8x2_t vwo = vuzpq_s16(vld1q_s16(wp + 8), vld1q_s16(wp + 24));
+  q8rt_neon_dw_tap(acc, pa, vwe.val[0], vwo.val[0]);
+  if (pb != NULL) q8rt_neon_dw_tap(acc, pb, vwe.val[1], vwo.val[1]);
+}
 
 /* The whole kernel body, shared by the aarch64 and armv7 files. */
 static inline void q8rt_neon_dwconv_up16x9(size_t channels, size_t output_width, const uint8_t* const* input,
@@ -83,24 +84,25 @@ static inline void q8rt_neon_dwconv_up16x9(size_t channels, size_t output_width,
     const uint8_t* w = (const uint8_t*) packed_w;
     for (size_t off = 0; off < channels; off += Q8RT_DW_CR) {
       const int32_t* b = (const int32_t*) w;
-      int32x4_t vacc_e_lo = vld1q_s32(b + 0); /* lanes 0-3: channels 0, 2, 4, 6 */
-      int32x4_t vacc_o_lo = vld1q_s32(b + 4); /* lanes 4-7: channels 1, 3, 5, 7 */
-      int32x4_t vacc_e_hi = vld1q_s32(b + 8); /* lanes 8-11: channels 8, .., 14 */
-      int32x4_t vacc_o_hi = vld1q_s32(b + 12);
-      Q8RT_NEON_DW_PAIR(i0, i1, 0);
-      Q8RT_NEON_DW_PAIR(i2, i3, 1);
-      Q8RT_NEON_DW_PAIR(i4, i5, 2);
-      Q8RT_NEON_DW_PAIR(i6, i7, 3);
-      Q8RT_NEON_DW_LAST(i8);
+      struct q8rt_neon_dw_acc acc;
+      acc.e_lo = vld1q_s32(b + 0); /* lanes 0-3: channels 0, 2, 4, 6 */
+      acc.o_lo = vld1q_s32(b + 4); /* lanes 4-7: channels 1, 3, 5, 7 */
+      acc.e_hi = vld1q_s32(b + 8); /* lanes 8-11: channels 8, .., 14 */
+      acc.o_hi = vld1q_s32(b + 12);
+      q8rt_neon_dw_pair(&acc, w, 0, i0 + off, i1 + off);
+      q8rt_neon_dw_pair(&acc, w, 1, i2 + off, i3 + off);
+      q8rt_neon_dw_pair(&acc, w, 2, i4 + off, i5 + off);
+      q8rt_neon_dw_pair(&acc, w, 3, i6 + off, i7 + off);
+      q8rt_neon_dw_pair(&acc, w, 4, i8 + off, NULL);
 #if !defined(__aarch64__)
       /* armv7 (16 q registers): the requantization constants are loaded per tile, after the taps; the empty
        * asm keeps the compiler from hoisting them out of the loop (which spills them to the stack) */
       __asm__("" : "+r"(params));
       const struct q8rt_neon_q31 vq = q8rt_neon_q31_init(params);
 #endif
-      const int16x8_t ve = q8rt_neon_pack_zp(q8rt_neon_q31_scale(vacc_e_lo, &vq), q8rt_neon_q31_scale(vacc_e_hi, &vq),
+      const int16x8_t ve = q8rt_neon_pack_zp(q8rt_neon_q31_scale(acc.e_lo, &vq), q8rt_neon_q31_scale(acc.e_hi, &vq),
                                              vq.zero_point);
-      const int16x8_t vo = q8rt_neon_pack_zp(q8rt_neon_q31_scale(vacc_o_lo, &vq), q8rt_neon_q31_scale(vacc_o_hi, &vq),
+      const int16x8_t vo = q8rt_neon_pack_zp(q8rt_neon_q31_scale(acc.o_lo, &vq), q8rt_neon_q31_scale(acc.o_hi, &vq),
                                              vq.zero_point);
       /* even channels in the low 8 bytes, odd channels in the high 8 */
       const uint8x16_t veo = q8rt_neon_pack_u8(ve, vo, vq.min, vq.max);

@@ -44,77 +44,108 @@ static inline __m128i q8rt_dw_requantize(__m128i vacc, __m128i vmultiplier, __m1
 }
 
 
-/* Accumulates taps (a, b) of pair p for 16 channels at byte offset `off` into vacc0..vacc3. */
-#define Q8RT_DW16_PAIR(va, vb, p)                                                                    \
-  do {                                                                                               \
-    const __m128i* vw_ = (const __m128i*) (w + Q8RT_DW_CR * 4 + (p) * Q8RT_DW_CR * 4);               \
-    const __m128i vx0_ = _mm_unpacklo_epi16(va, vb);                                                 \
-    const __m128i vx1_ = _mm_unpackhi_epi16(va, vb);                                                 \
-    vacc0 = _mm_add_epi32(vacc0, _mm_madd_epi16(_mm_and_si128(vx0_, vlow_byte), _mm_load_si128(vw_ + 0))); \
-    vacc1 = _mm_add_epi32(vacc1, _mm_madd_epi16(_mm_srli_epi16(vx0_, 8), _mm_load_si128(vw_ + 1)));        \
-    vacc2 = _mm_add_epi32(vacc2, _mm_madd_epi16(_mm_and_si128(vx1_, vlow_byte), _mm_load_si128(vw_ + 2))); \
-    vacc3 = _mm_add_epi32(vacc3, _mm_madd_epi16(_mm_srli_epi16(vx1_, 8), _mm_load_si128(vw_ + 3)));        \
-  } while (0)
+struct q8rt_dw_sse41_consts {
+  __m128i vlow_byte, vmultiplier, vq31_rounding, vrounding, vshift, voutput_zero_point, voutput_min, voutput_max;
+};
 
-#define Q8RT_DW16_LOAD(ptr) _mm_loadu_si128((const __m128i*) ((ptr) + off))
+/* Accumulates taps (a, b) = bytes va, vb of one tap pair (weights of the pair at wp: 4 vectors) for 16 channels into
+ * vacc0..vacc3. */
+static inline __attribute__((always_inline)) void q8rt_dw16_pair(__m128i va, __m128i vb, const uint8_t* wp,
+                                                                  __m128i vlow_byte, __m128i* vacc0, __m128i* vacc1,
+                                                                  __m128i* vacc2, __m128i* vacc3) {
+  const __m128i* vw = (const __m128i*) wp;
+  const __m128i vx0 = _mm_unpacklo_epi16(va, vb);
+  const __m128i vx1 = _mm_unpackhi_epi16(va, vb);
+  *vacc0 = _mm_add_epi32(*vacc0, _mm_madd_epi16(_mm_and_si128(vx0, vlow_byte), _mm_load_si128(vw + 0)));
+  *vacc1 = _mm_add_epi32(*vacc1, _mm_madd_epi16(_mm_srli_epi16(vx0, 8), _mm_load_si128(vw + 1)));
+  *vacc2 = _mm_add_epi32(*vacc2, _mm_madd_epi16(_mm_and_si128(vx1, vlow_byte), _mm_load_si128(vw + 2)));
+  *vacc3 = _mm_add_epi32(*vacc3, _mm_madd_epi16(_mm_srli_epi16(vx1, 8), _mm_load_si128(vw + 3)));
+}
 
-/* Full 16-channel tile at offset `off`, weights `w`: leaves the 16 output bytes in vout. */
-#define Q8RT_DW16_TILE()                                                                             \
-  do {                                                                                               \
-    __m128i vacc0 = _mm_load_si128((const __m128i*) w + 0);                                          \
-    __m128i vacc1 = _mm_load_si128((const __m128i*) w + 1);                                          \
-    __m128i vacc2 = _mm_load_si128((const __m128i*) w + 2);                                          \
-    __m128i vacc3 = _mm_load_si128((const __m128i*) w + 3);                                          \
-    Q8RT_DW16_PAIR(Q8RT_DW16_LOAD(i0), Q8RT_DW16_LOAD(i1), 0);                                       \
-    Q8RT_DW16_PAIR(Q8RT_DW16_LOAD(i2), Q8RT_DW16_LOAD(i3), 1);                                       \
-    Q8RT_DW16_PAIR(Q8RT_DW16_LOAD(i4), Q8RT_DW16_LOAD(i5), 2);                                       \
-    Q8RT_DW16_PAIR(Q8RT_DW16_LOAD(i6), Q8RT_DW16_LOAD(i7), 3);                                       \
-    Q8RT_DW16_PAIR(Q8RT_DW16_LOAD(i8), vzero, 4);                                                    \
-    vacc0 = q8rt_dw_requantize(vacc0, vmultiplier, vq31_rounding, vrounding, vshift); \
-    vacc1 = q8rt_dw_requantize(vacc1, vmultiplier, vq31_rounding, vrounding, vshift); \
-    vacc2 = q8rt_dw_requantize(vacc2, vmultiplier, vq31_rounding, vrounding, vshift); \
-    vacc3 = q8rt_dw_requantize(vacc3, vmultiplier, vq31_rounding, vrounding, vshift); \
-    const __m128i veven_ = _mm_packs_epi32(vacc0, vacc2); /* channels 0, 2, .., 14 */                \
-    const __m128i vodd_ = _mm_packs_epi32(vacc1, vacc3);  /* channels 1, 3, .., 15 */                \
-    const __m128i vlo_ = _mm_adds_epi16(_mm_unpacklo_epi16(veven_, vodd_), voutput_zero_point);     \
-    const __m128i vhi_ = _mm_adds_epi16(_mm_unpackhi_epi16(veven_, vodd_), voutput_zero_point);     \
-    vout = _mm_min_epu8(_mm_max_epu8(_mm_packus_epi16(vlo_, vhi_), voutput_min), voutput_max);       \
-  } while (0)
+/* The same for the lower 8 channels of a tile (vacc0, vacc1). */
+static inline __attribute__((always_inline)) void q8rt_dw8_pair(__m128i va, __m128i vb, const uint8_t* wp,
+                                                                 __m128i vlow_byte, __m128i* vacc0, __m128i* vacc1) {
+  const __m128i* vw = (const __m128i*) wp;
+  const __m128i vx0 = _mm_unpacklo_epi16(va, vb);
+  *vacc0 = _mm_add_epi32(*vacc0, _mm_madd_epi16(_mm_and_si128(vx0, vlow_byte), _mm_load_si128(vw + 0)));
+  *vacc1 = _mm_add_epi32(*vacc1, _mm_madd_epi16(_mm_srli_epi16(vx0, 8), _mm_load_si128(vw + 1)));
+}
 
-/* Lower 8-channel half of a tile at offset `off`: leaves 8 output bytes in the low half of vout. */
-#define Q8RT_DW8_PAIR(va, vb, p)                                                                     \
-  do {                                                                                               \
-    const __m128i* vw_ = (const __m128i*) (w + Q8RT_DW_CR * 4 + (p) * Q8RT_DW_CR * 4);               \
-    const __m128i vx0_ = _mm_unpacklo_epi16(va, vb);                                                 \
-    vacc0 = _mm_add_epi32(vacc0, _mm_madd_epi16(_mm_and_si128(vx0_, vlow_byte), _mm_load_si128(vw_ + 0))); \
-    vacc1 = _mm_add_epi32(vacc1, _mm_madd_epi16(_mm_srli_epi16(vx0_, 8), _mm_load_si128(vw_ + 1)));        \
-  } while (0)
+/* Weights of tap pair p inside a tile at w. */
+static inline const uint8_t* q8rt_dw_pair_weights(const uint8_t* w, size_t p) {
+  return w + Q8RT_DW_CR * 4 + p * Q8RT_DW_CR * 4;
+}
 
-#define Q8RT_DW8_LOAD(ptr) _mm_loadl_epi64((const __m128i*) ((ptr) + off))
+/* A full 16-channel tile: the 9 tap rows i[t] at byte offset off, the tile's weights at w; returns the 16 output
+ * bytes. */
+static inline __attribute__((always_inline)) __m128i q8rt_dw16_tile(const uint8_t* const* i, size_t off,
+                                                                     const uint8_t* w,
+                                                                     const struct q8rt_dw_sse41_consts* k) {
+  __m128i vacc0 = _mm_load_si128((const __m128i*) w + 0);
+  __m128i vacc1 = _mm_load_si128((const __m128i*) w + 1);
+  __m128i vacc2 = _mm_load_si128((const __m128i*) w + 2);
+  __m128i vacc3 = _mm_load_si128((const __m128i*) w + 3);
+  q8rt_dw16_pair(_mm_loadu_si128((const __m128i*) (i[0] + off)), _mm_loadu_si128((const __m128i*) (i[1] + off)),
+                 q8rt_dw_pair_weights(w, 0), k->vlow_byte, &vacc0, &vacc1, &vacc2, &vacc3);
+  q8rt_dw16_pair(_mm_loadu_si128((const __m128i*) (i[2] + off)), _mm_loadu_si128((const __m128i*) (i[3] + off)),
+                 q8rt_dw_pair_weights(w, 1), k->vlow_byte, &vacc0, &vacc1, &vacc2, &vacc3);
+  q8rt_dw16_pair(_mm_loadu_si128((const __m128i*) (i[4] + off)), _mm_loadu_si128((const __m128i*) (i[5] + off)),
+                 q8rt_dw_pair_weights(w, 2), k->vlow_byte, &vacc0, &vacc1, &vacc2, &vacc3);
+  q8rt_dw16_pair(_mm_loadu_si128((const __m128i*) (i[6] + off)), _mm_loadu_si128((const __m128i*) (i[7] + off)),
+                 q8rt_dw_pair_weights(w, 3), k->vlow_byte, &vacc0, &vacc1, &vacc2, &vacc3);
+  q8rt_dw16_pair(_mm_loadu_si128((const __m128i*) (i[8] + off)), _mm_setzero_si128(), q8rt_dw_pair_weights(w, 4),
+                 k->vlow_byte, &vacc0, &vacc1, &vacc2, &vacc3);
+  vacc0 = q8rt_dw_requantize(vacc0, k->vmultiplier, k->vq31_rounding, k->vrounding, k->vshift);
+  vacc1 = q8rt_dw_requantize(vacc1, k->vmultiplier, k->vq31_rounding, k->vrounding, k->vshift);
+  vacc2 = q8rt_dw_requantize(vacc2, k->vmultiplier, k->vq31_rounding, k->vrounding, k->vshift);
+  vacc3 = q8rt_dw_requantize(vacc3, k->vmultiplier, k->vq31_rounding, k->vrounding, k->vshift);
+  const __m128i veven = _mm_packs_epi32(vacc0, vacc2); /* channels 0, 2, .., 14 */
+  const __m128i vodd = _mm_packs_epi32(vacc1, vacc3);  /* channels 1, 3, .., 15 */
+  const __m128i vlo = _mm_adds_epi16(_mm_unpacklo_epi16(veven, vodd), k->voutput_zero_point);
+  const __m128i vhi = _mm_adds_epi16(_mm_unpackhi_epi16(veven, vodd), k->voutput_zero_point);
+  return _mm_min_epu8(_mm_max_epu8(_mm_packus_epi16(vlo, vhi), k->voutput_min), k->voutput_max);
+}
+
+/* The lower 8 channels of a tile: 8 output bytes in the low half. */
+static inline __attribute__((always_inline)) __m128i q8rt_dw8_tile(const uint8_t* const* i, size_t off,
+                                                                    const uint8_t* w,
+                                                                    const struct q8rt_dw_sse41_consts* k) {
+  __m128i vacc0 = _mm_load_si128((const __m128i*) w + 0);
+  __m128i vacc1 = _mm_load_si128((const __m128i*) w + 1);
+  q8rt_dw8_pair(_mm_loadl_epi64((const __m128i*) (i[0] + off)), _mm_loadl_epi64((const __m128i*) (i[1] + off)),
+                q8rt_dw_pair_weights(w, 0), k->vlow_byte, &vacc0, &vacc1);
+  q8rt_dw8_pair(_mm_loadl_epi64((const __m128i*) (i[2] + off)), _mm_loadl_epi64((const __m128i*) (i[3] + off)),
+                q8rt_dw_pair_weights(w, 1), k->vlow_byte, &vacc0, &vacc1);
+  q8rt_dw8_pair(_mm_loadl_epi64((const __m128i*) (i[4] + off)), _mm_loadl_epi64((const __m128i*) (i[5] + off)),
+                q8rt_dw_pair_weights(w, 2), k->vlow_byte, &vacc0, &vacc1);
+  q8rt_dw8_pair(_mm_loadl_epi64((const __m128i*) (i[6] + off)), _mm_loadl_epi64((const __m128i*) (i[7] + off)),
+                q8rt_dw_pair_weights(w, 3), k->vlow_byte, &vacc0, &vacc1);
+  q8rt_dw8_pair(_mm_loadl_epi64((const __m128i*) (i[8] + off)), _mm_setzero_si128(), q8rt_dw_pair_weights(w, 4),
+                k->vlow_byte, &vacc0, &vacc1);
+  vacc0 = q8rt_dw_requantize(vacc0, k->vmultiplier, k->vq31_rounding, k->vrounding, k->vshift);
+  vacc1 = q8rt_dw_requantize(vacc1, k->vmultiplier, k->vq31_rounding, k->vrounding, k->vshift);
+  __m128i vpacked = _mm_packs_epi32(vacc0, vacc1); /* channels 0, 2, 4, 6, 1, 3, 5, 7 */
+  vpacked = _mm_unpacklo_epi16(vpacked, _mm_unpackhi_epi64(vpacked, vpacked));
+  vpacked = _mm_adds_epi16(vpacked, k->voutput_zero_point);
+  return _mm_min_epu8(_mm_max_epu8(_mm_packus_epi16(vpacked, vpacked), k->voutput_min), k->voutput_max);
+}
 
 void q8rt_q8dwconv_ukernel_up16x9__sse41(size_t channels, size_t output_width, const uint8_t* const* input,
     size_t input_stride, const void* packed_w, uint8_t* output, size_t output_increment,
     const struct q8rt_conv_params* params) {
-  const __m128i vzero = _mm_setzero_si128();
-  const __m128i vlow_byte = _mm_set1_epi16(0x00FF);
-  const __m128i vmultiplier = _mm_set1_epi32(params->multiplier);
-  const __m128i vq31_rounding = _mm_set1_epi64x(INT64_C(0x40000000));
-  const __m128i vrounding = _mm_set1_epi32((int) (((uint32_t) params->remainder_mask + 1) >> 1));
-  const __m128i vshift = _mm_cvtsi32_si128((int) params->shift);
-  const __m128i voutput_zero_point = _mm_set1_epi16((short) params->output_zero_point);
-  const __m128i voutput_min = _mm_set1_epi8((char) params->output_min);
-  const __m128i voutput_max = _mm_set1_epi8((char) params->output_max);
+  struct q8rt_dw_sse41_consts k;
+  k.vlow_byte = _mm_set1_epi16(0x00FF);
+  k.vmultiplier = _mm_set1_epi32(params->multiplier);
+  k.vq31_rounding = _mm_set1_epi64x(INT64_C(0x40000000));
+  k.vrounding = _mm_set1_epi32((int) (((uint32_t) params->remainder_mask + 1) >> 1));
+  k.vshift = _mm_cvtsi32_si128((int) params->shift);
+  k.voutput_zero_point = _mm_set1_epi16((short) params->output_zero_point);
+  k.voutput_min = _mm_set1_epi8((char) params->output_min);
+  k.voutput_max = _mm_set1_epi8((char) params->output_max);
 
   for (; output_width != 0; output_width--) {
-    const uint8_t* i0 = input[0];
-    const uint8_t* i1 = input[1];
-    const uint8_t* i2 = input[2];
-    const uint8_t* i3 = input[3];
-    const uint8_t* i4 = input[4];
-    const uint8_t* i5 = input[5];
-    const uint8_t* i6 = input[6];
-    const uint8_t* i7 = input[7];
-    const uint8_t* i8 = input[8];
+    const uint8_t* const i[9] = {input[0], input[1], input[2], input[3], input[4],
+                                 input[5], input[6], input[7], input[8]};
     input += input_stride;
 
     const uint8_t* w = (const uint8_t*) packed_w;
@@ -122,7 +153,7 @@ void q8rt_q8dwconv_ukernel_up16x9__sse41(size_t channels, size_t output_width, c
     size_t c = channels;
     __m128i vout;
     for (; c >= 16; c -= 16) {
-      Q8RT_DW16_TILE();
+      vout = q8rt_dw16_tile(i, off, w, &k);
       _mm_storeu_si128((__m128i*) output, vout);
       output += 16;
       off += 16;
@@ -130,25 +161,13 @@ void q8rt_q8dwconv_ukernel_up16x9__sse41(size_t channels, size_t output_width, c
     }
     if (c != 0) {
       if (c > 8) {
-        Q8RT_DW16_TILE();
+        vout = q8rt_dw16_tile(i, off, w, &k);
         _mm_storel_epi64((__m128i*) output, vout);
         output += 8;
         c -= 8;
         vout = _mm_unpackhi_epi64(vout, vout);
       } else {
-        __m128i vacc0 = _mm_load_si128((const __m128i*) w + 0);
-        __m128i vacc1 = _mm_load_si128((const __m128i*) w + 1);
-        Q8RT_DW8_PAIR(Q8RT_DW8_LOAD(i0), Q8RT_DW8_LOAD(i1), 0);
-        Q8RT_DW8_PAIR(Q8RT_DW8_LOAD(i2), Q8RT_DW8_LOAD(i3), 1);
-        Q8RT_DW8_PAIR(Q8RT_DW8_LOAD(i4), Q8RT_DW8_LOAD(i5), 2);
-        Q8RT_DW8_PAIR(Q8RT_DW8_LOAD(i6), Q8RT_DW8_LOAD(i7), 3);
-        Q8RT_DW8_PAIR(Q8RT_DW8_LOAD(i8), vzero, 4);
-        vacc0 = q8rt_dw_requantize(vacc0, vmultiplier, vq31_rounding, vrounding, vshift);
-        vacc1 = q8rt_dw_requantize(vacc1, vmultiplier, vq31_rounding, vrounding, vshift);
-        __m128i vpacked = _mm_packs_epi32(vacc0, vacc1); /* channels 0, 2, 4, 6, 1, 3, 5, 7 */
-        vpacked = _mm_unpacklo_epi16(vpacked, _mm_unpackhi_epi64(vpacked, vpacked));
-        vpacked = _mm_adds_epi16(vpacked, voutput_zero_point);
-        vout = _mm_min_epu8(_mm_max_epu8(_mm_packus_epi16(vpacked, vpacked), voutput_min), voutput_max);
+        vout = q8rt_dw8_tile(i, off, w, &k);
         if (c == 8) {
           _mm_storel_epi64((__m128i*) output, vout);
           output += 8;

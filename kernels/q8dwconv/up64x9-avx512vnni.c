@@ -47,30 +47,35 @@ Q8RT_VNNI_INLINE __m512i q8rt_dw_load16(const uint8_t* p, __mmask16 vmask) {
   return _mm512_zextsi128_si512(_mm_loadu_si128((const __m128i*) p));
 }
 
-/* The 9 taps of one 16-channel tile at channel offset `off` with weights `w`, requantized up to the zero point
- * (int32 lanes in the packed lane order). */
-#define Q8RT_DW_TILE(vy, load, mask, off, w)                                                                      \
-  __m512i vy;                                                                                                    \
-  {                                                                                                              \
-    __m512i vacc = _mm512_load_si512((const void*) (w));                                                         \
-    const __m512i* vw = (const __m512i*) ((w) + Q8RT_DW_CR * 4);                                                 \
-    vacc = q8rt_vnni_dpwssd(                                                                                     \
-        vacc, _mm512_maskz_permutex2var_epi8(k->pair, load(i0 + (off), mask), k->idx, load(i1 + (off), mask)),   \
-        _mm512_load_si512(vw + 0));                                                                              \
-    vacc = q8rt_vnni_dpwssd(                                                                                     \
-        vacc, _mm512_maskz_permutex2var_epi8(k->pair, load(i2 + (off), mask), k->idx, load(i3 + (off), mask)),   \
-        _mm512_load_si512(vw + 1));                                                                              \
-    vacc = q8rt_vnni_dpwssd(                                                                                     \
-        vacc, _mm512_maskz_permutex2var_epi8(k->pair, load(i4 + (off), mask), k->idx, load(i5 + (off), mask)),   \
-        _mm512_load_si512(vw + 2));                                                                              \
-    vacc = q8rt_vnni_dpwssd(                                                                                     \
-        vacc, _mm512_maskz_permutex2var_epi8(k->pair, load(i6 + (off), mask), k->idx, load(i7 + (off), mask)),   \
-        _mm512_load_si512(vw + 3));                                                                              \
-    vacc = q8rt_vnni_dpwssd(                                                                                     \
-        vacc, _mm512_maskz_permutex2var_epi8(k->single, load(i8 + (off), mask), k->idx, _mm512_setzero_si512()), \
-        _mm512_load_si512(vw + 4));                                                                              \
-    vy = q8rt_vnni_requant(vacc, &k->rq);                                                                            \
-  }
+/* 16 bytes at p: all of them (masked == 0) or the vmask lanes (zero elsewhere). */
+Q8RT_VNNI_INLINE __m512i q8rt_dw_tile_load(const uint8_t* p, int masked, __mmask16 vmask) {
+  return masked ? q8rt_dw_load(p, vmask) : q8rt_dw_load16(p, vmask);
+}
+
+/* The 9 taps (rows i[0..8]) of one 16-channel tile at channel offset off with weights w, requantized up to the zero
+ * point (int32 lanes in the packed lane order); masked: only the vmask channels are read. */
+Q8RT_VNNI_INLINE __m512i q8rt_dw_tile(const uint8_t* const* i, size_t off, const uint8_t* w, int masked,
+                                      __mmask16 vmask, const struct q8rt_dw_consts* k) {
+  __m512i vacc = _mm512_load_si512((const void*) w);
+  const __m512i* vw = (const __m512i*) (w + Q8RT_DW_CR * 4);
+  vacc = q8rt_vnni_dpwssd(vacc, _mm512_maskz_permutex2var_epi8(k->pair, q8rt_dw_tile_load(i[0] + off, masked, vmask), k->idx,
+                                                             q8rt_dw_tile_load(i[1] + off, masked, vmask)),
+                          _mm512_load_si512(vw + 0));
+  vacc = q8rt_vnni_dpwssd(vacc, _mm512_maskz_permutex2var_epi8(k->pair, q8rt_dw_tile_load(i[2] + off, masked, vmask), k->idx,
+                                                             q8rt_dw_tile_load(i[3] + off, masked, vmask)),
+                          _mm512_load_si512(vw + 1));
+  vacc = q8rt_vnni_dpwssd(vacc, _mm512_maskz_permutex2var_epi8(k->pair, q8rt_dw_tile_load(i[4] + off, masked, vmask), k->idx,
+                                                             q8rt_dw_tile_load(i[5] + off, masked, vmask)),
+                          _mm512_load_si512(vw + 2));
+  vacc = q8rt_vnni_dpwssd(vacc, _mm512_maskz_permutex2var_epi8(k->pair, q8rt_dw_tile_load(i[6] + off, masked, vmask), k->idx,
+                                                             q8rt_dw_tile_load(i[7] + off, masked, vmask)),
+                          _mm512_load_si512(vw + 3));
+  vacc = q8rt_vnni_dpwssd(
+      vacc, _mm512_maskz_permutex2var_epi8(k->single, q8rt_dw_tile_load(i[8] + off, masked, vmask), k->idx,
+                                           _mm512_setzero_si512()),
+      _mm512_load_si512(vw + 4));
+  return q8rt_vnni_requant(vacc, &k->rq);
+}
 
 /* Output stage of 4 tiles (y0..y3): byte 16q + 4t + j of the packed vector is tile t, lane 4q + j; vpermb puts
  * tile t's channel c at byte 16t + c. With y2 = y0 and y3 = y1 the low 32 bytes are tiles 0 and 1. */
@@ -132,39 +137,32 @@ Q8RT_VNNI_INLINE void q8rt_dw_pixel(size_t channels, size_t nb, const uint8_t* c
     w += Q8RT_DW_VNNI_BLOCK_BYTES;
     off += Q8RT_DW_VNNI_CR;
   }
-  const uint8_t* i0 = input[0];
-  const uint8_t* i1 = input[1];
-  const uint8_t* i2 = input[2];
-  const uint8_t* i3 = input[3];
-  const uint8_t* i4 = input[4];
-  const uint8_t* i5 = input[5];
-  const uint8_t* i6 = input[6];
-  const uint8_t* i7 = input[7];
-  const uint8_t* i8 = input[8];
+  const uint8_t* const i[9] = {input[0], input[1], input[2], input[3], input[4],
+                               input[5], input[6], input[7], input[8]};
   for (; off + 64 <= channels; off += 64) {
-    Q8RT_DW_TILE(vy0, q8rt_dw_load16, 0xFFFF, off, w);
-    Q8RT_DW_TILE(vy1, q8rt_dw_load16, 0xFFFF, off + 16, w + Q8RT_DW_TILE_BYTES);
-    Q8RT_DW_TILE(vy2, q8rt_dw_load16, 0xFFFF, off + 32, w + 2 * Q8RT_DW_TILE_BYTES);
-    Q8RT_DW_TILE(vy3, q8rt_dw_load16, 0xFFFF, off + 48, w + 3 * Q8RT_DW_TILE_BYTES);
+    const __m512i vy0 = q8rt_dw_tile(i, off, w, 0, 0xFFFF, k);
+    const __m512i vy1 = q8rt_dw_tile(i, off + 16, w + Q8RT_DW_TILE_BYTES, 0, 0xFFFF, k);
+    const __m512i vy2 = q8rt_dw_tile(i, off + 32, w + 2 * Q8RT_DW_TILE_BYTES, 0, 0xFFFF, k);
+    const __m512i vy3 = q8rt_dw_tile(i, off + 48, w + 3 * Q8RT_DW_TILE_BYTES, 0, 0xFFFF, k);
     _mm512_storeu_si512((void*) (output + off), q8rt_dw_out(vy0, vy1, vy2, vy3, k));
     w += 4 * Q8RT_DW_TILE_BYTES;
   }
   if (off + 32 <= channels) {
-    Q8RT_DW_TILE(vy0, q8rt_dw_load16, 0xFFFF, off, w);
-    Q8RT_DW_TILE(vy1, q8rt_dw_load16, 0xFFFF, off + 16, w + Q8RT_DW_TILE_BYTES);
+    const __m512i vy0 = q8rt_dw_tile(i, off, w, 0, 0xFFFF, k);
+    const __m512i vy1 = q8rt_dw_tile(i, off + 16, w + Q8RT_DW_TILE_BYTES, 0, 0xFFFF, k);
     _mm256_storeu_si256((__m256i*) (output + off), _mm512_castsi512_si256(q8rt_dw_out(vy0, vy1, vy0, vy1, k)));
     w += 2 * Q8RT_DW_TILE_BYTES;
     off += 32;
   }
   if (off + 16 <= channels) {
-    Q8RT_DW_TILE(vy0, q8rt_dw_load16, 0xFFFF, off, w);
+    const __m512i vy0 = q8rt_dw_tile(i, off, w, 0, 0xFFFF, k);
     _mm_storeu_si128((__m128i*) (output + off), _mm512_castsi512_si128(q8rt_dw_out(vy0, vy0, vy0, vy0, k)));
     w += Q8RT_DW_TILE_BYTES;
     off += 16;
   }
   if (off != channels) {
     const __mmask16 vmask = _cvtu32_mask16((UINT32_C(1) << (channels - off)) - 1);
-    Q8RT_DW_TILE(vy0, q8rt_dw_load, vmask, off, w);
+    const __m512i vy0 = q8rt_dw_tile(i, off, w, 1, vmask, k);
     _mm_mask_storeu_epi8(output + off, vmask, _mm512_castsi512_si128(q8rt_dw_out(vy0, vy0, vy0, vy0, k)));
   }
 }

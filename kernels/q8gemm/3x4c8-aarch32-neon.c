@@ -28,9 +28,9 @@ void q8rt_q8gemm_ukernel_3x4c8__aarch32_neon(size_t mr, size_t nr, size_t k, con
   const uint8_t* a1 = mr >= 2 ? a0 + a_stride : a0;
   const uint8_t* a2 = mr >= 3 ? a1 + a_stride : a1;
 
-  Q8RT_NEON_3X4C8_DECLARE_ACC();
+  struct q8rt_neon_3x4c8_acc acc = q8rt_neon_3x4c8_zero();
   for (size_t blocks = (k + Q8RT_GEMM_KR - 1) / Q8RT_GEMM_KR; blocks != 0; blocks--) {
-    Q8RT_NEON_3X4C8_BLOCK(a0, a1, a2, w);
+    q8rt_neon_3x4c8_block(&acc, &a0, &a1, &a2, &w);
   }
-  Q8RT_NEON_3X4C8_STORE(vbias, params, mr, nr, c, c_stride);
+  q8rt_neon_3x4c8_store(&acc, vbias, params, mr, nr, c, c_stride);
 }

@@ -104,40 +104,51 @@ static inline void q8rt_3x4c8_avx2_store(__m128i vout0, __m128i vout1, size_t nr
   }
 }
 
-/* 8 k of 3 A rows against one c8 block at w (4 vectors of 8 int16), into vacc{m}x01 / vacc{m}x23. */
-#define Q8RT_3X4C8_AVX2_STEP(a0, a1, a2, w)                                                           \
-  do {                                                                                              \
-    const __m256i vw01_ = _mm256_loadu_si256((const __m256i*) (w));                                 \
-    const __m256i vw23_ = _mm256_loadu_si256((const __m256i*) (w) + 1);                             \
-    const __m256i va0_ = q8rt_3x4c8_avx2_widen(a0);                                                 \
-    vacc0x01 = _mm256_add_epi32(vacc0x01, _mm256_madd_epi16(va0_, vw01_));                          \
-    vacc0x23 = _mm256_add_epi32(vacc0x23, _mm256_madd_epi16(va0_, vw23_));                          \
-    const __m256i va1_ = q8rt_3x4c8_avx2_widen(a1);                                                 \
-    vacc1x01 = _mm256_add_epi32(vacc1x01, _mm256_madd_epi16(va1_, vw01_));                          \
-    vacc1x23 = _mm256_add_epi32(vacc1x23, _mm256_madd_epi16(va1_, vw23_));                          \
-    const __m256i va2_ = q8rt_3x4c8_avx2_widen(a2);                                                 \
-    vacc2x01 = _mm256_add_epi32(vacc2x01, _mm256_madd_epi16(va2_, vw01_));                          \
-    vacc2x23 = _mm256_add_epi32(vacc2x23, _mm256_madd_epi16(va2_, vw23_));                          \
-  } while (0)
+/* The accumulators of a 3x4c8 tile: row m, c8-block vectors 0-1 (x01) and 2-3 (x23). */
+struct q8rt_3x4c8_avx2_acc {
+  __m256i v0x01, v0x23, v1x01, v1x23, v2x01, v2x23;
+};
 
-/* Accumulator set-up: acc r0 starts at the bias (lanes 0-3 of vacc{m}x01), the rest at 0. */
-#define Q8RT_3X4C8_AVX2_INIT(packed_w)                                                                \
-  __m256i vacc0x01 = _mm256_zextsi128_si256(_mm_loadu_si128((const __m128i*) (packed_w)));          \
-  __m256i vacc0x23 = _mm256_setzero_si256();                                                        \
-  __m256i vacc1x01 = vacc0x01;                                                                      \
-  __m256i vacc1x23 = _mm256_setzero_si256();                                                        \
-  __m256i vacc2x01 = vacc0x01;                                                                      \
-  __m256i vacc2x23 = _mm256_setzero_si256()
+/* Accumulator set-up: row accumulators x01 start at the panel's bias (lanes 0-3), the rest at 0. */
+static inline __attribute__((always_inline)) struct q8rt_3x4c8_avx2_acc q8rt_3x4c8_avx2_init(const void* packed_w) {
+  struct q8rt_3x4c8_avx2_acc acc;
+  acc.v0x01 = _mm256_zextsi128_si256(_mm_loadu_si128((const __m128i*) packed_w));
+  acc.v0x23 = _mm256_setzero_si256();
+  acc.v1x01 = acc.v0x01;
+  acc.v1x23 = _mm256_setzero_si256();
+  acc.v2x01 = acc.v0x01;
+  acc.v2x23 = _mm256_setzero_si256();
+  return acc;
+}
 
-/* Requantizes the accumulators of Q8RT_3X4C8_AVX2_INIT and stores the mr x nr tile at c (rows c_stride apart). */
-#define Q8RT_3X4C8_AVX2_OUTPUT(params, mr, nr, c, c_stride)                                                    \
-  do {                                                                                                       \
-    const struct q8rt_3x4c8_avx2_consts consts_ = q8rt_3x4c8_avx2_consts_init(params);                      \
-    __m128i vout0_, vout1_;                                                                                  \
-    q8rt_3x4c8_avx2_finish(vacc0x01, vacc0x23, vacc1x01, vacc1x23, vacc2x01, vacc2x23, &consts_, &vout0_,    \
-                           &vout1_);                                                                         \
-    uint8_t* c0_ = (c);                                                                                      \
-    uint8_t* c1_ = (mr) < 2 ? c0_ : c0_ + (c_stride);                                                        \
-    uint8_t* c2_ = (mr) <= 2 ? c1_ : c1_ + (c_stride);                                                       \
-    q8rt_3x4c8_avx2_store(vout0_, vout1_, (nr), c0_, c1_, c2_);                                              \
-  } while (0)
+/* 8 k of 3 A rows against one c8 block at w (4 vectors of 8 int16), added to acc. */
+static inline __attribute__((always_inline)) void q8rt_3x4c8_avx2_step(struct q8rt_3x4c8_avx2_acc* acc,
+                                                                        const uint8_t* a0, const uint8_t* a1,
+                                                                        const uint8_t* a2, const int16_t* w) {
+  const __m256i vw01 = _mm256_loadu_si256((const __m256i*) w);
+  const __m256i vw23 = _mm256_loadu_si256((const __m256i*) w + 1);
+  const __m256i va0 = q8rt_3x4c8_avx2_widen(a0);
+  acc->v0x01 = _mm256_add_epi32(acc->v0x01, _mm256_madd_epi16(va0, vw01));
+  acc->v0x23 = _mm256_add_epi32(acc->v0x23, _mm256_madd_epi16(va0, vw23));
+  const __m256i va1 = q8rt_3x4c8_avx2_widen(a1);
+  acc->v1x01 = _mm256_add_epi32(acc->v1x01, _mm256_madd_epi16(va1, vw01));
+  acc->v1x23 = _mm256_add_epi32(acc->v1x23, _mm256_madd_epi16(va1, vw23));
+  const __m256i va2 = q8rt_3x4c8_avx2_widen(a2);
+  acc->v2x01 = _mm256_add_epi32(acc->v2x01, _mm256_madd_epi16(va2, vw01));
+  acc->v2x23 = _mm256_add_epi32(acc->v2x23, _mm256_madd_epi16(va2, vw23));
+}
+
+/* Requantizes acc and stores the mr x nr tile at c (rows c_stride apart). */
+static inline __attribute__((always_inline)) void q8rt_3x4c8_avx2_output(const struct q8rt_3x4c8_avx2_acc* acc,
+                                                                          const struct q8rt_conv_params* params,
+                                                                          size_t mr, size_t nr, uint8_t* c,
+                                                                          size_t c_stride) {
+  const struct q8rt_3x4c8_avx2_consts consts = q8rt_3x4c8_avx2_consts_init(params);
+  __m128i vout0, vout1;
+  q8rt_3x4c8_avx2_finish(acc->v0x01, acc->v0x23, acc->v1x01, acc->v1x23, acc->v2x01, acc->v2x23, &consts, &vout0,
+                         &vout1);
+  uint8_t* c0 = c;
+  uint8_t* c1 = mr < 2 ? c0 : c0 + c_stride;
+  uint8_t* c2 = mr <= 2 ? c1 : c1 + c_stride;
+  q8rt_3x4c8_avx2_store(vout0, vout1, nr, c0, c1, c2);
+}

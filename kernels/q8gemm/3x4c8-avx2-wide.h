@@ -124,7 +124,10 @@ static inline __attribute__((always_inline)) void q8rt_3x4c8_avx2_wide_panel(
     const int16_t* awide, size_t nblocks, const uint8_t* wp, const struct q8rt_3x4c8_avx2_consts* k,
     __m128i* vout0, __m128i* vout1) {
   const int16_t* w = (const int16_t*) (wp + Q8RT_GEMM_NR * sizeof(int32_t));
-  Q8RT_3X4C8_AVX2_INIT(wp);
+  const struct q8rt_3x4c8_avx2_acc init = q8rt_3x4c8_avx2_init(wp);
+  __m256i vacc0x01 = init.v0x01, vacc0x23 = init.v0x23;
+  __m256i vacc1x01 = init.v1x01, vacc1x23 = init.v1x23;
+  __m256i vacc2x01 = init.v2x01, vacc2x23 = init.v2x23;
 #if defined(__x86_64__)
   const int16_t* aw = awide;
   __m256i vw01, vw23, vt;

@@ -18,7 +18,7 @@
 void q8rt_q8gemm_ukernel_3x4c8__avx2(size_t mr, size_t nr, size_t k, const uint8_t* a, size_t a_stride,
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params) {
   const int16_t* w = (const int16_t*) ((const uint8_t*) packed_w + Q8RT_GEMM_NR * sizeof(int32_t));
-  Q8RT_3X4C8_AVX2_INIT(packed_w);
+  struct q8rt_3x4c8_avx2_acc acc = q8rt_3x4c8_avx2_init(packed_w);
 
   const uint8_t* a0 = a;
   const uint8_t* a1 = mr < 2 ? a0 : a0 + a_stride;
@@ -26,12 +26,12 @@ void q8rt_q8gemm_ukernel_3x4c8__avx2(size_t mr, size_t nr, size_t k, const uint8
 
   /* A rows are readable up to round_up(k, 8): the padded weights are 0. */
   for (size_t kk = 0; kk < k; kk += 8) {
-    Q8RT_3X4C8_AVX2_STEP(a0, a1, a2, w);
+    q8rt_3x4c8_avx2_step(&acc, a0, a1, a2, w);
     a0 += 8;
     a1 += 8;
     a2 += 8;
     w += 32;
   }
 
-  Q8RT_3X4C8_AVX2_OUTPUT(params, mr, nr, c, c_stride);
+  q8rt_3x4c8_avx2_output(&acc, params, mr, nr, c, c_stride);
 }

@@ -25,109 +25,136 @@
 #include "../params.h"
 #include "../requantize-neon.h"
 
+/* acc + x[4..7] * w[4..7] (smlal2 on A64). */
+static inline int32x4_t q8rt_neon_mlal_hi(int32x4_t acc, int16x8_t x, int16x8_t w) {
 #if defined(__aarch64__)
-#define Q8RT_NEON_MLAL_HI(acc, x, w) vmlal_high_s16(acc, x, w)
-#define Q8RT_NEON_PADDQ_S32(a, b) vpaddq_s32(a, b)
+  return vmlal_high_s16(acc, x, w);
 #else
-#define Q8RT_NEON_MLAL_HI(acc, x, w) vmlal_s16(acc, vget_high_s16(x), vget_high_s16(w))
-#define Q8RT_NEON_PADDQ_S32(a, b) \
-  vcombine_s32(vpadd_s32(vget_low_s32(a), vget_high_s32(a)), vpadd_s32(vget_low_s32(b), vget_high_s32(b)))
+  return vmlal_s16(acc, vget_high_s16(x), vget_high_s16(w));
 #endif
+}
 
-#define Q8RT_NEON_3X4C8_DECLARE_ACC()                                                 \
-  int32x4_t vacc0x0 = vdupq_n_s32(0), vacc0x1 = vdupq_n_s32(0), vacc0x2 = vdupq_n_s32(0), \
-            vacc0x3 = vdupq_n_s32(0);                                                 \
-  int32x4_t vacc1x0 = vacc0x0, vacc1x1 = vacc0x0, vacc1x2 = vacc0x0, vacc1x3 = vacc0x0; \
-  int32x4_t vacc2x0 = vacc0x0, vacc2x1 = vacc0x0, vacc2x2 = vacc0x0, vacc2x3 = vacc0x0
+/* [a0 + a1, a2 + a3, b0 + b1, b2 + b3] */
+static inline int32x4_t q8rt_neon_paddq_s32(int32x4_t a, int32x4_t b) {
+#if defined(__aarch64__)
+  return vpaddq_s32(a, b);
+#else
+  return vcombine_s32(vpadd_s32(vget_low_s32(a), vget_high_s32(a)), vpadd_s32(vget_low_s32(b), vget_high_s32(b)));
+#endif
+}
 
-/* One row x (int16x8) against the 4 weight vectors of a block. */
-#define Q8RT_NEON_3X4C8_ROW(m, vx)                                                      \
-  do {                                                                                  \
-    vacc##m##x0 = vmlal_s16(vacc##m##x0, vget_low_s16(vx), vget_low_s16(vw0));           \
-    vacc##m##x1 = vmlal_s16(vacc##m##x1, vget_low_s16(vx), vget_low_s16(vw1));           \
-    vacc##m##x2 = vmlal_s16(vacc##m##x2, vget_low_s16(vx), vget_low_s16(vw2));           \
-    vacc##m##x3 = vmlal_s16(vacc##m##x3, vget_low_s16(vx), vget_low_s16(vw3));           \
-    vacc##m##x0 = Q8RT_NEON_MLAL_HI(vacc##m##x0, vx, vw2);                               \
-    vacc##m##x1 = Q8RT_NEON_MLAL_HI(vacc##m##x1, vx, vw3);                               \
-    vacc##m##x2 = Q8RT_NEON_MLAL_HI(vacc##m##x2, vx, vw0);                               \
-    vacc##m##x3 = Q8RT_NEON_MLAL_HI(vacc##m##x3, vx, vw1);                               \
-  } while (0)
+/* The 12 accumulators of a tile: row m, vector r. */
+struct q8rt_neon_3x4c8_acc {
+  int32x4_t v[3][4];
+};
+
+static inline __attribute__((always_inline)) struct q8rt_neon_3x4c8_acc q8rt_neon_3x4c8_zero(void) {
+  struct q8rt_neon_3x4c8_acc acc;
+  for (int m = 0; m < 3; m++) {
+    for (int r = 0; r < 4; r++) acc.v[m][r] = vdupq_n_s32(0);
+  }
+  return acc;
+}
 
 #if defined(__aarch64__)
-/* One block of 8 k: rows at pa0..pa2 (advanced by 8), weights at pw (int16, advanced by 32).
+/* One row x (int16x8) against the 4 weight vectors of a block, into the row's accumulators vacc[0..3]. */
+static inline __attribute__((always_inline)) void q8rt_neon_3x4c8_row(int32x4_t* vacc, int16x8_t vx, int16x8_t vw0,
+                                                                       int16x8_t vw1, int16x8_t vw2, int16x8_t vw3) {
+  vacc[0] = vmlal_s16(vacc[0], vget_low_s16(vx), vget_low_s16(vw0));
+  vacc[1] = vmlal_s16(vacc[1], vget_low_s16(vx), vget_low_s16(vw1));
+  vacc[2] = vmlal_s16(vacc[2], vget_low_s16(vx), vget_low_s16(vw2));
+  vacc[3] = vmlal_s16(vacc[3], vget_low_s16(vx), vget_low_s16(vw3));
+  vacc[0] = q8rt_neon_mlal_hi(vacc[0], vx, vw2);
+  vacc[1] = q8rt_neon_mlal_hi(vacc[1], vx, vw3);
+  vacc[2] = q8rt_neon_mlal_hi(vacc[2], vx, vw0);
+  vacc[3] = q8rt_neon_mlal_hi(vacc[3], vx, vw1);
+}
+
+/* One block of 8 k: rows at *pa0..*pa2 (advanced by 8), weights at *pw (int16, advanced by 32).
  * A64 has 32 vector registers: 12 accumulators + 3 rows + 4 weight vectors stay in registers. */
-#define Q8RT_NEON_3X4C8_BLOCK(pa0, pa1, pa2, pw)                                        \
-  do {                                                                                  \
-    const int16x8_t vx0 = vreinterpretq_s16_u16(vmovl_u8(vld1_u8(pa0)));                 \
-    pa0 += 8;                                                                           \
-    const int16x8_t vx1 = vreinterpretq_s16_u16(vmovl_u8(vld1_u8(pa1)));                 \
-    pa1 += 8;                                                                           \
-    const int16x8_t vx2 = vreinterpretq_s16_u16(vmovl_u8(vld1_u8(pa2)));                 \
-    pa2 += 8;                                                                           \
-    const int16x8_t vw0 = vld1q_s16(pw);                                                \
-    const int16x8_t vw1 = vld1q_s16(pw + 8);                                            \
-    const int16x8_t vw2 = vld1q_s16(pw + 16);                                           \
-    const int16x8_t vw3 = vld1q_s16(pw + 24);                                           \
-    pw += 32;                                                                           \
-    Q8RT_NEON_3X4C8_ROW(0, vx0);                                                        \
-    Q8RT_NEON_3X4C8_ROW(1, vx1);                                                        \
-    Q8RT_NEON_3X4C8_ROW(2, vx2);                                                        \
-  } while (0)
+static inline __attribute__((always_inline)) void q8rt_neon_3x4c8_block(struct q8rt_neon_3x4c8_acc* acc,
+                                                                         const uint8_t** pa0, const uint8_t** pa1,
+                                                                         const uint8_t** pa2, const int16_t** pw) {
+  const int16x8_t vx0 = vreinterpretq_s16_u16(vmovl_u8(vld1_u8(*pa0)));
+  *pa0 += 8;
+  const int16x8_t vx1 = vreinterpretq_s16_u16(vmovl_u8(vld1_u8(*pa1)));
+  *pa1 += 8;
+  const int16x8_t vx2 = vreinterpretq_s16_u16(vmovl_u8(vld1_u8(*pa2)));
+  *pa2 += 8;
+  const int16_t* w = *pw;
+  const int16x8_t vw0 = vld1q_s16(w);
+  const int16x8_t vw1 = vld1q_s16(w + 8);
+  const int16x8_t vw2 = vld1q_s16(w + 16);
+  const int16x8_t vw3 = vld1q_s16(w + 24);
+  *pw = w + 32;
+  q8rt_neon_3x4c8_row(acc->v[0], vx0, vw0, vw1, vw2, vw3);
+  q8rt_neon_3x4c8_row(acc->v[1], vx1, vw0, vw1, vw2, vw3);
+  q8rt_neon_3x4c8_row(acc->v[2], vx2, vw0, vw1, vw2, vw3);
+}
 #else
 /* armv7 has 16 q registers, 12 of them accumulators: rows one at a time, and the weight vectors in pairs
- * (w0, w2) and (w1, w3) reloaded from L1 for each row (the empty asm keeps the compiler from hoisting the
- * reloads into registers it does not have, which would spill accumulators to the stack). */
-#define Q8RT_NEON_3X4C8_ROW_A32(m, pa, pw)                                              \
-  do {                                                                                  \
-    const int16x8_t vx_ = vreinterpretq_s16_u16(vmovl_u8(vld1_u8(pa)));                 \
-    pa += 8;                                                                            \
-    __asm__("" : "+r"(pw));                                                             \
-    const int16x8_t vw0_ = vld1q_s16(pw);                                               \
-    const int16x8_t vw2_ = vld1q_s16(pw + 16);                                          \
-    vacc##m##x0 = vmlal_s16(vacc##m##x0, vget_low_s16(vx_), vget_low_s16(vw0_));         \
-    vacc##m##x2 = vmlal_s16(vacc##m##x2, vget_low_s16(vx_), vget_low_s16(vw2_));         \
-    vacc##m##x0 = vmlal_s16(vacc##m##x0, vget_high_s16(vx_), vget_high_s16(vw2_));       \
-    vacc##m##x2 = vmlal_s16(vacc##m##x2, vget_high_s16(vx_), vget_high_s16(vw0_));       \
-    const int16x8_t vw1_ = vld1q_s16(pw + 8);                                           \
-    const int16x8_t vw3_ = vld1q_s16(pw + 24);                                          \
-    vacc##m##x1 = vmlal_s16(vacc##m##x1, vget_low_s16(vx_), vget_low_s16(vw1_));         \
-    vacc##m##x3 = vmlal_s16(vacc##m##x3, vget_low_s16(vx_), vget_low_s16(vw3_));         \
-    vacc##m##x1 = vmlal_s16(vacc##m##x1, vget_high_s16(vx_), vget_high_s16(vw3_));       \
-    vacc##m##x3 = vmlal_s16(vacc##m##x3, vget_high_s16(vx_), vget_high_s16(vw1_));       \
-  } while (0)
-#define Q8RT_NEON_3X4C8_BLOCK(pa0, pa1, pa2, pw)                                        \
-  do {                                                                                  \
-    Q8RT_NEON_3X4C8_ROW_A32(0, pa0, pw);                                                \
-    Q8RT_NEON_3X4C8_ROW_A32(1, pa1, pw);                                                \
-    Q8RT_NEON_3X4C8_ROW_A32(2, pa2, pw);                                                \
-    pw += 32;                                                                           \
-  } while (0)
+ * (w0, w2) and (w1, w3) reloaded from L1 for each row (the empty asm on the weight pointer keeps the compiler
+ * from hoisting the reloads into registers it does not have, which would spill accumulators to the stack). */
+static inline __attribute__((always_inline)) void q8rt_neon_3x4c8_row_a32(int32x4_t* vacc, const uint8_t* pa,
+                                                                           const int16_t** ppw) {
+  const int16x8_t vx = vreinterpretq_s16_u16(vmovl_u8(vld1_u8(pa)));
+  __asm__("" : "+r"(*ppw));
+  const int16_t* pw = *ppw;
+  const int16x8_t vw0 = vld1q_s16(pw);
+  const int16x8_t vw2 = vld1q_s16(pw + 16);
+  vacc[0] = vmlal_s16(vacc[0], vget_low_s16(vx), vget_low_s16(vw0));
+  vacc[2] = vmlal_s16(vacc[2], vget_low_s16(vx), vget_low_s16(vw2));
+  vacc[0] = vmlal_s16(vacc[0], vget_high_s16(vx), vget_high_s16(vw2));
+  vacc[2] = vmlal_s16(vacc[2], vget_high_s16(vx), vget_high_s16(vw0));
+  const int16x8_t vw1 = vld1q_s16(pw + 8);
+  const int16x8_t vw3 = vld1q_s16(pw + 24);
+  vacc[1] = vmlal_s16(vacc[1], vget_low_s16(vx), vget_low_s16(vw1));
+  vacc[3] = vmlal_s16(vacc[3], vget_low_s16(vx), vget_low_s16(vw3));
+  vacc[1] = vmlal_s16(vacc[1], vget_high_s16(vx), vget_high_s16(vw3));
+  vacc[3] = vmlal_s16(vacc[3], vget_high_s16(vx), vget_high_s16(vw1));
+}
+
+static inline __attribute__((always_inline)) void q8rt_neon_3x4c8_block(struct q8rt_neon_3x4c8_acc* acc,
+                                                                         const uint8_t** pa0, const uint8_t** pa1,
+                                                                         const uint8_t** pa2, const int16_t** pw) {
+  q8rt_neon_3x4c8_row_a32(acc->v[0], *pa0, pw);
+  *pa0 += 8;
+  q8rt_neon_3x4c8_row_a32(acc->v[1], *pa1, pw);
+  *pa1 += 8;
+  q8rt_neon_3x4c8_row_a32(acc->v[2], *pa2, pw);
+  *pa2 += 8;
+  *pw += 32;
+}
 #endif
 
 /* Column sums of row m plus the bias: int32x4 [c0 c1 c2 c3]. */
-#define Q8RT_NEON_3X4C8_REDUCE(m, vbias)                                                 \
-  vaddq_s32(vaddq_s32(Q8RT_NEON_PADDQ_S32(vacc##m##x0, vacc##m##x2), (vbias)),            \
-            vextq_s32(Q8RT_NEON_PADDQ_S32(vacc##m##x1, vacc##m##x3),                    \
-                      Q8RT_NEON_PADDQ_S32(vacc##m##x1, vacc##m##x3), 3))
+static inline __attribute__((always_inline)) int32x4_t q8rt_neon_3x4c8_reduce(const int32x4_t* vacc,
+                                                                               int32x4_t vbias) {
+  const int32x4_t v13 = q8rt_neon_paddq_s32(vacc[1], vacc[3]);
+  return vaddq_s32(vaddq_s32(q8rt_neon_paddq_s32(vacc[0], vacc[2]), vbias), vextq_s32(v13, v13, 3));
+}
 
-/* Requantizes and stores the mr x nr tile (rows c0..c2, only the first mr written). */
-#define Q8RT_NEON_3X4C8_STORE(vbias, params, mr, nr, c0, c_stride)                      \
-  do {                                                                                  \
-    const struct q8rt_neon_q31 vq_ = q8rt_neon_q31_init(params);                        \
-    const int32x4_t vy0_ = q8rt_neon_q31_scale(Q8RT_NEON_3X4C8_REDUCE(0, vbias), &vq_);  \
-    const int32x4_t vy1_ = q8rt_neon_q31_scale(Q8RT_NEON_3X4C8_REDUCE(1, vbias), &vq_);  \
-    const int32x4_t vy2_ = q8rt_neon_q31_scale(Q8RT_NEON_3X4C8_REDUCE(2, vbias), &vq_);  \
-    const int16x8_t vz01_ = q8rt_neon_pack_zp(vy0_, vy1_, vq_.zero_point);              \
-    const int16x8_t vz2_ = q8rt_neon_pack_zp(vy2_, vy2_, vq_.zero_point);               \
-    uint8x16_t vout_ = q8rt_neon_pack_u8(vz01_, vz2_, vq_.min, vq_.max);               \
-    uint8_t* cm_ = (c0);                                                                \
-    for (size_t m_ = 0; m_ < (mr); m_++) {                                              \
-      if ((nr) == 4) {                                                                  \
-        vst1q_lane_u32((void*) cm_, vreinterpretq_u32_u8(vout_), 0);                   \
-      } else {                                                                          \
-        q8rt_neon_store_partial_u8(cm_, vout_, (nr));                                   \
-      }                                                                                 \
-      vout_ = vextq_u8(vout_, vout_, 4);                                                \
-      cm_ += (c_stride);                                                                \
-    }                                                                                   \
-  } while (0)
+/* Requantizes and stores the mr x nr tile (rows c0, c0 + c_stride, .., only the first mr written). */
+static inline __attribute__((always_inline)) void q8rt_neon_3x4c8_store(const struct q8rt_neon_3x4c8_acc* acc,
+                                                                         int32x4_t vbias,
+                                                                         const struct q8rt_conv_params* params,
+                                                                         size_t mr, size_t nr, uint8_t* c0,
+                                                                         size_t c_stride) {
+  const struct q8rt_neon_q31 vq = q8rt_neon_q31_init(params);
+  const int32x4_t vy0 = q8rt_neon_q31_scale(q8rt_neon_3x4c8_reduce(acc->v[0], vbias), &vq);
+  const int32x4_t vy1 = q8rt_neon_q31_scale(q8rt_neon_3x4c8_reduce(acc->v[1], vbias), &vq);
+  const int32x4_t vy2 = q8rt_neon_q31_scale(q8rt_neon_3x4c8_reduce(acc->v[2], vbias), &vq);
+  const int16x8_t vz01 = q8rt_neon_pack_zp(vy0, vy1, vq.zero_point);
+  const int16x8_t vz2 = q8rt_neon_pack_zp(vy2, vy2, vq.zero_point);
+  uint8x16_t vout = q8rt_neon_pack_u8(vz01, vz2, vq.min, vq.max);
+  uint8_t* cm = c0;
+  for (size_t m = 0; m < mr; m++) {
+    if (nr == 4) {
+      vst1q_lane_u32((void*) cm, vreinterpretq_u32_u8(vout), 0);
+    } else {
+      q8rt_neon_store_partial_u8(cm, vout, nr);
+    }
+    vout = vextq_u8(vout, vout, 4);
+    cm += c_stride;
+  }
+}

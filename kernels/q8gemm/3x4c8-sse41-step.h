@@ -3,7 +3,8 @@
  * rotated c8 weight block (4 vectors of 8 int16, kernels/layout.h), 96 MACs:
  *   per row: pmovzxbw (A row), then 4 x (pmaddwd with a weight vector as memory operand + paddd)
  *   = 3 pmovzxbw + 12 pmaddwd + 12 paddd vector ALU uops (+ 9 register copies, eliminated at rename).
- * On x86-64 this is written in assembly: 12 accumulators + A + 1 temporary fit the 16 xmm registers,
+ * q8rt_3x4c8_sse41_step (the Q8RT_3X4C8_ROW string macro only builds its assembly text). On x86-64 it is
+ * written in assembly: 12 accumulators + A + 1 temporary fit the 16 xmm registers,
  * but gcc and clang keep the 4 weight vectors in registers and spill accumulators instead.
  * w must be 16-byte aligned (legacy-SSE memory operands).
  */
@@ -31,35 +32,46 @@
   "pmaddwd 48(%[w]), %[va]\n\t"                                                                     \
   "paddd %[va], %[" acc3 "]\n\t"
 
-#define Q8RT_3X4C8_STEP(a0, a1, a2, w)                                                               \
-  do {                                                                                              \
-    __m128i vq8rt_a, vq8rt_t;                                                                       \
-    __asm__(Q8RT_3X4C8_ROW("a0", "c00", "c01", "c02", "c03")                                        \
-            Q8RT_3X4C8_ROW("a1", "c10", "c11", "c12", "c13")                                        \
-            Q8RT_3X4C8_ROW("a2", "c20", "c21", "c22", "c23")                                        \
-            : [c00] "+x"(vacc0x0), [c01] "+x"(vacc0x1), [c02] "+x"(vacc0x2), [c03] "+x"(vacc0x3),   \
-              [c10] "+x"(vacc1x0), [c11] "+x"(vacc1x1), [c12] "+x"(vacc1x2), [c13] "+x"(vacc1x3),   \
-              [c20] "+x"(vacc2x0), [c21] "+x"(vacc2x1), [c22] "+x"(vacc2x2), [c23] "+x"(vacc2x3),   \
-              [va] "=&x"(vq8rt_a), [vt] "=&x"(vq8rt_t)                                              \
-            : [a0] "r"(a0), [a1] "r"(a1), [a2] "r"(a2), [w] "r"(w)                                  \
-            : "memory");                                                                            \
-  } while (0)
-#else
-#define Q8RT_3X4C8_ROW_C(a, acc0, acc1, acc2, acc3, w)                                              \
-  do {                                                                                              \
-    const __m128i vq8rt_a = _mm_cvtepu8_epi16(_mm_loadl_epi64((const __m128i*) (a)));              \
-    acc0 = _mm_add_epi32(acc0, _mm_madd_epi16(vq8rt_a, _mm_load_si128((const __m128i*) (w))));     \
-    acc1 = _mm_add_epi32(acc1, _mm_madd_epi16(vq8rt_a, _mm_load_si128((const __m128i*) (w) + 1))); \
-    acc2 = _mm_add_epi32(acc2, _mm_madd_epi16(vq8rt_a, _mm_load_si128((const __m128i*) (w) + 2))); \
-    acc3 = _mm_add_epi32(acc3, _mm_madd_epi16(vq8rt_a, _mm_load_si128((const __m128i*) (w) + 3))); \
-  } while (0)
-#define Q8RT_3X4C8_STEP(a0, a1, a2, w)                                                               \
-  do {                                                                                              \
-    Q8RT_3X4C8_ROW_C(a0, vacc0x0, vacc0x1, vacc0x2, vacc0x3, w);                                    \
-    Q8RT_3X4C8_ROW_C(a1, vacc1x0, vacc1x1, vacc1x2, vacc1x3, w);                                    \
-    Q8RT_3X4C8_ROW_C(a2, vacc2x0, vacc2x1, vacc2x2, vacc2x3, w);                                    \
-  } while (0)
 #endif
+
+/* One block: 8 k of rows a0, a1, a2 (uint8) against the c8 block at w (16-byte aligned), added to the 12
+ * accumulators (row r, vector j: *vacc[r * 4 + j]). */
+static inline __attribute__((always_inline)) void q8rt_3x4c8_sse41_step(
+    const uint8_t* a0, const uint8_t* a1, const uint8_t* a2, const int16_t* w, __m128i* vacc0x0, __m128i* vacc0x1,
+    __m128i* vacc0x2, __m128i* vacc0x3, __m128i* vacc1x0, __m128i* vacc1x1, __m128i* vacc1x2, __m128i* vacc1x3,
+    __m128i* vacc2x0, __m128i* vacc2x1, __m128i* vacc2x2, __m128i* vacc2x3) {
+#if defined(__x86_64__)
+  __m128i va, vt;
+  __asm__(Q8RT_3X4C8_ROW("a0", "c00", "c01", "c02", "c03")
+          Q8RT_3X4C8_ROW("a1", "c10", "c11", "c12", "c13")
+          Q8RT_3X4C8_ROW("a2", "c20", "c21", "c22", "c23")
+          : [c00] "+x"(*vacc0x0), [c01] "+x"(*vacc0x1), [c02] "+x"(*vacc0x2), [c03] "+x"(*vacc0x3),
+            [c10] "+x"(*vacc1x0), [c11] "+x"(*vacc1x1), [c12] "+x"(*vacc1x2), [c13] "+x"(*vacc1x3),
+            [c20] "+x"(*vacc2x0), [c21] "+x"(*vacc2x1), [c22] "+x"(*vacc2x2), [c23] "+x"(*vacc2x3),
+            [va] "=&x"(va), [vt] "=&x"(vt)
+          : [a0] "r"(a0), [a1] "r"(a1), [a2] "r"(a2), [w] "r"(w)
+          : "memory");
+#else
+  const __m128i* vw = (const __m128i*) w;
+  const __m128i vw0 = _mm_load_si128(vw), vw1 = _mm_load_si128(vw + 1);
+  const __m128i vw2 = _mm_load_si128(vw + 2), vw3 = _mm_load_si128(vw + 3);
+  const __m128i va0 = _mm_cvtepu8_epi16(_mm_loadl_epi64((const __m128i*) a0));
+  const __m128i va1 = _mm_cvtepu8_epi16(_mm_loadl_epi64((const __m128i*) a1));
+  const __m128i va2 = _mm_cvtepu8_epi16(_mm_loadl_epi64((const __m128i*) a2));
+  *vacc0x0 = _mm_add_epi32(*vacc0x0, _mm_madd_epi16(va0, vw0));
+  *vacc0x1 = _mm_add_epi32(*vacc0x1, _mm_madd_epi16(va0, vw1));
+  *vacc0x2 = _mm_add_epi32(*vacc0x2, _mm_madd_epi16(va0, vw2));
+  *vacc0x3 = _mm_add_epi32(*vacc0x3, _mm_madd_epi16(va0, vw3));
+  *vacc1x0 = _mm_add_epi32(*vacc1x0, _mm_madd_epi16(va1, vw0));
+  *vacc1x1 = _mm_add_epi32(*vacc1x1, _mm_madd_epi16(va1, vw1));
+  *vacc1x2 = _mm_add_epi32(*vacc1x2, _mm_madd_epi16(va1, vw2));
+  *vacc1x3 = _mm_add_epi32(*vacc1x3, _mm_madd_epi16(va1, vw3));
+  *vacc2x0 = _mm_add_epi32(*vacc2x0, _mm_madd_epi16(va2, vw0));
+  *vacc2x1 = _mm_add_epi32(*vacc2x1, _mm_madd_epi16(va2, vw1));
+  *vacc2x2 = _mm_add_epi32(*vacc2x2, _mm_madd_epi16(va2, vw2));
+  *vacc2x3 = _mm_add_epi32(*vacc2x3, _mm_madd_epi16(va2, vw3));
+#endif
+}
 
 /* Shared epilogue of the 3x4c8 GEMM and conv kernels: out[n] = sum_r acc[r][(n - r) % 4] (rotate accumulator r
  * up by r lanes), QNNPACK Q31 requantization, clamp, and store the mr x nr tile (rows past mr alias the previous

@@ -39,7 +39,8 @@ void q8rt_q8gemm_ukernel_3x4c8__sse41(size_t mr, size_t nr, size_t k, const uint
 
   /* A rows are readable up to round_up(k, 8): the padded weights are 0. */
   for (size_t kk = 0; kk < k; kk += 8) {
-    Q8RT_3X4C8_STEP(a0, a1, a2, w);
+    q8rt_3x4c8_sse41_step(a0, a1, a2, w, &vacc0x0, &vacc0x1, &vacc0x2, &vacc0x3, &vacc1x0, &vacc1x1, &vacc1x2,
+                          &vacc1x3, &vacc2x0, &vacc2x1, &vacc2x2, &vacc2x3);
     a0 += 8;
     a1 += 8;
     a2 += 8;

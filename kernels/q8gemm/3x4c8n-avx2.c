@@ -54,19 +54,19 @@ void q8rt_q8gemm_ukernel_3x4c8n__avx2(size_t mr, size_t nc, size_t k, const uint
 
   for (;;) {
     const int16_t* w = (const int16_t*) (wp + Q8RT_GEMM_NR * sizeof(int32_t));
-    Q8RT_3X4C8_AVX2_INIT(wp);
+    struct q8rt_3x4c8_avx2_acc acc = q8rt_3x4c8_avx2_init(wp);
     const uint8_t* a0 = ar0;
     const uint8_t* a1 = ar1;
     const uint8_t* a2 = ar2;
     for (size_t kk = 0; kk < kp; kk += 8) {
-      Q8RT_3X4C8_AVX2_STEP(a0, a1, a2, w);
+      q8rt_3x4c8_avx2_step(&acc, a0, a1, a2, w);
       a0 += 8;
       a1 += 8;
       a2 += 8;
       w += 32;
     }
     __m128i vout0, vout1;
-    q8rt_3x4c8_avx2_finish(vacc0x01, vacc0x23, vacc1x01, vacc1x23, vacc2x01, vacc2x23, &consts, &vout0, &vout1);
+    q8rt_3x4c8_avx2_finish(acc.v0x01, acc.v0x23, acc.v1x01, acc.v1x23, acc.v2x01, acc.v2x23, &consts, &vout0, &vout1);
     /* Rows past mr alias the previous row (same values); stored from row 2 down to row 0. */
     q8rt_3x4c8_avx2_store(vout0, vout1, nc, c0, c1, c2);
     if (nc <= Q8RT_GEMM_NR) return;

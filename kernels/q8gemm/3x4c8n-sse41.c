@@ -32,41 +32,41 @@ static inline __attribute__((always_inline)) void q8rt_3x4c8n_panel(
     const uint8_t* wp, size_t kp, __m128i vmultiplier, __m128i vq31_rounding, __m128i vrounding, __m128i vshift,
     __m128i* vout0, __m128i* vout1, __m128i* vout2) {
   const int16_t* w = (const int16_t*) (wp + Q8RT_GEMM_NR * sizeof(int32_t));
-  __m128i vacc0x0 = _mm_load_si128((const __m128i*) wp);
-  __m128i vacc0x1 = _mm_setzero_si128();
-  __m128i vacc0x2 = _mm_setzero_si128();
-  __m128i vacc0x3 = _mm_setzero_si128();
-  __m128i vacc1x0 = vacc0x0;
-  __m128i vacc1x1 = _mm_setzero_si128();
-  __m128i vacc1x2 = _mm_setzero_si128();
-  __m128i vacc1x3 = _mm_setzero_si128();
-  __m128i vacc2x0 = vacc0x0;
-  __m128i vacc2x1 = _mm_setzero_si128();
-  __m128i vacc2x2 = _mm_setzero_si128();
-  __m128i vacc2x3 = _mm_setzero_si128();
-
+  __m128i vsum0, vsum1, vsum2;
   if (widened) {
-    const int16_t* aw = awide;
-    Q8RT_3X4C8N_PANEL16(aw, w, kp / 8);
+    q8rt_3x4c8n_panel16(awide, w, kp / 8, _mm_load_si128((const __m128i*) wp), &vsum0, &vsum1, &vsum2);
   } else {
+    __m128i vacc0x0 = _mm_load_si128((const __m128i*) wp);
+    __m128i vacc0x1 = _mm_setzero_si128();
+    __m128i vacc0x2 = _mm_setzero_si128();
+    __m128i vacc0x3 = _mm_setzero_si128();
+    __m128i vacc1x0 = vacc0x0;
+    __m128i vacc1x1 = _mm_setzero_si128();
+    __m128i vacc1x2 = _mm_setzero_si128();
+    __m128i vacc1x3 = _mm_setzero_si128();
+    __m128i vacc2x0 = vacc0x0;
+    __m128i vacc2x1 = _mm_setzero_si128();
+    __m128i vacc2x2 = _mm_setzero_si128();
+    __m128i vacc2x3 = _mm_setzero_si128();
     const uint8_t* a0 = ar0;
     const uint8_t* a1 = ar1;
     const uint8_t* a2 = ar2;
     for (size_t kk = 0; kk < kp; kk += 8) {
-      Q8RT_3X4C8_STEP(a0, a1, a2, w);
+      q8rt_3x4c8_sse41_step(a0, a1, a2, w, &vacc0x0, &vacc0x1, &vacc0x2, &vacc0x3, &vacc1x0, &vacc1x1, &vacc1x2,
+                          &vacc1x3, &vacc2x0, &vacc2x1, &vacc2x2, &vacc2x3);
       a0 += 8;
       a1 += 8;
       a2 += 8;
       w += 32;
     }
+    vsum0 = q8rt_3x4c8n_reduce(vacc0x0, vacc0x1, vacc0x2, vacc0x3);
+    vsum1 = q8rt_3x4c8n_reduce(vacc1x0, vacc1x1, vacc1x2, vacc1x3);
+    vsum2 = q8rt_3x4c8n_reduce(vacc2x0, vacc2x1, vacc2x2, vacc2x3);
   }
 
-  *vout0 = q8rt_3x4c8n_requantize(q8rt_3x4c8n_reduce(vacc0x0, vacc0x1, vacc0x2, vacc0x3), vmultiplier,
-                                  vq31_rounding, vrounding, vshift);
-  *vout1 = q8rt_3x4c8n_requantize(q8rt_3x4c8n_reduce(vacc1x0, vacc1x1, vacc1x2, vacc1x3), vmultiplier,
-                                  vq31_rounding, vrounding, vshift);
-  *vout2 = q8rt_3x4c8n_requantize(q8rt_3x4c8n_reduce(vacc2x0, vacc2x1, vacc2x2, vacc2x3), vmultiplier,
-                                  vq31_rounding, vrounding, vshift);
+  *vout0 = q8rt_3x4c8n_requantize(vsum0, vmultiplier, vq31_rounding, vrounding, vshift);
+  *vout1 = q8rt_3x4c8n_requantize(vsum1, vmultiplier, vq31_rounding, vrounding, vshift);
+  *vout2 = q8rt_3x4c8n_requantize(vsum2, vmultiplier, vq31_rounding, vrounding, vshift);
 }
 
 void q8rt_q8gemm_ukernel_3x4c8n__sse41(size_t mr, size_t nc, size_t k, const uint8_t* a, size_t a_stride,

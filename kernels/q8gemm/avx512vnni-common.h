@@ -138,27 +138,28 @@ Q8RT_VNNI_INLINE __m512i q8rt_vnni_out2x32(__m512i vy00, __m512i vy01, __m512i v
   return _mm512_permutexvar_epi32(rq->unlane2x32, q8rt_vnni_narrow4(vy00, vy01, vy10, vy11, rq));
 }
 
-/* Stores of an 8-row tile, shared by the 8x32 GEMM and convolution kernels; they expect in scope the accumulators
- * vacc<m>x0 (columns 0-15) and vacc<m>x1 (16-31) of row m, the row pointers cr[8], the column mask vmask and rq.
- * Rows past mr alias the previous row (same values), so callers store from row 7 down to row 0.
- * Q8RT_VNNI_STORE_2X32(m0, m1): rows m0 and m1, 32 columns (__mmask32 vmask). */
-#define Q8RT_VNNI_STORE_2X32(m0, m1)                                                          \
-  {                                                                                         \
-    const __m512i vout =                                                                    \
-        q8rt_vnni_out2x32(q8rt_vnni_requant(vacc##m0##x0, rq), q8rt_vnni_requant(vacc##m0##x1, rq), \
-                          q8rt_vnni_requant(vacc##m1##x0, rq), q8rt_vnni_requant(vacc##m1##x1, rq), rq); \
-    _mm256_mask_storeu_epi8(cr[m1], vmask, _mm512_extracti64x4_epi64(vout, 1));             \
-    _mm256_mask_storeu_epi8(cr[m0], vmask, _mm512_castsi512_si256(vout));                   \
-  }
-/* Q8RT_VNNI_STORE_1X16(m): row m, 16 columns (__mmask16 vmask). */
-#define Q8RT_VNNI_STORE_1X16(m) \
-  _mm_mask_storeu_epi8(cr[m], vmask, q8rt_vnni_out16(q8rt_vnni_requant(vacc##m##x0, rq), rq));
-
 Q8RT_VNNI_INLINE __m128i q8rt_vnni_out16(__m512i vy0, const struct q8rt_vnni_rq* rq) {
   __m256i v = _mm512_cvtsepi32_epi16(vy0);
   v = _mm256_adds_epi16(v, _mm512_castsi512_si256(rq->zero_point));
   v = _mm256_min_epi16(_mm256_max_epi16(v, _mm512_castsi512_si256(rq->min)), _mm512_castsi512_si256(rq->max));
   return _mm256_cvtepi16_epi8(v);
+}
+
+/* Stores of an 8-row tile, shared by the 8x32 GEMM and convolution kernels. Rows past mr alias the previous row
+ * (same values), so callers store from row 7 down to row 0.
+ * Rows r0 (accumulators vacc0x0: columns 0-15, vacc0x1: 16-31) and r1 (vacc1x0, vacc1x1), 32 columns under vmask,
+ * to c0 and c1 (c1 first). */
+Q8RT_VNNI_INLINE void q8rt_vnni_store_2x32(uint8_t* c0, uint8_t* c1, __mmask32 vmask, __m512i vacc0x0, __m512i vacc0x1,
+                                          __m512i vacc1x0, __m512i vacc1x1, const struct q8rt_vnni_rq* rq) {
+  const __m512i vout = q8rt_vnni_out2x32(q8rt_vnni_requant(vacc0x0, rq), q8rt_vnni_requant(vacc0x1, rq),
+                                         q8rt_vnni_requant(vacc1x0, rq), q8rt_vnni_requant(vacc1x1, rq), rq);
+  _mm256_mask_storeu_epi8(c1, vmask, _mm512_extracti64x4_epi64(vout, 1));
+  _mm256_mask_storeu_epi8(c0, vmask, _mm512_castsi512_si256(vout));
+}
+
+/* One row (accumulators of columns 0-15), 16 columns under vmask, to c. */
+Q8RT_VNNI_INLINE void q8rt_vnni_store_1x16(uint8_t* c, __mmask16 vmask, __m512i vacc, const struct q8rt_vnni_rq* rq) {
+  _mm_mask_storeu_epi8(c, vmask, q8rt_vnni_out16(q8rt_vnni_requant(vacc, rq), rq));
 }
 
 Q8RT_VNNI_INLINE __m512i q8rt_vnni_bcast4(const uint8_t* p) {

@@ -4,9 +4,7 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "../../kernels/layout.h"
 #include "../common/common.h"
-#include "../pack/pack_size.h"
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "q8rt blobs are little-endian; big-endian hosts are not supported"
@@ -55,15 +53,25 @@ static q8rt_status check_tensor(const struct q8rt_blob_view* v, uint32_t i, cons
                         t->dims[d], Q8RT_BLOB_MAX_DIM);
     }
   }
+  for (uint32_t d = t->rank; d < 4; d++) {
+    if (t->dims[d] != 0) {
+      return q8rt_error(Q8RT_ERROR_INVALID_MODEL, "%s: tensor %u: unused dimension %u is %u, not 0", what, i, d,
+                        t->dims[d]);
+    }
+  }
+  static const uint8_t zero[8];
+  if (t->reserved0 != 0 || memcmp(t->reserved1, zero, sizeof t->reserved1) != 0 ||
+      memcmp(t->reserved, zero, sizeof t->reserved) != 0) {
+    return q8rt_error(Q8RT_ERROR_INVALID_MODEL, "%s: tensor %u: reserved bytes are not zero", what, i);
+  }
   /* dims <= 2^16 each, so four of them can reach 2^64: multiply with overflow checks (the only product that
-   * wraps, 65536^4, would otherwise read as 0 elements). Weights are capped at the file cap, which also keeps
-   * the packed-size arithmetic of pack_size.h (about 2 bytes per element plus panel padding) far from 2^64. */
+   * wraps, 65536^4, would otherwise read as 0 elements). Constants are capped at the file cap. */
   uint64_t elements = 1;
   for (uint32_t d = 0; d < t->rank; d++) {
     if (__builtin_mul_overflow(elements, (uint64_t) t->dims[d], &elements)) elements = UINT64_MAX;
   }
-  if (t->kind == Q8RT_TENSOR_WEIGHTS && elements > Q8RT_BLOB_MAX_FILE_SIZE) {
-    return q8rt_error(Q8RT_ERROR_LIMIT, "%s: tensor %u: %llu weight elements, more than a %llu-byte blob can hold",
+  if (t->kind == Q8RT_TENSOR_CONSTANT && elements > Q8RT_BLOB_MAX_FILE_SIZE) {
+    return q8rt_error(Q8RT_ERROR_LIMIT, "%s: tensor %u: %llu constant elements, more than a %llu-byte blob can hold",
                       what, i, (unsigned long long) elements, (unsigned long long) Q8RT_BLOB_MAX_FILE_SIZE);
   }
   if (!isfinite(t->scale) || !(t->scale > 0.0f)) {
@@ -71,8 +79,7 @@ static q8rt_status check_tensor(const struct q8rt_blob_view* v, uint32_t i, cons
                       (double) t->scale);
   }
   if (t->kind == Q8RT_TENSOR_ACTIVATION) {
-    if ((t->dtype != Q8RT_DTYPE_U8 && t->dtype != Q8RT_DTYPE_F32) || t->layout != 0 || t->data_offset != 0 ||
-        t->data_size != 0) {
+    if ((t->dtype != Q8RT_DTYPE_U8 && t->dtype != Q8RT_DTYPE_F32) || t->data_offset != 0 || t->data_size != 0) {
       return q8rt_error(Q8RT_ERROR_INVALID_MODEL, "%s: tensor %u: bad activation record", what, i);
     }
     if (elements > (UINT64_C(1) << 28)) {
@@ -80,35 +87,84 @@ static q8rt_status check_tensor(const struct q8rt_blob_view* v, uint32_t i, cons
     }
     return Q8RT_OK;
   }
-  if (t->kind != Q8RT_TENSOR_WEIGHTS || t->dtype != Q8RT_DTYPE_PACKED) {
+  if (t->kind != Q8RT_TENSOR_CONSTANT || (t->dtype != Q8RT_DTYPE_U8 && t->dtype != Q8RT_DTYPE_I32)) {
     return q8rt_error(Q8RT_ERROR_INVALID_MODEL, "%s: tensor %u: unknown kind %u / dtype %u", what, i, t->kind,
                       t->dtype);
+  }
+  if (t->dtype == Q8RT_DTYPE_I32 && (t->rank != 1 || t->zero_point != 0)) {
+    return q8rt_error(Q8RT_ERROR_INVALID_MODEL, "%s: tensor %u: an int32 bias must have rank 1 and zero point 0",
+                      what, i);
   }
   if (t->data_offset % Q8RT_BLOB_ALIGN != 0 || !range_ok(t->data_offset, t->data_size, 1, h->header_size, v->size)) {
     return q8rt_error(Q8RT_ERROR_INVALID_MODEL, "%s: tensor %u: data section [%llu, +%llu) misaligned or outside the file",
                       what, i, (unsigned long long) t->data_offset, (unsigned long long) t->data_size);
   }
-  uint64_t expected;
-  if (t->layout == Q8RT_LAYOUT_GEMM && t->layout_nr == Q8RT_GEMM_NR && t->layout_kr == Q8RT_GEMM_KR) {
-    /* conv [Cout, KH, KW, Cin] or FC [Cout, K] */
-    const uint64_t n = t->dims[0];
-    uint64_t ks = 1, kc = t->dims[t->rank - 1];
-    if (t->rank == 4) ks = (uint64_t) t->dims[1] * t->dims[2];
-    else if (t->rank != 2) return q8rt_error(Q8RT_ERROR_INVALID_MODEL, "%s: tensor %u: GEMM weights of rank %u", what, i, t->rank);
-    expected = q8rt_packed_gemm_bytes(n, kc, ks);
-  } else if (t->layout == Q8RT_LAYOUT_DWCONV && t->layout_nr == Q8RT_DW_CR) {
-    if (t->rank != 4 || t->dims[1] != 3 || t->dims[2] != 3 || t->dims[3] != 1) {
-      return q8rt_error(Q8RT_ERROR_INVALID_MODEL, "%s: tensor %u: depthwise weights must be [C,3,3,1]", what, i);
-    }
-    expected = q8rt_packed_dw_bytes(t->dims[0]);
-  } else {
-    return q8rt_error(Q8RT_ERROR_UNSUPPORTED, "%s: tensor %u: unknown packed layout %u (nr %u, kr %u)", what, i,
-                      t->layout, t->layout_nr, t->layout_kr);
-  }
+  const uint64_t expected = elements * (t->dtype == Q8RT_DTYPE_I32 ? 4u : 1u);
   if (expected != t->data_size) {
-    return q8rt_error(Q8RT_ERROR_INVALID_MODEL, "%s: tensor %u: %llu packed bytes, expected %llu for its shape", what, i,
+    return q8rt_error(Q8RT_ERROR_INVALID_MODEL, "%s: tensor %u: %llu data bytes, expected %llu for its shape", what, i,
                       (unsigned long long) t->data_size, (unsigned long long) expected);
   }
+  return Q8RT_OK;
+}
+
+/* Strict UTF-8 (no overlong forms, no surrogates, at most U+10FFFF). */
+static bool utf8_ok(const uint8_t* s, size_t n) {
+  size_t i = 0;
+  while (i < n) {
+    const uint8_t c = s[i];
+    size_t len;
+    uint32_t cp;
+    if (c < 0x80) { i++; continue; }
+    if (c >= 0xC2 && c <= 0xDF) { len = 2; cp = c & 0x1F; }
+    else if (c >= 0xE0 && c <= 0xEF) { len = 3; cp = c & 0x0F; }
+    else if (c >= 0xF0 && c <= 0xF4) { len = 4; cp = c & 0x07; }
+    else return false;
+    if (n - i < len) return false;
+    for (size_t j = 1; j < len; j++) {
+      if ((s[i + j] & 0xC0) != 0x80) return false;
+      cp = cp << 6 | (s[i + j] & 0x3F);
+    }
+    if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))) {
+      return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
+/* The optional label table: label_count NUL-terminated, valid UTF-8 strings filling exactly label_size bytes. */
+static q8rt_status check_labels(struct q8rt_blob_view* v, const char* what) {
+  const struct q8rt_blob_header* h = v->header;
+  if (h->label_count == 0) {
+    if (h->label_size != 0 || h->label_offset != 0) {
+      return q8rt_error(Q8RT_ERROR_INVALID_MODEL, "%s: no class names but a label table size or offset", what);
+    }
+    return Q8RT_OK;
+  }
+  if (h->label_offset % 8 != 0 || !range_ok(h->label_offset, h->label_size, 1, h->header_size, v->size) ||
+      h->label_size < h->label_count || h->label_count > Q8RT_BLOB_MAX_LABELS) {
+    return q8rt_error(Q8RT_ERROR_INVALID_MODEL, "%s: label table of %u names, %u bytes at %u: misaligned, outside the "
+                      "file or too small", what, h->label_count, h->label_size, h->label_offset);
+  }
+  const uint8_t* p = v->data + h->label_offset;
+  if (p[h->label_size - 1] != 0) {
+    return q8rt_error(Q8RT_ERROR_INVALID_MODEL, "%s: the label table does not end with a NUL", what);
+  }
+  uint32_t count = 0;
+  for (uint32_t pos = 0; pos < h->label_size;) {
+    const uint8_t* end = memchr(p + pos, 0, h->label_size - pos);
+    const size_t len = (size_t) (end - (p + pos));
+    if (!utf8_ok(p + pos, len)) {
+      return q8rt_error(Q8RT_ERROR_INVALID_MODEL, "%s: class name %u is not valid UTF-8", what, count);
+    }
+    count++;
+    pos += (uint32_t) len + 1;
+  }
+  if (count != h->label_count) {
+    return q8rt_error(Q8RT_ERROR_INVALID_MODEL, "%s: the label table holds %u names, the header says %u", what, count,
+                      h->label_count);
+  }
+  v->labels = (const char*) p;
   return Q8RT_OK;
 }
 
@@ -122,6 +178,12 @@ q8rt_status q8rt_blob_parse(const void* data, size_t size, const char* what, str
   const struct q8rt_blob_header* h = data;
   if (memcmp(h->magic, Q8RT_BLOB_MAGIC, 8) != 0) {
     return q8rt_error(Q8RT_ERROR_INVALID_MODEL, "%s: not a q8rt blob (bad magic)", what);
+  }
+  if (h->version == 1) {
+    return q8rt_error(Q8RT_ERROR_UNSUPPORTED,
+                      "%s: blob format version 1 (weights packed for one kernel) is no longer read; this q8rt reads "
+                      "version %u: re-convert the model with `q8rt convert INIT_NET PREDICT_NET -o FILE`", what,
+                      Q8RT_BLOB_VERSION);
   }
   if (h->version != Q8RT_BLOB_VERSION) {
     return q8rt_error(Q8RT_ERROR_UNSUPPORTED, "%s: blob format version %u, this q8rt reads version %u", what,
@@ -183,6 +245,8 @@ q8rt_status q8rt_blob_parse(const void* data, size_t size, const char* what, str
       h->output_tensor >= h->tensor_count) {
     return q8rt_error(Q8RT_ERROR_INVALID_MODEL, "%s: input/logits/output tensor index out of range", what);
   }
+  q8rt_status label_status = check_labels(v, what);
+  if (label_status != Q8RT_OK) return label_status;
   if (h->channel_order > Q8RT_CHANNELS_BGR) {
     return q8rt_error(Q8RT_ERROR_INVALID_MODEL, "%s: unknown channel order %u", what, h->channel_order);
   }

@@ -15,12 +15,13 @@ struct q8rt_blob_view {
   const struct q8rt_blob_tensor* tensors;
   const struct q8rt_blob_op* ops;
   const char* strings;
+  const char* labels; /* the label table (label_count NUL-terminated UTF-8 names) or NULL */
 };
 
 /* data must be 64-byte aligned and stay alive as long as the view. Checks magic, version, sizes, the
- * checksum, table bounds, every tensor record (enums, rank, dims, scale, name and data ranges, packed
- * sizes) and every op's tensor indices. Errors: INVALID_MODEL, UNSUPPORTED (newer version or unknown
- * packed layout), LIMIT. The message starts with `what` (e.g. the file name). */
+ * checksum, table bounds, every tensor record (enums, rank, dims, scale, reserved bytes, name and data ranges,
+ * data sizes), the optional label table (UTF-8, count) and every op's tensor indices. Errors: INVALID_MODEL,
+ * UNSUPPORTED (version 1 or a newer version), LIMIT. The message starts with `what` (e.g. the file name). */
 q8rt_status q8rt_blob_parse(const void* data, size_t size, const char* what, struct q8rt_blob_view* view);
 
 /* Number of elements of a tensor (product of its dims). Exact for tensors q8rt_blob_parse accepted: it

@@ -48,12 +48,31 @@ bool q8rt_blob_serialize(const struct q8rt_blob_contents* c, void** data, size_t
       return false;
     }
   }
-  off = string_table + string_size;
+  uint64_t label_table = 0, label_size = 0;
+  if (c->label_count > 0) {
+    if (c->labels == NULL || c->label_count > Q8RT_BLOB_MAX_LABELS) {
+      snprintf(err, err_size, "blob: %u class names: missing or more than %u", c->label_count, Q8RT_BLOB_MAX_LABELS);
+      return false;
+    }
+    for (uint32_t i = 0; i < c->label_count; i++) {
+      if (c->labels[i] == NULL) {
+        snprintf(err, err_size, "blob: class name %u is missing", i);
+        return false;
+      }
+      label_size += strlen(c->labels[i]) + 1;
+      if (label_size > UINT32_MAX / 2) {
+        snprintf(err, err_size, "blob: label table too large");
+        return false;
+      }
+    }
+    label_table = align_up(string_table + string_size, 8);
+  }
+  off = c->label_count > 0 ? label_table + label_size : string_table + string_size;
   for (uint32_t i = 0; i < c->tensor_count; i++) {
     const struct q8rt_blob_tensor* t = &c->tensors[i];
-    if (t->kind != Q8RT_TENSOR_WEIGHTS) continue;
+    if (t->kind != Q8RT_TENSOR_CONSTANT) continue;
     if (t->data_size > 0 && c->tensor_data[i] == NULL) {
-      snprintf(err, err_size, "blob: weight tensor \"%s\" has no data", c->tensor_names[i]);
+      snprintf(err, err_size, "blob: constant tensor \"%s\" has no data", c->tensor_names[i]);
       return false;
     }
     if (t->data_size > Q8RT_BLOB_MAX_FILE_SIZE) goto too_large;
@@ -79,10 +98,17 @@ bool q8rt_blob_serialize(const struct q8rt_blob_contents* c, void** data, size_t
   h.tensor_table_offset = tensor_table;
   h.op_table_offset = op_table;
   h.string_table_offset = string_table;
-  memset(h.reserved, 0, sizeof h.reserved);
+  h.label_count = c->label_count;
+  h.label_size = (uint32_t) label_size;
+  h.label_offset = (uint32_t) label_table;
   memcpy(buf, &h, sizeof h);
+  for (uint64_t i = 0, pos = label_table; i < c->label_count; i++) {
+    const size_t len = strlen(c->labels[i]) + 1;
+    memcpy(buf + pos, c->labels[i], len);
+    pos += len;
+  }
 
-  uint64_t str = 0, data_off = string_table + string_size;
+  uint64_t str = 0, data_off = c->label_count > 0 ? label_table + label_size : string_table + string_size;
   for (uint32_t i = 0; i < c->tensor_count; i++) {
     struct q8rt_blob_tensor t = c->tensors[i];
     const size_t len = strlen(c->tensor_names[i]);
@@ -90,7 +116,7 @@ bool q8rt_blob_serialize(const struct q8rt_blob_contents* c, void** data, size_t
     t.name_size = (uint32_t) len;
     memcpy(buf + string_table + str, c->tensor_names[i], len);
     str += len;
-    if (t.kind == Q8RT_TENSOR_WEIGHTS) {
+    if (t.kind == Q8RT_TENSOR_CONSTANT) {
       data_off = align_up(data_off, Q8RT_BLOB_ALIGN);
       t.data_offset = data_off;
       if (t.data_size > 0) memcpy(buf + data_off, c->tensor_data[i], (size_t) t.data_size);

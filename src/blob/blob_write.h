@@ -11,13 +11,17 @@ struct q8rt_blob_contents {
    * the writer fills magic, version, sizes, counts, offsets and checksum. */
   struct q8rt_blob_header header;
   /* The caller fills every field except name_offset/name_size and data_offset (the writer sets them).
-   * data_size must be set for weight tensors. */
+   * data_size must be set for constant tensors. */
   struct q8rt_blob_tensor* tensors;
   const char* const* tensor_names;   /* tensor_count NUL-terminated names */
   const void* const* tensor_data;    /* tensor_count pointers; NULL for activations */
   uint32_t tensor_count;
   const struct q8rt_blob_op* ops;
   uint32_t op_count;
+  /* Optional class names (label_count 0: none): label_count NUL-terminated UTF-8 strings. The writer fills
+   * the header's label fields. */
+  const char* const* labels;
+  uint32_t label_count;
 };
 
 /* Serializes into a malloc'ed buffer (*data, *size), 64-byte aligned sections, checksum set.

@@ -1,11 +1,15 @@
 /*
- * The q8rt blob: on-disk format, version 1. All integers little-endian, all floats IEEE-754 binary32.
+ * The q8rt blob: on-disk format, version 2 (docs/blob-format.md). All integers little-endian, all floats
+ * IEEE-754 binary32. Version 2 stores raw quantized tensors only: uint8 weights in OHWI order, int32 biases,
+ * per-tensor scale and zero point. Nothing in it depends on a micro-kernel: the runtime packs the weights for
+ * whichever kernels it picks (src/pack/, once per model and kernel configuration).
  *
  *   offset 0      struct q8rt_blob_header (128 bytes)
  *   tensor_table  tensor_count x struct q8rt_blob_tensor (64 bytes each)
  *   op_table      op_count x struct q8rt_blob_op (64 bytes each), in execution order
  *   string_table  string_size bytes: tensor names (not NUL-terminated, referenced by offset + size)
- *   weight data   one section per constant tensor, each starting at a 64-byte aligned offset
+ *   label table   optional: label_count NUL-terminated UTF-8 class names, label_size bytes in all
+ *   constant data one section per constant tensor, each starting at a 64-byte aligned offset
  *
  * checksum: CRC-32 (zlib's crc32) of the whole file, computed with the checksum field set to 0.
  * The tables follow the header in the order above, each at an 8-byte aligned offset; gaps are zero.
@@ -16,7 +20,7 @@
 #include <stdint.h>
 
 #define Q8RT_BLOB_MAGIC "Q8RTBLOB" /* 8 bytes, no NUL */
-#define Q8RT_BLOB_VERSION 1u
+#define Q8RT_BLOB_VERSION 2u
 #define Q8RT_BLOB_ALIGN 64u
 #define Q8RT_BLOB_NONE UINT32_MAX /* "no tensor" in index fields */
 
@@ -25,6 +29,7 @@
 #define Q8RT_BLOB_MAX_OPS 4096u
 #define Q8RT_BLOB_MAX_DIM 65536u
 #define Q8RT_BLOB_MAX_FILE_SIZE (UINT64_C(1) << 31)
+#define Q8RT_BLOB_MAX_LABELS 65536u
 
 enum q8rt_blob_channel_order { Q8RT_CHANNELS_RGB = 0, Q8RT_CHANNELS_BGR = 1 };
 
@@ -50,46 +55,47 @@ struct q8rt_blob_header {
   uint32_t channel_order;        /*  88: enum q8rt_blob_channel_order: order of the input channels */
   float mean[3];                 /*  92: per input channel (in channel_order), pixel units 0..255 */
   float std[3];                  /* 104: per input channel; value = (pixel - mean) / std */
-  uint8_t reserved[12];          /* 116: zero */
+  /* Optional class names (0, 0, 0: none): label_count = the model's classes, each a NUL-terminated UTF-8 string
+   * without a NUL inside, packed back to back in label_size bytes at the 8-byte aligned label_offset. */
+  uint32_t label_count;          /* 116 */
+  uint32_t label_size;           /* 120 */
+  uint32_t label_offset;         /* 124 */
 };
 
 enum q8rt_blob_tensor_kind {
   Q8RT_TENSOR_ACTIVATION = 1,    /* computed at run time; no data */
-  Q8RT_TENSOR_WEIGHTS = 2,       /* constant, packed; data_offset/data_size valid */
+  Q8RT_TENSOR_CONSTANT = 2,      /* weights or bias; data_offset/data_size valid */
 };
 
 enum q8rt_blob_dtype {
   Q8RT_DTYPE_U8 = 1,             /* quantized uint8 (scale, zero_point) */
-  Q8RT_DTYPE_F32 = 2,            /* float32 */
-  Q8RT_DTYPE_PACKED = 3,         /* packed weights, see layout */
+  Q8RT_DTYPE_F32 = 2,            /* float32 (activations only) */
+  /* 3 was version 1's kernel-specific packed weights; never valid in version 2 */
+  Q8RT_DTYPE_I32 = 4,            /* int32 bias (scale, zero point 0; constants only) */
 };
 
-/* layout values: 0 = plain row-major (activations are NHWC), or a packed layout tag from
- * kernels/layout.h (Q8RT_LAYOUT_GEMM, Q8RT_LAYOUT_DWCONV) with layout_nr/layout_kr recorded. */
+/* Constants: uint8 weights of conv [Cout,KH,KW,Cin] (OHWI), depthwise [C,KH,KW,1] (element (c, ky, kx) at
+ * c * KH * KW + ky * KW + kx) or FC [Cout,K], row-major; int32 biases [Cout]. */
 struct q8rt_blob_tensor {
   uint32_t name_offset;          /*  0: into the string table */
   uint32_t name_size;            /*  4 */
   uint8_t kind;                  /*  8: enum q8rt_blob_tensor_kind */
   uint8_t dtype;                 /*  9: enum q8rt_blob_dtype */
-  uint8_t layout;                /* 10 */
+  uint8_t reserved0;             /* 10: zero */
   uint8_t rank;                  /* 11: 1..4 */
-  uint32_t dims[4];              /* 12: activations NHWC [N,H,W,C] or [N,C]; conv weights OHWI
-                                        [Cout,KH,KW,Cin]; depthwise [C,KH,KW,1]; FC [N,K] */
+  uint32_t dims[4];              /* 12: activations NHWC [N,H,W,C] or [N,C]; constants as above; unused dims 0 */
   float scale;                   /* 28: > 0, finite */
-  uint8_t zero_point;            /* 32 */
-  uint8_t layout_nr;             /* 33: NR (GEMM) or CR (depthwise) of the packing; 0 otherwise */
-  uint8_t layout_kr;             /* 34: KR of the packing; 0 otherwise */
-  uint8_t reserved0;             /* 35 */
-  float bias_scale;              /* 36: scale of the int32 bias folded into packed weights (info) */
-  uint64_t data_offset;          /* 40: weights: 64-byte aligned offset into the file */
-  uint64_t data_size;            /* 48: weights: bytes, must equal the packed size for dims/layout */
-  uint8_t reserved[8];           /* 56 */
+  uint8_t zero_point;            /* 32: int32 tensors: 0 */
+  uint8_t reserved1[7];          /* 33: zero */
+  uint64_t data_offset;          /* 40: constants: 64-byte aligned offset into the file; activations 0 */
+  uint64_t data_size;            /* 48: constants: elements x element size exactly; activations 0 */
+  uint8_t reserved[8];           /* 56: zero */
 };
 
 enum q8rt_blob_op_type {
-  Q8RT_OP_CONV = 1,              /* Int8Conv / Int8ConvRelu, dense (groups = 1): inputs x, weights */
-  Q8RT_OP_DWCONV = 2,            /* depthwise 3x3 (groups = channels): inputs x, weights */
-  Q8RT_OP_FC = 3,                /* Int8FC: inputs x [N, K] (or any [N, ..] flattened), weights */
+  Q8RT_OP_CONV = 1,              /* Int8Conv / Int8ConvRelu, dense (groups = 1): inputs x, weights, bias or NONE */
+  Q8RT_OP_DWCONV = 2,            /* depthwise 3x3 (groups = channels): inputs x, weights, bias or NONE */
+  Q8RT_OP_FC = 3,                /* Int8FC: inputs x [N, K] (or any [N, ..] flattened), weights, bias or NONE */
   Q8RT_OP_ADD = 4,               /* Int8Sum / Int8SumRelu: inputs a, b */
   Q8RT_OP_AVGPOOL = 5,           /* Int8AveragePool (windowed, or global if Q8RT_OP_FLAG_GLOBAL) */
   Q8RT_OP_SOFTMAX = 6,           /* Int8Softmax: output scale 1/256, zero point 0 */

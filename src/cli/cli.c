@@ -3,6 +3,8 @@
 
 #include "cli.h"
 
+#include "convert/labels.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -226,38 +228,18 @@ int cli_write_output(const char* cmd, const char* path, const void* data, size_t
 /* ---- class names ------------------------------------------------------------------------------ */
 
 /* The name part of a line: without a leading WordNet id ("n01440764 tench, Tinca tinca" -> "tench, ..."). */
-static const char* without_wnid(const char* line) {
-  const bool wnid = line[0] == 'n' && strspn(line + 1, "0123456789") == 8 && (line[9] == ' ' || line[9] == '\t');
-  return wnid ? line + 10 : line;
-}
-
 char** cli_load_class_names(const char* cmd, const char* path, size_t expected, size_t* count) {
-  size_t size;
-  char* text = cli_read_file(cmd, path, 64u << 20, &size);
-  if (text == NULL) return NULL;
-  char** names = calloc(expected, sizeof *names);
-  bool oom = names == NULL;
-  size_t n = 0;
-  char* line = text;
-  if (strncmp(line, "\xEF\xBB\xBF", 3) == 0) line += 3; /* UTF-8 byte order mark */
-  while (*line != '\0') {
-    char* eol = strchr(line, '\n');
-    char* next = eol != NULL ? eol + 1 : line + strlen(line);
-    if (eol != NULL) *eol = '\0';
-    size_t len = strlen(line);
-    if (len > 0 && line[len - 1] == '\r') line[--len] = '\0';
-    if (len > 0) {
-      if (n < expected && !oom) oom = (names[n] = strdup(without_wnid(line))) == NULL;
-      n++;
-    }
-    line = next;
+  char** names = NULL;
+  uint32_t n = 0;
+  char err[1024];
+  if (!q8rt_labels_read_file(path, &names, &n, err, sizeof err)) { /* the converter's parser: one format */
+    cli_fail(cmd, "%s", err);
+    return NULL;
   }
-  free(text);
-  if (oom || n != expected) {
-    cli_free_class_names(names, expected);
-    if (oom) cli_fail(cmd, "out of memory reading %s", path);
-    else cli_fail(cmd, "%s: %zu class names, expected %zu (one per line, one per class of the model)", path, n,
-                  expected);
+  if (n != expected) {
+    q8rt_labels_free(names, n);
+    cli_fail(cmd, "%s: %u class names, expected %zu (one per line, one per class of the model)", path, (unsigned) n,
+             expected);
     return NULL;
   }
   *count = n;
@@ -276,11 +258,27 @@ int cli_class_names_for_model(const char* cmd, const q8rt_model* model, const ch
   *count = 0;
   struct q8rt_model_info mi;
   if (q8rt_model_get_info(model, &mi) != Q8RT_OK) return cli_fail_status(cmd, Q8RT_ERROR_INVALID_ARGUMENT);
-  /* Names stored in the blob, once the format has them, are to be tried here, before any file. */
+  if (labels_path != NULL) {
+    *names = cli_load_class_names(cmd, labels_path, mi.num_classes, count);
+    return *names != NULL ? 0 : CLI_ERROR;
+  }
+  if (q8rt_model_class_name(model, 0) != NULL) { /* stored by `q8rt convert --labels` */
+    *names = calloc(mi.num_classes, sizeof **names);
+    for (uint32_t i = 0; *names != NULL && i < mi.num_classes; i++) {
+      const char* stored = q8rt_model_class_name(model, i);
+      (*names)[i] = strdup(stored != NULL ? stored : "");
+      if ((*names)[i] == NULL) {
+        cli_free_class_names(*names, i);
+        *names = NULL;
+      }
+    }
+    if (*names == NULL) return cli_fail(cmd, "out of memory");
+    *count = mi.num_classes;
+    return 0;
+  }
   const char* env = getenv("Q8RT_LABELS");
-  const char* given = labels_path != NULL ? labels_path : env != NULL && *env != '\0' ? env : NULL;
-  if (given != NULL) {
-    *names = cli_load_class_names(cmd, given, mi.num_classes, count);
+  if (env != NULL && *env != '\0') {
+    *names = cli_load_class_names(cmd, env, mi.num_classes, count);
     return *names != NULL ? 0 : CLI_ERROR;
   }
   const char* slash = strrchr(model_path, '/');
@@ -296,8 +294,8 @@ int cli_class_names_for_model(const char* cmd, const q8rt_model* model, const ch
             cmd);
     return 0;
   }
-  fprintf(stderr, "q8rt %s: no class names: printing class indices (give --labels FILE, set Q8RT_LABELS or put "
-          "synset_words.txt beside the model)\n", cmd);
+  fprintf(stderr, "q8rt %s: no class names: printing class indices (give --labels FILE, convert the model with "
+          "--labels, set Q8RT_LABELS or put synset_words.txt beside the model)\n", cmd);
   return 0;
 }
 

@@ -76,9 +76,10 @@ void cli_free_class_names(char** names, size_t count);
 
 /* The rule for class names, in --help texts. */
 #define CLI_LABELS_HELP                                                                                      \
-  "Class names: --labels FILE if given; else the file $Q8RT_LABELS if set; else synset_words.txt or\n"       \
-  "labels.txt beside the model file; else class indices only (one hint on stderr). A names file has one\n"   \
-  "name per line ('n01440764 tench, ...' or 'tench'; UTF-8 BOM and CRLF accepted), exactly one per class.\n"
+  "Class names: --labels FILE if given; else the names stored in the model (q8rt convert --labels); else\n" \
+  "the file $Q8RT_LABELS if set; else synset_words.txt or labels.txt beside the model file; else class\n"    \
+  "indices only (one hint on stderr). A names file has one name per line ('n01440764 tench, ...' or\n"       \
+  "'tench'; UTF-8 BOM and CRLF accepted), exactly one per class.\n"
 /* Class names for a model by the CLI_LABELS_HELP rule: *names NULL when there are none (a hint is printed).
  * Returns 0, or CLI_ERROR (message printed) when the file of --labels or $Q8RT_LABELS cannot be used. */
 int cli_class_names_for_model(const char* cmd, const q8rt_model* model, const char* model_path,

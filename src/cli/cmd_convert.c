@@ -10,6 +10,7 @@
 #include "cli/image.h"
 #include "convert/caffe2_read.h"
 #include "convert/convert.h"
+#include "convert/labels.h"
 
 static void usage(FILE* f) {
   fprintf(f,
@@ -28,6 +29,8 @@ static void usage(FILE* f) {
           "  --mean a,b,c               per-channel mean, pixel units, in channel order\n"
           "                             (default 103.53,116.28,123.675 for bgr)\n"
           "  --std a,b,c                per-channel std (default 57.375,57.12,58.395 for bgr)\n"
+          "  --labels FILE              store class names in the blob: one line per class, \"WNID description\"\n"
+          "                             (synset_words.txt) or just the name; UTF-8 (BOM and CRLF accepted)\n"
           "  -h, --help                 this help\n"
           "\n%s",
           Q8RT_IMAGE_MAX_DIM, Q8RT_IMAGE_MAX_DIM, CLI_EXIT_HELP);
@@ -130,9 +133,9 @@ static int convert_files(const struct q8rt_convert_options* opts) {
   if (rc == 0) {
     /* The summary goes to stderr when the blob goes to stdout. */
     fprintf(strcmp(opts->output_path, "-") == 0 ? stderr : stdout,
-            "converted %u ops, %u tensors, %llu weight bytes (%llu byte blob) -> %s\n", stats.op_count,
+            "converted %u ops, %u tensors, %llu weight bytes (%llu byte blob%s) -> %s\n", stats.op_count,
             stats.tensor_count, (unsigned long long) stats.weight_bytes, (unsigned long long) stats.file_size,
-            opts->output_path);
+            opts->label_count != 0 ? ", with class names" : "", opts->output_path);
   }
   free(blob);
   free(predict);
@@ -147,6 +150,7 @@ int q8rt_cmd_convert(int argc, char** argv) {
   int npos = 0;
   bool have_mean = false, have_std = false;
   float mean[3], std[3];
+  const char* labels_path = NULL;
   struct cli_args a = cli_args_init("convert", argc, argv);
   while (cli_next(&a)) {
     const char* v = NULL;
@@ -156,6 +160,8 @@ int q8rt_cmd_convert(int argc, char** argv) {
     }
     if (cli_opt(&a, "-o", &v) || cli_opt(&a, "--output", &v)) {
       opts.output_path = v;
+    } else if (cli_opt(&a, "--labels", &v)) {
+      labels_path = v;
     } else if (cli_opt(&a, "--input-size", &v)) {
       if (v != NULL && !parse_size(v, &opts.input_height, &opts.input_width)) {
         cli_usage("convert", "--input-size \"%s\": expected HxW, e.g. 224x224", v);
@@ -210,5 +216,18 @@ int q8rt_cmd_convert(int argc, char** argv) {
   if (have_std) memcpy(opts.std, std, sizeof std);
   const char* const inputs[] = {opts.init_net_path, opts.predict_net_path, NULL};
   if (!cli_output_distinct("convert", opts.output_path, inputs)) return CLI_ERROR;
-  return convert_files(&opts);
+  char** labels = NULL;
+  uint32_t label_count = 0;
+  if (labels_path != NULL) {
+    char err[1024];
+    if (!q8rt_labels_read_file(labels_path, &labels, &label_count, err, sizeof err)) {
+      return cli_fail("convert", "--labels %s", err);
+    }
+    opts.labels = (const char* const*) labels;
+    opts.label_count = label_count;
+    opts.labels_what = labels_path;
+  }
+  const int rc = convert_files(&opts);
+  q8rt_labels_free(labels, label_count);
+  return rc;
 }

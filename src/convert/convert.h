@@ -17,11 +17,16 @@ struct q8rt_convert_options {
   uint32_t resize_shorter;
   uint32_t channel_order;        /* enum q8rt_blob_channel_order */
   float mean[3], std[3];         /* per channel, in channel_order, pixel units 0..255 */
+  /* Optional class names stored in the blob (label_count 0: none): exactly one per model class, NUL-terminated
+   * UTF-8 (e.g. from q8rt_labels_read_file, src/convert/labels.h); labels_what names them in messages. */
+  const char* const* labels;
+  uint32_t label_count;
+  const char* labels_what;
 };
 
 struct q8rt_convert_stats {
   uint32_t op_count, tensor_count;
-  uint64_t weight_bytes;         /* packed weight data */
+  uint64_t weight_bytes;         /* raw uint8 weights and int32 biases */
   uint64_t file_size;
 };
 

@@ -44,7 +44,8 @@ bool cv_emit(struct cv_graph* g, const struct q8rt_convert_options* opts, struct
     r->inputs[0] = r->inputs[1] = r->inputs[2] = Q8RT_BLOB_NONE;
     r->inputs[0] = use_tensor(g, op->inputs[0], order, &count);
     if (op->kind == CV_OP_ADD) r->inputs[1] = use_tensor(g, op->inputs[1], order, &count);
-    if (op->packed != CV_NONE) r->inputs[1] = use_tensor(g, op->packed, order, &count);
+    if (op->weights != CV_NONE) r->inputs[1] = use_tensor(g, op->weights, order, &count);
+    if (op->bias != CV_NONE) r->inputs[2] = use_tensor(g, op->bias, order, &count);
     r->output = use_tensor(g, op->output, order, &count);
     r->kernel_h = (uint16_t) op->kernel_h;
     r->kernel_w = (uint16_t) op->kernel_w;
@@ -75,18 +76,15 @@ bool cv_emit(struct cv_graph* g, const struct q8rt_convert_options* opts, struct
     r->rank = (uint8_t) t->rank;
     memcpy(r->dims, t->dims, sizeof r->dims);
     for (uint32_t d = t->rank; d < 4; d++) r->dims[d] = 0;
-    if (t->is_packed) {
-      r->kind = Q8RT_TENSOR_WEIGHTS;
-      r->dtype = Q8RT_DTYPE_PACKED;
-      r->layout = t->layout;
-      r->layout_nr = t->layout_nr;
-      r->layout_kr = t->layout_kr;
+    if (t->is_const) { /* raw weights (uint8, OHWI) or bias (int32): docs/blob-format.md */
+      const bool bias = t->dtype == CV_DTYPE_I32;
+      r->kind = Q8RT_TENSOR_CONSTANT;
+      r->dtype = bias ? Q8RT_DTYPE_I32 : Q8RT_DTYPE_U8;
       r->scale = t->scale;
-      r->zero_point = t->zero_point;
-      r->bias_scale = t->bias_scale;
-      r->data_size = t->packed_size;
+      r->zero_point = bias ? 0 : t->zero_point;
+      r->data_size = (uint64_t) t->count * (bias ? sizeof(int32_t) : 1);
       e->data[i] = t->data;
-      e->weight_bytes += t->packed_size;
+      e->weight_bytes += r->data_size;
     } else {
       r->kind = Q8RT_TENSOR_ACTIVATION;
       r->dtype = t->dtype == CV_DTYPE_F32 ? Q8RT_DTYPE_F32 : Q8RT_DTYPE_U8;
@@ -115,6 +113,19 @@ bool cv_emit(struct cv_graph* g, const struct q8rt_convert_options* opts, struct
   if (h->logits_tensor == CV_NONE || h->output_tensor == CV_NONE) {
     cv_emitted_free(e);
     return cv_fail(g, "internal error: logits or output tensor not used by any op");
+  }
+  if (opts->label_count != 0) {
+    const struct cv_tensor* logits = &g->tensors[g->logits];
+    uint64_t classes = 1;
+    for (uint32_t d = 0; d < logits->rank; d++) classes *= logits->dims[d]; /* as q8rt_model_info.num_classes */
+    if (opts->label_count != classes || opts->labels == NULL) {
+      const uint32_t n = opts->label_count;
+      cv_emitted_free(e);
+      return cv_fail(g, "%s: %u class names, but the model has %llu classes (one name per line, one line per class)",
+                     opts->labels_what != NULL ? opts->labels_what : "labels", n, (unsigned long long) classes);
+    }
+    e->contents.labels = opts->labels;
+    e->contents.label_count = opts->label_count;
   }
   return true;
 }

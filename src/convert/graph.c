@@ -155,7 +155,8 @@ struct cv_op* cv_graph_add_op(struct cv_graph* g, enum cv_op_kind kind, const ch
   op->source = source;
   op->inputs[0] = op->inputs[1] = op->inputs[2] = CV_NONE;
   op->output = CV_NONE;
-  op->packed = CV_NONE;
+  op->weights = CV_NONE;
+  op->bias = CV_NONE;
   op->kernel_h = op->kernel_w = op->stride_h = op->stride_w = op->groups = 1;
   op->output_max = 255;
   return op;

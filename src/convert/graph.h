@@ -26,11 +26,6 @@ struct cv_tensor {
   size_t count;
   uint32_t producer;          /* index of the op writing it, CV_NONE for constants / graph input */
   uint32_t consumers;         /* references by live ops (recomputed by cv_graph_count_uses) */
-  /* Packed weights made by lower.c (a new tensor per conv / fc op). */
-  bool is_packed;
-  uint8_t layout, layout_nr, layout_kr;
-  float bias_scale;
-  size_t packed_size;
   uint32_t blob_index;        /* emit.c */
 };
 
@@ -67,7 +62,8 @@ struct cv_op {
   uint8_t output_min, output_max;
   uint16_t blob_type;         /* enum q8rt_blob_op_type */
   uint32_t flags;
-  uint32_t packed;            /* packed weight tensor (conv / fc) */
+  uint32_t weights;           /* uint8 weight tensor (conv / fc), CV_NONE otherwise */
+  uint32_t bias;              /* int32 bias tensor (conv / fc) or CV_NONE */
 };
 
 struct cv_graph {

@@ -7,8 +7,7 @@
 
 #include "../../kernels/layout.h"
 #include "blob/format.h"
-#include "pack/pack.h"
-#include "pack/pack_size.h"
+#include "pack/fold.h"
 #include "quant/qparams.h"
 
 static const char* tname(const struct cv_graph* g, uint32_t t) { return g->tensors[t].name; }
@@ -421,9 +420,12 @@ static bool fold_relus(struct cv_graph* g) {
   return true;
 }
 
-/* ---- requantization checks and weight packing --------------------------------------------------- */
+/* ---- requantization and bias checks ------------------------------------------------------------ */
 
-static bool pack_op(struct cv_graph* g, uint32_t index) {
+/* The blob stores the raw uint8 weights and int32 bias (docs/blob-format.md); the runtime packs them. Here the
+ * requantization scale is checked, and that every folded bias, bias - input_zero_point * sum(w - kernel_zero_point),
+ * fits int32 (the loader checks it again). */
+static bool check_weights_op(struct cv_graph* g, uint32_t index) {
   struct cv_op* op = &g->ops[index];
   const struct cv_tensor* x = &g->tensors[op->inputs[0]];
   const struct cv_tensor* w = &g->tensors[op->inputs[1]];
@@ -438,70 +440,20 @@ static bool pack_op(struct cv_graph* g, uint32_t index) {
                       (double) q8rt_conv_scale(x->scale, w->scale, y->scale), x->name, (double) x->scale, w->name,
                       (double) w->scale, (double) y->scale);
   }
-  const uint32_t cout = w->dims[0];
-  uint64_t bytes;
-  uint8_t layout, nr, kr;
-  size_t ks = 1, kc;
-  if (op->blob_type == Q8RT_OP_DWCONV) {
-    bytes = q8rt_packed_dw_bytes(cout);
-    layout = Q8RT_LAYOUT_DWCONV;
-    nr = Q8RT_DW_CR;
-    kr = 0;
-    kc = 1;
-  } else {
-    kc = w->dims[w->rank - 1];
-    if (op->blob_type == Q8RT_OP_CONV) ks = (size_t) w->dims[1] * w->dims[2];
-    bytes = q8rt_packed_gemm_bytes(cout, kc, ks);
-    layout = Q8RT_LAYOUT_GEMM;
-    nr = Q8RT_GEMM_NR;
-    kr = Q8RT_GEMM_KR;
+  const size_t cout = w->dims[0], per_channel = cout > 0 ? w->count / cout : 0;
+  const uint8_t* wd = w->data;
+  const int32_t* bd = b != NULL ? b->data : NULL;
+  for (size_t n = 0; n < cout; n++) {
+    int64_t wsum = 0;
+    for (size_t i = 0; i < per_channel; i++) wsum += (int64_t) wd[n * per_channel + i] - (int64_t) w->zero_point;
+    int32_t folded;
+    if (!q8rt_fold_bias(bd != NULL ? bd[n] : 0, wsum, x->zero_point, &folded)) {
+      return cv_op_fail(g, op, "bias \"%s\" folded with input zero point %u and weights \"%s\" overflows int32",
+                        b ? b->name : "(none)", x->zero_point, w->name);
+    }
   }
-  if (bytes > Q8RT_BLOB_MAX_FILE_SIZE) {
-    return cv_op_fail(g, op, "packed weights of \"%s\" too large (%llu bytes)", w->name, (unsigned long long) bytes);
-  }
-  void* packed = malloc((size_t) bytes);
-  if (packed == NULL) return cv_fail(g, "out of memory");
-  bool ok = op->blob_type == Q8RT_OP_DWCONV
-                ? q8rt_pack_dw(cout, x->zero_point, w->zero_point, w->data, b ? b->data : NULL, packed)
-                : q8rt_pack_gemm(cout, kc, ks, x->zero_point, w->zero_point, w->data, b ? b->data : NULL, packed);
-  if (!ok) {
-    free(packed);
-    return cv_op_fail(g, op, "bias \"%s\" folded with input zero point %u and weights \"%s\" overflows int32",
-                      b ? b->name : "(none)", x->zero_point, w->name);
-  }
-  char name[512];
-  if (w->consumers > 1) {
-    snprintf(name, sizeof name, "%s@op%u", w->name, op->source);
-  } else {
-    snprintf(name, sizeof name, "%s", w->name);
-  }
-  /* Copy what is needed before adding a tensor (it may move g->tensors). */
-  const uint32_t rank = w->rank;
-  uint32_t dims[CV_MAX_RANK];
-  memcpy(dims, w->dims, sizeof dims);
-  const float scale = w->scale, bias_scale = b ? b->scale : 0.0f;
-  const uint8_t zero_point = w->zero_point;
-  uint32_t t = cv_graph_add_tensor(g, name);
-  if (t == CV_NONE) {
-    free(packed);
-    return false;
-  }
-  struct cv_tensor* pt = &g->tensors[t];
-  pt->dtype = CV_DTYPE_U8;
-  pt->rank = rank;
-  memcpy(pt->dims, dims, sizeof dims);
-  pt->scale = scale;
-  pt->zero_point = zero_point;
-  pt->has_qparams = true;
-  pt->is_const = true;
-  pt->is_packed = true;
-  pt->layout = layout;
-  pt->layout_nr = nr;
-  pt->layout_kr = kr;
-  pt->bias_scale = bias_scale;
-  pt->data = packed;
-  pt->packed_size = (size_t) bytes;
-  g->ops[index].packed = t;
+  op->weights = op->inputs[1];
+  op->bias = b != NULL ? op->inputs[2] : CV_NONE;
   return true;
 }
 
@@ -514,7 +466,7 @@ static bool check_and_pack(struct cv_graph* g) {
     switch (op->kind) {
       case CV_OP_CONV:
       case CV_OP_FC:
-        if (!pack_op(g, i)) return false;
+        if (!check_weights_op(g, i)) return false;
         break;
       case CV_OP_ADD: {
         const struct cv_tensor* a = &g->tensors[op->inputs[0]];

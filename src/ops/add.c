@@ -18,12 +18,12 @@ static void add_block(void* arg, size_t start, size_t count) {
   c->ukernel(count, c->a + start, c->b + start, c->y + start, c->params);
 }
 
-static void add_run(struct q8rt_session* s, const struct q8rt_op_plan* plan) {
+static void add_run(struct q8rt_op_ctx* s, const struct q8rt_op_plan* plan) {
   struct add_context c = {
-    .ukernel = s->kernels->vadd, .n = (size_t) q8rt_blob_tensor_elements(plan->op->y), .a = plan->x,
+    .ukernel = s->kernels->vadd, .n = (size_t) q8rt_tensor_elements(plan->op->y), .a = plan->x,
     .b = plan->x2, .y = plan->y, .params = &plan->op->params.add,
   };
   pthreadpool_parallelize_1d_tile_1d(s->pool, add_block, &c, c.n, ADD_BLOCK, 0);
 }
 
-const struct q8rt_op_impl q8rt_add_impl = {NULL, add_run};
+const struct q8rt_op_impl q8rt_add_impl = {NULL, NULL, add_run};

@@ -4,7 +4,7 @@
 #include "ops.h"
 #include "window.h"
 
-static q8rt_status avgpool_setup(struct q8rt_session* s, struct q8rt_op_plan* plan) {
+static q8rt_status avgpool_setup(struct q8rt_op_ctx* s, struct q8rt_op_plan* plan) {
   const struct q8rt_model_op* op = plan->op;
   q8rt_status status = q8rt_zero_buffer(s, plan, op->x->dims[op->x->rank - 1]);
   if (status != Q8RT_OK) return status;
@@ -29,7 +29,7 @@ static void avgpool_pixel(void* arg, size_t i) {
   c->ukernel(c->ks, c->channels, c->indirection + i * c->ks, c->y + i * c->channels, c->params);
 }
 
-static void avgpool_run(struct q8rt_session* s, const struct q8rt_op_plan* plan) {
+static void avgpool_run(struct q8rt_op_ctx* s, const struct q8rt_op_plan* plan) {
   const struct q8rt_model_op* op = plan->op;
   uint32_t xd[4], yd[4];
   q8rt_tensor_nhwc(op->x, xd);
@@ -43,4 +43,4 @@ static void avgpool_run(struct q8rt_session* s, const struct q8rt_op_plan* plan)
   pthreadpool_parallelize_1d(s->pool, avgpool_pixel, &c, (size_t) yd[1] * yd[2], 0);
 }
 
-const struct q8rt_op_impl q8rt_avgpool_impl = {avgpool_setup, avgpool_run};
+const struct q8rt_op_impl q8rt_avgpool_impl = {NULL, avgpool_setup, avgpool_run};

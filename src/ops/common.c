@@ -31,7 +31,32 @@ const struct q8rt_op_impl* q8rt_op_impl_f32_for(uint32_t type) {
   return NULL;
 }
 
-q8rt_status q8rt_zero_buffer(struct q8rt_session* s, struct q8rt_op_plan* plan, size_t channels) {
+void q8rt_op_pack_src(const struct q8rt_model_op* op, struct q8rt_pack_src* src) {
+  const struct q8rt_blob_tensor* w = op->w;
+  const uint32_t type = op->rec->type;
+  src->n = w->dims[0];
+  src->kc = type == Q8RT_OP_CONV ? w->dims[3] : type == Q8RT_OP_DWCONV ? 1 : w->dims[1];
+  src->ks = type == Q8RT_OP_CONV ? (size_t) w->dims[1] * w->dims[2] : type == Q8RT_OP_DWCONV ? 9 : 1;
+  src->input_zero_point = op->x->zero_point;
+  src->kernel_zero_point = w->zero_point;
+  src->w = op->weights;
+  src->bias = op->bias;
+  src->weight_scale = w->scale;
+  src->bias_scale = op->x->scale * w->scale; /* the bias scale the int8 arithmetic implies */
+}
+
+q8rt_status q8rt_op_packed_weights(struct q8rt_op_ctx* s, struct q8rt_op_plan* plan, q8rt_pack_fn pack,
+                                   q8rt_packed_size_fn packed_size) {
+  struct q8rt_pack_src src;
+  q8rt_op_pack_src(plan->op, &src);
+  size_t bytes = 0;
+  q8rt_status status =
+      q8rt_weight_cache_get(s->weights, plan->op->index, pack, packed_size, &src, &plan->packed_w, &bytes, NULL);
+  if (status == Q8RT_OK) s->packed_bytes += bytes;
+  return status;
+}
+
+q8rt_status q8rt_zero_buffer(struct q8rt_op_ctx* s, struct q8rt_op_plan* plan, size_t channels) {
   const size_t bytes = q8rt_round_up(channels + Q8RT_ARENA_SLACK, 64);
   plan->zero = q8rt_alloc_aligned(bytes);
   if (plan->zero == NULL) return q8rt_error(Q8RT_ERROR_OUT_OF_MEMORY, "out of memory for a zero buffer");
@@ -40,7 +65,7 @@ q8rt_status q8rt_zero_buffer(struct q8rt_session* s, struct q8rt_op_plan* plan, 
   return Q8RT_OK;
 }
 
-q8rt_status q8rt_indirection_alloc(struct q8rt_session* s, struct q8rt_op_plan* plan, size_t count) {
+q8rt_status q8rt_indirection_alloc(struct q8rt_op_ctx* s, struct q8rt_op_plan* plan, size_t count) {
   size_t bytes;
   if (q8rt_mul_overflow(count, sizeof(const uint8_t*), &bytes) || s->aux_bytes + bytes > Q8RT_MAX_ARENA_BYTES) {
     return q8rt_error(Q8RT_ERROR_LIMIT, "op %u: indirection buffer of %zu pointers exceeds the memory cap",

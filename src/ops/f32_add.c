@@ -17,19 +17,19 @@ static void add_block(void* arg, size_t start, size_t count) {
   c->ukernel(count, c->a + start, c->b + start, c->y + start, c->params);
 }
 
-static q8rt_status f32_add_setup(struct q8rt_session* s, struct q8rt_op_plan* plan) {
+static q8rt_status f32_add_setup(struct q8rt_op_ctx* s, struct q8rt_op_plan* plan) {
   (void) s;
   plan->f32_minmax = q8rt_f32_clamp_for(plan->op);
   return Q8RT_OK;
 }
 
-static void f32_add_run(struct q8rt_session* s, const struct q8rt_op_plan* plan) {
+static void f32_add_run(struct q8rt_op_ctx* s, const struct q8rt_op_plan* plan) {
   struct add_context c = {
     .ukernel = s->kernels->f32vadd, .a = (const float*) (const void*) plan->x,
     .b = (const float*) (const void*) plan->x2, .y = plan->y, .params = &plan->f32_minmax,
   };
-  pthreadpool_parallelize_1d_tile_1d(s->pool, add_block, &c, (size_t) q8rt_blob_tensor_elements(plan->op->y),
+  pthreadpool_parallelize_1d_tile_1d(s->pool, add_block, &c, (size_t) q8rt_tensor_elements(plan->op->y),
                                      ADD_BLOCK, 0);
 }
 
-const struct q8rt_op_impl q8rt_f32_add_impl = {f32_add_setup, f32_add_run};
+const struct q8rt_op_impl q8rt_f32_add_impl = {NULL, f32_add_setup, f32_add_run};

@@ -4,7 +4,7 @@
 #include "ops.h"
 #include "window.h"
 
-static q8rt_status f32_avgpool_setup(struct q8rt_session* s, struct q8rt_op_plan* plan) {
+static q8rt_status f32_avgpool_setup(struct q8rt_op_ctx* s, struct q8rt_op_plan* plan) {
   const struct q8rt_model_op* op = plan->op;
   plan->f32_minmax = q8rt_f32_clamp_for(op);
   q8rt_status status = q8rt_f32_zero_buffer(s, plan, op->x->dims[op->x->rank - 1]);
@@ -30,7 +30,7 @@ static void avgpool_pixel(void* arg, size_t i) {
   c->ukernel(c->ks, c->channels, c->indirection + i * c->ks, c->y + i * c->channels, &c->params);
 }
 
-static void f32_avgpool_run(struct q8rt_session* s, const struct q8rt_op_plan* plan) {
+static void f32_avgpool_run(struct q8rt_op_ctx* s, const struct q8rt_op_plan* plan) {
   const struct q8rt_model_op* op = plan->op;
   uint32_t xd[4], yd[4];
   q8rt_tensor_nhwc(op->x, xd);
@@ -45,4 +45,4 @@ static void f32_avgpool_run(struct q8rt_session* s, const struct q8rt_op_plan* p
   pthreadpool_parallelize_1d(s->pool, avgpool_pixel, &c, (size_t) yd[1] * yd[2], 0);
 }
 
-const struct q8rt_op_impl q8rt_f32_avgpool_impl = {f32_avgpool_setup, f32_avgpool_run};
+const struct q8rt_op_impl q8rt_f32_avgpool_impl = {NULL, f32_avgpool_setup, f32_avgpool_run};

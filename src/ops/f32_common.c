@@ -1,4 +1,4 @@
-/* FP32 path helpers: clamp rule, float zero / indirection buffers, weight unpacking + fp32 packing, the GEMM
+/* FP32 path helpers: clamp rule, float zero / indirection buffers, the GEMM
  * driver and the input conversion (README "fp32"). */
 #include <math.h>
 #include <string.h>
@@ -6,7 +6,6 @@
 #include "../blob/format.h"
 #include "../common/common.h"
 #include "../pack/pack_f32.h"
-#include "../pack/unpack.h"
 #include "ops.h"
 
 struct q8rt_f32_minmax_params q8rt_f32_clamp_for(const struct q8rt_model_op* op) {
@@ -15,7 +14,7 @@ struct q8rt_f32_minmax_params q8rt_f32_clamp_for(const struct q8rt_model_op* op)
   return p;
 }
 
-q8rt_status q8rt_f32_zero_buffer(struct q8rt_session* s, struct q8rt_op_plan* plan, size_t channels) {
+q8rt_status q8rt_f32_zero_buffer(struct q8rt_op_ctx* s, struct q8rt_op_plan* plan, size_t channels) {
   const size_t bytes = q8rt_round_up(channels * sizeof(float) + Q8RT_ARENA_SLACK, 64);
   plan->f32_zero = q8rt_alloc_aligned(bytes); /* zero-filled: 0.0f */
   if (plan->f32_zero == NULL) return q8rt_error(Q8RT_ERROR_OUT_OF_MEMORY, "out of memory for a zero buffer");
@@ -23,7 +22,7 @@ q8rt_status q8rt_f32_zero_buffer(struct q8rt_session* s, struct q8rt_op_plan* pl
   return Q8RT_OK;
 }
 
-q8rt_status q8rt_f32_indirection_alloc(struct q8rt_session* s, struct q8rt_op_plan* plan, size_t count) {
+q8rt_status q8rt_f32_indirection_alloc(struct q8rt_op_ctx* s, struct q8rt_op_plan* plan, size_t count) {
   size_t bytes;
   if (q8rt_mul_overflow(count, sizeof(const float*), &bytes) || s->aux_bytes + bytes > Q8RT_MAX_ARENA_BYTES) {
     return q8rt_error(Q8RT_ERROR_LIMIT, "op %u: indirection buffer of %zu pointers exceeds the memory cap",
@@ -34,38 +33,6 @@ q8rt_status q8rt_f32_indirection_alloc(struct q8rt_session* s, struct q8rt_op_pl
     return q8rt_error(Q8RT_ERROR_OUT_OF_MEMORY, "out of memory for an indirection buffer");
   }
   s->aux_bytes += bytes;
-  return Q8RT_OK;
-}
-
-q8rt_status q8rt_f32_pack_weights(struct q8rt_session* s, struct q8rt_op_plan* plan) {
-  const struct q8rt_model_op* op = plan->op;
-  const struct q8rt_blob_tensor* w = op->w;
-  const bool dw = op->rec->type == Q8RT_OP_DWCONV;
-  const size_t n = w->dims[0];
-  const size_t ks = op->rec->type == Q8RT_OP_CONV ? (size_t) w->dims[1] * w->dims[2] : dw ? 9 : 1;
-  const size_t kc = op->rec->type == Q8RT_OP_CONV ? w->dims[3] : dw ? 1 : w->dims[1];
-  const size_t nr = s->kernels->f32_nr;
-  const size_t floats = dw ? q8rt_pack_f32_dw_floats(n) : q8rt_pack_f32_gemm_floats(n, kc, ks, nr);
-  size_t bytes;
-  if (q8rt_mul_overflow(floats, sizeof(float), &bytes) || (uint64_t) floats > Q8RT_MAX_MODEL_BYTES) {
-    return q8rt_error(Q8RT_ERROR_LIMIT, "op %u: %zu fp32 weights exceed the memory cap", op->rec->source_op, floats);
-  }
-  float* wf = q8rt_alloc_zeroed(n * ks, kc * sizeof(float));
-  float* bf = q8rt_alloc_zeroed(n, sizeof(float));
-  plan->f32w = q8rt_alloc_aligned(bytes);
-  const float bias_scale = op->x->scale * w->scale;
-  bool ok = wf != NULL && bf != NULL && plan->f32w != NULL;
-  if (ok && dw) {
-    ok = q8rt_unpack_dw(n, op->x->zero_point, w->zero_point, w->scale, bias_scale, op->weights, wf, bf);
-    if (ok) q8rt_pack_f32_dw(n, wf, bf, plan->f32w);
-  } else if (ok) {
-    ok = q8rt_unpack_gemm(n, kc, ks, op->x->zero_point, w->zero_point, w->scale, bias_scale, op->weights, wf, bf);
-    if (ok) q8rt_pack_f32_gemm(n, kc, ks, nr, wf, bf, plan->f32w);
-  }
-  q8rt_free(wf);
-  q8rt_free(bf);
-  if (!ok) return q8rt_error(Q8RT_ERROR_OUT_OF_MEMORY, "out of memory for %zu bytes of fp32 weights", bytes);
-  s->f32_weight_bytes += bytes;
   return Q8RT_OK;
 }
 
@@ -96,12 +63,13 @@ static void gemm_block(void* arg, size_t m0, size_t n0, size_t mb, size_t nc) {
 #define GEMM_BLOCK_WEIGHT_BYTES (256 * 1024) /* larger packed weights: rows in blocks, panel-outer */
 #define GEMM_A_BLOCK_BYTES (128 * 1024)      /* rows of A per block */
 
-void q8rt_f32_run_gemm(struct q8rt_session* s, const struct q8rt_op_plan* plan, size_t m, size_t n, size_t k,
+void q8rt_f32_run_gemm(struct q8rt_op_ctx* s, const struct q8rt_op_plan* plan, size_t m, size_t n, size_t k,
                        const float* a, size_t a_stride, float* y) {
-  const size_t mr = s->kernels->f32_mr, nr = s->kernels->f32_nr;
+  const struct q8rt_f32_gemm_config* g = s->kernels->f32gemm;
+  const size_t mr = g->mr, nr = g->nr;
   struct gemm_context c = {
-    .ukernel = s->kernels->f32gemm, .ukernel1 = s->kernels->f32gemm1, .m = m, .n = n, .k = k, .mr = mr, .nr = nr,
-    .a_stride = a_stride, .panel_floats = q8rt_pack_f32_gemm_panel_floats(k, 1, nr), .a = a, .w = plan->f32w,
+    .ukernel = g->gemm, .ukernel1 = g->gemm1, .m = m, .n = n, .k = k, .mr = mr, .nr = nr,
+    .a_stride = a_stride, .panel_floats = q8rt_pack_f32_gemm_panel_floats(k, 1, nr), .a = a, .w = plan->packed_w,
     .y = y, .params = &plan->f32_minmax,
   };
   size_t mb = mr;

@@ -6,12 +6,16 @@
 #include "ops.h"
 #include "window.h"
 
-static q8rt_status f32_conv_setup(struct q8rt_session* s, struct q8rt_op_plan* plan) {
+static q8rt_status f32_gemm_pack(struct q8rt_op_ctx* s, struct q8rt_op_plan* plan) {
+  return q8rt_op_packed_weights(s, plan, s->kernels->f32gemm->pack, s->kernels->f32gemm->packed_size);
+}
+
+static q8rt_status f32_conv_setup(struct q8rt_op_ctx* s, struct q8rt_op_plan* plan) {
   const struct q8rt_model_op* op = plan->op;
   const struct q8rt_blob_op* r = op->rec;
   plan->f32_minmax = q8rt_f32_clamp_for(op);
-  q8rt_status status = q8rt_f32_pack_weights(s, plan);
-  if (status != Q8RT_OK) return status;
+  const struct q8rt_f32_gemm_config* g = s->kernels->f32gemm;
+  q8rt_status status;
   uint32_t xd[4], yd[4];
   q8rt_tensor_nhwc(op->x, xd);
   q8rt_tensor_nhwc(op->y, yd);
@@ -20,7 +24,7 @@ static q8rt_status f32_conv_setup(struct q8rt_session* s, struct q8rt_op_plan* p
                       r->pad_bottom == 0 && r->pad_right == 0;
   if (plan->direct_gemm) return Q8RT_OK;
   const size_t c = xd[3], ow = yd[2];
-  const size_t m = (size_t) yd[1] * ow, mr = s->kernels->f32_mr;
+  const size_t m = (size_t) yd[1] * ow, mr = g->mr;
   const size_t tiles = q8rt_divide_round_up(m, mr);
   status = q8rt_f32_zero_buffer(s, plan, c);
   if (status == Q8RT_OK) status = q8rt_f32_indirection_alloc(s, plan, tiles * ks * mr);
@@ -49,7 +53,7 @@ static void conv_tile(void* arg, size_t m0, size_t n0, size_t mr, size_t nc) {
   }
 }
 
-static void f32_conv_run(struct q8rt_session* s, const struct q8rt_op_plan* plan) {
+static void f32_conv_run(struct q8rt_op_ctx* s, const struct q8rt_op_plan* plan) {
   const struct q8rt_model_op* op = plan->op;
   uint32_t xd[4], yd[4];
   q8rt_tensor_nhwc(op->x, xd);
@@ -62,24 +66,25 @@ static void f32_conv_run(struct q8rt_session* s, const struct q8rt_op_plan* plan
   }
   const size_t ks = (size_t) op->rec->kernel_h * op->rec->kernel_w;
   struct conv_context c = {
-    .ukernel = s->kernels->f32conv, .n = n, .kc = kc, .ks = ks, .mr = s->kernels->f32_mr, .nr = s->kernels->f32_nr,
-    .panel_floats = q8rt_pack_f32_gemm_panel_floats(kc, ks, s->kernels->f32_nr),
-    .indirection = plan->f32_indirection, .w = plan->f32w, .y = y, .params = &plan->f32_minmax,
+    .ukernel = s->kernels->f32gemm->igemm, .n = n, .kc = kc, .ks = ks, .mr = s->kernels->f32gemm->mr,
+    .nr = s->kernels->f32gemm->nr, .panel_floats = q8rt_pack_f32_gemm_panel_floats(kc, ks, s->kernels->f32gemm->nr),
+    .indirection = plan->f32_indirection, .w = plan->packed_w, .y = y, .params = &plan->f32_minmax,
   };
   pthreadpool_parallelize_2d_tile_2d(s->pool, conv_tile, &c, m, n, c.mr, n, 0);
 }
 
-const struct q8rt_op_impl q8rt_f32_conv_impl = {f32_conv_setup, f32_conv_run};
+const struct q8rt_op_impl q8rt_f32_conv_impl = {f32_gemm_pack, f32_conv_setup, f32_conv_run};
 
-static q8rt_status f32_fc_setup(struct q8rt_session* s, struct q8rt_op_plan* plan) {
+static q8rt_status f32_fc_setup(struct q8rt_op_ctx* s, struct q8rt_op_plan* plan) {
+  (void) s;
   plan->f32_minmax = q8rt_f32_clamp_for(plan->op);
-  return q8rt_f32_pack_weights(s, plan);
+  return Q8RT_OK;
 }
 
-static void f32_fc_run(struct q8rt_session* s, const struct q8rt_op_plan* plan) {
+static void f32_fc_run(struct q8rt_op_ctx* s, const struct q8rt_op_plan* plan) {
   const struct q8rt_model_op* op = plan->op;
   const size_t batch = op->y->dims[0], n = op->w->dims[0], k = op->w->dims[1];
   q8rt_f32_run_gemm(s, plan, batch, n, k, (const float*) (const void*) plan->x, k, plan->y);
 }
 
-const struct q8rt_op_impl q8rt_f32_fc_impl = {f32_fc_setup, f32_fc_run};
+const struct q8rt_op_impl q8rt_f32_fc_impl = {f32_gemm_pack, f32_fc_setup, f32_fc_run};

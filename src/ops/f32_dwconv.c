@@ -3,11 +3,15 @@
 #include "ops.h"
 #include "window.h"
 
-static q8rt_status f32_dwconv_setup(struct q8rt_session* s, struct q8rt_op_plan* plan) {
+static q8rt_status f32_dwconv_pack(struct q8rt_op_ctx* s, struct q8rt_op_plan* plan) {
+  return q8rt_op_packed_weights(s, plan, s->kernels->f32dwconv->pack, s->kernels->f32dwconv->packed_size);
+}
+
+static q8rt_status f32_dwconv_setup(struct q8rt_op_ctx* s, struct q8rt_op_plan* plan) {
   const struct q8rt_model_op* op = plan->op;
   const struct q8rt_blob_op* r = op->rec;
   plan->f32_minmax = q8rt_f32_clamp_for(op);
-  q8rt_status status = q8rt_f32_pack_weights(s, plan);
+  q8rt_status status = Q8RT_OK;
   uint32_t xd[4], yd[4];
   q8rt_tensor_nhwc(op->x, xd);
   q8rt_tensor_nhwc(op->y, yd);
@@ -37,16 +41,16 @@ static void dwconv_row(void* arg, size_t oy) {
              c->params);
 }
 
-static void f32_dwconv_run(struct q8rt_session* s, const struct q8rt_op_plan* plan) {
+static void f32_dwconv_run(struct q8rt_op_ctx* s, const struct q8rt_op_plan* plan) {
   const struct q8rt_model_op* op = plan->op;
   uint32_t yd[4];
   q8rt_tensor_nhwc(op->y, yd);
   struct dwconv_context c = {
-    .ukernel = s->kernels->f32dwconv, .channels = yd[3], .ow = yd[2], .row = q8rt_dw_row_pointers(yd[2], op->rec->stride_w),
-    .step = 3 * (size_t) op->rec->stride_w, .indirection = plan->f32_indirection, .w = plan->f32w, .y = plan->y,
+    .ukernel = s->kernels->f32dwconv->ukernel, .channels = yd[3], .ow = yd[2], .row = q8rt_dw_row_pointers(yd[2], op->rec->stride_w),
+    .step = 3 * (size_t) op->rec->stride_w, .indirection = plan->f32_indirection, .w = plan->packed_w, .y = plan->y,
     .params = &plan->f32_minmax,
   };
   pthreadpool_parallelize_1d(s->pool, dwconv_row, &c, yd[1], 0);
 }
 
-const struct q8rt_op_impl q8rt_f32_dwconv_impl = {f32_dwconv_setup, f32_dwconv_run};
+const struct q8rt_op_impl q8rt_f32_dwconv_impl = {f32_dwconv_pack, f32_dwconv_setup, f32_dwconv_run};

@@ -5,7 +5,7 @@
 
 #include "ops.h"
 
-static void f32_softmax_run(struct q8rt_session* s, const struct q8rt_op_plan* plan) {
+static void f32_softmax_run(struct q8rt_op_ctx* s, const struct q8rt_op_plan* plan) {
   (void) s;
   const struct q8rt_model_op* op = plan->op;
   const size_t rows = op->x->dims[0], n = op->x->dims[1];
@@ -24,11 +24,11 @@ static void f32_softmax_run(struct q8rt_session* s, const struct q8rt_op_plan* p
   }
 }
 
-const struct q8rt_op_impl q8rt_f32_softmax_impl = {NULL, f32_softmax_run};
+const struct q8rt_op_impl q8rt_f32_softmax_impl = {NULL, NULL, f32_softmax_run};
 
-static void f32_dequantize_run(struct q8rt_session* s, const struct q8rt_op_plan* plan) {
+static void f32_dequantize_run(struct q8rt_op_ctx* s, const struct q8rt_op_plan* plan) {
   (void) s;
-  memcpy(plan->y, plan->x, (size_t) q8rt_blob_tensor_elements(plan->op->x) * sizeof(float));
+  memcpy(plan->y, plan->x, (size_t) q8rt_tensor_elements(plan->op->x) * sizeof(float));
 }
 
-const struct q8rt_op_impl q8rt_f32_dequantize_impl = {NULL, f32_dequantize_run};
+const struct q8rt_op_impl q8rt_f32_dequantize_impl = {NULL, NULL, f32_dequantize_run};

@@ -1,60 +1,105 @@
-/* Operators: each has a setup (at session creation: indirection and zero buffers) and a run. */
+/* Operators: each has a setup (at session creation: indirection and zero buffers, and the packed weights of its
+ * kernel configuration from the model's weight cache) and a run. The operators know the kernel configurations
+ * (config.h) and the kernels, never the runtime (src/runtime includes this header, not the reverse) and never an
+ * instruction set. */
 #pragma once
 
-#include "../runtime/session.h"
+#include <pthreadpool.h>
+#include <stdbool.h>
+
+#include "../../kernels/f32gemm/f32params.h"
+#include "config.h"
+#include "op.h"
+#include "weight_cache.h"
+
+/* Readable bytes every activation, zero buffer and indirection target has after its end. */
+#define Q8RT_ARENA_SLACK 64
+
+/* What the operators of one session share: the kernels, the thread pool, the model's packed-weight cache and
+ * the session's buffer accounting. */
+struct q8rt_op_ctx {
+  const struct q8rt_kernels* kernels;
+  pthreadpool_t pool;                /* NULL: one thread */
+  struct q8rt_weight_cache* weights; /* the model's (shared by every session of the model) */
+  size_t aux_bytes;                  /* indirection and zero buffers owned by the session */
+  size_t packed_bytes;               /* packed weights the session reads (shared, owned by the model) */
+};
+
+/* Per-op state planned at session creation. x, x2, y point into the session's arena (at floats in fp32
+ * sessions). */
+struct q8rt_op_plan {
+  const struct q8rt_model_op* op;
+  const uint8_t* x;
+  const uint8_t* x2;
+  void* y;
+  union {                             /* conv, dwconv, avgpool: owned by the session */
+    const uint8_t** indirection;
+    const float** f32_indirection;
+  };
+  union {                             /* padding buffer (input zero point, or 0.0f): owned by the session */
+    uint8_t* zero;
+    float* f32_zero;
+  };
+  const void* packed_w;               /* conv, dwconv, fc: packed weights, shared (the model's weight cache) */
+  const struct q8rt_gemm_config* gemm; /* int8 conv / fc: the configuration the op runs */
+  bool direct_gemm;                   /* 1x1, stride 1, no padding: A is the input itself */
+  struct q8rt_f32_minmax_params f32_minmax; /* fp32 output clamp: ReLU or none */
+};
 
 /* setup may allocate plan->indirection / plan->zero (freed by the session) and add their bytes to
- * session->aux_bytes. Errors: OUT_OF_MEMORY, LIMIT. */
-typedef q8rt_status (*q8rt_op_setup_fn)(struct q8rt_session* session, struct q8rt_op_plan* plan);
-typedef void (*q8rt_op_run_fn)(struct q8rt_session* session, const struct q8rt_op_plan* plan);
+ * ctx->aux_bytes. Errors: OUT_OF_MEMORY, LIMIT. */
+typedef q8rt_status (*q8rt_op_setup_fn)(struct q8rt_op_ctx* ctx, struct q8rt_op_plan* plan);
+typedef void (*q8rt_op_run_fn)(struct q8rt_op_ctx* ctx, const struct q8rt_op_plan* plan);
 
 struct q8rt_op_impl {
-  q8rt_op_setup_fn setup; /* NULL: nothing to plan */
+  /* NULL: no weights. Picks the op's kernel configuration and sets plan->packed_w; called for every op before
+   * the session's arena exists (plan->x, x2, y are not set yet), so that the raw weights can be released before
+   * the arena is touched. */
+  q8rt_op_setup_fn pack;
+  q8rt_op_setup_fn setup; /* NULL: nothing to plan; runs after pack, with the arena pointers set */
   q8rt_op_run_fn run;
 };
 
 /* The implementation of a blob op type (validated by the loader, so never NULL for a loaded model). */
 const struct q8rt_op_impl* q8rt_op_impl_for(uint32_t type);
 
+/* The raw weights of a conv / dwconv / fc op, for a packer. */
+void q8rt_op_pack_src(const struct q8rt_model_op* op, struct q8rt_pack_src* src);
+/* plan->packed_w: the op's weights packed by (pack, packed_size), from the model's cache (packed on first use).
+ * Errors: OUT_OF_MEMORY, LIMIT. */
+q8rt_status q8rt_op_packed_weights(struct q8rt_op_ctx* ctx, struct q8rt_op_plan* plan, q8rt_pack_fn pack,
+                                   q8rt_packed_size_fn packed_size);
+
 /* Shared helpers. */
-q8rt_status q8rt_zero_buffer(struct q8rt_session* s, struct q8rt_op_plan* plan, size_t channels);
-q8rt_status q8rt_indirection_alloc(struct q8rt_session* s, struct q8rt_op_plan* plan, size_t count);
+q8rt_status q8rt_zero_buffer(struct q8rt_op_ctx* s, struct q8rt_op_plan* plan, size_t channels);
+q8rt_status q8rt_indirection_alloc(struct q8rt_op_ctx* s, struct q8rt_op_plan* plan, size_t count);
 
-/* GEMM of M rows (A rows a_stride apart, K = weights' input size) by the packed weights, into y rows of
- * N bytes; tiles run on the session's thread pool. */
-void q8rt_run_gemm(struct q8rt_session* s, const struct q8rt_model_op* op, size_t m, size_t n, size_t k,
+/* The int8 configuration a conv (kc input channels, ks taps) or fc (ks = 1) runs. */
+const struct q8rt_gemm_config* q8rt_gemm_config_for(const struct q8rt_op_ctx* s, size_t kc, size_t ks, bool indirect);
+
+/* int8 GEMM of M rows (A rows a_stride apart, K = k) by plan->packed_w (configuration plan->gemm), into y rows of
+ * N bytes; tasks on the context's thread pool. */
+void q8rt_run_gemm(struct q8rt_op_ctx* s, const struct q8rt_op_plan* plan, size_t m, size_t n, size_t k,
                    const uint8_t* a, size_t a_stride, uint8_t* y);
-
-/* AVX-512 VNNI sessions (kernels->gemm_vnni != NULL; else setup does nothing): setup repacks the op's GEMM
- * weights (n outputs, k inputs, ks = 1) into plan->vnni_w; run is q8rt_run_gemm on them (src/ops/gemm_vnni.c).
- * Errors: OUT_OF_MEMORY. */
-q8rt_status q8rt_gemm_vnni_setup(struct q8rt_session* s, struct q8rt_op_plan* plan, size_t n, size_t k);
-void q8rt_run_gemm_vnni(struct q8rt_session* s, const struct q8rt_op_plan* plan, size_t m, size_t n, size_t k,
-                        const uint8_t* a, size_t a_stride, uint8_t* y);
-/* The same for indirect convolutions (kernels->conv_vnni; the indirection buffer then has vnni_mr pointers per
- * tap and tile): weights with ks taps of kc channels; run over the plan's indirection buffer into plan->y. */
-q8rt_status q8rt_conv_vnni_setup(struct q8rt_session* s, struct q8rt_op_plan* plan, size_t n, size_t kc, size_t ks);
-void q8rt_run_conv_vnni(struct q8rt_session* s, const struct q8rt_op_plan* plan, size_t m, size_t n, size_t kc,
-                        size_t ks);
+/* int8 indirect convolution over plan->indirection (plan->gemm->mr pointers per tap and tile) into plan->y. */
+void q8rt_run_igemm(struct q8rt_op_ctx* s, const struct q8rt_op_plan* plan, size_t m, size_t n, size_t kc, size_t ks);
 
 /* Input quantization (Caffe2 Int8Quantize) and output dequantization. */
 void q8rt_quantize_f32(const float* x, size_t count, size_t channels, size_t pixels, int nchw, float scale,
                        uint8_t zero_point, uint8_t* y);
 
-/* FP32 sessions (README "fp32"): the float network the int8 model stands for. Weights are unpacked from the
- * blob and packed for the f32 kernels at setup (plan->f32w); activations are floats. */
+/* FP32 sessions: the float network the int8 model stands for. Weights are packed for the f32 kernels from the
+ * blob's raw tensors (once per model, the weight cache); activations are floats. */
 const struct q8rt_op_impl* q8rt_op_impl_f32_for(uint32_t type);
 /* Output clamp of an op in the float network: ReLU (min 0) where the int8 op clamps at its output zero point
  * (output_min == output zero point), otherwise none. */
 struct q8rt_f32_minmax_params q8rt_f32_clamp_for(const struct q8rt_model_op* op);
-/* Float zero buffer of channels (+ slack) floats in plan->zero; float indirection pointers are stored in
- * plan->indirection (same pointer size). */
-q8rt_status q8rt_f32_zero_buffer(struct q8rt_session* s, struct q8rt_op_plan* plan, size_t channels);
-q8rt_status q8rt_f32_indirection_alloc(struct q8rt_session* s, struct q8rt_op_plan* plan, size_t count);
-/* Packed fp32 weights for a conv / fc (GEMM panels of the session's f32_nr) or dwconv op, into plan->f32w. */
-q8rt_status q8rt_f32_pack_weights(struct q8rt_session* s, struct q8rt_op_plan* plan);
-/* GEMM of M rows (A rows a_stride floats apart) by plan->f32w, into y rows of N floats. */
-void q8rt_f32_run_gemm(struct q8rt_session* s, const struct q8rt_op_plan* plan, size_t m, size_t n, size_t k,
+/* Float zero buffer of channels (+ slack) floats in plan->f32_zero; float indirection pointers in
+ * plan->f32_indirection. */
+q8rt_status q8rt_f32_zero_buffer(struct q8rt_op_ctx* s, struct q8rt_op_plan* plan, size_t channels);
+q8rt_status q8rt_f32_indirection_alloc(struct q8rt_op_ctx* s, struct q8rt_op_plan* plan, size_t count);
+/* GEMM of M rows (A rows a_stride floats apart) by plan->packed_w, into y rows of N floats. */
+void q8rt_f32_run_gemm(struct q8rt_op_ctx* s, const struct q8rt_op_plan* plan, size_t m, size_t n, size_t k,
                        const float* a, size_t a_stride, float* y);
 /* Input for FP32 sessions: float NCHW / NHWC to NHWC, or uint8 NHWC dequantized. */
 void q8rt_f32_input(const void* input, int format, size_t channels, size_t pixels, float scale, uint8_t zero_point,

@@ -20,14 +20,14 @@ void q8rt_quantize_f32(const float* x, size_t count, size_t channels, size_t pix
   }
 }
 
-static void dequantize_run(struct q8rt_session* s, const struct q8rt_op_plan* plan) {
+static void dequantize_run(struct q8rt_op_ctx* s, const struct q8rt_op_plan* plan) {
   (void) s;
   const struct q8rt_model_op* op = plan->op;
-  const size_t n = (size_t) q8rt_blob_tensor_elements(op->x);
+  const size_t n = (size_t) q8rt_tensor_elements(op->x);
   const float scale = op->x->scale;
   const int32_t zero_point = op->x->zero_point;
   float* y = plan->y;
   for (size_t i = 0; i < n; i++) y[i] = (float) ((int32_t) plan->x[i] - zero_point) * scale;
 }
 
-const struct q8rt_op_impl q8rt_dequantize_impl = {NULL, dequantize_run};
+const struct q8rt_op_impl q8rt_dequantize_impl = {NULL, NULL, dequantize_run};

@@ -3,7 +3,7 @@
 #include "../../kernels/u8lut32norm/u8lut32norm.h"
 #include "ops.h"
 
-static void softmax_run(struct q8rt_session* s, const struct q8rt_op_plan* plan) {
+static void softmax_run(struct q8rt_op_ctx* s, const struct q8rt_op_plan* plan) {
   (void) s;
   const struct q8rt_model_op* op = plan->op;
   const size_t rows = op->x->dims[0], n = op->x->dims[1];
@@ -15,4 +15,4 @@ static void softmax_run(struct q8rt_session* s, const struct q8rt_op_plan* plan)
   }
 }
 
-const struct q8rt_op_impl q8rt_softmax_impl = {NULL, softmax_run};
+const struct q8rt_op_impl q8rt_softmax_impl = {NULL, NULL, softmax_run};

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../runtime/model.h"
+#include "op.h"
 
 struct q8rt_window {
   size_t ih, iw, oh, ow;  /* input and output height and width */

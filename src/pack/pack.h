@@ -1,4 +1,5 @@
-/* Weight packing for the micro-kernels (layouts in kernels/layout.h). Used by the converter. */
+/* int8 weight packing for the micro-kernels (layouts in kernels/layout.h), from raw OHWI weights. Used by the
+ * configuration packers (packers.h) and the kernel tests. */
 #pragma once
 
 #include <stdbool.h>

@@ -1,5 +1,5 @@
-/* Q8RT_LAYOUT_DWCONV_VNNI (kernels/layout.h): built at session creation from a blob's Q8RT_LAYOUT_DWCONV tensor,
- * for the AVX-512 VNNI depthwise kernel. Header-only (used by src/ops/dwconv.c and the tests). */
+/* Q8RT_LAYOUT_DWCONV_VNNI (kernels/layout.h) size, and the conversion from a Q8RT_LAYOUT_DWCONV tensor (used by
+ * the kernel tests; the runtime packs from the raw weights with q8rt_pack_dw_64). Header-only. */
 #pragma once
 
 #include <stddef.h>

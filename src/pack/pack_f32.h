@@ -1,5 +1,5 @@
-/* fp32 weight packing for the f32 micro-kernels (layouts in kernels/f32gemm/f32params.h), done by the runtime
- * at session creation for Q8RT_PRECISION_FP32 from the weights q8rt_unpack_* recovered from the blob. */
+/* fp32 weight packing for the f32 micro-kernels (layouts in kernels/f32gemm/f32params.h) from float weights
+ * (the kernel tests); the runtime packs from the raw uint8 weights with q8rt_pack_f32_gemm_<nr> (packers.h). */
 #pragma once
 
 #include <stddef.h>

@@ -1,5 +1,5 @@
-/* Q8RT_LAYOUT_GEMM_TAP_PAIRS (kernels/layout.h): built at session creation from a blob's Q8RT_LAYOUT_GEMM
- * tensor with kc <= 4, for the q8conv 3x4c8tp kernels. Header-only (used by src/ops/conv.c and the tests). */
+/* Q8RT_LAYOUT_GEMM_TAP_PAIRS (kernels/layout.h): from a Q8RT_LAYOUT_GEMM tensor with kc <= 4, for the q8conv
+ * 3x4c8tp kernels (q8rt_pack_gemm_tap_pairs packs panel by panel through it). Header-only. */
 #pragma once
 
 #include <stddef.h>

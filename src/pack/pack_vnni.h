@@ -1,5 +1,5 @@
-/* Q8RT_LAYOUT_GEMM_VNNI (kernels/layout.h): built at session creation from a blob's Q8RT_LAYOUT_GEMM tensor,
- * for the AVX-512 VNNI kernels. Header-only (used by src/ops/gemm_vnni.c and the tests). */
+/* Q8RT_LAYOUT_GEMM_VNNI (kernels/layout.h) sizes, and the conversion from a Q8RT_LAYOUT_GEMM tensor (the kernel
+ * tests check q8rt_pack_gemm_16x4, which packs from the raw weights, against it). Header-only. */
 #pragma once
 
 #include <stddef.h>

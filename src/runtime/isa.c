@@ -6,25 +6,57 @@
 
 #include "../common/common.h"
 
+/* ---- configurations: one per micro-kernel family and packed layout ---- */
+
+/* int8 GEMM / conv on Q8RT_LAYOUT_GEMM (4-column panels of int16 w - kzp, rotated c8 blocks): 3x4 tiles. */
+#define Q8RT_GEMM_3X4C8(isa_suffix, multi)                                                                    \
+  {                                                                                                           \
+    .name = "3x4c8", .mr = 3, .nr = 4, .kr = 8, .packed_size = q8rt_packed_size_gemm_4x8,                     \
+    .pack = q8rt_pack_gemm_4x8, .gemm = q8rt_q8gemm_ukernel_3x4c8__##isa_suffix,                             \
+    .gemmn = multi ? q8rt_q8gemm_ukernel_3x4c8n__##isa_suffix : NULL,                                         \
+    .gemv = multi ? q8rt_q8gemm_ukernel_1x4c8n__##isa_suffix : NULL, .gemv_nc = 4,                            \
+    .igemm = q8rt_q8conv_ukernel_3x4c8__##isa_suffix, .split = Q8RT_SPLIT_ROW_TILES,                           \
+  }
+/* int8 conv with kc <= 4 on Q8RT_LAYOUT_GEMM_TAP_PAIRS (two taps per 8-k block), any columns per call. */
+#define Q8RT_GEMM_3X4C8TP(isa_suffix)                                                                         \
+  {                                                                                                           \
+    .name = "3x4c8tp", .mr = 3, .nr = 4, .kr = 8, .packed_size = q8rt_packed_size_gemm_tap_pairs,             \
+    .pack = q8rt_pack_gemm_tap_pairs, .igemmn = q8rt_q8conv_ukernel_3x4c8tp__##isa_suffix,                    \
+    .split = Q8RT_SPLIT_ROW_TILES, .max_kc = Q8RT_Q8CONV_TP_MAX_KC, .min_ks = 2, .max_ks = Q8RT_Q8CONV_TP_MAX_KS, \
+  }
+#define Q8RT_DWCONV_UP16X9(isa_suffix)                                                                        \
+  {                                                                                                           \
+    .name = "up16x9", .cr = 16, .packed_size = q8rt_packed_size_dw_16, .pack = q8rt_pack_dw_16,               \
+    .ukernel = q8rt_q8dwconv_ukernel_up16x9__##isa_suffix,                                                     \
+  }
+#define Q8RT_F32_GEMM(tile, mr_, nr_, tile1, isa_suffix)                                                       \
+  {                                                                                                           \
+    .name = #tile, .mr = mr_, .nr = nr_, .packed_size = q8rt_packed_size_f32_gemm_##nr_,                       \
+    .pack = q8rt_pack_f32_gemm_##nr_, .gemm = q8rt_f32gemm_ukernel_##tile##__##isa_suffix,                     \
+    .gemm1 = q8rt_f32gemm_ukernel_##tile1##__##isa_suffix, .igemm = q8rt_f32conv_ukernel_##tile##__##isa_suffix, \
+  }
+#define Q8RT_F32_DWCONV(isa_suffix)                                                                           \
+  {                                                                                                           \
+    .name = "up16x9", .packed_size = q8rt_packed_size_f32_dw, .pack = q8rt_pack_f32_dw_src,                    \
+    .ukernel = q8rt_f32dwconv_ukernel_up16x9__##isa_suffix,                                                    \
+  }
+
+static const struct q8rt_gemm_config gemm_3x4c8_scalar = Q8RT_GEMM_3X4C8(scalar, 1);
+static const struct q8rt_gemm_config gemm_3x4c8tp_scalar = Q8RT_GEMM_3X4C8TP(scalar);
+static const struct q8rt_dwconv_config dwconv_up16x9_scalar = Q8RT_DWCONV_UP16X9(scalar);
+static const struct q8rt_f32_gemm_config f32gemm_4x8_scalar = Q8RT_F32_GEMM(4x8, 4, 8, 1x8, scalar);
+static const struct q8rt_f32_dwconv_config f32dwconv_scalar = Q8RT_F32_DWCONV(scalar);
+
 static const struct q8rt_kernels scalar_kernels = {
   .name = "scalar",
   .isa = Q8RT_ISA_SCALAR,
-  .mr = 3,
-  .nr = 4,
-  .gemm = q8rt_q8gemm_ukernel_3x4c8__scalar,
-  .conv = q8rt_q8conv_ukernel_3x4c8__scalar,
-  .gemmn = q8rt_q8gemm_ukernel_3x4c8n__scalar,
-  .gemv = q8rt_q8gemm_ukernel_1x4c8n__scalar,
-  .convtp = q8rt_q8conv_ukernel_3x4c8tp__scalar,
-  .dwconv = q8rt_q8dwconv_ukernel_up16x9__scalar,
+  .gemm = &gemm_3x4c8_scalar,
+  .conv_small_kc = &gemm_3x4c8tp_scalar,
+  .dwconv = &dwconv_up16x9_scalar,
   .vadd = q8rt_q8vadd_ukernel__scalar,
   .avgpool = q8rt_q8avgpool_ukernel__scalar,
-  .f32_mr = 4,
-  .f32_nr = 8,
-  .f32gemm = q8rt_f32gemm_ukernel_4x8__scalar,
-  .f32gemm1 = q8rt_f32gemm_ukernel_1x8__scalar,
-  .f32conv = q8rt_f32conv_ukernel_4x8__scalar,
-  .f32dwconv = q8rt_f32dwconv_ukernel_up16x9__scalar,
+  .f32gemm = &f32gemm_4x8_scalar,
+  .f32dwconv = &f32dwconv_scalar,
   .f32vadd = q8rt_f32vadd_ukernel__scalar,
   .f32avgpool = q8rt_f32avgpool_ukernel__scalar,
 };
@@ -32,91 +64,97 @@ static const struct q8rt_kernels scalar_kernels = {
 #if defined(__x86_64__) || defined(__i386__)
 #define Q8RT_HAVE_X86 1
 
-/* Kernel sets shared by several x86 tables. */
-#define Q8RT_INT8_SSE41_GEMM                                                                                  \
-  .mr = 3, .nr = 4, .gemm = q8rt_q8gemm_ukernel_3x4c8__sse41, .conv = q8rt_q8conv_ukernel_3x4c8__sse41,       \
-  .gemmn = q8rt_q8gemm_ukernel_3x4c8n__sse41, .gemv = q8rt_q8gemm_ukernel_1x4c8n__sse41,                      \
-  .convtp = q8rt_q8conv_ukernel_3x4c8tp__sse41
-#define Q8RT_INT8_SSE41_ELEMENTWISE .vadd = q8rt_q8vadd_ukernel__sse41, .avgpool = q8rt_q8avgpool_ukernel__sse41
-#define Q8RT_INT8_AVX2_GEMM                                                                                   \
-  .mr = 3, .nr = 4, .gemm = q8rt_q8gemm_ukernel_3x4c8__avx2, .conv = q8rt_q8conv_ukernel_3x4c8__avx2,         \
-  .gemmn = q8rt_q8gemm_ukernel_3x4c8n__avx2, .gemv = q8rt_q8gemm_ukernel_1x4c8n__avx2,                        \
-  .convtp = q8rt_q8conv_ukernel_3x4c8tp__avx2
-#define Q8RT_INT8_AVX2_ELEMENTWISE .vadd = q8rt_q8vadd_ukernel__avx2, .avgpool = q8rt_q8avgpool_ukernel__sse41
-#define Q8RT_F32_AVX512                                                                                       \
-  .f32_mr = 8, .f32_nr = 32, .f32gemm = q8rt_f32gemm_ukernel_8x32__avx512,                                  \
-  .f32gemm1 = q8rt_f32gemm_ukernel_1x32__avx512, .f32conv = q8rt_f32conv_ukernel_8x32__avx512,               \
-  .f32dwconv = q8rt_f32dwconv_ukernel_up16x9__avx512, .f32vadd = q8rt_f32vadd_ukernel__avx2,                  \
-  .f32avgpool = q8rt_f32avgpool_ukernel__avx2
+static const struct q8rt_gemm_config gemm_3x4c8_sse41 = Q8RT_GEMM_3X4C8(sse41, 1);
+static const struct q8rt_gemm_config gemm_3x4c8tp_sse41 = Q8RT_GEMM_3X4C8TP(sse41);
+static const struct q8rt_dwconv_config dwconv_up16x9_sse41 = Q8RT_DWCONV_UP16X9(sse41);
+static const struct q8rt_gemm_config gemm_3x4c8_avx2 = Q8RT_GEMM_3X4C8(avx2, 1);
+static const struct q8rt_gemm_config gemm_3x4c8tp_avx2 = Q8RT_GEMM_3X4C8TP(avx2);
+static const struct q8rt_dwconv_config dwconv_up16x9_avx2 = Q8RT_DWCONV_UP16X9(avx2);
+/* AVX-512 VNNI (vpdpbusd) on Q8RT_LAYOUT_GEMM_VNNI: 8-row tiles, 16-column panels (32 columns per step), the
+ * GEMV-style 1x64 kernel for products with fewer than 8 rows; every convolution (no small-kc layout). */
+static const struct q8rt_gemm_config gemm_8x32c4_avx512vnni = {
+  .name = "8x32c4", .mr = 8, .nr = 16, .kr = 4, .packed_size = q8rt_packed_size_gemm_16x4,
+  .pack = q8rt_pack_gemm_16x4, .gemmn = q8rt_q8gemm_ukernel_8x32c4n__avx512vnni,
+  .gemv = q8rt_q8gemm_ukernel_1x64c4n__avx512vnni, .gemv_nc = 64, .igemmn = q8rt_q8conv_ukernel_8x32c4__avx512vnni,
+  .split = Q8RT_SPLIT_ROW_BLOCKS,
+};
+/* Depthwise up64x9: 64-channel blocks on vpdpbusd, 16-channel tiles on vpermt2b + vpdpwssd
+ * (Q8RT_LAYOUT_DWCONV_VNNI). */
+static const struct q8rt_dwconv_config dwconv_up64x9_avx512vnni = {
+  .name = "up64x9", .cr = 64, .packed_size = q8rt_packed_size_dw_64, .pack = q8rt_pack_dw_64,
+  .ukernel = q8rt_q8dwconv_ukernel_up64x9__avx512vnni,
+};
+static const struct q8rt_f32_gemm_config f32gemm_4x8_sse = Q8RT_F32_GEMM(4x8, 4, 8, 1x8, sse);
+static const struct q8rt_f32_dwconv_config f32dwconv_sse = Q8RT_F32_DWCONV(sse);
+static const struct q8rt_f32_gemm_config f32gemm_6x16_avx2 = Q8RT_F32_GEMM(6x16, 6, 16, 1x16, avx2);
+static const struct q8rt_f32_dwconv_config f32dwconv_avx2 = Q8RT_F32_DWCONV(avx2);
+static const struct q8rt_f32_gemm_config f32gemm_8x32_avx512 = Q8RT_F32_GEMM(8x32, 8, 32, 1x32, avx512);
+static const struct q8rt_f32_dwconv_config f32dwconv_avx512 = Q8RT_F32_DWCONV(avx512);
 
 static const struct q8rt_kernels sse41_kernels = {
   .name = "sse41",
   .isa = Q8RT_ISA_SSE41,
-  Q8RT_INT8_SSE41_GEMM,
-  .dwconv = q8rt_q8dwconv_ukernel_up16x9__sse41,
-  Q8RT_INT8_SSE41_ELEMENTWISE,
-  .f32_mr = 4,
-  .f32_nr = 8,
-  .f32gemm = q8rt_f32gemm_ukernel_4x8__sse,
-  .f32gemm1 = q8rt_f32gemm_ukernel_1x8__sse,
-  .f32conv = q8rt_f32conv_ukernel_4x8__sse,
-  .f32dwconv = q8rt_f32dwconv_ukernel_up16x9__sse,
+  .gemm = &gemm_3x4c8_sse41,
+  .conv_small_kc = &gemm_3x4c8tp_sse41,
+  .dwconv = &dwconv_up16x9_sse41,
+  .vadd = q8rt_q8vadd_ukernel__sse41,
+  .avgpool = q8rt_q8avgpool_ukernel__sse41,
+  .f32gemm = &f32gemm_4x8_sse,
+  .f32dwconv = &f32dwconv_sse,
   .f32vadd = q8rt_f32vadd_ukernel__sse,
   .f32avgpool = q8rt_f32avgpool_ukernel__sse,
 };
 
-/* AVX2 + FMA: fp32 kernels and AVX2 int8 kernels on the same packed layouts (3x4c8 GEMM / conv, the
- * multi-panel 3x4c8n / 1x4c8n GEMMs, the tap-pair conv 3x4c8tp, depthwise, add); average pooling stays SSE4.1. */
+/* AVX2 + FMA: int8 on the same layouts as SSE4.1 (average pooling stays SSE4.1), fp32 6x16. */
 static const struct q8rt_kernels avx2_kernels = {
   .name = "avx2",
   .isa = Q8RT_ISA_AVX2,
-  Q8RT_INT8_AVX2_GEMM,
-  .dwconv = q8rt_q8dwconv_ukernel_up16x9__avx2,
-  Q8RT_INT8_AVX2_ELEMENTWISE,
-  .f32_mr = 6,
-  .f32_nr = 16,
-  .f32gemm = q8rt_f32gemm_ukernel_6x16__avx2,
-  .f32gemm1 = q8rt_f32gemm_ukernel_1x16__avx2,
-  .f32conv = q8rt_f32conv_ukernel_6x16__avx2,
-  .f32dwconv = q8rt_f32dwconv_ukernel_up16x9__avx2,
+  .gemm = &gemm_3x4c8_avx2,
+  .conv_small_kc = &gemm_3x4c8tp_avx2,
+  .dwconv = &dwconv_up16x9_avx2,
+  .vadd = q8rt_q8vadd_ukernel__avx2,
+  .avgpool = q8rt_q8avgpool_ukernel__sse41,
+  .f32gemm = &f32gemm_6x16_avx2,
+  .f32dwconv = &f32dwconv_avx2,
   .f32vadd = q8rt_f32vadd_ukernel__avx2,
   .f32avgpool = q8rt_f32avgpool_ukernel__avx2,
 };
 
-/* AVX-512F without VNNI: fp32 GEMM / conv 8x32 tiles (panels of 32 floats) and depthwise, fp32 vadd / avgpool
- * as AVX2; int8 as the AVX2 table. */
+/* AVX-512F without VNNI: int8 as AVX2; fp32 8x32 tiles and depthwise, fp32 vadd / avgpool as AVX2. */
 static const struct q8rt_kernels avx512_kernels = {
   .name = "avx512",
   .isa = Q8RT_ISA_AVX512,
-  Q8RT_INT8_AVX2_GEMM,
-  .dwconv = q8rt_q8dwconv_ukernel_up16x9__avx2,
-  Q8RT_INT8_AVX2_ELEMENTWISE,
-  Q8RT_F32_AVX512,
+  .gemm = &gemm_3x4c8_avx2,
+  .conv_small_kc = &gemm_3x4c8tp_avx2,
+  .dwconv = &dwconv_up16x9_avx2,
+  .vadd = q8rt_q8vadd_ukernel__avx2,
+  .avgpool = q8rt_q8avgpool_ukernel__sse41,
+  .f32gemm = &f32gemm_8x32_avx512,
+  .f32dwconv = &f32dwconv_avx512,
+  .f32vadd = q8rt_f32vadd_ukernel__avx2,
+  .f32avgpool = q8rt_f32avgpool_ukernel__avx2,
 };
 
-/* AVX-512 VNNI: convolution / fully connected GEMMs on vpdpbusd kernels, depthwise up64x9 (64-channel blocks on
- * vpdpbusd, 16-channel tiles on vpermt2b + vpdpwssd), both on weights repacked at session creation; add on the
- * AVX2 kernel, avgpool SSE4.1 (the blob-layout GEMMs below are the AVX2 ones, unused while the VNNI kernels are
- * set); fp32 as the AVX-512 table. */
+/* AVX-512 VNNI: int8 conv / fc and depthwise on the VNNI configurations; add AVX2, avgpool SSE4.1; fp32 as the
+ * AVX-512 table. */
 static const struct q8rt_kernels avx512vnni_kernels = {
   .name = "avx512vnni",
   .isa = Q8RT_ISA_AVX512VNNI,
-  Q8RT_INT8_AVX2_GEMM,
-  .vnni_mr = 8,
-  .gemm_vnni = q8rt_q8gemm_ukernel_8x32c4n__avx512vnni,
-  .gemv_vnni = q8rt_q8gemm_ukernel_1x64c4n__avx512vnni,
-  .conv_vnni = q8rt_q8conv_ukernel_8x32c4__avx512vnni,
-  .dwconv = q8rt_q8dwconv_ukernel_up64x9__avx512vnni,
-  .dwconv_vnni_layout = true,
-  Q8RT_INT8_AVX2_ELEMENTWISE,
-  Q8RT_F32_AVX512,
+  .gemm = &gemm_8x32c4_avx512vnni,
+  .dwconv = &dwconv_up64x9_avx512vnni,
+  .vadd = q8rt_q8vadd_ukernel__avx2,
+  .avgpool = q8rt_q8avgpool_ukernel__sse41,
+  .f32gemm = &f32gemm_8x32_avx512,
+  .f32dwconv = &f32dwconv_avx512,
+  .f32vadd = q8rt_f32vadd_ukernel__avx2,
+  .f32avgpool = q8rt_f32avgpool_ukernel__avx2,
 };
 #endif
 
 #if defined(__aarch64__) || (defined(__arm__) && !defined(__aarch64__))
 /* ARM: the NEON int8 and fp32 kernels (aarch64 files on arm64, armv7 -mfpu=neon files on 32-bit ARM, which
- * are only called when cpuinfo reports NEON). fp32: 4x8 / 1x8 tiles on the 8-float panels of the scalar and
- * SSE kernels (fmla on aarch64, vmla.f32 on armv7), depthwise up16x9, vadd and avgpool. */
+ * are only called when cpuinfo reports NEON). int8: 3x4c8 (one panel per call); fp32: 4x8 / 1x8 tiles on 8-float
+ * panels, depthwise up16x9, vadd and avgpool. */
 #define Q8RT_HAVE_NEON 1
 #if defined(__aarch64__)
 #define Q8RT_NEON_UKERNEL(family, tile) q8rt_##family##_ukernel_##tile##__aarch64_neon
@@ -125,22 +163,32 @@ static const struct q8rt_kernels avx512vnni_kernels = {
 #define Q8RT_NEON_UKERNEL(family, tile) q8rt_##family##_ukernel_##tile##__aarch32_neon
 #define Q8RT_NEON_UKERNEL0(family) q8rt_##family##_ukernel__aarch32_neon
 #endif
+static const struct q8rt_gemm_config gemm_3x4c8_neon = {
+  .name = "3x4c8", .mr = 3, .nr = 4, .kr = 8, .packed_size = q8rt_packed_size_gemm_4x8, .pack = q8rt_pack_gemm_4x8,
+  .gemm = Q8RT_NEON_UKERNEL(q8gemm, 3x4c8), .igemm = Q8RT_NEON_UKERNEL(q8conv, 3x4c8), .split = Q8RT_SPLIT_ROW_TILES,
+};
+static const struct q8rt_dwconv_config dwconv_up16x9_neon = {
+  .name = "up16x9", .cr = 16, .packed_size = q8rt_packed_size_dw_16, .pack = q8rt_pack_dw_16,
+  .ukernel = Q8RT_NEON_UKERNEL(q8dwconv, up16x9),
+};
+static const struct q8rt_f32_gemm_config f32gemm_4x8_neon = {
+  .name = "4x8", .mr = 4, .nr = 8, .packed_size = q8rt_packed_size_f32_gemm_8, .pack = q8rt_pack_f32_gemm_8,
+  .gemm = Q8RT_NEON_UKERNEL(f32gemm, 4x8), .gemm1 = Q8RT_NEON_UKERNEL(f32gemm, 1x8),
+  .igemm = Q8RT_NEON_UKERNEL(f32conv, 4x8),
+};
+static const struct q8rt_f32_dwconv_config f32dwconv_neon = {
+  .name = "up16x9", .packed_size = q8rt_packed_size_f32_dw, .pack = q8rt_pack_f32_dw_src,
+  .ukernel = Q8RT_NEON_UKERNEL(f32dwconv, up16x9),
+};
 static const struct q8rt_kernels neon_kernels = {
   .name = "neon",
   .isa = Q8RT_ISA_NEON,
-  .mr = 3,
-  .nr = 4,
-  .gemm = Q8RT_NEON_UKERNEL(q8gemm, 3x4c8),
-  .conv = Q8RT_NEON_UKERNEL(q8conv, 3x4c8),
-  .dwconv = Q8RT_NEON_UKERNEL(q8dwconv, up16x9),
+  .gemm = &gemm_3x4c8_neon,
+  .dwconv = &dwconv_up16x9_neon,
   .vadd = Q8RT_NEON_UKERNEL0(q8vadd),
   .avgpool = Q8RT_NEON_UKERNEL0(q8avgpool),
-  .f32_mr = 4,
-  .f32_nr = 8,
-  .f32gemm = Q8RT_NEON_UKERNEL(f32gemm, 4x8),
-  .f32gemm1 = Q8RT_NEON_UKERNEL(f32gemm, 1x8),
-  .f32conv = Q8RT_NEON_UKERNEL(f32conv, 4x8),
-  .f32dwconv = Q8RT_NEON_UKERNEL(f32dwconv, up16x9),
+  .f32gemm = &f32gemm_4x8_neon,
+  .f32dwconv = &f32dwconv_neon,
   .f32vadd = Q8RT_NEON_UKERNEL0(f32vadd),
   .f32avgpool = Q8RT_NEON_UKERNEL0(f32avgpool),
 };

@@ -1,14 +1,19 @@
 /* Model loading: the blob container is checked by q8rt_blob_parse; here every op is checked for the
  * shapes, dtypes and parameters the operators and micro-kernels rely on, and its parameters computed. */
+#define _DEFAULT_SOURCE /* madvise */
 #include "model.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
-#include "../../kernels/layout.h"
 #include "../common/common.h"
+#include "../ops/ops.h"
+#include "../pack/packers.h"
 #include "../quant/qparams.h"
 
 static const char* op_type_name(uint32_t type) {
@@ -63,6 +68,7 @@ static q8rt_status check_op(struct q8rt_model* m, uint32_t i, const char* what) 
   struct q8rt_model_op* op = &m->ops[i];
   const struct q8rt_blob_op* r = &v->ops[i];
   op->rec = r;
+  op->index = i;
   const bool dequantize = r->type == Q8RT_OP_DEQUANTIZE;
   op->x = act(v, r->inputs[0], Q8RT_DTYPE_U8);
   op->y = act(v, r->output, dequantize ? Q8RT_DTYPE_F32 : Q8RT_DTYPE_U8);
@@ -79,12 +85,18 @@ static q8rt_status check_op(struct q8rt_model* m, uint32_t i, const char* what) 
     case Q8RT_OP_DWCONV:
     case Q8RT_OP_FC: {
       const struct q8rt_blob_tensor* w = r->inputs[1] == Q8RT_BLOB_NONE ? NULL : &v->tensors[r->inputs[1]];
-      const uint8_t layout = r->type == Q8RT_OP_DWCONV ? Q8RT_LAYOUT_DWCONV : Q8RT_LAYOUT_GEMM;
-      if (w == NULL || w->kind != Q8RT_TENSOR_WEIGHTS || w->layout != layout || r->inputs[2] != Q8RT_BLOB_NONE) {
-        return FAIL("%s: op %u (%s): missing or mis-laid-out weight tensor", what, i, op_type_name(r->type));
+      const struct q8rt_blob_tensor* b = r->inputs[2] == Q8RT_BLOB_NONE ? NULL : &v->tensors[r->inputs[2]];
+      if (w == NULL || w->kind != Q8RT_TENSOR_CONSTANT || w->dtype != Q8RT_DTYPE_U8) {
+        return FAIL("%s: op %u (%s): missing uint8 weight tensor", what, i, op_type_name(r->type));
+      }
+      if (b != NULL && (b->kind != Q8RT_TENSOR_CONSTANT || b->dtype != Q8RT_DTYPE_I32 || b->dims[0] != w->dims[0])) {
+        return FAIL("%s: op %u (%s): the bias must be an int32 tensor [%u] (one per output channel)", what, i,
+                    op_type_name(r->type), w->dims[0]);
       }
       op->w = w;
+      op->b = b;
       op->weights = v->data + w->data_offset;
+      op->bias = b != NULL ? (const int32_t*) (const void*) (v->data + b->data_offset) : NULL;
       q8rt_status status = Q8RT_OK;
       if (r->type == Q8RT_OP_FC) {
         const uint64_t k = q8rt_blob_tensor_elements(op->x) / xd[0];
@@ -103,7 +115,8 @@ static q8rt_status check_op(struct q8rt_model* m, uint32_t i, const char* what) 
         status = check_window(what, i, r, xd, yd, w->dims[0]);
         op->macs = (uint64_t) yd[1] * yd[2] * yd[3] * r->kernel_h * r->kernel_w * xd[3];
       } else {
-        if (r->kernel_h != 3 || r->kernel_w != 3 || w->dims[0] != xd[3] || r->groups != xd[3] ||
+        if (r->kernel_h != 3 || r->kernel_w != 3 || w->rank != 4 || w->dims[0] != xd[3] || w->dims[1] != 3 ||
+            w->dims[2] != 3 || w->dims[3] != 1 || r->groups != xd[3] ||
             op->x->rank != 4 || op->y->rank != 4) {
           return FAIL("%s: op %u (dwconv): only 3x3 depthwise with weights [C,3,3,1] is supported", what, i);
         }
@@ -117,7 +130,13 @@ static q8rt_status check_op(struct q8rt_model* m, uint32_t i, const char* what) 
                           "%s: op %u (%s): requantization scale %g outside [2^-32, 1) supported by the kernels", what,
                           i, op_type_name(r->type), (double) q8rt_conv_scale(xs, w->scale, ys));
       }
-      m->weight_bytes += w->data_size;
+      struct q8rt_pack_src src;
+      q8rt_op_pack_src(op, &src);
+      if (!q8rt_pack_bias_fits(&src)) {
+        return FAIL("%s: op %u (%s): a bias folded with the input zero point %u overflows int32", what, i,
+                    op_type_name(r->type), op->x->zero_point);
+      }
+      m->weight_bytes += w->data_size + (b != NULL ? b->data_size : 0);
       break;
     }
     case Q8RT_OP_ADD: {
@@ -225,17 +244,62 @@ static q8rt_status check_io(struct q8rt_model* m, const char* what) {
                 h->crop_height, h->crop_width, h->resize_shorter, in->dims[1], in->dims[2], in->dims[3]);
   }
   m->num_classes = (uint32_t) q8rt_blob_tensor_elements(logits);
+  if (h->label_count != 0 && h->label_count != m->num_classes) {
+    return FAIL("%s: %u class names for %u classes", what, h->label_count, m->num_classes);
+  }
+  if (h->label_count != 0) {
+    m->labels = q8rt_alloc_zeroed(h->label_count, sizeof *m->labels);
+    if (m->labels == NULL) return q8rt_error(Q8RT_ERROR_OUT_OF_MEMORY, "%s: out of memory", what);
+    const char* p = m->view.labels;
+    for (uint32_t c = 0; c < h->label_count; c++) {
+      m->labels[c] = p;
+      p += strlen(p) + 1;
+    }
+  }
   return Q8RT_OK;
 }
 
-static q8rt_status load_owned(void* blob, size_t size, const char* what, q8rt_model** model) {
+/* Drops the resident pages of [p, p + n) of a file mapping (rounded out to whole pages): clean private pages of a
+ * read-only mapping are read from the file again on the next access. */
+static void release_mapped(void* ctx, const void* p, size_t n) {
+  const struct q8rt_model* m = ctx;
+  const uintptr_t page = (uintptr_t) sysconf(_SC_PAGESIZE);
+  const uintptr_t base = (uintptr_t) m->blob, end_all = base + m->blob_size;
+  uintptr_t lo = (uintptr_t) p & ~(page - 1), hi = ((uintptr_t) p + n + page - 1) & ~(page - 1);
+  if (lo < base) lo = base;
+  if (hi > end_all) hi = (end_all + page - 1) & ~(page - 1);
+  if (hi > lo) (void) madvise((void*) lo, hi - lo, MADV_DONTNEED);
+}
+
+void q8rt_model_release_raw(const q8rt_model* m) {
+  if (!m->mapped) return;
+  const struct q8rt_blob_view* v = &m->view;
+  for (uint32_t i = 0; i < v->header->tensor_count; i++) {
+    const struct q8rt_blob_tensor* t = &v->tensors[i];
+    if (t->kind == Q8RT_TENSOR_CONSTANT) release_mapped((void*) m, v->data + t->data_offset, t->data_size);
+  }
+}
+
+static void free_blob(void* blob, size_t size, bool mapped) {
+  if (mapped) {
+    munmap(blob, size);
+  } else {
+    q8rt_free(blob);
+  }
+}
+
+static q8rt_status load_owned(void* blob, size_t size, bool mapped, const char* what, q8rt_model** model) {
   q8rt_model* m = q8rt_alloc_zeroed(1, sizeof *m);
   if (m == NULL) {
-    q8rt_free(blob);
+    free_blob(blob, size, mapped);
     return q8rt_error(Q8RT_ERROR_OUT_OF_MEMORY, "%s: out of memory", what);
   }
   m->blob = blob;
-  q8rt_status status = q8rt_blob_parse(blob, size, what, &m->view);
+  m->blob_size = size;
+  m->mapped = mapped;
+  m->packed = q8rt_weight_cache_create();
+  q8rt_status status = m->packed == NULL ? q8rt_error(Q8RT_ERROR_OUT_OF_MEMORY, "%s: out of memory", what)
+                                         : q8rt_blob_parse(blob, size, what, &m->view);
   if (status == Q8RT_OK) {
     m->op_count = m->view.header->op_count;
     m->ops = q8rt_alloc_zeroed(m->op_count, sizeof *m->ops);
@@ -248,6 +312,7 @@ static q8rt_status load_owned(void* blob, size_t size, const char* what, q8rt_mo
     q8rt_model_free(m);
     return status;
   }
+  if (mapped) q8rt_weight_cache_set_release(m->packed, release_mapped, m);
   *model = m;
   return Q8RT_OK;
 }
@@ -263,44 +328,52 @@ q8rt_status q8rt_model_load_from_memory(const void* data, size_t size, q8rt_mode
   void* copy = q8rt_alloc_aligned(size == 0 ? 1 : size);
   if (copy == NULL) return q8rt_error(Q8RT_ERROR_OUT_OF_MEMORY, "model: out of memory for %zu bytes", size);
   if (size != 0) memcpy(copy, data, size);
-  return load_owned(copy, size, "model", model);
+  return load_owned(copy, size, false, "model", model);
 }
 
+/* Files are mapped read-only (MAP_PRIVATE), not copied: once validated, the raw weights' pages are dropped, and
+ * each op's are read again only while the weight cache packs them (then dropped again), so a process holds the
+ * packed weights but not a second copy of the raw ones. */
 q8rt_status q8rt_model_load_file(const char* path, q8rt_model** model) {
   if (model != NULL) *model = NULL;
   if (model == NULL || path == NULL) return q8rt_error(Q8RT_ERROR_INVALID_ARGUMENT, "q8rt_model_load_file: NULL argument");
-  FILE* f = fopen(path, "rb");
-  if (f == NULL) return q8rt_error(Q8RT_ERROR_IO, "%s: %s", path, strerror(errno));
+  const int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return q8rt_error(Q8RT_ERROR_IO, "%s: %s", path, strerror(errno));
   struct stat st;
-  if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-    fclose(f);
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
     return q8rt_error(Q8RT_ERROR_IO, "%s: not a regular file", path);
   }
   if ((uint64_t) st.st_size > Q8RT_MAX_MODEL_BYTES) {
-    fclose(f);
+    close(fd);
     return q8rt_error(Q8RT_ERROR_LIMIT, "%s: %lld bytes, larger than the %llu-byte cap", path,
                       (long long) st.st_size, (unsigned long long) Q8RT_MAX_MODEL_BYTES);
   }
   const size_t size = (size_t) st.st_size;
-  void* blob = q8rt_alloc_aligned(size == 0 ? 1 : size);
-  if (blob == NULL) {
-    fclose(f);
-    return q8rt_error(Q8RT_ERROR_OUT_OF_MEMORY, "%s: out of memory for %zu bytes", path, size);
+  if (size == 0) { /* nothing to map: the parser reports the empty file */
+    close(fd);
+    void* empty = q8rt_alloc_aligned(1);
+    if (empty == NULL) return q8rt_error(Q8RT_ERROR_OUT_OF_MEMORY, "%s: out of memory", path);
+    return load_owned(empty, 0, false, path, model);
   }
-  const size_t got = size == 0 ? 0 : fread(blob, 1, size, f);
-  const int read_error = ferror(f);
-  fclose(f);
-  if (got != size || read_error) {
-    q8rt_free(blob);
-    return q8rt_error(Q8RT_ERROR_IO, "%s: read %zu of %zu bytes", path, got, size);
-  }
-  return load_owned(blob, size, path, model);
+  void* blob = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  const int map_errno = errno;
+  close(fd);
+  if (blob == MAP_FAILED) return q8rt_error(Q8RT_ERROR_IO, "%s: cannot map %zu bytes: %s", path, size, strerror(map_errno));
+#ifdef MADV_NOHUGEPAGE
+  (void) madvise(blob, size, MADV_NOHUGEPAGE); /* small pages, so that released ranges really leave the RSS */
+#endif
+  q8rt_status status = load_owned(blob, size, true, path, model);
+  if (status == Q8RT_OK) q8rt_model_release_raw(*model); /* the checksum pass read them all */
+  return status;
 }
 
 void q8rt_model_free(q8rt_model* model) {
   if (model == NULL) return;
+  q8rt_weight_cache_free(model->packed);
+  q8rt_free(model->labels);
   q8rt_free(model->ops);
-  q8rt_free(model->blob);
+  free_blob(model->blob, model->blob_size, model->mapped);
   q8rt_free(model);
 }
 
@@ -349,6 +422,11 @@ q8rt_status q8rt_model_get_op_info(const q8rt_model* m, uint32_t index, struct q
   info->stride_w = r->stride_w;
   info->groups = r->groups;
   info->macs = op->macs;
-  info->weight_bytes = op->w != NULL ? op->w->data_size : 0;
+  info->weight_bytes = op->w != NULL ? op->w->data_size + (op->b != NULL ? op->b->data_size : 0) : 0;
   return Q8RT_OK;
+}
+
+const char* q8rt_model_class_name(const q8rt_model* m, uint32_t index) {
+  if (m == NULL || m->labels == NULL || index >= m->num_classes) return NULL;
+  return m->labels[index];
 }

@@ -1,42 +1,30 @@
-/* A loaded model: the validated blob plus per-op resolved tensors and kernel parameters. Immutable. */
+/* A loaded model: the validated blob plus per-op resolved tensors and kernel parameters (immutable), and the
+ * packed weights of every kernel configuration a session has used (src/ops/weight_cache.h: built once, shared). */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
-#include "../../kernels/params.h"
 #include "../blob/blob_read.h"
+#include "../ops/op.h"
+#include "../ops/weight_cache.h"
 #include "q8rt.h"
 
-struct q8rt_model_op {
-  const struct q8rt_blob_op* rec;
-  const struct q8rt_blob_tensor* x;      /* first input */
-  const struct q8rt_blob_tensor* x2;     /* second input (add) or NULL */
-  const struct q8rt_blob_tensor* w;      /* packed weights (conv, dwconv, fc) or NULL */
-  const struct q8rt_blob_tensor* y;
-  const void* weights;                   /* packed weight bytes inside the blob */
-  uint64_t macs;
-  union {
-    struct q8rt_conv_params conv;
-    struct q8rt_add_params add;
-    struct q8rt_avgpool_params pool;
-  } params;
-  uint32_t softmax_table[256];
-};
-
 struct q8rt_model {
-  void* blob;                            /* 64-byte aligned private copy */
+  void* blob;                            /* 64-byte aligned: a private copy, or a read-only file mapping */
+  size_t blob_size;
+  bool mapped;                           /* blob is mmap'ed (q8rt_model_load_file) */
   struct q8rt_blob_view view;
   struct q8rt_model_op* ops;
   uint32_t op_count;
   uint32_t num_classes;
   uint64_t macs;
-  uint64_t weight_bytes;
+  uint64_t weight_bytes;                 /* raw weight and bias bytes in the blob */
+  const char** labels;                   /* num_classes class names inside the blob, or NULL */
+  struct q8rt_weight_cache* packed;      /* packed weights per (op, configuration), freed with the model */
 };
 
-/* Dimensions of an activation tensor as NHWC (rank-2 [N, C] is N x 1 x 1 x C). */
-static inline void q8rt_tensor_nhwc(const struct q8rt_blob_tensor* t, uint32_t d[4]) {
-  d[0] = t->dims[0];
-  d[1] = t->rank == 4 ? t->dims[1] : 1;
-  d[2] = t->rank == 4 ? t->dims[2] : 1;
-  d[3] = t->dims[t->rank - 1];
-}
+
+/* File-mapped models (q8rt_model_load_file): drops the resident pages of the raw weights and biases (read from the
+ * file again if a later session packs them for another configuration). Memory models: nothing. Thread-safe. */
+void q8rt_model_release_raw(const struct q8rt_model* model);

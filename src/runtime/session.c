@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include "../common/common.h"
-#include "../ops/ops.h"
 
 void q8rt_session_options_init(struct q8rt_session_options* options) {
   if (options == NULL) return;
@@ -19,43 +18,48 @@ void q8rt_session_free(q8rt_session* s) {
   if (s == NULL) return;
   if (s->plans != NULL) {
     for (uint32_t i = 0; i < s->model->op_count; i++) {
-      q8rt_free(s->plans[i].indirection);
+      q8rt_free(s->plans[i].indirection); /* packed_w belongs to the model */
       q8rt_free(s->plans[i].zero);
-      q8rt_free(s->plans[i].vnni_w);
-      q8rt_free(s->plans[i].f32w);
-      q8rt_free(s->plans[i].f32_indirection);
-      q8rt_free(s->plans[i].f32_zero);
     }
   }
   q8rt_free(s->plans);
   q8rt_free(s->op_ms);
   q8rt_free(s->arena);
-  if (s->pool != NULL) pthreadpool_destroy(s->pool);
+  if (s->ctx.pool != NULL) pthreadpool_destroy(s->ctx.pool);
   q8rt_free(s);
 }
 
+/* Two passes: the packed weights of every op first (from the model's cache), then, with the model's raw weights
+ * released again (q8rt_model_release_raw: file mappings), the arena and the per-op buffers. */
 static q8rt_status plan_ops(q8rt_session* s) {
   const q8rt_model* m = s->model;
+  const bool f32 = s->precision == Q8RT_PRECISION_FP32;
+  s->plans = q8rt_alloc_zeroed(m->op_count, sizeof *s->plans);
+  if (s->plans == NULL) return q8rt_error(Q8RT_ERROR_OUT_OF_MEMORY, "out of memory planning the session");
+  q8rt_status status = Q8RT_OK;
+  for (uint32_t i = 0; status == Q8RT_OK && i < m->op_count; i++) {
+    struct q8rt_op_plan* plan = &s->plans[i];
+    plan->op = &m->ops[i];
+    const struct q8rt_op_impl* impl = f32 ? q8rt_op_impl_f32_for(plan->op->rec->type) : q8rt_op_impl_for(plan->op->rec->type);
+    if (impl->pack != NULL) status = impl->pack(&s->ctx, plan);
+  }
+  q8rt_model_release_raw(m);
+  if (status != Q8RT_OK) return status;
   size_t* offsets = q8rt_alloc_zeroed(m->view.header->tensor_count, sizeof *offsets);
   if (offsets == NULL) return q8rt_error(Q8RT_ERROR_OUT_OF_MEMORY, "out of memory planning the session");
-  const bool f32 = s->precision == Q8RT_PRECISION_FP32;
-  q8rt_status status = q8rt_plan_arena_elements(m, f32 ? sizeof(float) : 0, offsets, &s->arena_bytes);
+  status = q8rt_plan_arena_elements(m, f32 ? sizeof(float) : 0, offsets, &s->arena_bytes);
   if (status == Q8RT_OK) {
     s->arena = q8rt_alloc_aligned(s->arena_bytes); /* zero-filled: slack bytes are defined */
-    s->plans = q8rt_alloc_zeroed(m->op_count, sizeof *s->plans);
-    if (s->arena == NULL || s->plans == NULL) {
-      status = q8rt_error(Q8RT_ERROR_OUT_OF_MEMORY, "out of memory for a %zu-byte arena", s->arena_bytes);
-    }
+    if (s->arena == NULL) status = q8rt_error(Q8RT_ERROR_OUT_OF_MEMORY, "out of memory for a %zu-byte arena", s->arena_bytes);
   }
   for (uint32_t i = 0; status == Q8RT_OK && i < m->op_count; i++) {
     struct q8rt_op_plan* plan = &s->plans[i];
-    const struct q8rt_model_op* op = &m->ops[i];
-    plan->op = op;
+    const struct q8rt_model_op* op = plan->op;
     plan->x = s->arena + offsets[op->rec->inputs[0]];
     if (op->x2 != NULL) plan->x2 = s->arena + offsets[op->rec->inputs[1]];
     plan->y = s->arena + offsets[op->rec->output];
     const struct q8rt_op_impl* impl = f32 ? q8rt_op_impl_f32_for(op->rec->type) : q8rt_op_impl_for(op->rec->type);
-    if (impl->setup != NULL) status = impl->setup(s, plan);
+    if (impl->setup != NULL) status = impl->setup(&s->ctx, plan);
   }
   q8rt_free(offsets);
   return status;
@@ -84,9 +88,11 @@ q8rt_status q8rt_session_create(const q8rt_model* model, const struct q8rt_sessi
   if (s == NULL) return q8rt_error(Q8RT_ERROR_OUT_OF_MEMORY, "out of memory creating a session");
   s->model = model;
   q8rt_status status = q8rt_kernels_select(options->isa, &s->kernels);
+  s->ctx.kernels = s->kernels;
+  s->ctx.weights = model->packed;
   if (status == Q8RT_OK && threads > 1) {
-    s->pool = pthreadpool_create(threads);
-    if (s->pool == NULL) status = q8rt_error(Q8RT_ERROR_OUT_OF_MEMORY, "cannot create a pool of %u threads", threads);
+    s->ctx.pool = pthreadpool_create(threads);
+    if (s->ctx.pool == NULL) status = q8rt_error(Q8RT_ERROR_OUT_OF_MEMORY, "cannot create a pool of %u threads", threads);
   }
   s->precision = options->precision;
   if (status == Q8RT_OK && options->precision != Q8RT_PRECISION_INT8 && options->precision != Q8RT_PRECISION_FP32) {
@@ -109,7 +115,7 @@ q8rt_status q8rt_session_create(const q8rt_model* model, const struct q8rt_sessi
 
 const char* q8rt_session_isa_name(const q8rt_session* s) { return s != NULL ? s->kernels->name : "none"; }
 
-size_t q8rt_session_arena_bytes(const q8rt_session* s) { return s != NULL ? s->arena_bytes + s->aux_bytes : 0; }
+size_t q8rt_session_arena_bytes(const q8rt_session* s) { return s != NULL ? s->arena_bytes + s->ctx.aux_bytes : 0; }
 
 static double now_ms(void) {
   struct timespec ts;
@@ -159,11 +165,11 @@ q8rt_status q8rt_session_run(q8rt_session* s, q8rt_input_format format, const vo
   for (uint32_t i = 0; i < m->op_count; i++) {
     const double t0 = s->op_ms != NULL ? now_ms() : 0.0;
     const struct q8rt_op_impl* impl = f32 ? q8rt_op_impl_f32_for(m->ops[i].rec->type) : q8rt_op_impl_for(m->ops[i].rec->type);
-    impl->run(s, &s->plans[i]);
+    impl->run(&s->ctx, &s->plans[i]);
     if (s->op_ms != NULL) s->op_ms[i] = now_ms() - t0;
     if (s->profile_hot) { /* the op again, on cache-resident data (Q8RT_PROFILE_OPS_HOT) */
       const double t1 = now_ms();
-      impl->run(s, &s->plans[i]);
+      impl->run(&s->ctx, &s->plans[i]);
       s->op_ms[i] = now_ms() - t1;
     }
   }

@@ -4,14 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../kernels/layout.h"
 #include "blob/blob_write.h"
 #include "test.h"
 
 
 uint32_t add_tensor(struct builder* b, uint8_t kind, uint8_t dtype, uint8_t rank, const uint32_t* dims,
                            float scale, uint8_t zp) {
-  static const char* names[] = {"t0", "t1", "t2", "t3", "t4", "t5", "t6", "t7"};
+  static const char* names[] = {"t0", "t1", "t2", "t3", "t4", "t5", "t6", "t7", "t8", "t9"};
   struct q8rt_blob_tensor* t = &b->t[b->nt];
   memset(t, 0, sizeof *t);
   t->kind = kind;
@@ -29,14 +28,19 @@ uint32_t add_act(struct builder* b, uint8_t rank, const uint32_t* dims, float sc
   return add_tensor(b, Q8RT_TENSOR_ACTIVATION, Q8RT_DTYPE_U8, rank, dims, scale, zp);
 }
 
-uint32_t add_weights(struct builder* b, uint8_t layout, uint8_t rank, const uint32_t* dims, float scale,
-                            uint8_t zp, const void* packed, size_t size) {
-  const uint32_t i = add_tensor(b, Q8RT_TENSOR_WEIGHTS, Q8RT_DTYPE_PACKED, rank, dims, scale, zp);
-  b->t[i].layout = layout;
-  b->t[i].layout_nr = layout == Q8RT_LAYOUT_GEMM ? Q8RT_GEMM_NR : Q8RT_DW_CR;
-  b->t[i].layout_kr = layout == Q8RT_LAYOUT_GEMM ? Q8RT_GEMM_KR : 0;
-  b->t[i].data_size = size;
-  b->data[i] = packed;
+uint32_t add_weights(struct builder* b, uint8_t rank, const uint32_t* dims, float scale, uint8_t zp, const uint8_t* w) {
+  const uint32_t i = add_tensor(b, Q8RT_TENSOR_CONSTANT, Q8RT_DTYPE_U8, rank, dims, scale, zp);
+  uint64_t n = 1;
+  for (uint8_t d = 0; d < rank; d++) n *= dims[d];
+  b->t[i].data_size = n;
+  b->data[i] = w;
+  return i;
+}
+
+uint32_t add_bias(struct builder* b, uint32_t n, float scale, const int32_t* bias) {
+  const uint32_t i = add_tensor(b, Q8RT_TENSOR_CONSTANT, Q8RT_DTYPE_I32, 1, &n, scale, 0);
+  b->t[i].data_size = (uint64_t) n * sizeof(int32_t);
+  b->data[i] = bias;
   return i;
 }
 

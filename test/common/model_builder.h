@@ -8,20 +8,21 @@
 #include "q8rt.h"
 
 struct builder {
-  struct q8rt_blob_tensor t[8];
-  const char* names[8];
-  const void* data[8];
+  struct q8rt_blob_tensor t[10];
+  const char* names[10];
+  const void* data[10];
   uint32_t nt;
   struct q8rt_blob_op ops[4];
   uint32_t nops;
 };
 
-/* Adds a tensor record (the builder keeps at most 8) and returns its index. */
+/* Adds a tensor record (the builder keeps at most 10) and returns its index. */
 uint32_t add_tensor(struct builder* b, uint8_t kind, uint8_t dtype, uint8_t rank, const uint32_t* dims, float scale,
                     uint8_t zp);
-/* Packed weights of a Q8RT_LAYOUT_GEMM / Q8RT_LAYOUT_DWCONV tensor (packed stays owned by the caller). */
-uint32_t add_weights(struct builder* b, uint8_t layout, uint8_t rank, const uint32_t* dims, float scale, uint8_t zp,
-                     const void* packed, size_t size);
+/* Raw uint8 weights (OHWI; w stays owned by the caller) and an int32 bias [n] (docs/blob-format.md). Set the op's
+ * inputs[1] / inputs[2] to them. */
+uint32_t add_weights(struct builder* b, uint8_t rank, const uint32_t* dims, float scale, uint8_t zp, const uint8_t* w);
+uint32_t add_bias(struct builder* b, uint32_t n, float scale, const int32_t* bias);
 /* A uint8 activation. */
 uint32_t add_act(struct builder* b, uint8_t rank, const uint32_t* dims, float scale, uint8_t zp);
 /* An op record with dilation 1, groups 1 and no clamp; the caller sets the rest. */

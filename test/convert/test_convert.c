@@ -145,9 +145,9 @@ static void check_blob_invariants(const struct parsed_blob* b) {
   }
   for (uint32_t i = 0; i < b->h.tensor_count; i++) {
     const struct q8rt_blob_tensor* t = &b->t[i];
-    if (t->kind == Q8RT_TENSOR_WEIGHTS) {
-      if (t->dtype != Q8RT_DTYPE_PACKED || t->data_offset % 64 != 0 || t->data_offset + t->data_size > b->size ||
-          t->data_size == 0)
+    if (t->kind == Q8RT_TENSOR_CONSTANT) {
+      if ((t->dtype != Q8RT_DTYPE_U8 && t->dtype != Q8RT_DTYPE_I32) || t->data_offset % 64 != 0 ||
+          t->data_offset + t->data_size > b->size || t->data_size == 0)
         weights_ok = 0;
     } else if (t->kind != Q8RT_TENSOR_ACTIVATION || t->data_size != 0 || !(t->scale > 0)) {
       weights_ok = 0;
@@ -484,7 +484,7 @@ static void test_synthetic_valid(void) {
   CHECK(parse_blob(data, size, &b));
   check_blob_invariants(&b);
   CHECK(b.h.op_count == 8);
-  CHECK(b.h.tensor_count == 13);
+  CHECK(b.h.tensor_count == 17);
   CHECK(count_ops(&b, Q8RT_OP_CONV) == 2 && count_ops(&b, Q8RT_OP_DWCONV) == 1 && count_ops(&b, Q8RT_OP_ADD) == 1 &&
         count_ops(&b, Q8RT_OP_AVGPOOL) == 1 && count_ops(&b, Q8RT_OP_FC) == 1);
   const struct q8rt_blob_tensor* in = &b.t[b.h.input_tensor];
@@ -501,13 +501,19 @@ static void test_synthetic_valid(void) {
         c1->stride_h == 2 && c1->pad_top == 1 && c1->pad_right == 1 && c1->groups == 1 && c1->source_op == 2);
   CHECK(tensor_name_is(&b, c1->output, "r1") && dims_are(&b.t[c1->output], 4, 1, 4, 4, 8));
   const struct q8rt_blob_tensor* w1 = &b.t[c1->inputs[1]];
-  CHECK(w1->kind == Q8RT_TENSOR_WEIGHTS && w1->layout == 1 && w1->layout_nr == 4 && w1->layout_kr == 8 &&
-        dims_are(w1, 4, 8, 3, 3, 3) && w1->zero_point == 128 && w1->bias_scale == 0.0004f);
-  CHECK(w1->data_size == 2 * (4 * 4 + 9 * 8 * 4 * 2)); /* two 4-column panels, kc 3 -> 8, int16 */
+  CHECK(w1->kind == Q8RT_TENSOR_CONSTANT && w1->dtype == Q8RT_DTYPE_U8 && dims_are(w1, 4, 8, 3, 3, 3) &&
+        w1->zero_point == 128);
+  CHECK(w1->data_size == 8 * 3 * 3 * 3); /* raw OHWI uint8, no kernel layout */
+  CHECK(c1->inputs[2] != Q8RT_BLOB_NONE);
+  if (c1->inputs[2] != Q8RT_BLOB_NONE) {
+    const struct q8rt_blob_tensor* b1 = &b.t[c1->inputs[2]];
+    CHECK(b1->kind == Q8RT_TENSOR_CONSTANT && b1->dtype == Q8RT_DTYPE_I32 && dims_are(b1, 1, 8, 0, 0, 0) &&
+          b1->scale == 0.0004f && b1->zero_point == 0 && b1->data_size == 8 * 4);
+  }
   const struct q8rt_blob_op* dw = &b.o[1];
   CHECK(dw->type == Q8RT_OP_DWCONV && dw->groups == 8 && dw->output_min == 5 && dw->stride_h == 1);
-  CHECK(b.t[dw->inputs[1]].layout == 2 && b.t[dw->inputs[1]].layout_nr == 16 &&
-        b.t[dw->inputs[1]].data_size == 16 * 4 + 5 * 16 * 4); /* one 16-channel tile, 8 channels used */
+  CHECK(b.t[dw->inputs[1]].dtype == Q8RT_DTYPE_U8 && dims_are(&b.t[dw->inputs[1]], 4, 8, 3, 3, 1) &&
+        b.t[dw->inputs[1]].data_size == 8 * 9); /* [C,3,3,1] raw */
   const struct q8rt_blob_op* add = &b.o[3];
   CHECK(add->type == Q8RT_OP_ADD && add->inputs[1] == c1->output && add->output_min == 0);
   const struct q8rt_blob_op* pool = &b.o[4];
@@ -529,7 +535,7 @@ static void test_synthetic_valid(void) {
   CHECK(q8rt_convert_buffers(init, isz, pred, psz, &o, &blob, &bsz, &st, err, sizeof err));
   uint8_t* again = read_bytes(out, &size);
   CHECK(again != NULL && bsz == size && memcmp(blob, again, size) == 0);
-  CHECK(st.op_count == 8 && st.tensor_count == 13 && st.file_size == size && st.weight_bytes > 0);
+  CHECK(st.op_count == 8 && st.tensor_count == 17 && st.file_size == size && st.weight_bytes > 0);
   free(again);
   free(blob);
   free(init);
@@ -550,7 +556,7 @@ static void test_output_naming(void) {
   CHECK(data != NULL && parse_blob(data, size, &b));
   if (data == NULL) return;
   check_blob_invariants(&b);
-  CHECK(b.h.op_count == 8 && b.h.tensor_count == 13);
+  CHECK(b.h.op_count == 8 && b.h.tensor_count == 17);
   CHECK(tensor_name_is(&b, b.h.output_tensor, "softmax"));
   CHECK(b.o[b.h.op_count - 1].source_op == 9);
   free_blob(&b);
@@ -825,8 +831,8 @@ static void test_blob_writer(void) {
   t[0].rank = 1;
   t[0].dims[0] = 4;
   t[0].scale = 1;
-  t[1].kind = Q8RT_TENSOR_WEIGHTS;
-  t[1].dtype = Q8RT_DTYPE_PACKED;
+  t[1].kind = Q8RT_TENSOR_CONSTANT;
+  t[1].dtype = Q8RT_DTYPE_U8;
   t[1].data_size = 3;
   const char* names[2] = {"a", "bcd"};
   const uint8_t w[3] = {1, 2, 3};
@@ -919,8 +925,9 @@ static void check_real_blob(const char* out, const char* what) {
   CHECK(count_ops(&b, Q8RT_OP_SOFTMAX) == 1);
   CHECK(count_ops(&b, Q8RT_OP_DEQUANTIZE) == 1);
   CHECK(b.h.op_count == 67);
-  /* tensors: input + 53 conv + 10 add + pool + fc + softmax + dequantize outputs, 54 packed weights */
-  CHECKF(b.h.tensor_count == 1 + 53 + 10 + 1 + 1 + 1 + 1 + 54, "%s: %u tensors", what, b.h.tensor_count);
+  /* tensors: input + 53 conv + 10 add + pool + fc + softmax + dequantize outputs, 54 uint8 weights, 54 int32
+   * biases */
+  CHECKF(b.h.tensor_count == 1 + 53 + 10 + 1 + 1 + 1 + 1 + 54 + 54, "%s: %u tensors", what, b.h.tensor_count);
   const struct q8rt_blob_tensor* in = &b.t[b.h.input_tensor];
   CHECK(dims_are(in, 4, 1, 224, 224, 3) && in->dtype == Q8RT_DTYPE_U8 && in->zero_point == 114 &&
         fabsf(in->scale - 0.018640226f) < 1e-9f);
@@ -933,7 +940,9 @@ static void check_real_blob(const char* out, const char* what) {
     if (o->type == Q8RT_OP_CONV || o->type == Q8RT_OP_DWCONV) {
       relu_convs += o->output_min > 0 || b.t[o->output].zero_point == 0 ? (o->output_min == b.t[o->output].zero_point) : 0;
       const struct q8rt_blob_tensor* w = &b.t[o->inputs[1]];
-      if (w->kind != Q8RT_TENSOR_WEIGHTS || w->layout != (o->type == Q8RT_OP_CONV ? 1 : 2)) packed_ok = 0;
+      if (w->kind != Q8RT_TENSOR_CONSTANT || w->dtype != Q8RT_DTYPE_U8 ||
+          w->data_size != (uint64_t) w->dims[0] * w->dims[1] * w->dims[2] * w->dims[3])
+        packed_ok = 0;
       if (o->type == Q8RT_OP_DWCONV && (o->kernel_h != 3 || o->kernel_w != 3 || o->groups != b.t[o->output].dims[3]))
         packed_ok = 0;
     }
@@ -971,7 +980,7 @@ static void test_real_model(void) {
   o.output_path = path_in_tmp("mobilenet.q8rt");
   struct q8rt_convert_stats st;
   CHECKF(q8rt_convert(&o, &st, err, sizeof err), "real model: %s", err);
-  CHECK(st.op_count == 67 && st.tensor_count == 122 && st.weight_bytes > 3000000);
+  CHECK(st.op_count == 67 && st.tensor_count == 176 && st.weight_bytes > 3000000);
   check_real_blob(o.output_path, "real model");
 
   /* Original zoo naming: drop the Dequantize and make "325" the output. */

@@ -45,8 +45,24 @@ json_valid() {
 model_dir=$(scripts/find-model.sh) || { echo "no Caffe2 model"; exit 1; }
 
 # --- converter ------------------------------------------------------------------------------------
-check "convert real model" q8rt convert "$model_dir/init_net.pb" "$model_dir/predict_net.pb" -o "$tmp/m.q8rt"
+# The Makefile's weights rule stores the class names when the synset file exists; do the same here.
+labels_opt=(); [ -f "$synset" ] && labels_opt=(--labels "$synset")
+check "convert real model" q8rt convert "$model_dir/init_net.pb" "$model_dir/predict_net.pb" -o "$tmp/m.q8rt" \
+  "${labels_opt[@]}"
 check "converted blob identical to weights/ blob (deterministic)" cmp -s "$tmp/m.q8rt" "$blob"
+check "blob v2 of MobileNetV2 is at most 3.8 MB" test "$(wc -c < "$blob")" -le 3800000
+# --labels: count must match the classes; BOM + CRLF + plain names accepted
+head -n 999 "$synset" > "$tmp/999.txt" 2>/dev/null || : > "$tmp/999.txt"
+expect_error "convert --labels with 999 names" "999 class names, but the model has 1000 classes" "$tmp/o4.q8rt" -- \
+  q8rt convert "$model_dir/init_net.pb" "$model_dir/predict_net.pb" -o "$tmp/o4.q8rt" --labels "$tmp/999.txt"
+{ printf '\xef\xbb\xbf'; for i in $(seq 0 999); do printf 'class %d \xc3\xa9\r\n' "$i"; done; } > "$tmp/crlf.txt"
+check "convert --labels BOM + CRLF" q8rt convert "$model_dir/init_net.pb" "$model_dir/predict_net.pb" \
+  -o "$tmp/crlf.q8rt" --labels "$tmp/crlf.txt"
+check "class names from the blob" grep -q 'class 472 é$' <(q8rt classify "$tmp/crlf.q8rt" \
+  "$images/images/ILSVRC2012_val_00000347.JPEG" --top 1)
+# a version 1 blob (header version field 1) is refused with a hint to re-convert
+cp "$blob" "$tmp/v1.q8rt"; printf '\x01' | dd of="$tmp/v1.q8rt" bs=1 seek=8 conv=notrunc status=none
+expect_error "version 1 blob" "version 1.*re-convert" "" -- q8rt info "$tmp/v1.q8rt"
 head -c 100000 "$model_dir/init_net.pb" > "$tmp/init_trunc.pb"
 expect_error "convert truncated init_net" "init_trunc.pb" "$tmp/o1.q8rt" -- \
   q8rt convert "$tmp/init_trunc.pb" "$model_dir/predict_net.pb" -o "$tmp/o1.q8rt"
@@ -96,7 +112,7 @@ if [ -n "${Q8RT_CROSS:-}" ]; then
   else
     check "cross-converted blob identical to the native converter's" \
       cmp -s "$blob" <("$native" convert "$model_dir/init_net.pb" "$model_dir/predict_net.pb" -o "$tmp/native.q8rt" \
-                       >/dev/null && cat "$tmp/native.q8rt")
+                       "${labels_opt[@]}" >/dev/null && cat "$tmp/native.q8rt")
     "$native" classify "$blob" "${some[@]}" --top 1000 --json > "$tmp/native.json"
     q8rt classify "$blob" "${some[@]}" --top 1000 --json --threads 1 > "$tmp/t1.json"
     q8rt classify "$blob" "${some[@]:0:8}" --top 1000 --json --threads 2 > "$tmp/t2.json"
@@ -253,11 +269,13 @@ cp "$model_dir/predict_net.pb" "$tmp/o_predict.pb"; sum_p=$(cksum < "$tmp/o_pred
 expect_exit 1 "convert -o == predict_net refused" "is the input" -- \
   q8rt convert "$model_dir/init_net.pb" "$tmp/o_predict.pb" -o "$tmp/o_predict.pb"
 check "predict_net unchanged after the refused convert" test "$(cksum < "$tmp/o_predict.pb")" = "$sum_p"
-q8rt convert "$model_dir/init_net.pb" "$model_dir/predict_net.pb" -o - > "$tmp/o_conv.q8rt" 2> "$tmp/o_conv.err"
+q8rt convert "$model_dir/init_net.pb" "$model_dir/predict_net.pb" -o - "${labels_opt[@]}" > "$tmp/o_conv.q8rt" \
+  2> "$tmp/o_conv.err"
 check "convert -o - writes the blob to stdout" cmp -s "$tmp/o_conv.q8rt" "$blob"
 check "convert -o -: the summary goes to stderr" grep -q '^converted 67 ops' "$tmp/o_conv.err"
 ln -s o_conv_target.q8rt "$tmp/o_conv_link.q8rt"; : > "$tmp/o_conv_target.q8rt"
-q8rt convert "$model_dir/init_net.pb" "$model_dir/predict_net.pb" --output="$tmp/o_conv_link.q8rt" > /dev/null
+q8rt convert "$model_dir/init_net.pb" "$model_dir/predict_net.pb" --output="$tmp/o_conv_link.q8rt" "${labels_opt[@]}" \
+  > /dev/null
 check "convert --output=symlink: link kept, target written" \
   test -L "$tmp/o_conv_link.q8rt" -a "$(cmp -s "$tmp/o_conv_target.q8rt" "$blob" && echo same)" = same
 check "no temporary files left" test -z "$(find "$tmp" -name '*.tmp*')"
@@ -285,10 +303,16 @@ expect_exit 2 "eval --threads 2000 is a usage error" "threads" -- \
 no_labels() { (unset Q8RT_LABELS; q8rt "$@"); }
 with_labels() { local file=$1; shift; Q8RT_LABELS=$file q8rt "$@"; }
 name_of_top() { sed -n 2p "$1" | sed -E 's/^ +1\. +[0-9]+ +[0-9.]+% +//'; }
-Q8RT_LABELS="$synset" q8rt classify "$blob" "$img1" --top=1 > "$tmp/n_env.txt"
+# names stored in the blob (make weights converts with --labels) come first, without any file
+no_labels classify "$blob" "$img1" --top=1 > "$tmp/n_blob.txt" 2> "$tmp/n_blob.err"
+check "classify: names stored in the blob (top-1 '$(name_of_top "$tmp/n_blob.txt")')" \
+  test "$(name_of_top "$tmp/n_blob.txt")" = canoe -a ! -s "$tmp/n_blob.err"
+# the rest on a blob converted without names
+q8rt convert "$model_dir/init_net.pb" "$model_dir/predict_net.pb" -o "$tmp/nonames.q8rt" > /dev/null
+Q8RT_LABELS="$synset" q8rt classify "$tmp/nonames.q8rt" "$img1" --top=1 > "$tmp/n_env.txt"
 check "classify: \$Q8RT_LABELS names (top-1 '$(name_of_top "$tmp/n_env.txt")')" test "$(name_of_top "$tmp/n_env.txt")" = canoe
 mkdir -p "$tmp/m1" "$tmp/m2" "$tmp/m3"
-cp "$blob" "$tmp/m1/model.q8rt"; cp "$blob" "$tmp/m2/model.q8rt"; cp "$blob" "$tmp/m3/model.q8rt"
+for m in m1 m2 m3; do cp "$tmp/nonames.q8rt" "$tmp/$m/model.q8rt"; done
 no_labels classify "$tmp/m1/model.q8rt" "$img1" --top 1 > "$tmp/n_none.txt" 2> "$tmp/n_none.err"
 check "classify without names: indices, one hint line" \
   test -z "$(name_of_top "$tmp/n_none.txt")" -a "$(wc -l < "$tmp/n_none.err")" -eq 1 -a -n "$(grep 'no class names' "$tmp/n_none.err")"
@@ -305,7 +329,7 @@ head -n 999 "$synset" > "$tmp/labels999.txt"
 expect_exit 1 "classify --labels with 999 names" "labels999.txt: 999 class names, expected 1000" -- \
   q8rt classify "$blob" "$img1" --labels "$tmp/labels999.txt"
 expect_exit 1 "classify \$Q8RT_LABELS with 999 names" "labels999.txt: 999" -- \
-  with_labels "$tmp/labels999.txt" classify "$blob" "$img1"
+  with_labels "$tmp/labels999.txt" classify "$tmp/nonames.q8rt" "$img1"
 
 # --- convert: option limits, swapped files ------------------------------------------------------------
 cv() { q8rt convert "$model_dir/init_net.pb" "$model_dir/predict_net.pb" -o "$tmp/cv.q8rt" "$@"; }

@@ -8,6 +8,7 @@
  *
  * Built with -DQ8RT_FUZZ_NO_MAIN, this file only defines fuzz_blob_one() (test/fuzz/test_regressions.c
  * replays the committed regression inputs through it without libFuzzer). */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,13 @@ static void fuzz_blob_run(const q8rt_model* model) {
     work += in + out * ((uint64_t) oi.kernel_h * oi.kernel_w + 1);
   }
   if (q8rt_model_get_op_info(model, mi.op_count, &(struct q8rt_op_info){0}) == Q8RT_OK) abort();
+  /* Class names: all or none, each a readable NUL-terminated string; none past the last class. */
+  const bool named = q8rt_model_class_name(model, 0) != NULL;
+  for (uint32_t c = 0; c < mi.num_classes; c++) {
+    const char* name = q8rt_model_class_name(model, c);
+    if ((name != NULL) != named || (name != NULL && strlen(name) > (size_t) 1 << 31)) abort();
+  }
+  if (q8rt_model_class_name(model, mi.num_classes) != NULL) abort();
   q8rt_session* session = NULL;
   if (q8rt_session_create(model, NULL, &session) != Q8RT_OK) {
     if (session != NULL || q8rt_last_error()[0] == '\0') abort();

@@ -7,6 +7,7 @@
  *     softmax, dequantize on an 8x8x3 input; built with the generated protobuf-c structs like
  *     test/convert/test_convert.c does), in two variants (output "softmax" and output "325"), and its blobs;
  *   - the real MobileNetV2 init_net/predict_net pair and its converted blob, when CAFFE2_MODEL_DIR is given;
+ *   - the synthetic blobs again with a label table of 10 class names;
  *   - the first 128 bytes (header only) of the synthetic blob.
  * The image corpus is copied from real JPEGs by scripts/fuzz.sh. */
 #include <stdint.h>
@@ -231,6 +232,19 @@ static void emit_pair(const char* dir, const char* name, const uint8_t* init, si
   write_file(dir, "blob", file, blob, blob_size, NULL, 0);
   if (input_size != 0) write_file(dir, "blob", "header-only.q8rt", blob, 128, NULL, 0);
   free(blob);
+  if (input_size != 0) { /* the same blob with a label table (10 classes, ASCII and multi-byte UTF-8 names) */
+    static const char* const names[10] = {"zero", "one", "deux", "drei", "\xc3\xa9t\xc3\xa9", "\xe4\xba\x94",
+                                          "six", "\xf0\x9f\x90\x88 cat", "eight", "nine"};
+    o.labels = names;
+    o.label_count = 10;
+    if (!q8rt_convert_buffers(init, ni, pred, np, &o, &blob, &blob_size, NULL, err, sizeof err)) {
+      fprintf(stderr, "fuzz_seeds: %s with labels: %s\n", name, err);
+      exit(1);
+    }
+    snprintf(file, sizeof file, "%s-labels.q8rt", name);
+    write_file(dir, "blob", file, blob, blob_size, NULL, 0);
+    free(blob);
+  }
 }
 
 int main(int argc, char** argv) {

@@ -283,18 +283,18 @@ int main(void) {
   }
   if (has_neon) {
     /* the table dispatch picked holds exactly this file's NEON kernels */
-    CHECK(kernels->gemm == NEON(q8gemm, 3x4c8));
-    CHECK(kernels->conv == NEON(q8conv, 3x4c8));
-    CHECK(kernels->dwconv == NEON(q8dwconv, up16x9));
+    CHECK(kernels->gemm->gemm == NEON(q8gemm, 3x4c8) && kernels->gemm->mr == 3 && kernels->gemm->nr == 4);
+    CHECK(kernels->gemm->igemm == NEON(q8conv, 3x4c8));
+    CHECK(kernels->dwconv->ukernel == NEON(q8dwconv, up16x9));
     CHECK(kernels->vadd == NEON0(q8vadd));
     CHECK(kernels->avgpool == NEON0(q8avgpool));
     /* fp32: the NEON kernels on the 4x8 panels (compared with their scalar twins in test_f32gemm,
      * test_f32dwconv and test_f32vadd, which run them when cpuinfo reports NEON) */
-    CHECK(kernels->f32_mr == 4 && kernels->f32_nr == 8);
-    CHECK(kernels->f32gemm == NEON(f32gemm, 4x8));
-    CHECK(kernels->f32gemm1 == NEON(f32gemm, 1x8));
-    CHECK(kernels->f32conv == NEON(f32conv, 4x8));
-    CHECK(kernels->f32dwconv == NEON(f32dwconv, up16x9));
+    CHECK(kernels->f32gemm->mr == 4 && kernels->f32gemm->nr == 8);
+    CHECK(kernels->f32gemm->gemm == NEON(f32gemm, 4x8));
+    CHECK(kernels->f32gemm->gemm1 == NEON(f32gemm, 1x8));
+    CHECK(kernels->f32gemm->igemm == NEON(f32conv, 4x8));
+    CHECK(kernels->f32dwconv->ukernel == NEON(f32dwconv, up16x9));
     CHECK(kernels->f32vadd == NEON0(f32vadd));
     CHECK(kernels->f32avgpool == NEON0(f32avgpool));
     const struct q8rt_kernels* forced = NULL;

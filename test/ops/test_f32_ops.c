@@ -128,14 +128,11 @@ static void test_conv(unsigned h, unsigned w, unsigned cin, unsigned cout, unsig
   struct builder b = {.nt = 0};
   const uint32_t xd[4] = {1, h, w, cin}, yd[4] = {1, oh, ow, cout}, wd[4] = {cout, kh, kw, kin};
   const uint32_t xi = add_act(&b, 4, xd, is, izp);
-  size_t size = depthwise ? q8rt_pack_dw_size(cout) : q8rt_pack_gemm_size(cout, cin, (size_t) kh * kw);
-  void* packed = malloc(size);
-  if (depthwise) CHECK(q8rt_pack_dw(cout, izp, kzp, wt, bias, packed));
-  else CHECK(q8rt_pack_gemm(cout, cin, (size_t) kh * kw, izp, kzp, wt, bias, packed));
-  const uint32_t wi = add_weights(&b, depthwise ? Q8RT_LAYOUT_DWCONV : Q8RT_LAYOUT_GEMM, 4, wd, ks, kzp, packed, size);
-  b.t[wi].bias_scale = is * ks;
+  const uint32_t wi = add_weights(&b, 4, wd, ks, kzp, wt);
+  const uint32_t bi = add_bias(&b, cout, is * ks, bias);
   const uint32_t yi = add_act(&b, 4, yd, os, ozp);
   struct q8rt_blob_op* op = add_op(&b, depthwise ? Q8RT_OP_DWCONV : Q8RT_OP_CONV, xi, wi, yi);
+  op->inputs[2] = bi;
   op->kernel_h = (uint16_t) kh, op->kernel_w = (uint16_t) kw, op->stride_h = (uint16_t) sh, op->stride_w = (uint16_t) sw;
   op->pad_top = (uint16_t) pt, op->pad_left = (uint16_t) pl, op->pad_bottom = (uint16_t) pb, op->pad_right = (uint16_t) pr;
   op->groups = depthwise ? cin : 1;
@@ -144,7 +141,7 @@ static void test_conv(unsigned h, unsigned w, unsigned cin, unsigned cout, unsig
   snprintf(what, sizeof what, "fp32 %s %ux%ux%u -> %u, kernel %ux%u stride %ux%u pad %u,%u,%u,%u%s",
            depthwise ? "dwconv" : "conv", h, w, cin, cout, kh, kw, sh, sw, pt, pl, pb, pr, clamp ? " relu" : "");
   run_all(what, finish(&b, xi, yi), x, (size_t) h * w * cin, xf, xd, want, tol, n, false);
-  free(packed), free(want), free(tol), free(bias), free(wt), free(xf), free(x);
+  free(want), free(tol), free(bias), free(wt), free(xf), free(x);
 }
 
 /* ---- fully connected ------------------------------------------------------------------------------------- */
@@ -171,16 +168,14 @@ static void test_fc(unsigned k, unsigned n) {
   struct builder b = {.nt = 0};
   const uint32_t xd[4] = {1, 1, 1, k}, yd[2] = {1, n}, wd[2] = {n, k};
   const uint32_t xi = add_act(&b, 4, xd, is, izp);
-  const size_t size = q8rt_pack_gemm_size(n, k, 1);
-  void* packed = malloc(size);
-  CHECK(q8rt_pack_gemm(n, k, 1, izp, kzp, wt, bias, packed));
-  const uint32_t wi = add_weights(&b, Q8RT_LAYOUT_GEMM, 2, wd, ks, kzp, packed, size);
+  const uint32_t wi = add_weights(&b, 2, wd, ks, kzp, wt);
+  const uint32_t bi = add_bias(&b, n, is * ks, bias);
   const uint32_t yi = add_act(&b, 2, yd, os, ozp);
-  add_op(&b, Q8RT_OP_FC, xi, wi, yi);
+  add_op(&b, Q8RT_OP_FC, xi, wi, yi)->inputs[2] = bi;
   char what[64];
   snprintf(what, sizeof what, "fp32 fc %u -> %u", k, n);
   run_all(what, finish(&b, xi, yi), x, k, NULL, xd, want, tol, n, false);
-  free(packed), free(want), free(tol), free(bias), free(wt), free(x);
+  free(want), free(tol), free(bias), free(wt), free(x);
 }
 
 /* ---- add: the model adds its input to itself --------------------------------------------------------------- */
@@ -265,12 +260,9 @@ static void test_softmax(unsigned n) {
   struct builder b = {.nt = 0};
   const uint32_t xd[4] = {1, 1, 1, n}, fd[2] = {1, n}, wd[2] = {n, n};
   const uint32_t xi = add_act(&b, 4, xd, is, 0);
-  const size_t size = q8rt_pack_gemm_size(n, n, 1);
   uint8_t* w = calloc((size_t) n * n, 1);
   for (unsigned i = 0; i < n; i++) w[(size_t) i * n + i] = 2;
-  void* packed = malloc(size);
-  CHECK(q8rt_pack_gemm(n, n, 1, 0, 0, w, NULL, packed));
-  const uint32_t wi = add_weights(&b, Q8RT_LAYOUT_GEMM, 2, wd, 0.25f, 0, packed, size);
+  const uint32_t wi = add_weights(&b, 2, wd, 0.25f, 0, w);
   const uint32_t li = add_act(&b, 2, fd, is, 128); /* logits zero point 128: no ReLU on the FC */
   add_op(&b, Q8RT_OP_FC, xi, wi, li);
   const uint32_t yi = add_act(&b, 2, fd, 1.0f / 256.0f, 0);
@@ -310,7 +302,7 @@ static void test_softmax(unsigned n) {
     }
   }
   run_all(what, m, x, n, NULL, xd, want, tol, n, true);
-  free(want), free(tol), free(packed), free(w), free(x);
+  free(want), free(tol), free(w), free(x);
 }
 
 int main(void) {

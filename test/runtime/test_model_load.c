@@ -4,6 +4,7 @@
  * runs under ASan/UBSan in make check-asan). */
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -108,10 +109,72 @@ int main(void) {
 
   /* Specific cases with exact expectations. */
   memcpy(copy, blob, size);
-  ((struct q8rt_blob_header*) copy)->version = 2;
+  ((struct q8rt_blob_header*) copy)->version = 3;
   fix_checksum(copy, size);
   CHECK(try_load(copy, size, false) == Q8RT_ERROR_UNSUPPORTED);
-  CHECK(strstr(q8rt_last_error(), "version 2") != NULL);
+  CHECK(strstr(q8rt_last_error(), "version 3") != NULL);
+
+  /* A version 1 blob (weights packed for one kernel) gets a message that says to re-convert. */
+  memcpy(copy, blob, size);
+  ((struct q8rt_blob_header*) copy)->version = 1;
+  fix_checksum(copy, size);
+  CHECK(try_load(copy, size, false) == Q8RT_ERROR_UNSUPPORTED);
+  CHECK(strstr(q8rt_last_error(), "version 1") != NULL && strstr(q8rt_last_error(), "re-convert") != NULL);
+
+  /* Version 2 tensor rules: constants are uint8 weights or rank-1 int32 biases of exactly their size; reserved
+   * bytes and unused dims are zero; a folded bias must fit int32. */
+  {
+    struct q8rt_blob_tensor* tt = (struct q8rt_blob_tensor*) (copy + h->tensor_table_offset);
+    uint32_t wi = UINT32_MAX, bi = UINT32_MAX;
+    for (uint32_t i = 0; i < h->tensor_count; i++) {
+      const struct q8rt_blob_tensor* t = (const struct q8rt_blob_tensor*) (blob + h->tensor_table_offset) + i;
+      if (t->kind == Q8RT_TENSOR_CONSTANT && t->dtype == Q8RT_DTYPE_U8 && wi == UINT32_MAX) wi = i;
+      if (t->kind == Q8RT_TENSOR_CONSTANT && t->dtype == Q8RT_DTYPE_I32 && bi == UINT32_MAX) bi = i;
+    }
+    CHECKF(wi != UINT32_MAX && bi != UINT32_MAX, "the converted model has uint8 weights and int32 biases");
+    if (wi != UINT32_MAX && bi != UINT32_MAX) {
+      memcpy(copy, blob, size);
+      tt[wi].dtype = 3; /* version 1's packed dtype */
+      fix_checksum(copy, size);
+      CHECK(try_load(copy, size, false) == Q8RT_ERROR_INVALID_MODEL);
+      memcpy(copy, blob, size);
+      tt[wi].data_size -= 1;
+      fix_checksum(copy, size);
+      CHECK(try_load(copy, size, false) == Q8RT_ERROR_INVALID_MODEL);
+      CHECK(strstr(q8rt_last_error(), "expected") != NULL);
+      memcpy(copy, blob, size);
+      tt[bi].zero_point = 1;
+      fix_checksum(copy, size);
+      CHECK(try_load(copy, size, false) == Q8RT_ERROR_INVALID_MODEL);
+      memcpy(copy, blob, size);
+      tt[wi].reserved1[0] = 1;
+      fix_checksum(copy, size);
+      CHECK(try_load(copy, size, false) == Q8RT_ERROR_INVALID_MODEL);
+      memcpy(copy, blob, size);
+      tt[bi].dims[2] = 1;
+      fix_checksum(copy, size);
+      CHECK(try_load(copy, size, false) == Q8RT_ERROR_INVALID_MODEL);
+      /* bias[0] = INT32_MAX: folded with a nonzero input zero point and sum(w - kzp) it overflows for some sign;
+       * also try INT32_MIN, at least one of the two must be rejected as an overflow. */
+      int rejected = 0;
+      for (int k = 0; k < 2; k++) {
+        memcpy(copy, blob, size);
+        const int32_t v = k == 0 ? INT32_MAX : INT32_MIN;
+        memcpy(copy + tt[bi].data_offset, &v, sizeof v);
+        fix_checksum(copy, size);
+        const q8rt_status st = try_load(copy, size, false);
+        if (st == Q8RT_ERROR_INVALID_MODEL && strstr(q8rt_last_error(), "overflows int32") != NULL) rejected++;
+        else CHECK(st == Q8RT_OK);
+      }
+      CHECKF(rejected >= 1, "a folded bias overflowing int32 is rejected at load");
+      /* a bias of the wrong length for its op */
+      memcpy(copy, blob, size);
+      tt[bi].dims[0] -= 1;
+      tt[bi].data_size -= 4;
+      fix_checksum(copy, size);
+      CHECK(try_load(copy, size, false) == Q8RT_ERROR_INVALID_MODEL);
+    }
+  }
 
   memcpy(copy, blob, size);
   memcpy(copy, "NOTABLOB", 8);
@@ -138,7 +201,7 @@ int main(void) {
   memcpy(copy, blob, size);
   for (uint32_t i = 0; i < h->tensor_count; i++) {
     struct q8rt_blob_tensor* t = (struct q8rt_blob_tensor*) (copy + h->tensor_table_offset) + i;
-    if (t->kind == Q8RT_TENSOR_WEIGHTS) {
+    if (t->kind == Q8RT_TENSOR_CONSTANT) {
       t->data_offset = size - 64; /* data section running past the end of the file */
       break;
     }
@@ -155,6 +218,56 @@ int main(void) {
   CHECK(q8rt_model_load_file("/nonexistent/model.q8rt", &(q8rt_model*){NULL}) == Q8RT_ERROR_IO);
   CHECK(strstr(q8rt_last_error(), "/nonexistent/model.q8rt") != NULL);
   CHECK(q8rt_model_load_file("/", &(q8rt_model*){NULL}) == Q8RT_ERROR_IO);
+
+  /* From a file (mapped, raw weights released after packing): same logits as from memory, for two sessions. */
+  {
+    char path[] = "/tmp/q8rt_test_model_load_XXXXXX";
+    const int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    FILE* f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    CHECK(f != NULL && fwrite(blob, 1, size, f) == size);
+    if (f != NULL) fclose(f);
+    q8rt_model *mf = NULL, *mm = NULL;
+    CHECK(q8rt_model_load_file(path, &mf) == Q8RT_OK);
+    CHECK(q8rt_model_load_from_memory(blob, size, &mm) == Q8RT_OK);
+    if (mf != NULL && mm != NULL) {
+      struct q8rt_model_info mi;
+      q8rt_model_get_info(mf, &mi);
+      const size_t n = (size_t) mi.input_height * mi.input_width * mi.input_channels;
+      uint8_t* x = malloc(n);
+      for (size_t i = 0; i < n; i++) x[i] = (uint8_t) test_rand_u32();
+      const uint8_t* lf = NULL;
+      const uint8_t* lm = NULL;
+      for (int precision = 0; precision < 2; precision++) {
+        struct q8rt_session_options o;
+        q8rt_session_options_init(&o);
+        o.precision = precision == 0 ? Q8RT_PRECISION_INT8 : Q8RT_PRECISION_FP32;
+        q8rt_session *sf = NULL, *sm = NULL;
+        CHECK(q8rt_session_create(mf, &o, &sf) == Q8RT_OK && q8rt_session_create(mm, &o, &sm) == Q8RT_OK);
+        CHECK(q8rt_session_run(sf, Q8RT_INPUT_U8_NHWC, x, n) == Q8RT_OK);
+        CHECK(q8rt_session_run(sm, Q8RT_INPUT_U8_NHWC, x, n) == Q8RT_OK);
+        float* pf = malloc(sizeof(float) * mi.num_classes);
+        float* pm = malloc(sizeof(float) * mi.num_classes);
+        CHECK(q8rt_session_get_logits_f32(sf, pf, mi.num_classes) == Q8RT_OK);
+        CHECK(q8rt_session_get_logits_f32(sm, pm, mi.num_classes) == Q8RT_OK);
+        CHECKF(memcmp(pf, pm, sizeof(float) * mi.num_classes) == 0, "file and memory models agree (precision %d)",
+               precision);
+        if (precision == 0) {
+          CHECK(q8rt_session_get_logits(sf, &lf, NULL, NULL) == Q8RT_OK);
+          CHECK(q8rt_session_get_logits(sm, &lm, NULL, NULL) == Q8RT_OK);
+          CHECK(lf != NULL && lm != NULL && memcmp(lf, lm, mi.num_classes) == 0);
+        }
+        free(pf), free(pm);
+        q8rt_session_free(sf);
+        q8rt_session_free(sm);
+      }
+      CHECK(q8rt_model_class_name(mf, 0) == NULL); /* the fixture stores no class names */
+      free(x);
+    }
+    q8rt_model_free(mf);
+    q8rt_model_free(mm);
+    remove(path);
+  }
 
   free(copy);
   free(blob);
