@@ -402,5 +402,46 @@ bench:
 	else echo "bench: libxnnpack-dev is not installed (or a cross build): skipping the XNNPACK comparison"; fi
 	@if [ -z "$(CROSS)" ]; then bench/big-photo.sh $(BLOB) 11 $(CLI) | tee $(BENCH_DIR)/big-photo.txt; fi
 
+# ---- ARM cost proxy: guest instructions under qemu-user (docs/arm-cost.md) ---------------------------------
+# make CROSS=aarch64-linux-gnu- bench-insn (or CROSS=arm-linux-gnueabihf-): builds the instruction-count plugin
+# from $(SHARED)/tools/qemu-insn (host gcc, glib), cross-builds bench/xnnpack_compare against Debian's XNNPACK for
+# the target (scripts/cross-deps.sh ARCH xnnpack), and runs bench/insn-count.sh: per-inference instructions of
+# q8rt int8 / fp32 and XNNPACK QU8 / F32 on each INSN_CPUS model, and per op for the INSN_PER_LAYER engines ("" for
+# none), into $(BENCH_DIR)/insn.json, insn.csv and insn-layers.csv.
+.PHONY: bench-insn
+QEMU_INSN_SRC  := $(SHARED)/tools/qemu-insn
+INSN_PLUGIN    := build/qemu-insn/libinsn.so
+HOST_CC        ?= gcc
+INSN_PER_LAYER ?= q8rt-int8 xnnpack-qu8
+ifeq ($(DEB_ARCH),arm64)
+  INSN_CPUS ?= cortex-a72 cortex-a76 max,sme=off,sve-default-vector-length=16
+else
+  INSN_CPUS ?= cortex-a15
+endif
+$(INSN_PLUGIN): $(QEMU_INSN_SRC)/insn.c $(QEMU_INSN_SRC)/qemu-plugin.h
+	@mkdir -p $(dir $@)
+	$(HOST_CC) -shared -fPIC -O2 -I$(QEMU_INSN_SRC) $$(pkg-config --cflags glib-2.0) $< -o $@
+
+ifneq ($(CROSS),)
+# The target's XNNPACK headers and library (only this benchmark needs them).
+$(XNN_COMPARE): | $(DEPS)/.complete-xnnpack
+$(DEPS)/.complete-xnnpack:
+	scripts/cross-deps.sh $(DEB_ARCH) xnnpack
+endif
+
+bench-insn:
+ifeq ($(CROSS),)
+	@echo "bench-insn counts ARM instructions under qemu-user: make CROSS=aarch64-linux-gnu- bench-insn" \
+	  "(or CROSS=arm-linux-gnueabihf-)" >&2; exit 1
+else
+	@test -f $(QEMU_INSN_SRC)/insn.c || \
+	  { echo "bench-insn: $(QEMU_INSN_SRC)/insn.c not found (the shared tools; set SHARED=DIR)" >&2; exit 1; }
+	@scripts/deps.sh $(CROSS_PACKAGES) libglib2.0-dev
+	@$(MAKE) --no-print-directory $(INSN_PLUGIN) $(XNN_COMPARE) weights
+	bench/insn-count.sh --qemu $(QEMU) --sysroot /usr/$(TRIPLET) \
+	  --libs $(abspath $(DEPS))/usr/lib/$(TRIPLET):$(abspath $(DEPS))/lib/$(TRIPLET) --plugin $(INSN_PLUGIN) \
+	  --cpus "$(INSN_CPUS)" --per-layer "$(INSN_PER_LAYER)" --out $(BENCH_DIR) -- $(XNN_COMPARE) $(BLOB)
+endif
+
 clean:
 	rm -rf build build-asan build-tsan build-fuzz

@@ -3,14 +3,13 @@
  * the same .q8rt blob.
  *
  * The program loads the blob with the q8rt API, walks its ops and tensors through the internal model structs
- * (src/runtime/model.h), recovers each layer's original uint8 OHWI weights and int32 biases from the packed data
- * (q8rt_unpack_gemm_int / q8rt_unpack_dw_int, the inverse of the packing), and builds the network twice with
- * XNNPACK's operator API:
- *   - QU8: the same scales, zero points and output clamps (XNNPACK's requantization rounds differently from
- *     QNNPACK's, so its outputs need not be bit-identical to q8rt's);
- *   - F32: dequantized weights exactly as q8rt's fp32 path builds them (q8rt_unpack_gemm / q8rt_unpack_dw:
- *     w = (w - w_zp) * w_scale, bias = b * x_scale * w_scale), ReLU where the int8 op clamps at its output zero
- *     point, softmax in float.
+ * (src/runtime/model.h, src/ops/op.h), takes each layer's raw uint8 OHWI weights and int32 bias straight from the
+ * blob (format v2: op->weights, op->bias; docs/blob-format.md), and builds the network twice with XNNPACK's
+ * operator API:
+ *   - QU8: the same weights, biases, scales, zero points and output clamps (XNNPACK's requantization rounds
+ *     differently from QNNPACK's, so its outputs need not be bit-identical to q8rt's);
+ *   - F32: weights dequantized exactly as q8rt's fp32 packers do (src/pack/packers.c: w = (w - w_zp) * w_scale,
+ *     bias = b * (x_scale * w_scale)), ReLU where the int8 op clamps at its output zero point, softmax in float.
  * It then
  *   1. runs real images (decoded and preprocessed by src/cli/image.c) through q8rt int8, q8rt fp32, XNNPACK QU8
  *      and XNNPACK F32, and counts the images whose top-1 class agrees (q8rt int8 vs XNNPACK QU8, q8rt fp32 vs
@@ -22,8 +21,14 @@
  * All four are profiled per op (q8rt_session_get_op_times; XNNPACK: one clock read around each operator), and
  * the per-op medians go to the JSON output.
  *
+ * With --engine it builds one engine only and runs exactly --runs inferences on the fixed input (and optionally one
+ * op alone, --op K --op-runs M), for instruction counting under qemu-user (bench/insn-count.sh).
+ *
  * Usage: xnnpack_compare MODEL.q8rt [--images DIR] [--count N] [--min-agree N] [--threads N] [--runs R]
  *                        [--warmup W] [--json FILE]
+ *        xnnpack_compare MODEL.q8rt --engine q8rt-int8|q8rt-fp32|xnnpack-qu8|xnnpack-f32 [--runs N] [--threads N]
+ *                        [--op K --op-runs M]
+ *        xnnpack_compare MODEL.q8rt --list-ops
  */
 #include <dirent.h>
 #include <math.h>
@@ -40,13 +45,14 @@
 
 #include "cli/image.h"
 #include "ops/ops.h"
-#include "pack/unpack.h"
 #include "q8rt.h"
 #include "runtime/model.h"
+#include "runtime/session.h"
 
 enum { Q8_INT8, Q8_FP32, XNN_QU8, XNN_F32, ENGINES };
 static const char* const engine_names[ENGINES] = {"q8rt int8", "q8rt fp32", "XNNPACK QU8", "XNNPACK F32"};
 static const char* const engine_keys[ENGINES] = {"q8rt_int8", "q8rt_fp32", "xnnpack_qu8", "xnnpack_f32"};
+static const char* const engine_args[ENGINES] = {"q8rt-int8", "q8rt-fp32", "xnnpack-qu8", "xnnpack-f32"};
 
 static int fail(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 static int fail(const char* fmt, ...) {
@@ -108,6 +114,7 @@ struct xnn_net {
   uint32_t op_count, tensor_count;
   uint8_t** u8;           /* per tensor: QU8 activation buffer (NULL for weights) */
   float** f32;            /* per tensor: F32 activation buffer (the F32 dequantize output aliases its input) */
+  bool want_qu8, want_f32; /* which of the two networks net_build creates */
   xnn_operator_t* qu8;    /* per op */
   xnn_operator_t* fp32;   /* per op; NULL for the F32 dequantize (a no-op) */
   float** deq;            /* per op: the QU8 network's dequantize output (its own buffer), else NULL */
@@ -145,7 +152,7 @@ static float f32_min_for(const struct q8rt_model_op* op) {
   return op->rec->output_min == op->y->zero_point ? 0.0f : -INFINITY; /* as q8rt_f32_clamp_for */
 }
 
-/* Builds one op in both precisions; returns 0 or prints and returns 1. */
+/* Builds one op in the precisions the net wants (want_qu8, want_f32); returns 0 or prints and returns 1. */
 static int build_op(struct xnn_net* n, uint32_t i, pthreadpool_t pool) {
   const struct q8rt_model_op* op = &n->model->ops[i];
   const struct q8rt_blob_op* r = op->rec;
@@ -154,6 +161,7 @@ static int build_op(struct xnn_net* n, uint32_t i, pthreadpool_t pool) {
   q8rt_tensor_nhwc(op->x, xd);
   q8rt_tensor_nhwc(op->y, yd);
   const float fmin = f32_min_for(op), fmax = INFINITY;
+  const bool wq = n->want_qu8, wf32 = n->want_f32;
   enum xnn_status sq = xnn_status_success, sf = xnn_status_success;
   xnn_operator_t* q = &n->qu8[i];
   xnn_operator_t* f = &n->fp32[i];
@@ -167,54 +175,60 @@ static int build_op(struct xnn_net* n, uint32_t i, pthreadpool_t pool) {
       const size_t ks = fc ? 1 : dw ? 9 : (size_t) w->dims[1] * w->dims[2];
       const size_t kc = fc ? w->dims[1] : dw ? 1 : w->dims[3];
       const size_t count = cout * ks * kc;
-      int16_t* wi = malloc(count * sizeof *wi);
-      uint8_t* wu = malloc(count);
-      int32_t* bi = malloc(cout * sizeof *bi);
-      float* wf = malloc(count * sizeof *wf);
-      float* bf = malloc(cout * sizeof *bf);
-      bool ok = wi != NULL && wu != NULL && bi != NULL && wf != NULL && bf != NULL;
-      const float bias_scale = op->x->scale * w->scale; /* as q8rt_f32_pack_weights */
-      if (ok && dw) {
-        q8rt_unpack_dw_int(cout, op->x->zero_point, w->zero_point, op->weights, wi, bi);
-        ok = q8rt_unpack_dw(cout, op->x->zero_point, w->zero_point, w->scale, bias_scale, op->weights, wf, bf);
-      } else if (ok) {
-        q8rt_unpack_gemm_int(cout, kc, ks, op->x->zero_point, w->zero_point, op->weights, wi, bi);
-        ok = q8rt_unpack_gemm(cout, kc, ks, op->x->zero_point, w->zero_point, w->scale, bias_scale, op->weights, wf,
-                              bf);
+      /* The blob's raw tensors (format v2, docs/blob-format.md): uint8 weights, conv [Cout,KH,KW,Cin] (OHWI),
+       * depthwise [C,3,3,1], fc [Cout,K], and the int32 bias [Cout] or none (op->weights, op->bias). XNNPACK QU8
+       * takes them as they are (it folds the zero points itself); F32 gets them dequantized exactly as q8rt's
+       * fp32 packers do (src/pack/packers.c): w = (w - w_zp) * w_scale, bias = b * (x_scale * w_scale). */
+      const uint8_t* wu = op->weights;
+      int32_t* bi = calloc(cout, sizeof *bi);
+      float* wfl = wf32 ? malloc(count * sizeof *wfl) : NULL;
+      float* bf = wf32 ? malloc(cout * sizeof *bf) : NULL;
+      const bool ok = bi != NULL && (!wf32 || (wfl != NULL && bf != NULL));
+      const float bias_scale = op->x->scale * w->scale; /* as q8rt_op_pack_src */
+      for (size_t c = 0; ok && c < cout; c++) bi[c] = op->bias != NULL ? op->bias[c] : 0;
+      if (ok && wf32) {
+        for (size_t k = 0; k < count; k++) wfl[k] = (float) ((int) wu[k] - (int) w->zero_point) * w->scale;
+        for (size_t c = 0; c < cout; c++) bf[c] = (float) ((double) bi[c] * (double) bias_scale);
       }
-      for (size_t k = 0; ok && k < count; k++) wu[k] = (uint8_t) (wi[k] + w->zero_point); /* original uint8 */
       if (!ok) {
         sq = xnn_status_out_of_memory;
       } else if (fc) {
-        sq = xnn_create_fully_connected_nc_qu8(kc, cout, kc, cout, op->x->zero_point, op->x->scale, w->zero_point,
-                                               w->scale, wu, bi, op->y->zero_point, op->y->scale, r->output_min,
-                                               r->output_max, 0, q);
-        if (sq == xnn_status_success) sq = xnn_setup_fully_connected_nc_qu8(*q, xd[0], n->u8[xi], n->u8[yi], pool);
-        sf = xnn_create_fully_connected_nc_f32(kc, cout, kc, cout, wf, bf, fmin, fmax, 0, f);
-        if (sf == xnn_status_success) sf = xnn_setup_fully_connected_nc_f32(*f, xd[0], n->f32[xi], n->f32[yi], pool);
+        if (wq) {
+          sq = xnn_create_fully_connected_nc_qu8(kc, cout, kc, cout, op->x->zero_point, op->x->scale, w->zero_point,
+                                                 w->scale, wu, bi, op->y->zero_point, op->y->scale, r->output_min,
+                                                 r->output_max, 0, q);
+          if (sq == xnn_status_success) sq = xnn_setup_fully_connected_nc_qu8(*q, xd[0], n->u8[xi], n->u8[yi], pool);
+        }
+        if (wf32) {
+          sf = xnn_create_fully_connected_nc_f32(kc, cout, kc, cout, wfl, bf, fmin, fmax, 0, f);
+          if (sf == xnn_status_success) sf = xnn_setup_fully_connected_nc_f32(*f, xd[0], n->f32[xi], n->f32[yi], pool);
+        }
       } else {
         /* Depthwise: groups = C with one input and one output channel each, so the kernel is [C][KH][KW][1], the
-         * layout q8rt_unpack_dw* writes. Dense: [Cout][KH][KW][Cin] (OHWI). */
+         * blob's depthwise layout. Dense: [Cout][KH][KW][Cin], the blob's OHWI layout. */
         const uint32_t groups = dw ? (uint32_t) cout : 1;
         const size_t gin = dw ? 1 : kc, gout = dw ? 1 : cout;
-        sq = xnn_create_convolution2d_nhwc_qu8(r->pad_top, r->pad_right, r->pad_bottom, r->pad_left, r->kernel_h,
-                                               r->kernel_w, r->stride_h, r->stride_w, 1, 1, groups, gin, gout, xd[3],
-                                               yd[3], op->x->zero_point, op->x->scale, w->zero_point, w->scale, wu, bi,
-                                               op->y->zero_point, op->y->scale, r->output_min, r->output_max, 0, q);
-        if (sq == xnn_status_success) {
-          sq = xnn_setup_convolution2d_nhwc_qu8(*q, xd[0], xd[1], xd[2], n->u8[xi], n->u8[yi], pool);
+        if (wq) {
+          sq = xnn_create_convolution2d_nhwc_qu8(r->pad_top, r->pad_right, r->pad_bottom, r->pad_left, r->kernel_h,
+                                                 r->kernel_w, r->stride_h, r->stride_w, 1, 1, groups, gin, gout, xd[3],
+                                                 yd[3], op->x->zero_point, op->x->scale, w->zero_point, w->scale, wu,
+                                                 bi, op->y->zero_point, op->y->scale, r->output_min, r->output_max, 0,
+                                                 q);
+          if (sq == xnn_status_success) {
+            sq = xnn_setup_convolution2d_nhwc_qu8(*q, xd[0], xd[1], xd[2], n->u8[xi], n->u8[yi], pool);
+          }
         }
-        sf = xnn_create_convolution2d_nhwc_f32(r->pad_top, r->pad_right, r->pad_bottom, r->pad_left, r->kernel_h,
-                                               r->kernel_w, r->stride_h, r->stride_w, 1, 1, groups, gin, gout, xd[3],
-                                               yd[3], wf, bf, fmin, fmax, 0, f);
-        if (sf == xnn_status_success) {
-          sf = xnn_setup_convolution2d_nhwc_f32(*f, xd[0], xd[1], xd[2], n->f32[xi], n->f32[yi], pool);
+        if (wf32) {
+          sf = xnn_create_convolution2d_nhwc_f32(r->pad_top, r->pad_right, r->pad_bottom, r->pad_left, r->kernel_h,
+                                                 r->kernel_w, r->stride_h, r->stride_w, 1, 1, groups, gin, gout, xd[3],
+                                                 yd[3], wfl, bf, fmin, fmax, 0, f);
+          if (sf == xnn_status_success) {
+            sf = xnn_setup_convolution2d_nhwc_f32(*f, xd[0], xd[1], xd[2], n->f32[xi], n->f32[yi], pool);
+          }
         }
       }
-      free(wi);
-      free(wu);
       free(bi);
-      free(wf);
+      free(wfl);
       free(bf);
       break;
     }
@@ -222,14 +236,18 @@ static int build_op(struct xnn_net* n, uint32_t i, pthreadpool_t pool) {
       const struct q8rt_blob_tensor* b = op->x2;
       const uint32_t bi = r->inputs[1];
       const size_t shape[4] = {xd[0], xd[1], xd[2], xd[3]};
-      sq = xnn_create_add_nd_qu8(op->x->zero_point, op->x->scale, b->zero_point, b->scale, op->y->zero_point,
-                                 op->y->scale, r->output_min, r->output_max, 0, q);
-      if (sq == xnn_status_success) {
-        sq = xnn_setup_add_nd_qu8(*q, 4, shape, 4, shape, n->u8[xi], n->u8[bi], n->u8[yi], pool);
+      if (wq) {
+        sq = xnn_create_add_nd_qu8(op->x->zero_point, op->x->scale, b->zero_point, b->scale, op->y->zero_point,
+                                   op->y->scale, r->output_min, r->output_max, 0, q);
+        if (sq == xnn_status_success) {
+          sq = xnn_setup_add_nd_qu8(*q, 4, shape, 4, shape, n->u8[xi], n->u8[bi], n->u8[yi], pool);
+        }
       }
-      sf = xnn_create_add_nd_f32(fmin, fmax, 0, f);
-      if (sf == xnn_status_success) {
-        sf = xnn_setup_add_nd_f32(*f, 4, shape, 4, shape, n->f32[xi], n->f32[bi], n->f32[yi], pool);
+      if (wf32) {
+        sf = xnn_create_add_nd_f32(fmin, fmax, 0, f);
+        if (sf == xnn_status_success) {
+          sf = xnn_setup_add_nd_f32(*f, 4, shape, 4, shape, n->f32[xi], n->f32[bi], n->f32[yi], pool);
+        }
       }
       break;
     }
@@ -237,19 +255,23 @@ static int build_op(struct xnn_net* n, uint32_t i, pthreadpool_t pool) {
       const bool global = (r->flags & Q8RT_OP_FLAG_GLOBAL) != 0 ||
                           (r->kernel_h == xd[1] && r->kernel_w == xd[2] && yd[1] == 1 && yd[2] == 1 &&
                            r->pad_top == 0 && r->pad_left == 0 && r->pad_bottom == 0 && r->pad_right == 0);
-      if (global) {
+      if (global && wq) {
         sq = xnn_create_global_average_pooling_nwc_qu8(xd[3], xd[3], xd[3], op->x->zero_point, op->x->scale,
                                                        op->y->zero_point, op->y->scale, r->output_min, r->output_max,
                                                        0, q);
         if (sq == xnn_status_success) {
           sq = xnn_setup_global_average_pooling_nwc_qu8(*q, xd[0], (size_t) xd[1] * xd[2], n->u8[xi], n->u8[yi], pool);
         }
+      }
+      if (global && wf32) {
         sf = xnn_create_global_average_pooling_nwc_f32(xd[3], xd[3], xd[3], fmin, fmax, 0, f);
         if (sf == xnn_status_success) {
           sf = xnn_setup_global_average_pooling_nwc_f32(*f, xd[0], (size_t) xd[1] * xd[2], n->f32[xi], n->f32[yi],
                                                         pool);
         }
-      } else { /* note: XNNPACK's padding convention for windowed pooling may differ from Caffe2's */
+      }
+      /* Windowed: note that XNNPACK's padding convention for windowed pooling may differ from Caffe2's. */
+      if (!global && wq) {
         sq = xnn_create_average_pooling2d_nhwc_qu8(r->pad_top, r->pad_right, r->pad_bottom, r->pad_left, r->kernel_h,
                                                    r->kernel_w, r->stride_h, r->stride_w, xd[3], xd[3], xd[3],
                                                    op->x->zero_point, op->x->scale, op->y->zero_point, op->y->scale,
@@ -257,6 +279,8 @@ static int build_op(struct xnn_net* n, uint32_t i, pthreadpool_t pool) {
         if (sq == xnn_status_success) {
           sq = xnn_setup_average_pooling2d_nhwc_qu8(*q, xd[0], xd[1], xd[2], n->u8[xi], n->u8[yi], pool);
         }
+      }
+      if (!global && wf32) {
         sf = xnn_create_average_pooling2d_nhwc_f32(r->pad_top, r->pad_right, r->pad_bottom, r->pad_left, r->kernel_h,
                                                    r->kernel_w, r->stride_h, r->stride_w, xd[3], xd[3], xd[3], fmin,
                                                    fmax, 0, f);
@@ -268,18 +292,24 @@ static int build_op(struct xnn_net* n, uint32_t i, pthreadpool_t pool) {
     }
     case Q8RT_OP_SOFTMAX: {
       const size_t rows = op->x->dims[0], c = op->x->dims[op->x->rank - 1];
-      sq = xnn_create_softmax_nc_qu8(c, c, c, op->x->scale, op->y->zero_point, op->y->scale, 0, q);
-      if (sq == xnn_status_success) sq = xnn_setup_softmax_nc_qu8(*q, rows, n->u8[xi], n->u8[yi], pool);
-      sf = xnn_create_softmax_nc_f32(c, c, c, 0, f);
-      if (sf == xnn_status_success) sf = xnn_setup_softmax_nc_f32(*f, rows, n->f32[xi], n->f32[yi], pool);
+      if (wq) {
+        sq = xnn_create_softmax_nc_qu8(c, c, c, op->x->scale, op->y->zero_point, op->y->scale, 0, q);
+        if (sq == xnn_status_success) sq = xnn_setup_softmax_nc_qu8(*q, rows, n->u8[xi], n->u8[yi], pool);
+      }
+      if (wf32) {
+        sf = xnn_create_softmax_nc_f32(c, c, c, 0, f);
+        if (sf == xnn_status_success) sf = xnn_setup_softmax_nc_f32(*f, rows, n->f32[xi], n->f32[yi], pool);
+      }
       break;
     }
     case Q8RT_OP_DEQUANTIZE: {
       /* QU8: XNNPACK's qu8 -> f32 conversion into the float output. F32: the identity, so the output aliases
        * the input (no operator). */
       const size_t rows = op->x->dims[0], c = op->x->dims[op->x->rank - 1];
-      sq = xnn_create_convert_nc_qu8_f32(c, c, c, op->x->scale, op->x->zero_point, 0, q);
-      if (sq == xnn_status_success) sq = xnn_setup_convert_nc_qu8_f32(*q, rows, n->u8[xi], n->deq[i], pool);
+      if (wq) {
+        sq = xnn_create_convert_nc_qu8_f32(c, c, c, op->x->scale, op->x->zero_point, 0, q);
+        if (sq == xnn_status_success) sq = xnn_setup_convert_nc_qu8_f32(*q, rows, n->u8[xi], n->deq[i], pool);
+      }
       break;
     }
     default:
@@ -294,9 +324,11 @@ static int build_op(struct xnn_net* n, uint32_t i, pthreadpool_t pool) {
   return 0;
 }
 
-static int net_build(struct xnn_net* n, const q8rt_model* m, pthreadpool_t pool) {
+static int net_build(struct xnn_net* n, const q8rt_model* m, bool want_qu8, bool want_f32, pthreadpool_t pool) {
   memset(n, 0, sizeof *n);
   n->model = m;
+  n->want_qu8 = want_qu8;
+  n->want_f32 = want_f32;
   n->op_count = m->op_count;
   n->tensor_count = m->view.header->tensor_count;
   n->u8 = calloc(n->tensor_count, sizeof *n->u8);
@@ -398,7 +430,108 @@ struct options {
   const char* images;
   const char* json;
   unsigned count, min_agree, threads, runs, warmup;
+  int engine;            /* --engine: Q8_INT8 .. XNN_F32, or -1 (the comparison) */
+  int op;                /* --op: op index run alone --op-runs times after the inferences, or -1 */
+  unsigned op_runs;
+  bool list_ops;
 };
+
+/* The fixed input of `q8rt bench` (uint8 NHWC), and dequantized (NHWC floats) for the float engines. */
+static void fixed_input(const struct q8rt_blob_tensor* in, uint8_t* u8, float* f32) {
+  const size_t count = (size_t) q8rt_blob_tensor_elements(in);
+  uint32_t state = 12345;
+  for (size_t i = 0; i < count; i++) {
+    state = state * 1664525u + 1013904223u;
+    u8[i] = (uint8_t) (state >> 24);
+    f32[i] = (float) ((int32_t) u8[i] - (int32_t) in->zero_point) * in->scale;
+  }
+}
+
+/* --list-ops: one CSV line per op (index, type, kernel, output shape, MACs), for bench/insn-count.sh. */
+static void list_ops(const q8rt_model* model) {
+  printf("index,type,kernel,stride,output,macs\n");
+  for (uint32_t i = 0; i < model->op_count; i++) {
+    struct q8rt_op_info oi;
+    q8rt_model_get_op_info(model, i, &oi);
+    printf("%u,%s,%ux%u,%u,%ux%ux%u,%llu\n", i, oi.type, oi.kernel_h, oi.kernel_w, oi.stride_h, oi.output_dims[1],
+           oi.output_dims[2], oi.output_dims[3], (unsigned long long) oi.macs);
+  }
+}
+
+/* --engine: builds that engine only, runs --runs inferences on the fixed input, then (--op K --op-runs M) op K
+ * alone M times on the activations the last inference left, and exits; no image check, no timing. Meant for
+ * instruction counting under qemu-user (bench/insn-count.sh): the count at 11 runs minus the count at 1 run is
+ * the cost of 10 inferences, whatever the loading, packing and first run cost; the count with --op K --op-runs 10
+ * minus the count at 1 run is the cost of 10 runs of op K. */
+static int engine_main(const struct options* o, const q8rt_model* model) {
+  const int e = o->engine;
+  const bool q8 = e == Q8_INT8 || e == Q8_FP32;
+  const struct q8rt_blob_header* h = model->view.header;
+  const struct q8rt_blob_tensor* in = &model->view.tensors[h->input_tensor];
+  const size_t in_n = (size_t) q8rt_blob_tensor_elements(in);
+  if (o->op >= 0 && (uint32_t) o->op >= model->op_count) {
+    return fail("--op %d: the model has ops 0..%u", o->op, model->op_count - 1);
+  }
+  uint8_t* input_u8 = malloc(in_n);
+  float* input_f32 = malloc(in_n * sizeof(float));
+  q8rt_session* sess = NULL;
+  struct xnn_net net = {0};
+  pthreadpool_t pool = NULL;
+  bool xnn_ready = false;
+  int rc = 0;
+  if (input_u8 == NULL || input_f32 == NULL) rc = fail("out of memory");
+  if (rc == 0) fixed_input(in, input_u8, input_f32);
+  if (rc == 0 && q8) {
+    struct q8rt_session_options so;
+    q8rt_session_options_init(&so);
+    so.num_threads = o->threads;
+    so.precision = e == Q8_INT8 ? Q8RT_PRECISION_INT8 : Q8RT_PRECISION_FP32;
+    if (q8rt_session_create(model, &so, &sess) != Q8RT_OK) rc = fail("session: %s", q8rt_last_error());
+  } else if (rc == 0) {
+    if (xnn_initialize(NULL) != xnn_status_success) rc = fail("xnn_initialize failed");
+    xnn_ready = rc == 0;
+    if (rc == 0 && o->threads > 1 && (pool = pthreadpool_create(o->threads)) == NULL) rc = fail("pthreadpool_create");
+    if (rc == 0) rc = net_build(&net, model, e == XNN_QU8, e == XNN_F32, pool);
+    if (rc == 0) {
+      memcpy(net.u8[h->input_tensor], input_u8, in_n);
+      memcpy(net.f32[h->input_tensor], input_f32, in_n * sizeof(float));
+    }
+  }
+  for (unsigned r = 0; rc == 0 && r < o->runs; r++) {
+    if (!q8) {
+      rc = net_run(&net, e == XNN_QU8, pool, NULL);
+    } else if ((e == Q8_INT8 ? q8rt_session_run(sess, Q8RT_INPUT_U8_NHWC, input_u8, in_n)
+                             : q8rt_session_run(sess, Q8RT_INPUT_F32_NHWC, input_f32, in_n * sizeof(float))) != Q8RT_OK) {
+      rc = fail("q8rt_session_run: %s", q8rt_last_error());
+    }
+  }
+  if (rc == 0 && o->op >= 0) {
+    /* The op alone, as q8rt_session_run / net_run run it (internal session structs, src/runtime/session.h). */
+    const uint32_t k = (uint32_t) o->op, type = model->ops[k].rec->type;
+    const struct q8rt_op_impl* impl = e == Q8_FP32 ? q8rt_op_impl_f32_for(type) : q8rt_op_impl_for(type);
+    const xnn_operator_t xop = q8 ? NULL : e == XNN_QU8 ? net.qu8[k] : net.fp32[k];
+    for (unsigned r = 0; rc == 0 && r < o->op_runs; r++) {
+      if (q8) {
+        impl->run(&sess->ctx, &sess->plans[k]);
+      } else if (xop != NULL && xnn_run_operator(xop, pool) != xnn_status_success) {
+        rc = fail("op %u: xnn_run_operator failed", k);
+      }
+    }
+  }
+  if (rc == 0) {
+    printf("%s: %u inference%s", engine_names[e], o->runs, o->runs == 1 ? "" : "s");
+    if (o->op >= 0) printf(", then op %d alone %u time%s", o->op, o->op_runs, o->op_runs == 1 ? "" : "s");
+    printf("\n");
+  }
+  net_free(&net);
+  if (pool != NULL) pthreadpool_destroy(pool);
+  if (xnn_ready) xnn_deinitialize();
+  q8rt_session_free(sess);
+  free(input_u8);
+  free(input_f32);
+  return rc;
+}
+
 
 static bool parse_uint(const char* opt, const char* s, unsigned lo, unsigned hi, unsigned* out) {
   char* end;
@@ -411,7 +544,8 @@ static bool parse_uint(const char* opt, const char* s, unsigned lo, unsigned hi,
 static int parse_args(int argc, char** argv, struct options* o, char* default_images, size_t size) {
   const char* env = getenv("Q8RT_IMAGES_DIR");
   snprintf(default_images, size, "%s/images", env != NULL && *env ? env : "../shared/data/imagenet-val-1300");
-  *o = (struct options){.images = default_images, .count = 50, .min_agree = 0, .threads = 1, .runs = 50, .warmup = 5};
+  *o = (struct options){.images = default_images, .count = 50, .min_agree = 0, .threads = 1, .runs = 50, .warmup = 5,
+                        .engine = -1, .op = -1, .op_runs = 0};
   bool min_agree_set = false;
   for (int i = 1; i < argc; i++) {
     const char* a = argv[i];
@@ -422,7 +556,14 @@ static int parse_args(int argc, char** argv, struct options* o, char* default_im
              "Builds the q8rt model with XNNPACK's operators (QU8 and F32), checks top-1 agreement with q8rt on N\n"
              "images of DIR (default $Q8RT_IMAGES_DIR/images, 50 images, fail below --min-agree, default 90%% of N)\n"
              "and times q8rt int8, q8rt fp32, XNNPACK QU8 and XNNPACK F32 alternately (default 1 thread, 50 runs\n"
-             "after 5 warm-up rounds).\n");
+             "after 5 warm-up rounds).\n"
+             "       xnnpack_compare MODEL.q8rt --engine q8rt-int8|q8rt-fp32|xnnpack-qu8|xnnpack-f32 [--runs N]\n"
+             "                       [--threads N] [--op K --op-runs M]\n"
+             "Builds that engine only, runs exactly N inferences (default 50) on the fixed input of the timing step,\n"
+             "then op K alone M times, and exits (no image check, no timing): for counting instructions under\n"
+             "qemu-user (bench/insn-count.sh).\n"
+             "       xnnpack_compare MODEL.q8rt --list-ops\n"
+             "Prints the ops as CSV (index, type, kernel, stride, output HxWxC, MACs).\n");
       exit(0);
     } else if ((strcmp(a, "--images") == 0 || strcmp(a, "--json") == 0) && has_value) {
       *(strcmp(a, "--images") == 0 ? &o->images : &o->json) = argv[++i];
@@ -437,6 +578,23 @@ static int parse_args(int argc, char** argv, struct options* o, char* default_im
       if (!parse_uint(a, argv[++i], 1, 1000000, &o->runs)) return 1;
     } else if (strcmp(a, "--warmup") == 0 && has_value) {
       if (!parse_uint(a, argv[++i], 0, 1000000, &o->warmup)) return 1;
+    } else if (strcmp(a, "--engine") == 0 && has_value) {
+      const char* name = argv[++i];
+      for (int e = 0; e < ENGINES; e++) {
+        if (strcmp(name, engine_args[e]) == 0) o->engine = e;
+      }
+      if (o->engine < 0) {
+        return fail("--engine: '%s' is not one of %s, %s, %s, %s", name, engine_args[0], engine_args[1],
+                    engine_args[2], engine_args[3]);
+      }
+    } else if (strcmp(a, "--op") == 0 && has_value) {
+      unsigned v;
+      if (!parse_uint(a, argv[++i], 0, Q8RT_BLOB_MAX_OPS - 1, &v)) return 1;
+      o->op = (int) v;
+    } else if (strcmp(a, "--op-runs") == 0 && has_value) {
+      if (!parse_uint(a, argv[++i], 0, 1000000, &o->op_runs)) return 1;
+    } else if (strcmp(a, "--list-ops") == 0) {
+      o->list_ops = true;
     } else if (a[0] != '-' && o->model == NULL) {
       o->model = a;
     } else {
@@ -444,6 +602,8 @@ static int parse_args(int argc, char** argv, struct options* o, char* default_im
     }
   }
   if (o->model == NULL) return fail("missing MODEL (see --help)");
+  if ((o->op >= 0 || o->op_runs > 0) && o->engine < 0) return fail("--op and --op-runs need --engine");
+  if ((o->op >= 0) != (o->op_runs > 0)) return fail("--op K and --op-runs M go together");
   if (!min_agree_set) o->min_agree = (o->count * 9 + 9) / 10;
   return 0;
 }
@@ -471,6 +631,12 @@ int main(int argc, char** argv) {
 
   q8rt_status status = q8rt_model_load_file(o.model, &model);
   if (status != Q8RT_OK) return fail("%s", q8rt_last_error());
+  if (o.list_ops || o.engine >= 0) {
+    if (o.list_ops) list_ops(model);
+    const int engine_rc = o.engine >= 0 ? engine_main(&o, model) : 0;
+    q8rt_model_free(model);
+    return engine_rc;
+  }
   for (int p = 0; p < 2 && rc == 0; p++) {
     struct q8rt_session_options so;
     q8rt_session_options_init(&so);
@@ -483,7 +649,7 @@ int main(int argc, char** argv) {
   if (rc == 0 && xnn_initialize(NULL) != xnn_status_success) rc = fail("xnn_initialize failed");
   xnn_ready = rc == 0;
   if (rc == 0 && o.threads > 1 && (pool = pthreadpool_create(o.threads)) == NULL) rc = fail("pthreadpool_create");
-  if (rc == 0) rc = net_build(&net, model, pool);
+  if (rc == 0) rc = net_build(&net, model, true, true, pool);
 
   const struct q8rt_blob_header* h = model->view.header;
   const struct q8rt_blob_tensor* in = &model->view.tensors[h->input_tensor];
@@ -563,13 +729,7 @@ int main(int argc, char** argv) {
     if (samples == NULL || op_samples == NULL || scratch == NULL) rc = fail("out of memory");
   }
   if (rc == 0) {
-    /* The fixed input of `q8rt bench`; the float engines get it dequantized (NHWC), outside the timing. */
-    uint32_t state = 12345;
-    for (size_t i = 0; i < in_n; i++) {
-      state = state * 1664525u + 1013904223u;
-      image_u8[i] = (uint8_t) (state >> 24);
-      image[i] = (float) ((int32_t) image_u8[i] - (int32_t) in->zero_point) * in->scale;
-    }
+    fixed_input(in, image_u8, image); /* outside the timing */
     memcpy(net.u8[h->input_tensor], image_u8, in_n);
     memcpy(net.f32[h->input_tensor], image, in_n * sizeof(float));
   }
