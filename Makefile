@@ -337,7 +337,7 @@ fuzz:
 
 # ---- Android (NDK clang; libraries from scripts/android-deps.sh) -------------------------------------
 # make android ANDROID_NDK=/path/to/ndk [ANDROID_ABI=arm64-v8a|armeabi-v7a] [ANDROID_API=24]
-# builds build-android-<abi>/lib/libq8rt.a and build-android-<abi>/bin/q8rt (README "Deploy on ARM").
+# builds build-android-<abi>/lib/libq8rt.a and build-android-<abi>/bin/q8rt (docs/arm.md).
 ANDROID_ABI ?= arm64-v8a
 ANDROID_API ?= 24
 ANDROID_TARGET = $(if $(filter armeabi-v7a,$(ANDROID_ABI)),armv7a-linux-androideabi,aarch64-linux-android)
@@ -368,7 +368,7 @@ android-check-kernels:
 	echo "android-check-kernels: $$n ARM kernel files compile for aarch64-linux-android$(ANDROID_API) and \
 	armv7a-linux-androideabi$(ANDROID_API) (-mfpu=neon -mfloat-abi=softfp)"
 
-# ---- benchmark: int8 vs fp32 (README "Benchmarking int8 vs fp32") --------------------------------------
+# ---- benchmark: int8 vs fp32 (docs/performance.md, "Benchmarking int8 vs fp32 and XNNPACK") --------------------------------------
 # `make bench`: q8rt bench on the real model, int8 and fp32 alternating, per layer, into $(BENCH_DIR)/results.json
 # and results.csv, the chart per_layer.png (bench/plot.gp, gnuplot-nox), then, when libxnnpack-dev is installed,
 # the outside reference bench/xnnpack_compare (XNNPACK QU8 and F32 on the same blob) into xnnpack.json.
@@ -377,7 +377,7 @@ BENCH_DIR     := $(BUILD)/bench
 BENCH_THREADS ?= 1
 BENCH_RUNS    ?= 50
 # e.g. BENCH_PREFIX="chrt -f 1" (root): real-time priority, so that other processes on the machine preempt the
-# timed runs less (README "Benchmarking int8 vs fp32").
+# timed runs less (docs/performance.md, "Benchmarking int8 vs fp32 and XNNPACK").
 BENCH_PREFIX  ?=
 XNN_COMPARE   := $(BENCH_DIR)/xnnpack_compare
 $(XNN_COMPARE): bench/xnnpack_compare.c $(BUILD)/obj/src/cli/image.o $(BUILD)/obj/src/cli/resize.o $(LIB_A)

@@ -1,4 +1,4 @@
-# Per-layer chart of `q8rt bench --precision int8,fp32 --per-layer --csv FILE` (README "Benchmarking int8 vs
+# Per-layer chart of `q8rt bench --precision int8,fp32 --per-layer --csv FILE` (docs/performance.md, "Benchmarking int8 vs
 # fp32"): top, the median time of each op for int8 and fp32 side by side; bottom, the fp32/int8 time ratio per op.
 # Usage: gnuplot -e "csv='build/bench/results.csv'; png='build/bench/per_layer.png'; note='...'" bench/plot.gp
 # (gnuplot-nox, pngcairo terminal). Column names come from the CSV header.

@@ -164,7 +164,7 @@ typedef enum q8rt_isa {
 
 typedef enum q8rt_precision {
   Q8RT_PRECISION_INT8 = 0, /* the quantized graph, bit-exact with Caffe2 (default) */
-  Q8RT_PRECISION_FP32 = 1, /* the float network the int8 model stands for (see README "fp32") */
+  Q8RT_PRECISION_FP32 = 1, /* the float network the int8 model stands for (docs/arithmetic.md, "fp32") */
 } q8rt_precision;
 
 struct q8rt_session_options {

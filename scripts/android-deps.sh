@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the libraries q8rt needs for Android from upstream sources, with the NDK's CMake toolchain file, into
-# build/deps-android-<abi>/{include,lib} (static, position-independent), for `make android` (README "Deploy on ARM").
+# build/deps-android-<abi>/{include,lib} (static, position-independent), for `make android` (docs/arm.md).
 #   cpuinfo, pthreadpool (runtime); libjpeg-turbo, libpng, libexif, protobuf-c (CLI); zlib comes from the NDK
 #   sysroot.
 # Needs: network access (git clone from github.com), cmake >= 3.18, ninja or make, git, autoconf, automake,

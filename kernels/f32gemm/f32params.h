@@ -1,5 +1,5 @@
 /*
- * q8rt fp32 micro-kernel parameters and packed layouts (the FP32 precision path, README "fp32").
+ * q8rt fp32 micro-kernel parameters and packed layouts (the FP32 precision path, docs/arithmetic.md, "fp32").
  *
  * Packed fp32 weights are made from the raw uint8 weights and int32 biases (src/pack/packers.c), once per model
  * and panel width.

@@ -15,7 +15,7 @@ static const char usage[] =
     "                  [--per-layer [--hot]] [--ghz F] [--json] [--csv FILE]\n"
     "Batch-1 latency of q8rt_session_run on a fixed uint8 input (quantized, so preprocessing is not timed):\n"
     "median, min and p90 over R timed runs after W warm-up runs, in milliseconds. Defaults: 1 thread,\n"
-    "50 runs, 5 warm-up runs, int8 (fp32: the float network, README \"fp32\"; its input is the same uint8\n"
+    "50 runs, 5 warm-up runs, int8 (fp32: the float network, docs/arithmetic.md \"fp32\"; its input is the same uint8\n"
     "tensor, dequantized).\n"
     "--precision int8,fp32 creates one session per precision and runs them alternately (A B A B ...), so\n"
     "machine drift affects both alike; it adds the fp32/int8 latency ratio: the median of the R per-pair\n"

@@ -13,7 +13,7 @@ static const char usage[] =
     "orientation is applied), applies the model's preprocessing (stored in the blob: shorter side resized with\n"
     "Pillow's antialiased bilinear filter, centre crop, mean/std), runs it and prints the top-K classes (index,\n"
     "probability, name) per image. Ranking uses the logits; ties go to the lower index.\n"
-    "--precision fp32 runs the float network the int8 model stands for (README \"fp32\"). Default: int8.\n"
+    "--precision fp32 runs the float network the int8 model stands for (docs/arithmetic.md \"fp32\"). Default: int8.\n"
     "--threads N (default 1, at most 1024) is capped at the number of online CPUs, with a warning.\n"
     "An image that cannot be read or decoded is reported on stderr (file and reason) and skipped; the others\n"
     "are classified, a count of the failures ends stderr and the exit status is 1.\n"

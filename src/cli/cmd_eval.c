@@ -17,7 +17,7 @@ static const char usage[] =
     "failed (--json: \"failed\" and \"errors\":[{\"image\",\"error\"}]) and left out of the accuracy; the others\n"
     "are evaluated and the exit status is then 1. --limit N: at most N images (evaluated or failed).\n"
     "--threads N (default 1, at most 1024) is capped at the number of online CPUs, with a warning.\n"
-    "--precision fp32 runs the float network the int8 model stands for (README \"fp32\"). Default: int8.\n"
+    "--precision fp32 runs the float network the int8 model stands for (docs/arithmetic.md \"fp32\"). Default: int8.\n"
     CLI_EXIT_HELP;
 
 struct sample {

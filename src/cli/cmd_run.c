@@ -13,7 +13,7 @@ static const char usage[] =
     "Runs one already-preprocessed input tensor (raw bytes, little-endian floats) and writes the raw output:\n"
     "the uint8 logits of the last layer before the softmax (default) or the float32 probabilities.\n"
     "f32-logits: the logits as floats (int8: dequantized). --precision fp32 runs the float network the int8\n"
-    "model stands for (README \"fp32\"); it has no uint8 logits, so it needs f32-logits or f32-probs.\n"
+    "model stands for (docs/arithmetic.md \"fp32\"); it has no uint8 logits, so it needs f32-logits or f32-probs.\n"
     "Defaults: --input-format f32-nchw, --output-format u8-logits (int8) or f32-probs (fp32).\n"
     "--output -: standard output. A regular file is replaced atomically (temporary file + rename; a symbolic\n"
     "link keeps pointing at its target, which is replaced); a character device or FIFO (/dev/stdout, /dev/null,\n"

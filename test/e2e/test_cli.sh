@@ -366,7 +366,7 @@ check "classify --top=3 --labels=FILE style options" test "$(grep -c '%' "$tmp/e
 q8rt classify "$blob" --top 1 -- "$img1" > "$tmp/dashdash.txt"
 check "classify: -- ends the options" test "$(grep -c '%' "$tmp/dashdash.txt")" -eq 1
 
-# --- bench: int8 and fp32 alternating, per layer (README "Benchmarking int8 vs fp32") -------------------
+# --- bench: int8 and fp32 alternating, per layer (docs/performance.md, "Benchmarking int8 vs fp32 and XNNPACK") -------------------
 q8rt bench "$blob" --precision int8,fp32 --per-layer --runs 2 --warmup 1 --json --csv "$tmp/layers.csv" \
   > "$tmp/bench2.json"
 check "bench int8,fp32: two results" test "$(grep -c '^{"precision":' "$tmp/bench2.json")" -eq 2
