@@ -306,9 +306,10 @@ ifneq ($(CROSS),)
 	@scripts/run-tests.sh $(BUILD) $(filter-out $(KERNEL_TEST_BINS),$(TEST_BINS)) -- test/e2e/test_cli.sh test/e2e/test_photos.sh \
 	  test/e2e/test_install.sh
 else
-	@scripts/deps.sh clang
-	@$(MAKE) --no-print-directory android-check-kernels
-	@scripts/run-tests.sh $(BUILD) $(TEST_BINS) -- test/e2e/test_cli.sh test/e2e/test_photos.sh test/e2e/test_install.sh
+	@scripts/deps.sh clang libxnnpack-dev
+	@$(MAKE) --no-print-directory android-check-kernels $(XNN_COMPARE)
+	@scripts/run-tests.sh $(BUILD) $(TEST_BINS) -- test/e2e/test_cli.sh test/e2e/test_photos.sh test/e2e/test_install.sh \
+	  test/e2e/test_xnnpack_compare.sh
 	@$(MAKE) --no-print-directory check-asan
 endif
 
