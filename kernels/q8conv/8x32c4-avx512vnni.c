@@ -18,7 +18,49 @@
 #include "../q8gemm/avx512vnni-common.h"
 #include "q8conv.h"
 
-#define Q8RT_ROWS(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
+/* The accumulators of a step: pixels 0..7 x columns 0-15 (x0) and 16-31 (x1), and the pixels' input sums (sum: all
+ * lanes equal). Loops over the pixels have constant trip counts and are fully unrolled, so after inlining the
+ * arrays live in zmm registers. */
+struct q8rt_conv8x32_acc {
+  __m512i x0[8];
+  __m512i x1[8];
+  __m512i sum[8];
+};
+
+Q8RT_VNNI_INLINE void q8rt_conv8x32_init(struct q8rt_conv8x32_acc* acc, __m512i vb0, __m512i vb1) {
+#pragma GCC unroll 8
+  for (int m = 0; m < 8; m++) {
+    acc->x0[m] = vb0;
+    acc->x1[m] = vb1;
+    acc->sum[m] = _mm512_setzero_si512();
+  }
+}
+
+/* One group of 4 input channels: each pixel's 4 bytes at a[m] + k against the weights vw0 (and vw1 with two
+ * panels), and (with_sum) against vo into the pixel's input sum. */
+Q8RT_VNNI_INLINE void q8rt_conv8x32_k4(const int npanels, const int with_sum, struct q8rt_conv8x32_acc* acc,
+                                      const uint8_t* const* a, size_t k, __m512i vw0, __m512i vw1, __m512i vo) {
+#pragma GCC unroll 8
+  for (int m = 0; m < 8; m++) {
+    const __m512i va = q8rt_vnni_bcast4(a[m] + k);
+    acc->x0[m] = q8rt_vnni_dpbusd(acc->x0[m], va, vw0);
+    if (npanels == 2) acc->x1[m] = q8rt_vnni_dpbusd(acc->x1[m], va, vw1);
+    if (with_sum) acc->sum[m] = q8rt_vnni_dpbusd(acc->sum[m], va, vo);
+  }
+}
+
+/* Adds (128 - kernel_zero_point) * input sum to each pixel's accumulators: computed from the sums (with_sum, and
+ * kept in corr for the later column steps) or taken from corr. */
+Q8RT_VNNI_INLINE void q8rt_conv8x32_correct(const int with_sum, struct q8rt_conv8x32_acc* acc, int32_t* corr,
+                                           __m512i vdelta) {
+#pragma GCC unroll 8
+  for (int m = 0; m < 8; m++) {
+    const __m512i vcorr = with_sum ? _mm512_mullo_epi32(acc->sum[m], vdelta) : _mm512_set1_epi32(corr[m]);
+    if (with_sum) corr[m] = _mm_cvtsi128_si32(_mm512_castsi512_si128(vcorr));
+    acc->x0[m] = _mm512_add_epi32(acc->x0[m], vcorr);
+    acc->x1[m] = _mm512_add_epi32(acc->x1[m], vcorr);
+  }
+}
 
 Q8RT_VNNI_INLINE void q8rt_conv8x32_step(const int npanels, const int with_sum, size_t kc, size_t ks,
                                         const uint8_t* const* a, const uint8_t* w0, const uint8_t* w1, int32_t* corr,
@@ -26,26 +68,17 @@ Q8RT_VNNI_INLINE void q8rt_conv8x32_step(const int npanels, const int with_sum, 
                                         __m512i vdelta) {
   const __m512i vb0 = _mm512_load_si512((const void*) w0);
   const __m512i vb1 = npanels == 2 ? _mm512_load_si512((const void*) w1) : _mm512_setzero_si512();
-#define Q8RT_INIT(m)          \
-  __m512i vacc##m##x0 = vb0; \
-  __m512i vacc##m##x1 = vb1; \
-  __m512i vsum##m = _mm512_setzero_si512();
-  Q8RT_ROWS(Q8RT_INIT)
-#undef Q8RT_INIT
+  struct q8rt_conv8x32_acc acc;
+  q8rt_conv8x32_init(&acc, vb0, vb1);
   w0 += 64;
   w1 += 64;
   const __m512i vones = _mm512_set1_epi8(1);
   const __m512i vones_last =
       _mm512_set1_epi32((int32_t) (kc % 4 == 0 ? UINT32_C(0x01010101) : UINT32_C(0x01010101) >> (8 * (4 - kc % 4))));
   for (size_t t = 0; t < ks; t++) {
-    const uint8_t* a0 = a[0];
-    const uint8_t* a1 = a[1];
-    const uint8_t* a2 = a[2];
-    const uint8_t* a3 = a[3];
-    const uint8_t* a4 = a[4];
-    const uint8_t* a5 = a[5];
-    const uint8_t* a6 = a[6];
-    const uint8_t* a7 = a[7];
+    const uint8_t* at[8];
+#pragma GCC unroll 8
+    for (int m = 0; m < 8; m++) at[m] = a[m];
     a += 8;
     for (size_t k = 0; k < kc; k += 4) {
       const __m512i vw0 = _mm512_load_si512((const void*) w0);
@@ -56,44 +89,21 @@ Q8RT_VNNI_INLINE void q8rt_conv8x32_step(const int npanels, const int with_sum, 
         w1 += 64;
       }
       const __m512i vo = k + 4 <= kc ? vones : vones_last;
-#define Q8RT_STEP(m)                                                                   \
-  {                                                                                    \
-    const __m512i va = q8rt_vnni_bcast4(a##m + k);                                     \
-    vacc##m##x0 = q8rt_vnni_dpbusd(vacc##m##x0, va, vw0);                              \
-    if (npanels == 2) vacc##m##x1 = q8rt_vnni_dpbusd(vacc##m##x1, va, vw1);            \
-    if (with_sum) vsum##m = q8rt_vnni_dpbusd(vsum##m, va, vo);                         \
-  }
-      Q8RT_ROWS(Q8RT_STEP)
-#undef Q8RT_STEP
+      q8rt_conv8x32_k4(npanels, with_sum, &acc, at, k, vw0, vw1, vo);
     }
   }
-  /* (128 - kernel_zero_point) * input sum, once per pixel (all lanes of vsum are equal) */
-#define Q8RT_CORR(m)                                                                             \
-  {                                                                                              \
-    const __m512i vcorr = with_sum ? _mm512_mullo_epi32(vsum##m, vdelta) : _mm512_set1_epi32(corr[m]); \
-    if (with_sum) corr[m] = _mm_cvtsi128_si32(_mm512_castsi512_si128(vcorr));                    \
-    vacc##m##x0 = _mm512_add_epi32(vacc##m##x0, vcorr);                                          \
-    vacc##m##x1 = _mm512_add_epi32(vacc##m##x1, vcorr);                                          \
-  }
-  Q8RT_ROWS(Q8RT_CORR)
-#undef Q8RT_CORR
+  q8rt_conv8x32_correct(with_sum, &acc, corr, vdelta);
   /* Pixels past mr alias the previous pixel's output row (same values): store from row 7 down to row 0. */
   if (npanels == 2) {
     const __mmask32 vmask = nc_step >= 32 ? (__mmask32) 0xFFFFFFFF : _cvtu32_mask32((UINT32_C(1) << nc_step) - 1);
-    q8rt_vnni_store_2x32(cr[6], cr[7], vmask, vacc6x0, vacc6x1, vacc7x0, vacc7x1, rq);
-    q8rt_vnni_store_2x32(cr[4], cr[5], vmask, vacc4x0, vacc4x1, vacc5x0, vacc5x1, rq);
-    q8rt_vnni_store_2x32(cr[2], cr[3], vmask, vacc2x0, vacc2x1, vacc3x0, vacc3x1, rq);
-    q8rt_vnni_store_2x32(cr[0], cr[1], vmask, vacc0x0, vacc0x1, vacc1x0, vacc1x1, rq);
+#pragma GCC unroll 4
+    for (int m = 6; m >= 0; m -= 2) {
+      q8rt_vnni_store_2x32(cr[m], cr[m + 1], vmask, acc.x0[m], acc.x1[m], acc.x0[m + 1], acc.x1[m + 1], rq);
+    }
   } else {
     const __mmask16 vmask = _cvtu32_mask16((UINT32_C(1) << nc_step) - 1);
-    q8rt_vnni_store_1x16(cr[7], vmask, vacc7x0, rq);
-    q8rt_vnni_store_1x16(cr[6], vmask, vacc6x0, rq);
-    q8rt_vnni_store_1x16(cr[5], vmask, vacc5x0, rq);
-    q8rt_vnni_store_1x16(cr[4], vmask, vacc4x0, rq);
-    q8rt_vnni_store_1x16(cr[3], vmask, vacc3x0, rq);
-    q8rt_vnni_store_1x16(cr[2], vmask, vacc2x0, rq);
-    q8rt_vnni_store_1x16(cr[1], vmask, vacc1x0, rq);
-    q8rt_vnni_store_1x16(cr[0], vmask, vacc0x0, rq);
+#pragma GCC unroll 8
+    for (int m = 7; m >= 0; m--) q8rt_vnni_store_1x16(cr[m], vmask, acc.x0[m], rq);
   }
 }
 

@@ -17,7 +17,33 @@
 #include "avx512vnni-common.h"
 #include "q8gemm.h"
 
-#define Q8RT_ROWS(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
+/* The 16 accumulators of a step: rows 0..7 x columns 0-15 (x0) and 16-31 (x1). Loops over the rows have constant
+ * trip counts and are fully unrolled, so after inlining the arrays live in zmm registers. */
+struct q8rt_8x32c4n_acc {
+  __m512i x0[8];
+  __m512i x1[8];
+};
+
+/* acc = bias (vb0, vb1) + the row's zero point correction corr[m]. */
+Q8RT_VNNI_INLINE void q8rt_8x32c4n_init(struct q8rt_8x32c4n_acc* acc, __m512i vb0, __m512i vb1,
+                                       const int32_t* corr) {
+#pragma GCC unroll 8
+  for (int m = 0; m < 8; m++) {
+    acc->x0[m] = _mm512_add_epi32(vb0, _mm512_set1_epi32(corr[m]));
+    acc->x1[m] = _mm512_add_epi32(vb1, _mm512_set1_epi32(corr[m]));
+  }
+}
+
+/* One group of 4 k: each row's 4 bytes at a[m] + kk against the weights vw0 (and vw1 with two panels). */
+Q8RT_VNNI_INLINE void q8rt_8x32c4n_k4(const int npanels, struct q8rt_8x32c4n_acc* acc, const uint8_t* const* a,
+                                     size_t kk, __m512i vw0, __m512i vw1) {
+#pragma GCC unroll 8
+  for (int m = 0; m < 8; m++) {
+    const __m512i va = q8rt_vnni_bcast4(a[m] + kk);
+    acc->x0[m] = q8rt_vnni_dpbusd(acc->x0[m], va, vw0);
+    if (npanels == 2) acc->x1[m] = q8rt_vnni_dpbusd(acc->x1[m], va, vw1);
+  }
+}
 
 /* One step: rows 0..7 (aliased past mr) x 16 * npanels columns; stores nc_step (<= 16 * npanels) columns. */
 Q8RT_VNNI_INLINE void q8rt_8x32c4n_step(const int npanels, size_t k, const uint8_t* const* ar, const uint8_t* w0,
@@ -25,19 +51,11 @@ Q8RT_VNNI_INLINE void q8rt_8x32c4n_step(const int npanels, size_t k, const uint8
                                        const struct q8rt_vnni_rq* rq) {
   const __m512i vb0 = _mm512_load_si512((const void*) w0);
   const __m512i vb1 = npanels == 2 ? _mm512_load_si512((const void*) w1) : _mm512_setzero_si512();
-  const uint8_t* a0 = ar[0];
-  const uint8_t* a1 = ar[1];
-  const uint8_t* a2 = ar[2];
-  const uint8_t* a3 = ar[3];
-  const uint8_t* a4 = ar[4];
-  const uint8_t* a5 = ar[5];
-  const uint8_t* a6 = ar[6];
-  const uint8_t* a7 = ar[7];
-#define Q8RT_INIT(m)                                                         \
-  __m512i vacc##m##x0 = _mm512_add_epi32(vb0, _mm512_set1_epi32(corr[m])); \
-  __m512i vacc##m##x1 = _mm512_add_epi32(vb1, _mm512_set1_epi32(corr[m]));
-  Q8RT_ROWS(Q8RT_INIT)
-#undef Q8RT_INIT
+  const uint8_t* a[8];
+#pragma GCC unroll 8
+  for (int m = 0; m < 8; m++) a[m] = ar[m];
+  struct q8rt_8x32c4n_acc acc;
+  q8rt_8x32c4n_init(&acc, vb0, vb1, corr);
   w0 += 64;
   w1 += 64;
   for (size_t kk = 0; kk < k; kk += 4) {
@@ -48,34 +66,19 @@ Q8RT_VNNI_INLINE void q8rt_8x32c4n_step(const int npanels, size_t k, const uint8
       vw1 = _mm512_load_si512((const void*) w1);
       w1 += 64;
     }
-#define Q8RT_STEP(m)                                              \
-  {                                                               \
-    const __m512i va = q8rt_vnni_bcast4(a##m + kk);               \
-    vacc##m##x0 = q8rt_vnni_dpbusd(vacc##m##x0, va, vw0);      \
-    if (npanels == 2) vacc##m##x1 = q8rt_vnni_dpbusd(vacc##m##x1, va, vw1); \
-  }
-    Q8RT_ROWS(Q8RT_STEP)
-#undef Q8RT_STEP
+    q8rt_8x32c4n_k4(npanels, &acc, a, kk, vw0, vw1);
   }
   /* Rows past mr alias the previous row (same values): store from row 7 down to row 0. */
   if (npanels == 2) {
     const __mmask32 vmask = nc_step >= 32 ? (__mmask32) 0xFFFFFFFF : _cvtu32_mask32((UINT32_C(1) << nc_step) - 1);
-    q8rt_vnni_store_2x32(cr[6], cr[7], vmask, vacc6x0, vacc6x1, vacc7x0, vacc7x1, rq);
-    q8rt_vnni_store_2x32(cr[4], cr[5], vmask, vacc4x0, vacc4x1, vacc5x0, vacc5x1, rq);
-    q8rt_vnni_store_2x32(cr[2], cr[3], vmask, vacc2x0, vacc2x1, vacc3x0, vacc3x1, rq);
-    q8rt_vnni_store_2x32(cr[0], cr[1], vmask, vacc0x0, vacc0x1, vacc1x0, vacc1x1, rq);
+#pragma GCC unroll 4
+    for (int m = 6; m >= 0; m -= 2) {
+      q8rt_vnni_store_2x32(cr[m], cr[m + 1], vmask, acc.x0[m], acc.x1[m], acc.x0[m + 1], acc.x1[m + 1], rq);
+    }
   } else {
     const __mmask16 vmask = _cvtu32_mask16((UINT32_C(1) << nc_step) - 1);
-    q8rt_vnni_store_1x16(cr[7], vmask, vacc7x0, rq);
-    q8rt_vnni_store_1x16(cr[6], vmask, vacc6x0, rq);
-    q8rt_vnni_store_1x16(cr[5], vmask, vacc5x0, rq);
-    q8rt_vnni_store_1x16(cr[4], vmask, vacc4x0, rq);
-    q8rt_vnni_store_1x16(cr[3], vmask, vacc3x0, rq);
-    q8rt_vnni_store_1x16(cr[2], vmask, vacc2x0, rq);
-    q8rt_vnni_store_1x16(cr[1], vmask, vacc1x0, rq);
-    q8rt_vnni_store_1x16(cr[0], vmask, vacc0x0, rq);
-    (void) vacc0x1; (void) vacc1x1; (void) vacc2x1; (void) vacc3x1;
-    (void) vacc4x1; (void) vacc5x1; (void) vacc6x1; (void) vacc7x1;
+#pragma GCC unroll 8
+    for (int m = 7; m >= 0; m--) q8rt_vnni_store_1x16(cr[m], vmask, acc.x0[m], rq);
   }
 }
 

@@ -26,4 +26,6 @@ static void add_run(struct q8rt_op_ctx* s, const struct q8rt_op_plan* plan) {
   pthreadpool_parallelize_1d_tile_1d(s->pool, add_block, &c, c.n, ADD_BLOCK, 0);
 }
 
-const struct q8rt_op_impl q8rt_add_impl = {NULL, NULL, add_run};
+const struct q8rt_op_impl q8rt_add_impl = {
+  .plan_size = sizeof(struct q8rt_op_plan), .plan_align = _Alignof(struct q8rt_op_plan), .run = add_run,
+};

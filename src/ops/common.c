@@ -45,34 +45,34 @@ void q8rt_op_pack_src(const struct q8rt_model_op* op, struct q8rt_pack_src* src)
   src->bias_scale = op->x->scale * w->scale; /* the bias scale the int8 arithmetic implies */
 }
 
-q8rt_status q8rt_op_packed_weights(struct q8rt_op_ctx* s, struct q8rt_op_plan* plan, q8rt_pack_fn pack,
-                                   q8rt_packed_size_fn packed_size) {
+q8rt_status q8rt_op_packed_weights(struct q8rt_op_ctx* s, const struct q8rt_model_op* op, q8rt_pack_fn pack,
+                                   q8rt_packed_size_fn packed_size, const void** packed_w) {
   struct q8rt_pack_src src;
-  q8rt_op_pack_src(plan->op, &src);
+  q8rt_op_pack_src(op, &src);
   size_t bytes = 0;
-  q8rt_status status =
-      q8rt_weight_cache_get(s->weights, plan->op->index, pack, packed_size, &src, &plan->packed_w, &bytes, NULL);
+  q8rt_status status = q8rt_weight_cache_get(s->weights, op->index, pack, packed_size, &src, packed_w, &bytes, NULL);
   if (status == Q8RT_OK) s->packed_bytes += bytes;
   return status;
 }
 
-q8rt_status q8rt_zero_buffer(struct q8rt_op_ctx* s, struct q8rt_op_plan* plan, size_t channels) {
+q8rt_status q8rt_zero_buffer(struct q8rt_op_ctx* s, const struct q8rt_model_op* op, size_t channels, uint8_t** zero) {
   const size_t bytes = q8rt_round_up(channels + Q8RT_ARENA_SLACK, 64);
-  plan->zero = q8rt_alloc_aligned(bytes);
-  if (plan->zero == NULL) return q8rt_error(Q8RT_ERROR_OUT_OF_MEMORY, "out of memory for a zero buffer");
-  memset(plan->zero, plan->op->x->zero_point, bytes);
+  *zero = q8rt_alloc_aligned(bytes);
+  if (*zero == NULL) return q8rt_error(Q8RT_ERROR_OUT_OF_MEMORY, "out of memory for a zero buffer");
+  memset(*zero, op->x->zero_point, bytes);
   s->aux_bytes += bytes;
   return Q8RT_OK;
 }
 
-q8rt_status q8rt_indirection_alloc(struct q8rt_op_ctx* s, struct q8rt_op_plan* plan, size_t count) {
+q8rt_status q8rt_indirection_alloc(struct q8rt_op_ctx* s, const struct q8rt_model_op* op, size_t count,
+                                   const uint8_t*** indirection) {
   size_t bytes;
   if (q8rt_mul_overflow(count, sizeof(const uint8_t*), &bytes) || s->aux_bytes + bytes > Q8RT_MAX_ARENA_BYTES) {
     return q8rt_error(Q8RT_ERROR_LIMIT, "op %u: indirection buffer of %zu pointers exceeds the memory cap",
-                      plan->op->rec->source_op, count);
+                      op->rec->source_op, count);
   }
-  plan->indirection = q8rt_alloc(bytes);
-  if (plan->indirection == NULL) return q8rt_error(Q8RT_ERROR_OUT_OF_MEMORY, "out of memory for an indirection buffer");
+  *indirection = q8rt_alloc(bytes);
+  if (*indirection == NULL) return q8rt_error(Q8RT_ERROR_OUT_OF_MEMORY, "out of memory for an indirection buffer");
   s->aux_bytes += bytes;
   return Q8RT_OK;
 }

@@ -14,22 +14,23 @@ struct q8rt_f32_minmax_params q8rt_f32_clamp_for(const struct q8rt_model_op* op)
   return p;
 }
 
-q8rt_status q8rt_f32_zero_buffer(struct q8rt_op_ctx* s, struct q8rt_op_plan* plan, size_t channels) {
+q8rt_status q8rt_f32_zero_buffer(struct q8rt_op_ctx* s, size_t channels, float** zero) {
   const size_t bytes = q8rt_round_up(channels * sizeof(float) + Q8RT_ARENA_SLACK, 64);
-  plan->f32_zero = q8rt_alloc_aligned(bytes); /* zero-filled: 0.0f */
-  if (plan->f32_zero == NULL) return q8rt_error(Q8RT_ERROR_OUT_OF_MEMORY, "out of memory for a zero buffer");
+  *zero = q8rt_alloc_aligned(bytes); /* zero-filled: 0.0f */
+  if (*zero == NULL) return q8rt_error(Q8RT_ERROR_OUT_OF_MEMORY, "out of memory for a zero buffer");
   s->aux_bytes += bytes;
   return Q8RT_OK;
 }
 
-q8rt_status q8rt_f32_indirection_alloc(struct q8rt_op_ctx* s, struct q8rt_op_plan* plan, size_t count) {
+q8rt_status q8rt_f32_indirection_alloc(struct q8rt_op_ctx* s, const struct q8rt_model_op* op, size_t count,
+                                       const float*** indirection) {
   size_t bytes;
   if (q8rt_mul_overflow(count, sizeof(const float*), &bytes) || s->aux_bytes + bytes > Q8RT_MAX_ARENA_BYTES) {
     return q8rt_error(Q8RT_ERROR_LIMIT, "op %u: indirection buffer of %zu pointers exceeds the memory cap",
-                      plan->op->rec->source_op, count);
+                      op->rec->source_op, count);
   }
-  plan->f32_indirection = q8rt_alloc(bytes);
-  if (plan->f32_indirection == NULL) {
+  *indirection = q8rt_alloc(bytes);
+  if (*indirection == NULL) {
     return q8rt_error(Q8RT_ERROR_OUT_OF_MEMORY, "out of memory for an indirection buffer");
   }
   s->aux_bytes += bytes;
@@ -63,14 +64,14 @@ static void gemm_block(void* arg, size_t m0, size_t n0, size_t mb, size_t nc) {
 #define GEMM_BLOCK_WEIGHT_BYTES (256 * 1024) /* larger packed weights: rows in blocks, panel-outer */
 #define GEMM_A_BLOCK_BYTES (128 * 1024)      /* rows of A per block */
 
-void q8rt_f32_run_gemm(struct q8rt_op_ctx* s, const struct q8rt_op_plan* plan, size_t m, size_t n, size_t k,
+void q8rt_f32_run_gemm(struct q8rt_op_ctx* s, const struct q8rt_f32_conv_plan* plan, size_t m, size_t n, size_t k,
                        const float* a, size_t a_stride, float* y) {
   const struct q8rt_f32_gemm_config* g = s->kernels->f32gemm;
   const size_t mr = g->mr, nr = g->nr;
   struct gemm_context c = {
     .ukernel = g->gemm, .ukernel1 = g->gemm1, .m = m, .n = n, .k = k, .mr = mr, .nr = nr,
     .a_stride = a_stride, .panel_floats = q8rt_pack_f32_gemm_panel_floats(k, 1, nr), .a = a, .w = plan->packed_w,
-    .y = y, .params = &plan->f32_minmax,
+    .y = y, .params = &plan->minmax,
   };
   size_t mb = mr;
   const size_t threads = s->pool != NULL ? pthreadpool_get_threads_count(s->pool) : 1;

@@ -6,14 +6,16 @@
 #include "ops.h"
 #include "window.h"
 
-static q8rt_status f32_gemm_pack(struct q8rt_op_ctx* s, struct q8rt_op_plan* plan) {
-  return q8rt_op_packed_weights(s, plan, s->kernels->f32gemm->pack, s->kernels->f32gemm->packed_size);
+static q8rt_status f32_gemm_pack(struct q8rt_op_ctx* s, struct q8rt_op_plan* base) {
+  return q8rt_op_packed_weights(s, base->op, s->kernels->f32gemm->pack, s->kernels->f32gemm->packed_size,
+                                &q8rt_f32_conv_plan_of(base)->packed_w);
 }
 
-static q8rt_status f32_conv_setup(struct q8rt_op_ctx* s, struct q8rt_op_plan* plan) {
-  const struct q8rt_model_op* op = plan->op;
+static q8rt_status f32_conv_setup(struct q8rt_op_ctx* s, struct q8rt_op_plan* base) {
+  struct q8rt_f32_conv_plan* plan = q8rt_f32_conv_plan_of(base);
+  const struct q8rt_model_op* op = base->op;
   const struct q8rt_blob_op* r = op->rec;
-  plan->f32_minmax = q8rt_f32_clamp_for(op);
+  plan->minmax = q8rt_f32_clamp_for(op);
   const struct q8rt_f32_gemm_config* g = s->kernels->f32gemm;
   q8rt_status status;
   uint32_t xd[4], yd[4];
@@ -26,12 +28,12 @@ static q8rt_status f32_conv_setup(struct q8rt_op_ctx* s, struct q8rt_op_plan* pl
   const size_t c = xd[3], ow = yd[2];
   const size_t m = (size_t) yd[1] * ow, mr = g->mr;
   const size_t tiles = q8rt_divide_round_up(m, mr);
-  status = q8rt_f32_zero_buffer(s, plan, c);
-  if (status == Q8RT_OK) status = q8rt_f32_indirection_alloc(s, plan, tiles * ks * mr);
+  status = q8rt_f32_zero_buffer(s, c, &plan->zero);
+  if (status == Q8RT_OK) status = q8rt_f32_indirection_alloc(s, op, tiles * ks * mr, &plan->indirection);
   if (status != Q8RT_OK) return status;
   struct q8rt_window w;
-  q8rt_window_init(&w, op, plan->x, sizeof(float), plan->f32_zero);
-  q8rt_indirection_conv(&w, mr, plan->f32_indirection, q8rt_store_f32_pointer);
+  q8rt_window_init(&w, op, base->x, sizeof(float), plan->zero);
+  q8rt_indirection_conv(&w, mr, plan->indirection, q8rt_store_f32_pointer);
   return Q8RT_OK;
 }
 
@@ -53,38 +55,55 @@ static void conv_tile(void* arg, size_t m0, size_t n0, size_t mr, size_t nc) {
   }
 }
 
-static void f32_conv_run(struct q8rt_op_ctx* s, const struct q8rt_op_plan* plan) {
-  const struct q8rt_model_op* op = plan->op;
+static void f32_conv_run(struct q8rt_op_ctx* s, const struct q8rt_op_plan* base) {
+  const struct q8rt_f32_conv_plan* plan = q8rt_f32_conv_plan_of_const(base);
+  const struct q8rt_model_op* op = base->op;
   uint32_t xd[4], yd[4];
   q8rt_tensor_nhwc(op->x, xd);
   q8rt_tensor_nhwc(op->y, yd);
   const size_t m = (size_t) yd[1] * yd[2], n = yd[3], kc = xd[3];
-  float* y = plan->y;
+  float* y = base->y;
   if (plan->direct_gemm) {
-    q8rt_f32_run_gemm(s, plan, m, n, kc, (const float*) (const void*) plan->x, kc, y);
+    q8rt_f32_run_gemm(s, plan, m, n, kc, (const float*) (const void*) base->x, kc, y);
     return;
   }
   const size_t ks = (size_t) op->rec->kernel_h * op->rec->kernel_w;
   struct conv_context c = {
     .ukernel = s->kernels->f32gemm->igemm, .n = n, .kc = kc, .ks = ks, .mr = s->kernels->f32gemm->mr,
     .nr = s->kernels->f32gemm->nr, .panel_floats = q8rt_pack_f32_gemm_panel_floats(kc, ks, s->kernels->f32gemm->nr),
-    .indirection = plan->f32_indirection, .w = plan->packed_w, .y = y, .params = &plan->f32_minmax,
+    .indirection = plan->indirection, .w = plan->packed_w, .y = y, .params = &plan->minmax,
   };
   pthreadpool_parallelize_2d_tile_2d(s->pool, conv_tile, &c, m, n, c.mr, n, 0);
 }
 
-const struct q8rt_op_impl q8rt_f32_conv_impl = {f32_gemm_pack, f32_conv_setup, f32_conv_run};
+static void f32_conv_release(struct q8rt_op_plan* base) {
+  struct q8rt_f32_conv_plan* plan = q8rt_f32_conv_plan_of(base);
+  q8rt_free(plan->indirection); /* packed_w belongs to the model */
+  q8rt_free(plan->zero);
+}
 
-static q8rt_status f32_fc_setup(struct q8rt_op_ctx* s, struct q8rt_op_plan* plan) {
+const struct q8rt_op_impl q8rt_f32_conv_impl = {
+  .plan_size = sizeof(struct q8rt_f32_conv_plan), .plan_align = _Alignof(struct q8rt_f32_conv_plan),
+  .pack = f32_gemm_pack, .setup = f32_conv_setup, .run = f32_conv_run, .release = f32_conv_release,
+};
+
+static q8rt_status f32_fc_setup(struct q8rt_op_ctx* s, struct q8rt_op_plan* base) {
   (void) s;
-  plan->f32_minmax = q8rt_f32_clamp_for(plan->op);
+  struct q8rt_f32_conv_plan* plan = q8rt_f32_conv_plan_of(base);
+  plan->minmax = q8rt_f32_clamp_for(base->op);
+  plan->direct_gemm = true;
   return Q8RT_OK;
 }
 
-static void f32_fc_run(struct q8rt_op_ctx* s, const struct q8rt_op_plan* plan) {
-  const struct q8rt_model_op* op = plan->op;
+static void f32_fc_run(struct q8rt_op_ctx* s, const struct q8rt_op_plan* base) {
+  const struct q8rt_model_op* op = base->op;
   const size_t batch = op->y->dims[0], n = op->w->dims[0], k = op->w->dims[1];
-  q8rt_f32_run_gemm(s, plan, batch, n, k, (const float*) (const void*) plan->x, k, plan->y);
+  q8rt_f32_run_gemm(s, q8rt_f32_conv_plan_of_const(base), batch, n, k, (const float*) (const void*) base->x, k,
+                    base->y);
 }
 
-const struct q8rt_op_impl q8rt_f32_fc_impl = {f32_gemm_pack, f32_fc_setup, f32_fc_run};
+/* The conv plan, with no session-owned buffers (direct GEMM only). */
+const struct q8rt_op_impl q8rt_f32_fc_impl = {
+  .plan_size = sizeof(struct q8rt_f32_conv_plan), .plan_align = _Alignof(struct q8rt_f32_conv_plan),
+  .pack = f32_gemm_pack, .setup = f32_fc_setup, .run = f32_fc_run,
+};

@@ -24,11 +24,15 @@ static void f32_softmax_run(struct q8rt_op_ctx* s, const struct q8rt_op_plan* pl
   }
 }
 
-const struct q8rt_op_impl q8rt_f32_softmax_impl = {NULL, NULL, f32_softmax_run};
+const struct q8rt_op_impl q8rt_f32_softmax_impl = {
+  .plan_size = sizeof(struct q8rt_op_plan), .plan_align = _Alignof(struct q8rt_op_plan), .run = f32_softmax_run,
+};
 
 static void f32_dequantize_run(struct q8rt_op_ctx* s, const struct q8rt_op_plan* plan) {
   (void) s;
   memcpy(plan->y, plan->x, (size_t) q8rt_tensor_elements(plan->op->x) * sizeof(float));
 }
 
-const struct q8rt_op_impl q8rt_f32_dequantize_impl = {NULL, NULL, f32_dequantize_run};
+const struct q8rt_op_impl q8rt_f32_dequantize_impl = {
+  .plan_size = sizeof(struct q8rt_op_plan), .plan_align = _Alignof(struct q8rt_op_plan), .run = f32_dequantize_run,
+};

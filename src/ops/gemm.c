@@ -72,12 +72,12 @@ static void gemm_tile_n(void* arg, size_t m0, size_t n0, size_t rows, size_t nc)
   }
 }
 
-void q8rt_run_gemm(struct q8rt_op_ctx* s, const struct q8rt_op_plan* plan, size_t m, size_t n, size_t k,
+void q8rt_run_gemm(struct q8rt_op_ctx* s, const struct q8rt_conv_plan* plan, size_t m, size_t n, size_t k,
                    const uint8_t* a, size_t a_stride, uint8_t* y) {
   const struct q8rt_gemm_config* g = plan->gemm;
   struct gemm_context c = {
     .ukernel = g->gemm, .n = n, .k = k, .mr = g->mr, .nr = g->nr, .a_stride = a_stride,
-    .panel_bytes = panel_bytes(g, k, 1), .a = a, .w = plan->packed_w, .y = y, .params = &plan->op->params.conv,
+    .panel_bytes = panel_bytes(g, k, 1), .a = a, .w = plan->packed_w, .y = y, .params = &plan->base.op->params.conv,
   };
   const size_t threads = pool_threads(s);
   if (g->split == Q8RT_SPLIT_ROW_BLOCKS) {
@@ -157,12 +157,12 @@ static void igemm_tile_n(void* arg, size_t m0, size_t n0, size_t rows, size_t nc
   }
 }
 
-void q8rt_run_igemm(struct q8rt_op_ctx* s, const struct q8rt_op_plan* plan, size_t m, size_t n, size_t kc, size_t ks) {
+void q8rt_run_igemm(struct q8rt_op_ctx* s, const struct q8rt_conv_plan* plan, size_t m, size_t n, size_t kc, size_t ks) {
   const struct q8rt_gemm_config* g = plan->gemm;
   struct igemm_context c = {
     .ukernel = g->igemmn != NULL ? g->igemmn : g->igemm, .n = n, .kc = kc, .ks = ks, .mr = g->mr, .nr = g->nr,
-    .panel_bytes = panel_bytes(g, kc, ks), .indirection = plan->indirection, .w = plan->packed_w, .y = plan->y,
-    .params = &plan->op->params.conv,
+    .panel_bytes = panel_bytes(g, kc, ks), .indirection = plan->indirection, .w = plan->packed_w, .y = plan->base.y,
+    .params = &plan->base.op->params.conv,
   };
   if (g->split == Q8RT_SPLIT_ROW_BLOCKS) {
     size_t rows, nc;

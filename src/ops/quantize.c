@@ -30,4 +30,6 @@ static void dequantize_run(struct q8rt_op_ctx* s, const struct q8rt_op_plan* pla
   for (size_t i = 0; i < n; i++) y[i] = (float) ((int32_t) plan->x[i] - zero_point) * scale;
 }
 
-const struct q8rt_op_impl q8rt_dequantize_impl = {NULL, NULL, dequantize_run};
+const struct q8rt_op_impl q8rt_dequantize_impl = {
+  .plan_size = sizeof(struct q8rt_op_plan), .plan_align = _Alignof(struct q8rt_op_plan), .run = dequantize_run,
+};

@@ -15,4 +15,6 @@ static void softmax_run(struct q8rt_op_ctx* s, const struct q8rt_op_plan* plan) 
   }
 }
 
-const struct q8rt_op_impl q8rt_softmax_impl = {NULL, NULL, softmax_run};
+const struct q8rt_op_impl q8rt_softmax_impl = {
+  .plan_size = sizeof(struct q8rt_op_plan), .plan_align = _Alignof(struct q8rt_op_plan), .run = softmax_run,
+};

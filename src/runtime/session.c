@@ -1,6 +1,8 @@
 /* Sessions: planning at creation, then running the ops in order. */
 #include "session.h"
 
+#include <stdalign.h>
+#include <stddef.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -14,12 +16,17 @@ void q8rt_session_options_init(struct q8rt_session_options* options) {
   options->isa = Q8RT_ISA_AUTO;
 }
 
+static const struct q8rt_op_impl* op_impl(const q8rt_session* s, uint32_t i) {
+  const uint32_t type = s->model->ops[i].rec->type;
+  return s->precision == Q8RT_PRECISION_FP32 ? q8rt_op_impl_f32_for(type) : q8rt_op_impl_for(type);
+}
+
 void q8rt_session_free(q8rt_session* s) {
   if (s == NULL) return;
   if (s->plans != NULL) {
     for (uint32_t i = 0; i < s->model->op_count; i++) {
-      q8rt_free(s->plans[i].indirection); /* packed_w belongs to the model */
-      q8rt_free(s->plans[i].zero);
+      const struct q8rt_op_impl* impl = op_impl(s, i);
+      if (impl->release != NULL) impl->release(s->plans[i]); /* packed weights belong to the model */
     }
   }
   q8rt_free(s->plans);
@@ -31,17 +38,39 @@ void q8rt_session_free(q8rt_session* s) {
 
 /* Two passes: the packed weights of every op first (from the model's cache), then, with the model's raw weights
  * released again (q8rt_model_release_raw: file mappings), the arena and the per-op buffers. */
+static size_t align_up(size_t n, size_t align) { return (n + align - 1) / align * align; }
+
+/* One zero-filled block for all plans: op_count plan pointers, then each op's plan (its kind's size and
+ * alignment, q8rt_op_impl), the common header set to the op. */
+static q8rt_status alloc_plans(q8rt_session* s) {
+  const q8rt_model* m = s->model;
+  size_t bytes = align_up((size_t) m->op_count * sizeof(struct q8rt_op_plan*), alignof(max_align_t));
+  for (uint32_t i = 0; i < m->op_count; i++) {
+    const struct q8rt_op_impl* impl = op_impl(s, i);
+    bytes = align_up(bytes, impl->plan_align) + impl->plan_size;
+  }
+  s->plans = q8rt_alloc_zeroed(1, bytes);
+  if (s->plans == NULL) return q8rt_error(Q8RT_ERROR_OUT_OF_MEMORY, "out of memory planning the session");
+  char* block = (char*) s->plans;
+  size_t offset = align_up((size_t) m->op_count * sizeof(struct q8rt_op_plan*), alignof(max_align_t));
+  for (uint32_t i = 0; i < m->op_count; i++) {
+    const struct q8rt_op_impl* impl = op_impl(s, i);
+    offset = align_up(offset, impl->plan_align);
+    s->plans[i] = (struct q8rt_op_plan*) (void*) (block + offset);
+    s->plans[i]->op = &m->ops[i];
+    offset += impl->plan_size;
+  }
+  return Q8RT_OK;
+}
+
 static q8rt_status plan_ops(q8rt_session* s) {
   const q8rt_model* m = s->model;
   const bool f32 = s->precision == Q8RT_PRECISION_FP32;
-  s->plans = q8rt_alloc_zeroed(m->op_count, sizeof *s->plans);
-  if (s->plans == NULL) return q8rt_error(Q8RT_ERROR_OUT_OF_MEMORY, "out of memory planning the session");
-  q8rt_status status = Q8RT_OK;
+  q8rt_status status = alloc_plans(s);
+  if (status != Q8RT_OK) return status;
   for (uint32_t i = 0; status == Q8RT_OK && i < m->op_count; i++) {
-    struct q8rt_op_plan* plan = &s->plans[i];
-    plan->op = &m->ops[i];
-    const struct q8rt_op_impl* impl = f32 ? q8rt_op_impl_f32_for(plan->op->rec->type) : q8rt_op_impl_for(plan->op->rec->type);
-    if (impl->pack != NULL) status = impl->pack(&s->ctx, plan);
+    const struct q8rt_op_impl* impl = op_impl(s, i);
+    if (impl->pack != NULL) status = impl->pack(&s->ctx, s->plans[i]);
   }
   q8rt_model_release_raw(m);
   if (status != Q8RT_OK) return status;
@@ -53,12 +82,12 @@ static q8rt_status plan_ops(q8rt_session* s) {
     if (s->arena == NULL) status = q8rt_error(Q8RT_ERROR_OUT_OF_MEMORY, "out of memory for a %zu-byte arena", s->arena_bytes);
   }
   for (uint32_t i = 0; status == Q8RT_OK && i < m->op_count; i++) {
-    struct q8rt_op_plan* plan = &s->plans[i];
+    struct q8rt_op_plan* plan = s->plans[i];
     const struct q8rt_model_op* op = plan->op;
     plan->x = s->arena + offsets[op->rec->inputs[0]];
     if (op->x2 != NULL) plan->x2 = s->arena + offsets[op->rec->inputs[1]];
     plan->y = s->arena + offsets[op->rec->output];
-    const struct q8rt_op_impl* impl = f32 ? q8rt_op_impl_f32_for(op->rec->type) : q8rt_op_impl_for(op->rec->type);
+    const struct q8rt_op_impl* impl = op_impl(s, i);
     if (impl->setup != NULL) status = impl->setup(&s->ctx, plan);
   }
   q8rt_free(offsets);
@@ -148,7 +177,7 @@ q8rt_status q8rt_session_run(q8rt_session* s, q8rt_input_format format, const vo
   uint8_t* x = NULL;
   for (uint32_t i = 0; i < m->op_count && x == NULL; i++) {
     for (int j = 0; j < 2; j++) {
-      if (m->ops[i].rec->inputs[j] == h->input_tensor) x = (uint8_t*) (j == 0 ? s->plans[i].x : s->plans[i].x2);
+      if (m->ops[i].rec->inputs[j] == h->input_tensor) x = (uint8_t*) (j == 0 ? s->plans[i]->x : s->plans[i]->x2);
     }
   }
   if (x == NULL) return q8rt_error(Q8RT_ERROR_INVALID_MODEL, "the model never reads its input");
@@ -164,12 +193,12 @@ q8rt_status q8rt_session_run(q8rt_session* s, q8rt_input_format format, const vo
   }
   for (uint32_t i = 0; i < m->op_count; i++) {
     const double t0 = s->op_ms != NULL ? now_ms() : 0.0;
-    const struct q8rt_op_impl* impl = f32 ? q8rt_op_impl_f32_for(m->ops[i].rec->type) : q8rt_op_impl_for(m->ops[i].rec->type);
-    impl->run(&s->ctx, &s->plans[i]);
+    const struct q8rt_op_impl* impl = op_impl(s, i);
+    impl->run(&s->ctx, s->plans[i]);
     if (s->op_ms != NULL) s->op_ms[i] = now_ms() - t0;
     if (s->profile_hot) { /* the op again, on cache-resident data (Q8RT_PROFILE_OPS_HOT) */
       const double t1 = now_ms();
-      impl->run(&s->ctx, &s->plans[i]);
+      impl->run(&s->ctx, s->plans[i]);
       s->op_ms[i] = now_ms() - t1;
     }
   }
@@ -180,7 +209,7 @@ q8rt_status q8rt_session_run(q8rt_session* s, q8rt_input_format format, const vo
 static const void* tensor_data(const q8rt_session* s, uint32_t tensor) {
   const q8rt_model* m = s->model;
   for (uint32_t i = 0; i < m->op_count; i++) {
-    if (m->ops[i].rec->output == tensor) return s->plans[i].y;
+    if (m->ops[i].rec->output == tensor) return s->plans[i]->y;
   }
   return NULL;
 }

@@ -15,7 +15,7 @@ struct q8rt_session {
   struct q8rt_op_ctx ctx;       /* kernels, pool, the model's weight cache, buffer accounting */
   uint8_t* arena;
   size_t arena_bytes;
-  struct q8rt_op_plan* plans;
+  struct q8rt_op_plan** plans;  /* op_count headers of per-kind plans; one block (alloc_plans in session.c) */
   double* op_ms;                /* per-op wall time of the last run when profiling, else NULL */
   bool has_run;
   bool profile_hot;             /* Q8RT_PROFILE_OPS_HOT: each op runs twice, the second run timed */

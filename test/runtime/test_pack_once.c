@@ -12,9 +12,23 @@
 #include "../common/test.h"
 #include "common/common.h"
 #include "q8rt.h"
+#include "blob/format.h"
 #include "runtime/session.h"
 
 #define SESSIONS 8
+
+/* The packed weights op `op` of session s reads (NULL for ops without weights), from its kind's plan. */
+static const void* packed_w(const q8rt_session* s, uint32_t op) {
+  const struct q8rt_op_plan* plan = s->plans[op];
+  const bool f32 = s->precision == Q8RT_PRECISION_FP32;
+  switch (s->model->ops[op].rec->type) {
+    case Q8RT_OP_CONV:
+    case Q8RT_OP_FC: return f32 ? q8rt_f32_conv_plan_of_const(plan)->packed_w : q8rt_conv_plan_of_const(plan)->packed_w;
+    case Q8RT_OP_DWCONV:
+      return f32 ? q8rt_f32_dwconv_plan_of_const(plan)->packed_w : q8rt_dwconv_plan_of_const(plan)->packed_w;
+  }
+  return NULL;
+}
 
 static q8rt_model* model;
 static q8rt_session* sessions[SESSIONS];
@@ -61,8 +75,8 @@ int main(void) {
   for (size_t i = 1; i < SESSIONS && sessions[0] != NULL && sessions[i] != NULL; i++) {
     CHECK(sessions[i]->ctx.packed_bytes == bytes1);
     for (uint32_t op = 0; op < model->op_count; op++) {
-      if (sessions[i]->plans[op].packed_w != sessions[0]->plans[op].packed_w) shared = false;
-      if (model->ops[op].w != NULL && sessions[i]->plans[op].packed_w == NULL) shared = false;
+      if (packed_w(sessions[i], op) != packed_w(sessions[0], op)) shared = false;
+      if (model->ops[op].w != NULL && packed_w(sessions[i], op) == NULL) shared = false;
     }
   }
   CHECKF(shared, "every session reads the same packed-weight pointers");
@@ -117,8 +131,8 @@ int main(void) {
   if (f1 != NULL && f2 != NULL) {
     bool f32_shared = true;
     for (uint32_t op = 0; op < model->op_count; op++) {
-      if (f1->plans[op].packed_w != f2->plans[op].packed_w) f32_shared = false;
-      if (model->ops[op].w != NULL && sessions[0] != NULL && f1->plans[op].packed_w == sessions[0]->plans[op].packed_w)
+      if (packed_w(f1, op) != packed_w(f2, op)) f32_shared = false;
+      if (model->ops[op].w != NULL && sessions[0] != NULL && packed_w(f1, op) == packed_w(sessions[0], op))
         f32_shared = false;
     }
     CHECKF(f32_shared, "fp32 sessions share their own packed weights");
