@@ -90,8 +90,8 @@
  *     int8_t  w[3][4][16][4]      [quad q][accumulator i][lane L][slot s], all values w - 128 = (w - kzp) + kzp - 128
  *                                 unless said otherwise: q = 0, 1: tap 4q + s; q = 2: slot 0 tap 8, slot 1 the
  *                                 correction c = 128 - kzp (1 <= kzp, so c fits int8), slots 2, 3 zero.
- *   then the remaining channels - 64 nb channels as Q8RT_LAYOUT_DWCONV tiles (16 channels each, the blob's bytes
- *   of those channels unchanged).
+ *   then the remaining channels - 64 nb channels as Q8RT_LAYOUT_DWCONV tiles (16 channels each, packed as that
+ *   layout packs them).
  * A kernel forms for each quad and accumulator the uint8 quads Q0 = (x0, x1, x2, x3), Q1 = (x4, .., x7),
  * Q2 = (x8, x8, 0, 0) of the channel's 9 taps and computes, exactly modulo 2^32,
  *     acc = bias' + sum_q Q_q . w[q] + c (Q_0 . 1 + Q_1 . 1) = bias' + sum_t x_t (w_t - kzp)

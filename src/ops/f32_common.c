@@ -1,5 +1,5 @@
 /* FP32 path helpers: clamp rule, float zero / indirection buffers, the GEMM
- * driver and the input conversion (README "fp32"). */
+ * driver and the input conversion (docs/arithmetic.md, "fp32"). */
 #include <math.h>
 #include <string.h>
 
