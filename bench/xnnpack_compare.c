@@ -512,7 +512,7 @@ static int engine_main(const struct options* o, const q8rt_model* model) {
     const xnn_operator_t xop = q8 ? NULL : e == XNN_QU8 ? net.qu8[k] : net.fp32[k];
     for (unsigned r = 0; rc == 0 && r < o->op_runs; r++) {
       if (q8) {
-        impl->run(&sess->ctx, &sess->plans[k]);
+        impl->run(&sess->ctx, sess->plans[k]);
       } else if (xop != NULL && xnn_run_operator(xop, pool) != xnn_status_success) {
         rc = fail("op %u: xnn_run_operator failed", k);
       }
