@@ -20,5 +20,11 @@ for engine in q8rt-int8 q8rt-fp32 xnnpack-qu8 xnnpack-f32; do
   rc=$?
   check "xnnpack_compare --engine $engine --runs 2 (exit $rc)" test $rc -eq 0
 done
+# one op alone after an inference (make bench-insn's per-op counts), int8 and fp32
+for engine in q8rt-int8 q8rt-fp32; do
+  "$bin" "$blob" --engine "$engine" --runs 1 --op 3 --op-runs 2 > /dev/null 2>&1
+  rc=$?
+  check "xnnpack_compare --engine $engine --op 3 (exit $rc)" test $rc -eq 0
+done
 echo "test_xnnpack_compare: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
