@@ -100,3 +100,22 @@
 #define Q8RT_LAYOUT_DWCONV_VNNI 5 /* runtime only */
 #define Q8RT_DW_VNNI_CR 64
 #define Q8RT_DW_VNNI_BLOCK_BYTES 1024
+
+/*
+ * Q8RT_LAYOUT_GEMM_8X8 (tag 6): built from the raw weights (q8rt_pack_gemm_8x8), for the q8gemm 8x8 kernels
+ * (aarch64 NEON, QNNPACK's 8x8 scheme, and the scalar twin). Output channels are split into panels of
+ * Q8RT_GEMM8_NR = 8 (the last panel padded). Each panel holds:
+ *     int32_t bias[8]             the folded bias' of Q8RT_LAYOUT_GEMM: bias[n] - input_zero_point *
+ *                                 sum_k (w[n][k] - kernel_zero_point) (padded channels: 0)
+ *     uint8_t w[ks][kc8][8]       kc8 = round_up(kc, 8): the raw uint8 weight w[n][t][k] of column n at byte
+ *                                 (t * kc8 + k) * 8 + n (k-major: one 8-byte load per k gives all columns).
+ *                                 Padded k and padded n hold kernel_zero_point, so w - kernel_zero_point = 0.
+ *   Panel size = 32 + ks * kc8 * 8 bytes (a multiple of 32).
+ * A kernel subtracts kernel_zero_point (params) from each weight and multiplies raw uint8 inputs by it:
+ *     acc = bias'[n] + sum_{t, k} a[t][k] * (w[n][t][k] - kernel_zero_point)          (mod 2^32)
+ * the value of the Q8RT_LAYOUT_GEMM kernels (the input zero point is folded into bias').
+ */
+#define Q8RT_LAYOUT_GEMM_8X8 6 /* runtime only */
+#define Q8RT_GEMM8_MR 8
+#define Q8RT_GEMM8_NR 8
+#define Q8RT_GEMM8_KR 8

@@ -36,6 +36,14 @@ void q8rt_q8gemm_ukernel_3x4c8__aarch64_neon(size_t mr, size_t nr, size_t k, con
 void q8rt_q8gemm_ukernel_3x4c8__aarch32_neon(size_t mr, size_t nr, size_t k, const uint8_t* a, size_t a_stride,
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
 
+/* MR x NR = 8 x 8 on Q8RT_LAYOUT_GEMM_8X8 panels (kernels/layout.h: folded bias, uint8 weights k-major, padded
+ * to whole blocks of 8 k), the contract above with these panels and 1 <= mr <= 8, 1 <= nr <= 8. The scalar twin
+ * reads the same layout; the aarch64 NEON kernel follows QNNPACK's q8gemm 8x8 scheme. */
+void q8rt_q8gemm_ukernel_8x8__scalar(size_t mr, size_t nr, size_t k, const uint8_t* a, size_t a_stride,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+void q8rt_q8gemm_ukernel_8x8__aarch64_neon(size_t mr, size_t nr, size_t k, const uint8_t* a, size_t a_stride,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+
 /* Multi-panel variants: the same contract as above, except that nr (called nc) may be any number >= 1 of
  * columns, spanning consecutive panels of packed_w (each q8rt_gemm_panel_bytes(k, 1) bytes). */
 /* MR = 3 rows x nc columns. */

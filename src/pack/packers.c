@@ -81,6 +81,35 @@ void q8rt_pack_gemm_16x4(const struct q8rt_pack_src* s, void* out) {
   }
 }
 
+static size_t gemm8_panel_bytes(size_t kc, size_t ks) {
+  const size_t kc8 = (kc + Q8RT_GEMM8_KR - 1) / Q8RT_GEMM8_KR * Q8RT_GEMM8_KR;
+  return Q8RT_GEMM8_NR * sizeof(int32_t) + ks * kc8 * Q8RT_GEMM8_NR;
+}
+
+size_t q8rt_packed_size_gemm_8x8(const struct q8rt_pack_src* s) {
+  return (s->n + Q8RT_GEMM8_NR - 1) / Q8RT_GEMM8_NR * gemm8_panel_bytes(s->kc, s->ks);
+}
+
+void q8rt_pack_gemm_8x8(const struct q8rt_pack_src* s, void* out) {
+  const size_t kc8 = (s->kc + Q8RT_GEMM8_KR - 1) / Q8RT_GEMM8_KR * Q8RT_GEMM8_KR;
+  const size_t panel = gemm8_panel_bytes(s->kc, s->ks);
+  const size_t panels = (s->n + Q8RT_GEMM8_NR - 1) / Q8RT_GEMM8_NR;
+  for (size_t p = 0; p < panels; p++) {
+    uint8_t* dst = (uint8_t*) out + p * panel;
+    uint8_t* dw = dst + Q8RT_GEMM8_NR * sizeof(int32_t);
+    memset(dw, s->kernel_zero_point, panel - Q8RT_GEMM8_NR * sizeof(int32_t));
+    for (size_t lane = 0; lane < Q8RT_GEMM8_NR; lane++) {
+      const size_t j = p * Q8RT_GEMM8_NR + lane;
+      const int32_t b = j < s->n ? folded_bias(s, j) : 0;
+      memcpy(dst + lane * sizeof(int32_t), &b, sizeof b);
+      if (j >= s->n) continue;
+      for (size_t t = 0; t < s->ks; t++) {
+        for (size_t k = 0; k < s->kc; k++) dw[(t * kc8 + k) * Q8RT_GEMM8_NR + lane] = s->w[(j * s->ks + t) * s->kc + k];
+      }
+    }
+  }
+}
+
 size_t q8rt_packed_size_dw_16(const struct q8rt_pack_src* s) { return (size_t) q8rt_packed_dw_bytes(s->n); }
 
 void q8rt_pack_dw_16(const struct q8rt_pack_src* s, void* out) {
