@@ -1,0 +1,157 @@
+/* q8gemm 8x8 (Q8RT_LAYOUT_GEMM_8X8, packed by q8rt_pack_gemm_8x8): the scalar twin vs a naive reference on the
+ * unpacked weights, and on aarch64 the NEON kernel vs the scalar twin, byte for byte (whole output buffers, so
+ * bytes outside the mr x nr tile must be left alone). Shapes: every mr 1..8 x nr 1..8 with k 1..20, k not a multiple
+ * of 8, row and output strides larger than the tile, zero points 0 / 1 / 255 / random, scales from 2^-32 to just
+ * below 1, extreme weights / activations / biases. Q8RT_TEST_QUICK=1: fewer random cases (qemu-user). */
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cpuinfo.h>
+
+#include "../common/kernel_ref.h"
+#include "../common/test.h"
+#include "../../kernels/layout.h"
+#include "../../kernels/params.h"
+#include "../../kernels/q8gemm/q8gemm.h"
+#include "../../src/pack/packers.h"
+#include "../../src/quant/qparams.h"
+
+#if defined(__aarch64__)
+#define HAVE_NEON_8X8 1
+#else
+#define HAVE_NEON_8X8 0
+#endif
+
+static size_t round_up8(size_t x) { return (x + 7) / 8 * 8; }
+
+static uint8_t pick_zero_point(void) {
+  switch (test_rand_range(0, 4)) {
+    case 0: return 0;
+    case 1: return 1;
+    case 2: return 255;
+    default: return (uint8_t) test_rand_range(0, 255);
+  }
+}
+
+static float pick_scale(int64_t maxabs) {
+  switch (test_rand_range(0, 5)) {
+    case 0: return 0.99999994f;
+    case 1: return exp2f(-32.0f);
+    case 2: return exp2f(-test_rand_uniform(0.0f, 31.0f)) * test_rand_uniform(0.5f, 0.999f);
+    default: {
+      float s = (float) (test_rand_uniform(20.0f, 400.0f) / (double) (maxabs > 0 ? maxabs : 1));
+      if (s >= 0.99f) s = 0.99f;
+      if (s < 0x1.0p-32f) s = 0x1.0p-32f;
+      return s;
+    }
+  }
+}
+
+/* extreme: activations 255, weights alternating 0 / 255, biases near the int32 limits (NEON vs scalar only: the
+ * exact sums may leave int32, where both kernels wrap and the int64 reference does not) */
+static void gemm_case(size_t mr, size_t nr, size_t k, bool extreme, bool neon) {
+  const size_t a_stride = k + test_rand_range(0, 3) * (test_rand_range(0, 1) ? 1 : 17);
+  const size_t c_stride = nr + test_rand_range(0, 1) * test_rand_range(1, 9);
+  const uint8_t izp = pick_zero_point(), kzp = extreme ? 0 : pick_zero_point();
+  const size_t a_size = (mr - 1) * a_stride + round_up8(k) + Q8RT_EXTRA_BYTES;
+  uint8_t* a = malloc(a_size);
+  for (size_t i = 0; i < a_size; i++) a[i] = extreme ? 255 : (uint8_t) test_rand_u32();
+  uint8_t* w = malloc(nr * k);
+  for (size_t i = 0; i < nr * k; i++) w[i] = extreme ? ((i & 1) ? 0 : 255) : (uint8_t) test_rand_u32();
+  int32_t bias[8];
+  for (size_t n = 0; n < nr; n++) {
+    bias[n] = (int32_t) test_rand_range(0, 200000) - 100000;
+    if (extreme && test_rand_range(0, 1)) {
+      const int32_t big = INT32_MAX - (1 << 22) - (int32_t) test_rand_range(0, 1000);
+      bias[n] = test_rand_range(0, 1) ? big : -big;
+    }
+  }
+  struct q8rt_pack_src src = {.n = nr, .kc = k, .ks = 1, .input_zero_point = izp, .kernel_zero_point = kzp,
+                              .w = w, .bias = test_rand_range(0, 9) == 0 ? NULL : bias};
+  while (!q8rt_pack_bias_fits(&src)) { /* folded bias overflowed int32: milder biases */
+    for (size_t n = 0; n < nr; n++) bias[n] /= 4;
+  }
+  void* packed = NULL;
+  CHECK(posix_memalign(&packed, 64, q8rt_packed_size_gemm_8x8(&src)) == 0);
+  CHECK(q8rt_packed_size_gemm_8x8(&src) == 32 + round_up8(k) * 8);
+  q8rt_pack_gemm_8x8(&src, packed);
+
+  int64_t acc[8][8];
+  int64_t maxabs = 1;
+  for (size_t m = 0; m < mr; m++) {
+    for (size_t n = 0; n < nr; n++) {
+      int64_t s = src.bias != NULL ? bias[n] : 0;
+      for (size_t kk = 0; kk < k; kk++) s += ((int64_t) a[m * a_stride + kk] - izp) * ((int64_t) w[n * k + kk] - kzp);
+      acc[m][n] = s;
+      if (llabs(s) > maxabs) maxabs = llabs(s);
+    }
+  }
+  uint8_t omin = (uint8_t) test_rand_range(0, 80), omax = (uint8_t) test_rand_range(170, 255);
+  if (test_rand_range(0, 2) == 0) {
+    omin = 0;
+    omax = 255;
+  }
+  struct q8rt_conv_params params;
+  CHECK(q8rt_conv_params_init(&params, pick_scale(maxabs), 1.0f, 1.0f, kzp, pick_zero_point(), omin, omax));
+
+  const size_t c_size = 8 * c_stride + 16;
+  uint8_t* c0 = malloc(c_size);
+  uint8_t* c1 = malloc(c_size);
+  memset(c0, 0xA5, c_size);
+  memset(c1, 0xA5, c_size);
+  q8rt_q8gemm_ukernel_8x8__scalar(mr, nr, k, a, a_stride, packed, c0, c_stride, &params);
+  const bool exact = maxabs <= INT32_MAX; /* the int32 sums did not wrap */
+  if (exact) {
+    bool ok = true;
+    for (size_t m = 0; m < 8; m++) {
+      for (size_t n = 0; n < c_stride; n++) {
+        const uint8_t want = m < mr && n < nr ? ref_requantize(acc[m][n], &params) : 0xA5;
+        if (c0[m * c_stride + n] != want) ok = false;
+      }
+    }
+    CHECKF(ok, "8x8 scalar vs reference: mr=%zu nr=%zu k=%zu izp=%u kzp=%u", mr, nr, k, izp, kzp);
+  }
+#if HAVE_NEON_8X8
+  if (neon) {
+    q8rt_q8gemm_ukernel_8x8__aarch64_neon(mr, nr, k, a, a_stride, packed, c1, c_stride, &params);
+    CHECKF(memcmp(c0, c1, c_size) == 0,
+           "8x8 neon vs scalar: mr=%zu nr=%zu k=%zu a_stride=%zu c_stride=%zu izp=%u kzp=%u extreme=%d", mr, nr, k,
+           a_stride, c_stride, izp, kzp, (int) extreme);
+  }
+#else
+  (void) neon;
+#endif
+  free(a);
+  free(w);
+  free(packed);
+  free(c0);
+  free(c1);
+}
+
+int main(void) {
+  test_rng_seed(0x38783820);
+  const bool quick = getenv("Q8RT_TEST_QUICK") != NULL && strcmp(getenv("Q8RT_TEST_QUICK"), "0") != 0;
+#if HAVE_NEON_8X8
+  const bool neon = cpuinfo_initialize() && cpuinfo_has_arm_neon();
+#else
+  const bool neon = false;
+#endif
+  int cases = 0;
+  for (size_t mr = 1; mr <= 8; mr++) {
+    for (size_t nr = 1; nr <= 8; nr++) {
+      for (size_t k = 1; k <= 20; k++, cases++) gemm_case(mr, nr, k, false, neon);
+    }
+  }
+  for (size_t k = 1; k <= 40; k++, cases++) gemm_case(8, 8, k, true, neon);
+  const int random_cases = quick ? 400 : 2000;
+  for (int i = 0; i < random_cases; i++, cases++) {
+    const size_t k = test_rand_range(0, 3) == 0 ? test_rand_range(1, 1024) : test_rand_range(1, 96);
+    gemm_case(test_rand_range(1, 8), test_rand_range(1, 8), k, test_rand_range(0, 15) == 0, neon);
+  }
+  printf("test_q8gemm_8x8: %d cases, scalar 8x8 vs reference%s\n", cases,
+         neon ? ", aarch64 NEON 8x8 vs scalar" : " (no aarch64 NEON: NEON kernel not run)");
+  return test_summary("test_q8gemm_8x8");
+}
