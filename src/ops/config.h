@@ -44,7 +44,8 @@ struct q8rt_gemm_config {
    * configuration has gemm or gemmn (or both). */
   q8rt_q8gemm_ukernel_fn gemm, gemmn, gemv;
   uint32_t gemv_nc;
-  /* igemm: indirect convolution, one panel per call; igemmn: any columns per call. At least one of them. */
+  /* igemm: indirect convolution, one panel per call; igemmn: any columns per call. At least one of them, unless
+   * the configuration is only a kernel table's gemm with a separate conv configuration (struct q8rt_kernels). */
   q8rt_q8conv_ukernel_fn igemm, igemmn;
   enum q8rt_gemm_split split;
   /* Applicability (0: any): convolutions with kc <= max_kc and min_ks <= ks <= max_ks (small-kc tap layouts). */
@@ -82,7 +83,9 @@ struct q8rt_f32_dwconv_config {
 struct q8rt_kernels {
   const char* name;
   q8rt_isa isa;
-  const struct q8rt_gemm_config* gemm;          /* int8 conv / fc */
+  const struct q8rt_gemm_config* gemm;          /* int8 fc, 1x1 conv (stride 1, no padding), and other convs
+                                                   when conv is NULL */
+  const struct q8rt_gemm_config* conv;          /* optional: indirect convolutions (any other conv) */
   const struct q8rt_gemm_config* conv_small_kc; /* optional: preferred for convolutions it applies to */
   const struct q8rt_dwconv_config* dwconv;
   q8rt_q8vadd_ukernel_fn vadd;

@@ -8,6 +8,7 @@
 const struct q8rt_gemm_config* q8rt_gemm_config_for(const struct q8rt_op_ctx* s, size_t kc, size_t ks, bool indirect) {
   const struct q8rt_gemm_config* small = s->kernels->conv_small_kc;
   if (indirect && small != NULL && kc <= small->max_kc && ks >= small->min_ks && ks <= small->max_ks) return small;
+  if (indirect && s->kernels->conv != NULL) return s->kernels->conv;
   return s->kernels->gemm;
 }
 

@@ -153,7 +153,8 @@ static const struct q8rt_kernels avx512vnni_kernels = {
 
 #if defined(__aarch64__) || (defined(__arm__) && !defined(__aarch64__))
 /* ARM: the NEON int8 and fp32 kernels (aarch64 files on arm64, armv7 -mfpu=neon files on 32-bit ARM, which
- * are only called when cpuinfo reports NEON). int8: 3x4c8 (one panel per call); fp32: 4x8 / 1x8 tiles on 8-float
+ * are only called when cpuinfo reports NEON). int8: 3x4c8 (one panel per call; on aarch64 only for indirect
+ * convolutions, GEMMs run 8x8); fp32: 4x8 / 1x8 tiles on 8-float
  * panels, depthwise up16x9, vadd and avgpool. */
 #define Q8RT_HAVE_NEON 1
 #if defined(__aarch64__)
@@ -167,6 +168,14 @@ static const struct q8rt_gemm_config gemm_3x4c8_neon = {
   .name = "3x4c8", .mr = 3, .nr = 4, .kr = 8, .packed_size = q8rt_packed_size_gemm_4x8, .pack = q8rt_pack_gemm_4x8,
   .gemm = Q8RT_NEON_UKERNEL(q8gemm, 3x4c8), .igemm = Q8RT_NEON_UKERNEL(q8conv, 3x4c8), .split = Q8RT_SPLIT_ROW_TILES,
 };
+#if defined(__aarch64__)
+/* aarch64: GEMMs (1x1 convolutions, fully connected) on QNNPACK's 8x8 scheme (Q8RT_LAYOUT_GEMM_8X8: uint8
+ * weights, lane-wise smlal / smlal2, one requantization per 64 outputs); indirect convolutions keep 3x4c8. */
+static const struct q8rt_gemm_config gemm_8x8_neon = {
+  .name = "8x8", .mr = 8, .nr = 8, .kr = 8, .packed_size = q8rt_packed_size_gemm_8x8, .pack = q8rt_pack_gemm_8x8,
+  .gemm = q8rt_q8gemm_ukernel_8x8__aarch64_neon, .split = Q8RT_SPLIT_ROW_TILES,
+};
+#endif
 static const struct q8rt_dwconv_config dwconv_up16x9_neon = {
   .name = "up16x9", .cr = 16, .packed_size = q8rt_packed_size_dw_16, .pack = q8rt_pack_dw_16,
   .ukernel = Q8RT_NEON_UKERNEL(q8dwconv, up16x9),
@@ -183,7 +192,12 @@ static const struct q8rt_f32_dwconv_config f32dwconv_neon = {
 static const struct q8rt_kernels neon_kernels = {
   .name = "neon",
   .isa = Q8RT_ISA_NEON,
+#if defined(__aarch64__)
+  .gemm = &gemm_8x8_neon,
+  .conv = &gemm_3x4c8_neon,
+#else
   .gemm = &gemm_3x4c8_neon,
+#endif
   .dwconv = &dwconv_up16x9_neon,
   .vadd = Q8RT_NEON_UKERNEL0(q8vadd),
   .avgpool = Q8RT_NEON_UKERNEL0(q8avgpool),
