@@ -43,6 +43,12 @@ void q8rt_q8gemm_ukernel_8x8__scalar(size_t mr, size_t nr, size_t k, const uint8
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
 void q8rt_q8gemm_ukernel_8x8__aarch64_neon(size_t mr, size_t nr, size_t k, const uint8_t* a, size_t a_stride,
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+/* 1x8n: GEMV-style on the same panels (each Q8RT_GEMM8_NR * 4 + round_up(k, 8) * 8 bytes): any mr >= 1 rows one at
+ * a time x any nc >= 1 columns over consecutive panels (the multi-panel contract below). */
+void q8rt_q8gemm_ukernel_1x8n__scalar(size_t mr, size_t nc, size_t k, const uint8_t* a, size_t a_stride,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+void q8rt_q8gemm_ukernel_1x8n__aarch64_neon(size_t mr, size_t nc, size_t k, const uint8_t* a, size_t a_stride,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
 
 /* Multi-panel variants: the same contract as above, except that nr (called nc) may be any number >= 1 of
  * columns, spanning consecutive panels of packed_w (each q8rt_gemm_panel_bytes(k, 1) bytes). */

@@ -170,10 +170,12 @@ static const struct q8rt_gemm_config gemm_3x4c8_neon = {
 };
 #if defined(__aarch64__)
 /* aarch64: GEMMs (1x1 convolutions, fully connected) on QNNPACK's 8x8 scheme (Q8RT_LAYOUT_GEMM_8X8: uint8
- * weights, lane-wise smlal / smlal2, one requantization per 64 outputs); indirect convolutions keep 3x4c8. */
+ * weights, lane-wise smlal / smlal2, one requantization per 64 outputs; products with fewer than 8 rows, e.g.
+ * a fully connected layer at batch 1, on the 1x8n GEMV kernel); indirect convolutions keep 3x4c8. */
 static const struct q8rt_gemm_config gemm_8x8_neon = {
   .name = "8x8", .mr = 8, .nr = 8, .kr = 8, .packed_size = q8rt_packed_size_gemm_8x8, .pack = q8rt_pack_gemm_8x8,
-  .gemm = q8rt_q8gemm_ukernel_8x8__aarch64_neon, .split = Q8RT_SPLIT_ROW_TILES,
+  .gemm = q8rt_q8gemm_ukernel_8x8__aarch64_neon, .gemv = q8rt_q8gemm_ukernel_1x8n__aarch64_neon, .gemv_nc = 8,
+  .split = Q8RT_SPLIT_ROW_TILES,
 };
 #endif
 static const struct q8rt_dwconv_config dwconv_up16x9_neon = {

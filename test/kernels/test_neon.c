@@ -288,6 +288,7 @@ int main(void) {
      * convolutions on 3x4c8 */
     CHECK(kernels->gemm->gemm == q8rt_q8gemm_ukernel_8x8__aarch64_neon && kernels->gemm->mr == 8 &&
           kernels->gemm->nr == 8);
+    CHECK(kernels->gemm->gemv == q8rt_q8gemm_ukernel_1x8n__aarch64_neon && kernels->gemm->gemv_nc == 8);
     CHECK(kernels->conv != NULL && kernels->conv->gemm == NEON(q8gemm, 3x4c8) && kernels->conv->mr == 3 &&
           kernels->conv->nr == 4);
     CHECK(kernels->conv->igemm == NEON(q8conv, 3x4c8));

@@ -1,4 +1,4 @@
-/* q8gemm 8x8 (Q8RT_LAYOUT_GEMM_8X8, packed by q8rt_pack_gemm_8x8): the scalar twin vs a naive reference on the
+/* q8gemm 8x8 and 1x8n (Q8RT_LAYOUT_GEMM_8X8, packed by q8rt_pack_gemm_8x8): the scalar twins vs a naive reference on the
  * unpacked weights, and on aarch64 the NEON kernel vs the scalar twin, byte for byte (whole output buffers, so
  * bytes outside the mr x nr tile must be left alone). Shapes: every mr 1..8 x nr 1..8 with k 1..20, k not a multiple
  * of 8, row and output strides larger than the tile, zero points 0 / 1 / 255 / random, scales from 2^-32 to just
@@ -131,6 +131,68 @@ static void gemm_case(size_t mr, size_t nr, size_t k, bool extreme, bool neon) {
   free(c1);
 }
 
+/* 1x8n (GEMV-style, any rows one at a time, any columns over consecutive panels): scalar vs reference, NEON vs
+ * scalar. */
+static void gemv_case(size_t mr, size_t nc, size_t k, bool neon) {
+  const size_t a_stride = k + test_rand_range(0, 3) * (test_rand_range(0, 1) ? 1 : 17);
+  const size_t c_stride = nc + test_rand_range(0, 1) * test_rand_range(1, 9);
+  const uint8_t izp = pick_zero_point(), kzp = pick_zero_point();
+  const size_t a_size = (mr - 1) * a_stride + round_up8(k) + Q8RT_EXTRA_BYTES;
+  uint8_t* a = malloc(a_size);
+  for (size_t i = 0; i < a_size; i++) a[i] = (uint8_t) test_rand_u32();
+  uint8_t* w = malloc(nc * k);
+  for (size_t i = 0; i < nc * k; i++) w[i] = (uint8_t) test_rand_u32();
+  int32_t* bias = malloc(nc * sizeof(int32_t));
+  for (size_t n = 0; n < nc; n++) bias[n] = (int32_t) test_rand_range(0, 200000) - 100000;
+  const struct q8rt_pack_src src = {.n = nc, .kc = k, .ks = 1, .input_zero_point = izp, .kernel_zero_point = kzp,
+                                    .w = w, .bias = bias};
+  void* packed = NULL;
+  CHECK(posix_memalign(&packed, 64, q8rt_packed_size_gemm_8x8(&src)) == 0);
+  q8rt_pack_gemm_8x8(&src, packed);
+  int64_t maxabs = 1;
+  int64_t* acc = malloc(mr * nc * sizeof(int64_t));
+  for (size_t m = 0; m < mr; m++) {
+    for (size_t n = 0; n < nc; n++) {
+      int64_t s = bias[n];
+      for (size_t kk = 0; kk < k; kk++) s += ((int64_t) a[m * a_stride + kk] - izp) * ((int64_t) w[n * k + kk] - kzp);
+      acc[m * nc + n] = s;
+      if (llabs(s) > maxabs) maxabs = llabs(s);
+    }
+  }
+  struct q8rt_conv_params params;
+  CHECK(q8rt_conv_params_init(&params, pick_scale(maxabs), 1.0f, 1.0f, kzp, pick_zero_point(),
+                              (uint8_t) test_rand_range(0, 60), (uint8_t) test_rand_range(190, 255)));
+  const size_t c_size = mr * c_stride + 16;
+  uint8_t* c0 = malloc(c_size);
+  uint8_t* c1 = malloc(c_size);
+  memset(c0, 0xA5, c_size);
+  memset(c1, 0xA5, c_size);
+  q8rt_q8gemm_ukernel_1x8n__scalar(mr, nc, k, a, a_stride, packed, c0, c_stride, &params);
+  bool ok = true;
+  for (size_t m = 0; m < mr; m++) {
+    for (size_t n = 0; n < c_stride; n++) {
+      const uint8_t want = n < nc ? ref_requantize(acc[m * nc + n], &params) : 0xA5;
+      if (c0[m * c_stride + n] != want) ok = false;
+    }
+  }
+  CHECKF(ok, "1x8n scalar vs reference: mr=%zu nc=%zu k=%zu", mr, nc, k);
+#if HAVE_NEON_8X8
+  if (neon) {
+    q8rt_q8gemm_ukernel_1x8n__aarch64_neon(mr, nc, k, a, a_stride, packed, c1, c_stride, &params);
+    CHECKF(memcmp(c0, c1, c_size) == 0, "1x8n neon vs scalar: mr=%zu nc=%zu k=%zu", mr, nc, k);
+  }
+#else
+  (void) neon;
+#endif
+  free(a);
+  free(w);
+  free(bias);
+  free(acc);
+  free(packed);
+  free(c0);
+  free(c1);
+}
+
 int main(void) {
   test_rng_seed(0x38783820);
   const bool quick = getenv("Q8RT_TEST_QUICK") != NULL && strcmp(getenv("Q8RT_TEST_QUICK"), "0") != 0;
@@ -151,7 +213,13 @@ int main(void) {
     const size_t k = test_rand_range(0, 3) == 0 ? test_rand_range(1, 1024) : test_rand_range(1, 96);
     gemm_case(test_rand_range(1, 8), test_rand_range(1, 8), k, test_rand_range(0, 15) == 0, neon);
   }
-  printf("test_q8gemm_8x8: %d cases, scalar 8x8 vs reference%s\n", cases,
-         neon ? ", aarch64 NEON 8x8 vs scalar" : " (no aarch64 NEON: NEON kernel not run)");
+  for (size_t nc = 1; nc <= 24; nc++) {
+    for (size_t k = 1; k <= 17; k++, cases++) gemv_case(test_rand_range(1, 7), nc, k, neon);
+  }
+  for (int i = 0; i < random_cases / 4; i++, cases++) {
+    gemv_case(test_rand_range(1, 7), test_rand_range(1, 100), test_rand_range(1, 1400), neon);
+  }
+  printf("test_q8gemm_8x8: %d cases, scalar 8x8 / 1x8n vs reference%s\n", cases,
+         neon ? ", aarch64 NEON 8x8 / 1x8n vs scalar" : " (no aarch64 NEON: NEON kernels not run)");
   return test_summary("test_q8gemm_8x8");
 }
