@@ -44,7 +44,10 @@ for deb in "$debs_dir"/*.deb; do dpkg-deb -x "$deb" "$dest"; done
 triplet=$(ls "$dest/usr/lib" | grep -- -linux-)
 for link in "$dest/usr/lib/$triplet"/*.so; do
   target=$(readlink "$link" || true)
-  case "$target" in /*) ln -sf "$(pwd)/$dest$target" "$link" ;; esac
+  case "$target" in
+    "$(pwd)/$dest"/*) ;;                               # already inside $dest (a second package set ran this loop)
+    /*) ln -sf "$(pwd)/$dest$target" "$link" ;;
+  esac
 done
 echo "${packages[*]}" > "$marker"
 echo "$dest"
