@@ -8,7 +8,7 @@ set -euo pipefail
 
 packages=(build-essential pkg-config libcpuinfo-dev libpthreadpool-dev libprotobuf-c-dev protobuf-c-compiler
           libjpeg-dev libpng-dev libexif-dev zlib1g-dev python3-pil
-          libjpeg-turbo-progs ca-certificates curl "$@")
+          libjpeg-turbo-progs ca-certificates curl python3-numpy python3-flatbuffers flatbuffers-compiler "$@")
 
 missing=()
 for p in "${packages[@]}"; do
