@@ -13,6 +13,10 @@
  *      out        = clamp(y + output_zero_point, output_min, output_max)
  *  - Add (QNNPACK q8vadd), average pooling (QNNPACK q8avgpool / q8gavgpool): see the structs below.
  *
+ * TensorFlow Lite's uint8 reference kernels (docs/arithmetic.md, "TFLite requantization") are served by the
+ * same struct q8rt_conv_params (q8rt_tflite_conv_params_init, src/quant/qparams.c) and by the TFLite structs at
+ * the end of this file.
+ *
  * Kernel files include only <stddef.h>, <stdint.h> and intrinsics headers.
  */
 #pragma once
@@ -24,6 +28,25 @@
  * kernels may load whole vectors past the last channel (the extra values meet zero weights or
  * are discarded). The zero buffer used for padding has the same slack. */
 #define Q8RT_EXTRA_BYTES 16
+
+/*
+ * Which rounding a requantization follows.
+ *  - Q8RT_RULE_QNNPACK: the Q31 scheme above, multiplier from the float32 scale (q8rt_conv_params_init).
+ *  - Q8RT_RULE_TFLITE: TensorFlow Lite's reference kernels (tensorflow/lite/kernels/internal/common.h,
+ *    MultiplyByQuantizedMultiplier without TFLITE_SINGLE_ROUNDING): gemmlowp's
+ *    SaturatingRoundingDoublingHighMul(acc, M) followed by RoundingDivideByPOT(., shift). For M in
+ *    [2^30, 2^31) and shift in [0, 31] these are the two roundings of the Q31 scheme, bit for bit
+ *    (docs/arithmetic.md), so every conv / GEMM / depthwise kernel computes it unchanged; only the multiplier
+ *    differs (QuantizeMultiplier of a double, 31 significant bits; q8rt_tflite_conv_params_init).
+ *  - Q8RT_RULE_TFLITE_SINGLE: TFLite built with TFLITE_SINGLE_ROUNDING:
+ *    (acc * M + 2^(30 + shift)) >> (31 + shift), one rounding (half up). Not computed by the conv kernels:
+ *    q8rt_tflite_conv_params_init refuses it.
+ */
+enum q8rt_requant_rule {
+  Q8RT_RULE_QNNPACK = 0,
+  Q8RT_RULE_TFLITE = 1,        /* reference kernels: SaturatingRoundingDoublingHighMul then RoundingDivideByPOT */
+  Q8RT_RULE_TFLITE_SINGLE = 2, /* TFLITE_SINGLE_ROUNDING */
+};
 
 struct q8rt_conv_params {
   int32_t multiplier;        /* Q31 requantization multiplier, in [2^30, 2^31) */
@@ -70,4 +93,40 @@ struct q8rt_avgpool_params {
   uint8_t output_zero_point;
   uint8_t output_min;
   uint8_t output_max;
+};
+
+/*
+ * TensorFlow Lite uint8 ADD (kernels/add.cc Prepare, reference/add.h AddElementwise), per element:
+ *   a' = (a + a_offset) << left_shift                           (a_offset = -a_zero_point, left_shift = 20)
+ *   sa = RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(a', a_multiplier), a_shift)   (same for b)
+ *   y  = RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(sa + sb, output_multiplier), output_shift)
+ *   out = clamp(y + output_zero_point, output_min, output_max)
+ * Every multiplier is in [2^30, 2^31) and every shift (a right shift, -shift of TFLite) in [0, 31]: each step is
+ * the Q31 requantization of struct q8rt_conv_params (q8rt_q31_mul then the remainder rule).
+ * |a'| <= 255 * 2^20, |sa|, |sb| <= 255 * 2^19, |sa + sb| < 2^28: no int32 overflow anywhere.
+ */
+struct q8rt_tflite_add_params {
+  int32_t a_offset;          /* -a_zero_point */
+  int32_t b_offset;          /* -b_zero_point */
+  int32_t a_multiplier;      /* input1_multiplier, in [2^30, 2^31) */
+  int32_t b_multiplier;      /* input2_multiplier */
+  int32_t output_multiplier; /* in [2^30, 2^31) */
+  uint32_t a_shift;          /* right shift, -input1_shift, in [0, 31] */
+  uint32_t b_shift;          /* -input2_shift */
+  uint32_t output_shift;     /* -output_shift */
+  uint32_t left_shift;       /* 20 */
+  uint8_t output_zero_point;
+  uint8_t output_min;        /* quantized_activation_min */
+  uint8_t output_max;        /* quantized_activation_max */
+};
+
+/*
+ * TensorFlow Lite uint8 SOFTMAX, reference kernel (reference/softmax.h Softmax, gemmlowp fixed point), with
+ * kernels/softmax.cc Prepare: PreprocessSoftmaxScaling(beta, input_scale, kScaledDiffIntegerBits = 5) and
+ * diff_min = -CalculateInputRadius(5, input_left_shift). Output scale 1/256, zero point 0.
+ */
+struct q8rt_tflite_softmax_params {
+  int32_t input_multiplier;  /* input_beta_multiplier, in [2^30, 2^31) */
+  uint32_t input_left_shift; /* input_beta_left_shift, in [0, 31] (the real multiplier is > 1) */
+  int32_t diff_min;          /* inputs with x - max(x) < diff_min give 0 */
 };

@@ -56,6 +56,30 @@ static inline uint8_t q8rt_avgpool_quantize(int32_t n, const struct q8rt_avgpool
   return (uint8_t) (v + (int32_t) params->output_zero_point);
 }
 
+/* Q31 multiply then divide by 2^shift rounding half away from zero (shift in [0, 31]): TFLite's
+ * RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(x, multiplier), shift) for multiplier in [0, 2^31)
+ * (docs/arithmetic.md, "TFLite requantization"). */
+static inline int32_t q8rt_q31_mul_shift(int32_t x, int32_t multiplier, uint32_t shift) {
+  const int32_t q31 = q8rt_q31_mul(x, multiplier);
+  const int32_t mask = (int32_t) ((UINT32_C(1) << shift) - 1);
+  const int32_t rem = (q31 & mask) - (int32_t) (q31 < 0);
+  return q8rt_asr_s32(q31, shift) + (int32_t) (rem > (mask >> 1));
+}
+
+/* TFLite uint8 ADD of one pair of inputs (reference/add.h AddElementwise; struct q8rt_tflite_add_params). */
+static inline uint8_t q8rt_tflite_add_quantize(uint8_t a, uint8_t b, const struct q8rt_tflite_add_params* params) {
+  /* |a + offset| <= 255: the left shift by 20 stays below 2^28 (as uint32 then int32, no signed overflow) */
+  const int32_t xa = (int32_t) ((uint32_t) ((int32_t) a + params->a_offset) << params->left_shift);
+  const int32_t xb = (int32_t) ((uint32_t) ((int32_t) b + params->b_offset) << params->left_shift);
+  const int32_t sa = q8rt_q31_mul_shift(xa, params->a_multiplier, params->a_shift);
+  const int32_t sb = q8rt_q31_mul_shift(xb, params->b_multiplier, params->b_shift);
+  const int32_t y = q8rt_q31_mul_shift(sa + sb, params->output_multiplier, params->output_shift);
+  int64_t out = (int64_t) y + (int64_t) params->output_zero_point;
+  if (out < (int64_t) params->output_min) out = params->output_min;
+  if (out > (int64_t) params->output_max) out = params->output_max;
+  return (uint8_t) out;
+}
+
 #if defined(__SSE4_1__)
 #include <smmintrin.h>
 

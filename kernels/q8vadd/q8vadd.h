@@ -23,3 +23,22 @@ void q8rt_q8vadd_ukernel__aarch64_neon(size_t n, const uint8_t* a, const uint8_t
     const struct q8rt_add_params* params);
 void q8rt_q8vadd_ukernel__aarch32_neon(size_t n, const uint8_t* a, const uint8_t* b, uint8_t* y,
     const struct q8rt_add_params* params);
+
+/*
+ * TensorFlow Lite uint8 ADD (reference/add.h AddElementwise, kernels/add.cc Prepare): struct
+ * q8rt_tflite_add_params (kernels/params.h). Same contract as q8vadd: n >= 1, y may alias a or b, inputs
+ * readable up to n + Q8RT_EXTRA_BYTES, n outputs written. Every ISA gives the bytes of the scalar kernel.
+ */
+typedef void (*q8rt_q8vadd_tflite_ukernel_fn)(size_t n, const uint8_t* a, const uint8_t* b, uint8_t* y,
+    const struct q8rt_tflite_add_params* params);
+
+void q8rt_q8vadd_tflite_ukernel__scalar(size_t n, const uint8_t* a, const uint8_t* b, uint8_t* y,
+    const struct q8rt_tflite_add_params* params);
+void q8rt_q8vadd_tflite_ukernel__sse41(size_t n, const uint8_t* a, const uint8_t* b, uint8_t* y,
+    const struct q8rt_tflite_add_params* params);
+void q8rt_q8vadd_tflite_ukernel__avx2(size_t n, const uint8_t* a, const uint8_t* b, uint8_t* y,
+    const struct q8rt_tflite_add_params* params);
+void q8rt_q8vadd_tflite_ukernel__aarch64_neon(size_t n, const uint8_t* a, const uint8_t* b, uint8_t* y,
+    const struct q8rt_tflite_add_params* params);
+void q8rt_q8vadd_tflite_ukernel__aarch32_neon(size_t n, const uint8_t* a, const uint8_t* b, uint8_t* y,
+    const struct q8rt_tflite_add_params* params);

@@ -89,6 +89,7 @@ struct q8rt_kernels {
   const struct q8rt_gemm_config* conv_small_kc; /* optional: preferred for convolutions it applies to */
   const struct q8rt_dwconv_config* dwconv;
   q8rt_q8vadd_ukernel_fn vadd;
+  q8rt_q8vadd_tflite_ukernel_fn vadd_tflite; /* TFLite uint8 ADD (kernels/q8vadd/q8vadd.h) */
   q8rt_q8avgpool_ukernel_fn avgpool;
   const struct q8rt_f32_gemm_config* f32gemm;
   const struct q8rt_f32_dwconv_config* f32dwconv;

@@ -20,6 +20,7 @@
 #include <cpuinfo.h>
 
 #include "../common/test.h"
+#include "../common/tflite_params.h"
 #include "../../kernels/layout.h"
 #include "../../kernels/params.h"
 #include "../../src/pack/pack.h"
@@ -63,7 +64,7 @@ static void conv_params(struct q8rt_conv_params* p, uint8_t kzp, int64_t maxabs,
     omin = 0;
     omax = 255;
   }
-  CHECK(q8rt_conv_params_init(p, pick_scale(maxabs, extreme), 1.0f, 1.0f, kzp, (uint8_t) test_rand_range(0, 255),
+  CHECK(test_conv_params(p, pick_scale(maxabs, extreme), kzp, (uint8_t) test_rand_range(0, 255),
                               omin, omax));
 }
 

@@ -7,6 +7,7 @@
 
 #include "../common/kernel_ref.h"
 #include "../common/test.h"
+#include "../common/tflite_params.h"
 #include "../../kernels/layout.h"
 #include "../../kernels/params.h"
 #include "../../kernels/q8conv/q8conv.h"
@@ -65,7 +66,7 @@ static void run_case(size_t mr, size_t nr, size_t kc, size_t ks, bool sse41) {
     scale = exp2f(-test_rand_uniform(0.0f, 20.0f)) * 0.99f;
   }
   struct q8rt_conv_params params;
-  CHECK(q8rt_conv_params_init(&params, scale, 1.0f, 1.0f, kzp, (uint8_t) test_rand_range(0, 255),
+  CHECK(test_conv_params(&params, scale, kzp, (uint8_t) test_rand_range(0, 255),
                               (uint8_t) test_rand_range(0, 60), (uint8_t) test_rand_range(190, 255)));
 
   const size_t c_size = 4 * c_stride + 16;

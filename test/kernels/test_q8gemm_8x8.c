@@ -13,6 +13,7 @@
 
 #include "../common/kernel_ref.h"
 #include "../common/test.h"
+#include "../common/tflite_params.h"
 #include "../../kernels/layout.h"
 #include "../../kernels/params.h"
 #include "../../kernels/q8gemm/q8gemm.h"
@@ -95,7 +96,7 @@ static void gemm_case(size_t mr, size_t nr, size_t k, bool extreme, bool neon) {
     omax = 255;
   }
   struct q8rt_conv_params params;
-  CHECK(q8rt_conv_params_init(&params, pick_scale(maxabs), 1.0f, 1.0f, kzp, pick_zero_point(), omin, omax));
+  CHECK(test_conv_params(&params, pick_scale(maxabs), kzp, pick_zero_point(), omin, omax));
 
   const size_t c_size = 8 * c_stride + 16;
   uint8_t* c0 = malloc(c_size);
@@ -160,7 +161,7 @@ static void gemv_case(size_t mr, size_t nc, size_t k, bool neon) {
     }
   }
   struct q8rt_conv_params params;
-  CHECK(q8rt_conv_params_init(&params, pick_scale(maxabs), 1.0f, 1.0f, kzp, pick_zero_point(),
+  CHECK(test_conv_params(&params, pick_scale(maxabs), kzp, pick_zero_point(),
                               (uint8_t) test_rand_range(0, 60), (uint8_t) test_rand_range(190, 255)));
   const size_t c_size = mr * c_stride + 16;
   uint8_t* c0 = malloc(c_size);

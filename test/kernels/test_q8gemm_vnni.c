@@ -12,6 +12,7 @@
 
 #include "../common/kernel_ref.h"
 #include "../common/test.h"
+#include "../common/tflite_params.h"
 #include "../../kernels/layout.h"
 #include "../../kernels/params.h"
 #include "../../kernels/q8gemm/q8gemm.h"
@@ -87,7 +88,7 @@ static void run_case(int kind, size_t mr, size_t nc, size_t k, bool vnni, int mo
     omax = 255;
   }
   struct q8rt_conv_params params;
-  CHECK(q8rt_conv_params_init(&params, scale, 1.0f, 1.0f, kzp, (uint8_t) test_rand_range(0, 255), omin, omax));
+  CHECK(test_conv_params(&params, scale, kzp, (uint8_t) test_rand_range(0, 255), omin, omax));
 
   const size_t rows = mr + 1;
   const size_t c_size = rows * c_stride + 64;

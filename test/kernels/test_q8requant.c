@@ -4,8 +4,8 @@
  * found by bisection on the reference, and its neighbours), +-2^24 and around (where int32 -> fp32 stops being
  * exact), INT32_MIN, INT32_MAX, 0, +-1, and random ones (small and full range). Parameters: scales 2^-32..1 through
  * q8rt_conv_params_init (every shift), multipliers 2^30 and 2^31 - 2^7 at every shift, and multipliers with
- * nonzero low 7 bits (not of q8rt_conv_params_init: the Q31 form); output zero point 128 with no clamp (y visible)
- * or random zero points and ranges. Array lengths cover the masked tail. Skipped (with a message) when the CPU
+ * nonzero low 7 bits (not of q8rt_conv_params_init: the Q31 form), as those of q8rt_tflite_conv_params_init
+ * (also tested, random scales); output zero point 128 with no clamp (y visible) or random zero points and ranges. Array lengths cover the masked tail. Skipped (with a message) when the CPU
  * lacks AVX-512 F/BW/VL/VNNI/VBMI. */
 #include <math.h>
 #include <stdbool.h>
@@ -120,6 +120,15 @@ int main(void) {
       set_output(&p, m == 2);
       run_params(&p, vnni);
     }
+  }
+  /* TFLite multipliers (q8rt_tflite_conv_params_init: 31 significant bits, the integer form) at every shift */
+  for (int i = 0; i < 400; i++) {
+    const float scale = exp2f(-test_rand_uniform(0.0f, 31.9f));
+    const float kernel_scale = test_rand_uniform(1.0f, 2.0f);
+    const float output_scale = kernel_scale * (1.0f + test_rand_uniform(0x1.0p-20f, 0x1.0p-8f));
+    if (!q8rt_tflite_conv_params_init(&p, scale, kernel_scale, output_scale, 0, 0, 0, 255, Q8RT_RULE_TFLITE)) continue;
+    set_output(&p, i & 1);
+    run_params(&p, vnni);
   }
   return test_summary("test_q8requant");
 }
