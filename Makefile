@@ -203,7 +203,7 @@ endif
 $(BUILD)/test/fuzz/test_regressions: $(wildcard test/fuzz/fuzz_*.c)
 
 # libFuzzer harnesses and the seed generator (make FUZZ=1 fuzz-build; `make fuzz` runs them).
-FUZZ_HARNESSES := blob convert image
+FUZZ_HARNESSES := blob convert image tflite
 FUZZ_BINS := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_HARNESSES))
 FUZZ_LINK_OBJS := $(filter-out $(BUILD)/obj/src/cli/main.o,$(CLI_OBJS)) $(CONV_A) $(LIB_A)
 $(FUZZ_BINS): $(BUILD)/fuzz/%: test/fuzz/%.c $(FUZZ_LINK_OBJS)
@@ -264,12 +264,20 @@ SYNSET     ?= $(or $(Q8RT_LABELS),$(SHARED)/data/imagenet-labels/synset_words.tx
 # Cross builds convert the model with the target binary into their own build directory (the e2e test
 # compares it with the native weights/ blob).
 BLOB       := $(if $(CROSS),$(BUILD)/)weights/mobilenet_v2_quant.q8rt
+# TFLite uint8 MobileNets (V2 1.0 224, V1 0.5 160), checked against the folder's SHA256SUMS, converted with their
+# 1001-name label file.
+TFLITE_DIR ?= $(or $(Q8RT_TFLITE_DIR),$(SHARED)/models/tflite-mobilenet-quant)
+TFLITE_V2  := $(if $(CROSS),$(BUILD)/)weights/mobilenet_v2_1.0_224_quant.q8rt
+TFLITE_V1  := $(if $(CROSS),$(BUILD)/)weights/mobilenet_v1_0.5_160_quant.q8rt
 DEMO_IMAGES ?= $(addprefix $(IMAGES_DIR)/images/,ILSVRC2012_val_00000347.JPEG ILSVRC2012_val_00000355.JPEG \
                  ILSVRC2012_val_00000361.JPEG ILSVRC2012_val_00000363.JPEG)
 export Q8RT_BLOB := $(abspath $(BLOB))
 export Q8RT_IMAGES_DIR := $(abspath $(IMAGES_DIR))
 export Q8RT_LABELS := $(abspath $(SYNSET))
 export Q8RT_PHOTOS_DIR := $(abspath $(PHOTOS_DIR))
+export Q8RT_TFLITE_DIR := $(abspath $(TFLITE_DIR))
+export Q8RT_TFLITE_V2_BLOB := $(abspath $(TFLITE_V2))
+export Q8RT_TFLITE_V1_BLOB := $(abspath $(TFLITE_V1))
 
 CROSS_PACKAGES = $(if $(CROSS),qemu-user gcc-$(TRIPLET) libc6-dev-$(DEB_ARCH)-cross $(if $(findstring clang,$(CC)),clang lld))
 deps:
@@ -278,7 +286,12 @@ deps:
 
 # The blob is rebuilt when the CLI changes; the Caffe2 files are found (and checksummed) by find-model.sh. The
 # ImageNet class names (SYNSET) are stored in it when that file exists.
-weights: $(BLOB)
+weights: $(BLOB) $(TFLITE_V2) $(TFLITE_V1)
+$(TFLITE_V2) $(TFLITE_V1): $(CLI)
+	@mkdir -p $(dir $@)
+	@cd $(TFLITE_DIR) && sha256sum --quiet -c SHA256SUMS
+	$(RUNNER) $(CLI) convert $(TFLITE_DIR)/$(basename $(notdir $@)).tflite -o $@ \
+	  --labels $(TFLITE_DIR)/imagenet_labels_1001.txt
 $(BLOB): $(CLI) scripts/find-model.sh
 	@mkdir -p $(dir $@)
 	dir=$$(scripts/find-model.sh) && $(RUNNER) $(CLI) convert "$$dir/init_net.pb" "$$dir/predict_net.pb" -o $@ \
@@ -303,12 +316,12 @@ ifneq ($(CROSS),)
 	  QEMU_CPU=$$cpu Q8RT_TEST_EXPECT_ISA=$$isa VERBOSE= scripts/run-tests.sh $(BUILD) $(KERNEL_TEST_BINS) || exit 1; \
 	  QEMU_CPU=$$cpu Q8RT_TEST_EXPECT_ISA=$$isa $(RUNNER) $(BUILD)/test/kernels/test_neon | grep 'test_neon: [cN]'; \
 	done
-	@scripts/run-tests.sh $(BUILD) $(filter-out $(KERNEL_TEST_BINS),$(TEST_BINS)) -- test/e2e/test_cli.sh test/e2e/test_photos.sh \
+	@scripts/run-tests.sh $(BUILD) $(filter-out $(KERNEL_TEST_BINS),$(TEST_BINS)) -- test/e2e/test_cli.sh test/e2e/test_photos.sh test/e2e/test_tflite.sh \
 	  test/e2e/test_install.sh
 else
 	@scripts/deps.sh clang libxnnpack-dev
 	@$(MAKE) --no-print-directory android-check-kernels $(XNN_COMPARE)
-	@scripts/run-tests.sh $(BUILD) $(TEST_BINS) -- test/e2e/test_cli.sh test/e2e/test_photos.sh test/e2e/test_install.sh \
+	@scripts/run-tests.sh $(BUILD) $(TEST_BINS) -- test/e2e/test_cli.sh test/e2e/test_photos.sh test/e2e/test_tflite.sh test/e2e/test_install.sh \
 	  test/e2e/test_xnnpack_compare.sh
 	@$(MAKE) --no-print-directory check-asan
 endif

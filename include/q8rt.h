@@ -1,16 +1,22 @@
 /*
  * q8rt: int8 quantized neural-network inference runtime (QNNPACK-style micro-kernels).
  *
- * A model is a q8rt blob (made by `q8rt convert` from a Caffe2 quantized NetDef). A session holds the
- * planned memory (activation arena, indirection buffers) and thread pool needed to run it.
+ * A model is a q8rt blob (made by `q8rt convert` from a Caffe2 quantized NetDef or a TFLite uint8 model). A
+ * session holds the planned memory (activation arena, indirection buffers) and thread pool needed to run it.
  *
- * Arithmetic (bit-exact with Caffe2's QNNPACK-backed Int8 operators):
+ * Arithmetic: each op of the blob records the rule it follows (docs/arithmetic.md).
+ * Caffe2 models, bit-exact with Caffe2's QNNPACK-backed Int8 operators:
  *   - Int8Conv / Int8ConvRelu / Int8FC: int32 accumulation of (x - x_zero_point) * (w - w_zero_point)
  *     + bias, QNNPACK Q31 requantization with scale = (x_scale * w_scale) / y_scale.
  *   - Int8Sum / Int8SumRelu: QNNPACK q8vadd fixed point. Int8AveragePool: QNNPACK avgpool fixed point.
  *   - Int8Softmax: QNNPACK softargmax lookup table (output scale 1/256, zero point 0).
  *   - Input quantization (Int8Quantize): q = clamp(zero_point + nearbyint(x / scale), 0, 255).
  *   - Int8Dequantize: (q - zero_point) * scale.
+ * TFLite models, bit-exact with TensorFlow Lite's reference integer kernels (tensorflow/lite/kernels/internal/
+ * reference/, common.h): CONV_2D / DEPTHWISE_CONV_2D / FULLY_CONNECTED with QuantizeMultiplier and
+ * MultiplyByQuantizedMultiplier (two roundings, or one with `q8rt convert --rounding tflite-single`), ADD with
+ * its left-shift-20 scheme, AVERAGE_POOL_2D as (sum + n / 2) / n over the valid pixels, SOFTMAX with its
+ * fixed-point exp; fused RELU / RELU6 / RELU_N1_TO_1 as output clamps.
  * Results do not depend on the thread count or on the instruction set chosen.
  *
  * Errors: every function that can fail returns a q8rt_status. A human-readable message for the most
@@ -24,7 +30,7 @@
  * packed weights) and may be shared by any number of sessions on any threads; sessions may be created
  * concurrently. A q8rt_session must be used by one thread at a time.
  *
- * Weights: the blob (format version 2, docs/blob-format.md) holds raw uint8 weights and int32 biases; the
+ * Weights: the blob (format version 3, docs/blob-format.md) holds raw uint8 weights and int32 biases; the
  * weights are packed for the kernels a session picks the first time a session needs them, once per model and
  * kernel configuration, and shared read-only by every later session of the model (docs/design.md).
  */
@@ -47,7 +53,7 @@ extern "C" {
 /* The library version (the Makefile reads it from here: shared library file name, SONAME libq8rt.so.MAJOR,
  * q8rt.pc). */
 #define Q8RT_VERSION_MAJOR 0
-#define Q8RT_VERSION_MINOR 2
+#define Q8RT_VERSION_MINOR 3
 #define Q8RT_VERSION_PATCH 0
 
 /* Version of the library actually linked, "MAJOR.MINOR.PATCH" (e.g. "0.2.0"); compare with the
@@ -97,15 +103,28 @@ void q8rt_model_free(q8rt_model* model);
 
 typedef enum q8rt_channel_order { Q8RT_RGB = 0, Q8RT_BGR = 1 } q8rt_channel_order;
 
-/* Image preprocessing the model expects, stored in the blob by the converter. A float input value is
- * (pixel - mean[c]) / std[c], pixel in 0..255, channels in channel_order, after resizing the image so its
- * shorter side is resize_shorter pixels (bilinear) and center-cropping to height x width. */
+/* How an image is brought to the input size (docs/preprocessing.md). */
+typedef enum q8rt_resize_kind {
+  /* Resize so the shorter side is resize_shorter pixels (Pillow's antialiased BILINEAR), then centre-crop to
+   * height x width: the Caffe2 model card's evaluation. */
+  Q8RT_RESIZE_SHORTER_CROP = 0,
+  /* Central crop of central_fraction of each side (tf.image.central_crop), then TF1 resize_bilinear (no
+   * antialiasing, align_corners false, no half-pixel centres) to height x width, rounded to uint8:
+   * TensorFlow's slim evaluation, the convention of TFLite's ImageNet models. */
+  Q8RT_CENTRAL_CROP_TF = 1,
+} q8rt_resize_kind;
+
+/* Image preprocessing the model expects, stored in the blob by the converter. The image is brought to
+ * height x width as `kind` says; a float input value is then (pixel - mean[c]) / std[c], pixel in 0..255,
+ * channels in channel_order. */
 struct q8rt_preprocess {
-  uint32_t resize_shorter;
+  uint32_t resize_shorter;           /* Q8RT_RESIZE_SHORTER_CROP; 0 otherwise */
   uint32_t height, width;
   q8rt_channel_order channel_order;
   float mean[3];
   float std[3];
+  q8rt_resize_kind kind;
+  float central_fraction;            /* Q8RT_CENTRAL_CROP_TF: in (0, 1]; 0 otherwise */
 };
 
 struct q8rt_model_info {
@@ -117,6 +136,9 @@ struct q8rt_model_info {
   uint64_t macs;                                      /* multiply-accumulates per inference */
   uint64_t weight_bytes;                              /* raw uint8 weights + int32 biases in the blob, bytes */
   struct q8rt_preprocess preprocess;
+  /* Leading outputs that are not dataset classes: output i is dataset class i - class_offset (TFLite ImageNet
+   * models have 1001 outputs, output 0 "background": class_offset 1). */
+  uint32_t class_offset;
 };
 
 /* Fills *info. Errors: INVALID_ARGUMENT (then *info, if info is not NULL, is zeroed). */
@@ -130,9 +152,9 @@ const char* q8rt_model_class_name(const q8rt_model* model, uint32_t index);
 
 struct q8rt_op_info {
   const char* type;        /* "conv", "dwconv", "fc", "add", "avgpool", "softmax", "dequantize" */
-  const char* output_name; /* name of the output tensor (the Caffe2 blob name), NOT NUL-terminated */
+  const char* output_name; /* name of the output tensor (the Caffe2 blob / TFLite tensor name), NOT NUL-terminated */
   uint32_t output_name_size; /* bytes of output_name */
-  uint32_t source_op;      /* index of the Caffe2 operator in predict_net */
+  uint32_t source_op;      /* index of the Caffe2 operator in predict_net / of the TFLite operator */
   uint32_t input_dims[4];  /* first input, NHWC (unused dims 1) */
   uint32_t output_dims[4]; /* NHWC (unused dims 1) */
   uint32_t kernel_h, kernel_w, stride_h, stride_w, groups;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the libFuzzer harnesses built by `make FUZZ=1 fuzz-build` (make fuzz calls this).
-# Usage: scripts/fuzz.sh BUILD_DIR SECONDS HARNESS...     (HARNESS: blob, convert, image)
+# Usage: scripts/fuzz.sh BUILD_DIR SECONDS HARNESS...     (HARNESS: blob, convert, image, tflite)
 #
 # Seed corpora are made afresh in BUILD_DIR/corpus/<harness>/ from real files (never committed):
 #   blob:    the real MobileNetV2 converted, a tiny synthetic model's blobs, a header-only blob
@@ -8,6 +8,7 @@
 #   image:   a few real JPEGs from $Q8RT_IMAGES_DIR/images and full-resolution photos from $Q8RT_PHOTOS_DIR/images,
 #            plus files made with Pillow: odd-ratio and large JPEGs, EXIF-rotated JPEGs, PNGs (RGB, RGBA, gray,
 #            palette)
+#   tflite:  the two TFLite MobileNets of $Q8RT_TFLITE_DIR, and a few truncated copies
 # plus the committed regression inputs of test/fuzz/regressions/<harness>/. Each harness then runs SECONDS
 # seconds with ASan + UBSan (no recovery) and LeakSanitizer; any crash, leak, timeout (10 s), out-of-memory
 # (2 GiB RSS) or sanitizer report fails the script, and the reproducer is left in BUILD_DIR/artifacts/.
@@ -19,11 +20,17 @@ corpus=$build/corpus artifacts=$build/artifacts logs=$build/logs
 rm -rf "$corpus" "$logs"
 mkdir -p "$logs"
 # all corpus folders, so fuzz_seeds can write every seed whichever harnesses run
-for h in blob convert image "$@"; do mkdir -p "$corpus/$h" "$artifacts/$h"; done
+for h in blob convert image tflite "$@"; do mkdir -p "$corpus/$h" "$artifacts/$h"; done
 
 echo "fuzz: seed corpora in $corpus/"
 model_dir=$(scripts/find-model.sh) || { echo "fuzz: the Caffe2 model is needed for the seed corpora" >&2; exit 1; }
 "$build/fuzz/fuzz_seeds" "$corpus" "$model_dir" || exit 1
+tflite_dir=${Q8RT_TFLITE_DIR:-../shared/models/tflite-mobilenet-quant}
+for m in "$tflite_dir"/*.tflite; do
+  [ -f "$m" ] || { echo "fuzz: no TFLite models in $tflite_dir" >&2; exit 1; }
+  cp "$m" "$corpus/tflite/"
+  head -c 65536 "$m" > "$corpus/tflite/$(basename "$m" .tflite)-truncated.tflite"
+done
 mapfile -t jpegs < <(ls "$images"/images/*.JPEG 2>/dev/null | awk 'NR % 260 == 1' | head -n 5)
 [ ${#jpegs[@]} -gt 0 ] || { echo "fuzz: no JPEGs in $images/images" >&2; exit 1; }
 cp "${jpegs[@]}" "$corpus/image/"
@@ -55,7 +62,7 @@ for h in "$@"; do
 done
 
 # Largest input per harness: room for the real model (blob ~7 MB, init_net 3.6 MB) and the JPEGs.
-max_len() { case $1 in blob) echo 8388608;; convert) echo 4194304;; *) echo 1048576;; esac; }
+max_len() { case $1 in blob) echo 8388608;; convert|tflite) echo 4194304;; *) echo 1048576;; esac; }
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}

@@ -185,6 +185,12 @@ q8rt_status q8rt_blob_parse(const void* data, size_t size, const char* what, str
                       "version %u: re-convert the model with `q8rt convert INIT_NET PREDICT_NET -o FILE`", what,
                       Q8RT_BLOB_VERSION);
   }
+  if (h->version == 2) {
+    return q8rt_error(Q8RT_ERROR_UNSUPPORTED,
+                      "%s: blob format version 2 (no arithmetic rule per op, no preprocessing kind) is no longer "
+                      "read; this q8rt reads version %u: re-convert the model with `q8rt convert`", what,
+                      Q8RT_BLOB_VERSION);
+  }
   if (h->version != Q8RT_BLOB_VERSION) {
     return q8rt_error(Q8RT_ERROR_UNSUPPORTED, "%s: blob format version %u, this q8rt reads version %u", what,
                       h->version, Q8RT_BLOB_VERSION);
@@ -236,6 +242,11 @@ q8rt_status q8rt_blob_parse(const void* data, size_t size, const char* what, str
                           op->inputs[j], h->tensor_count);
       }
     }
+    static const uint8_t zero_op[sizeof op->reserved] = {0};
+    if (op->rule > Q8RT_BLOB_RULE_TFLITE_SINGLE || memcmp(op->reserved, zero_op, sizeof op->reserved) != 0) {
+      return q8rt_error(Q8RT_ERROR_INVALID_MODEL, "%s: op %u: unknown arithmetic rule %u or reserved bytes not zero",
+                        what, i, op->rule);
+    }
     if (op->output >= h->tensor_count || v->tensors[op->output].kind != Q8RT_TENSOR_ACTIVATION) {
       return q8rt_error(Q8RT_ERROR_INVALID_MODEL, "%s: op %u: output %u is not an activation tensor", what, i,
                         op->output);
@@ -254,6 +265,18 @@ q8rt_status q8rt_blob_parse(const void* data, size_t size, const char* what, str
     if (!isfinite(h->mean[c]) || !isfinite(h->std[c]) || h->std[c] == 0.0f) {
       return q8rt_error(Q8RT_ERROR_INVALID_MODEL, "%s: preprocessing mean/std not finite or std is 0", what);
     }
+  }
+  static const uint8_t zero_header[sizeof h->reserved] = {0};
+  const bool central = h->preprocess == Q8RT_PREPROCESS_CENTRAL_CROP;
+  if (h->preprocess > Q8RT_PREPROCESS_CENTRAL_CROP ||
+      (central ? !(h->crop_fraction > 0.0f && h->crop_fraction <= 1.0f) : h->crop_fraction != 0.0f)) {
+    return q8rt_error(Q8RT_ERROR_INVALID_MODEL, "%s: unknown preprocessing %u or crop fraction %g out of range", what,
+                      h->preprocess, (double) h->crop_fraction);
+  }
+  if (h->source > Q8RT_SOURCE_TFLITE ||
+      memcmp(h->reserved, zero_header, sizeof h->reserved) != 0) {
+    return q8rt_error(Q8RT_ERROR_INVALID_MODEL, "%s: unknown source format %u or reserved header bytes not zero", what,
+                      h->source);
   }
   return Q8RT_OK;
 }

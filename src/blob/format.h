@@ -1,10 +1,10 @@
 /*
- * The q8rt blob: on-disk format, version 2 (docs/blob-format.md). All integers little-endian, all floats
- * IEEE-754 binary32. Version 2 stores raw quantized tensors only: uint8 weights in OHWI order, int32 biases,
+ * The q8rt blob: on-disk format, version 3 (docs/blob-format.md). All integers little-endian, all floats
+ * IEEE-754 binary32. Since version 2 the blob stores raw quantized tensors only: uint8 weights in OHWI order, int32 biases,
  * per-tensor scale and zero point. Nothing in it depends on a micro-kernel: the runtime packs the weights for
  * whichever kernels it picks (src/pack/, once per model and kernel configuration).
  *
- *   offset 0      struct q8rt_blob_header (128 bytes)
+ *   offset 0      struct q8rt_blob_header (192 bytes)
  *   tensor_table  tensor_count x struct q8rt_blob_tensor (64 bytes each)
  *   op_table      op_count x struct q8rt_blob_op (64 bytes each), in execution order
  *   string_table  string_size bytes: tensor names (not NUL-terminated, referenced by offset + size)
@@ -20,7 +20,7 @@
 #include <stdint.h>
 
 #define Q8RT_BLOB_MAGIC "Q8RTBLOB" /* 8 bytes, no NUL */
-#define Q8RT_BLOB_VERSION 2u
+#define Q8RT_BLOB_VERSION 3u
 #define Q8RT_BLOB_ALIGN 64u
 #define Q8RT_BLOB_NONE UINT32_MAX /* "no tensor" in index fields */
 
@@ -32,6 +32,20 @@
 #define Q8RT_BLOB_MAX_LABELS 65536u
 
 enum q8rt_blob_channel_order { Q8RT_CHANNELS_RGB = 0, Q8RT_CHANNELS_BGR = 1 };
+
+/* How an image becomes the input (docs/preprocessing.md). */
+enum q8rt_blob_preprocess {
+  /* resize (Pillow's antialiased BILINEAR) so the shorter side is resize_shorter, centre crop crop_height x
+   * crop_width: the Caffe2 model card's evaluation */
+  Q8RT_PREPROCESS_RESIZE_CROP = 0,
+  /* TensorFlow's slim evaluation: central crop of crop_fraction of each side, then TF1 resize_bilinear (no
+   * antialiasing, align_corners false, no half-pixel centres) to crop_height x crop_width, rounded to uint8;
+   * resize_shorter is 0 */
+  Q8RT_PREPROCESS_CENTRAL_CROP = 1,
+};
+
+/* The file the blob was converted from (diagnostics: `q8rt info`). */
+enum q8rt_blob_source { Q8RT_SOURCE_UNKNOWN = 0, Q8RT_SOURCE_CAFFE2 = 1, Q8RT_SOURCE_TFLITE = 2 };
 
 struct q8rt_blob_header {
   char magic[8];                 /*   0: "Q8RTBLOB" */
@@ -60,6 +74,13 @@ struct q8rt_blob_header {
   uint32_t label_count;          /* 116 */
   uint32_t label_size;           /* 120 */
   uint32_t label_offset;         /* 124 */
+  uint32_t preprocess;           /* 128: enum q8rt_blob_preprocess */
+  float crop_fraction;           /* 132: Q8RT_PREPROCESS_CENTRAL_CROP: in (0, 1]; otherwise 0 */
+  /* Leading model outputs that are not dataset classes: output i is dataset class i - class_offset (TFLite
+   * ImageNet models: 1, output 0 is "background"). Less than the number of outputs. */
+  uint32_t class_offset;         /* 136 */
+  uint32_t source;               /* 140: enum q8rt_blob_source */
+  uint8_t reserved[48];          /* 144: zero */
 };
 
 enum q8rt_blob_tensor_kind {
@@ -104,6 +125,13 @@ enum q8rt_blob_op_type {
 
 #define Q8RT_OP_FLAG_GLOBAL 1u
 
+/* The arithmetic an op follows (docs/arithmetic.md). */
+enum q8rt_blob_rule {
+  Q8RT_BLOB_RULE_CAFFE2 = 0,        /* Caffe2 Int8* ops: QNNPACK's requantization, q8vadd, average pooling, softargmax */
+  Q8RT_BLOB_RULE_TFLITE = 1,        /* TFLite reference kernels (default build: two roundings) */
+  Q8RT_BLOB_RULE_TFLITE_SINGLE = 2, /* TFLite reference kernels built with TFLITE_SINGLE_ROUNDING */
+};
+
 struct q8rt_blob_op {
   uint16_t type;                 /*  0: enum q8rt_blob_op_type */
   uint8_t output_min;            /*  2: output clamp (Relu folded: output zero point) */
@@ -117,10 +145,11 @@ struct q8rt_blob_op {
   uint16_t pad_bottom, pad_right; /* 36 */
   uint32_t groups;               /* 40 */
   uint32_t flags;                /* 44: Q8RT_OP_FLAG_* */
-  uint32_t source_op;            /* 48: index of the Caffe2 operator it came from (diagnostics) */
-  uint8_t reserved[12];          /* 52 */
+  uint32_t source_op;            /* 48: index of the Caffe2 / TFLite operator it came from (diagnostics) */
+  uint8_t rule;                  /* 52: enum q8rt_blob_rule */
+  uint8_t reserved[11];          /* 53: zero */
 };
 
-_Static_assert(sizeof(struct q8rt_blob_header) == 128, "blob header is 128 bytes");
+_Static_assert(sizeof(struct q8rt_blob_header) == 192, "blob header is 192 bytes");
 _Static_assert(sizeof(struct q8rt_blob_tensor) == 64, "tensor record is 64 bytes");
 _Static_assert(sizeof(struct q8rt_blob_op) == 64, "op record is 64 bytes");

@@ -227,8 +227,10 @@ int cli_write_output(const char* cmd, const char* path, const void* data, size_t
 
 /* ---- class names ------------------------------------------------------------------------------ */
 
-/* The name part of a line: without a leading WordNet id ("n01440764 tench, Tinca tinca" -> "tench, ..."). */
-char** cli_load_class_names(const char* cmd, const char* path, size_t expected, size_t* count) {
+/* Names from a file with one name per model output, or one per dataset class when the model has `offset`
+ * leading outputs that are not classes (those get "(output N)"). The name part of a line is kept without a
+ * leading WordNet id ("n01440764 tench, Tinca tinca" -> "tench, ..."). */
+char** cli_load_class_names(const char* cmd, const char* path, size_t expected, size_t offset, size_t* count) {
   char** names = NULL;
   uint32_t n = 0;
   char err[1024];
@@ -236,13 +238,36 @@ char** cli_load_class_names(const char* cmd, const char* path, size_t expected, 
     cli_fail(cmd, "%s", err);
     return NULL;
   }
-  if (n != expected) {
+  if (n != expected && (offset == 0 || n != expected - offset)) {
     q8rt_labels_free(names, n);
-    cli_fail(cmd, "%s: %u class names, expected %zu (one per line, one per class of the model)", path, (unsigned) n,
-             expected);
+    if (offset != 0) {
+      cli_fail(cmd, "%s: %u class names, expected %zu (one per model output) or %zu (one per class)", path,
+               (unsigned) n, expected, expected - offset);
+    } else {
+      cli_fail(cmd, "%s: %u class names, expected %zu (one per line, one per class of the model)", path,
+               (unsigned) n, expected);
+    }
     return NULL;
   }
-  *count = n;
+  if (n != expected) { /* shift the dataset names behind the leading outputs */
+    char** all = calloc(expected, sizeof *all);
+    bool ok = all != NULL;
+    for (size_t i = 0; ok && i < offset; i++) {
+      char buf[32];
+      snprintf(buf, sizeof buf, "(output %zu)", i);
+      ok = (all[i] = strdup(buf)) != NULL;
+    }
+    if (!ok) {
+      cli_free_class_names(all, offset);
+      q8rt_labels_free(names, n);
+      cli_fail(cmd, "out of memory");
+      return NULL;
+    }
+    for (size_t i = 0; i < n; i++) all[offset + i] = names[i];
+    free(names); /* the strings moved into all */
+    names = all;
+  }
+  *count = expected;
   return names;
 }
 
@@ -259,7 +284,7 @@ int cli_class_names_for_model(const char* cmd, const q8rt_model* model, const ch
   struct q8rt_model_info mi;
   if (q8rt_model_get_info(model, &mi) != Q8RT_OK) return cli_fail_status(cmd, Q8RT_ERROR_INVALID_ARGUMENT);
   if (labels_path != NULL) {
-    *names = cli_load_class_names(cmd, labels_path, mi.num_classes, count);
+    *names = cli_load_class_names(cmd, labels_path, mi.num_classes, mi.class_offset, count);
     return *names != NULL ? 0 : CLI_ERROR;
   }
   if (q8rt_model_class_name(model, 0) != NULL) { /* stored by `q8rt convert --labels` */
@@ -278,7 +303,7 @@ int cli_class_names_for_model(const char* cmd, const q8rt_model* model, const ch
   }
   const char* env = getenv("Q8RT_LABELS");
   if (env != NULL && *env != '\0') {
-    *names = cli_load_class_names(cmd, env, mi.num_classes, count);
+    *names = cli_load_class_names(cmd, env, mi.num_classes, mi.class_offset, count);
     return *names != NULL ? 0 : CLI_ERROR;
   }
   const char* slash = strrchr(model_path, '/');
@@ -288,7 +313,7 @@ int cli_class_names_for_model(const char* cmd, const q8rt_model* model, const ch
     char path[PATH_MAX];
     if (snprintf(path, sizeof path, "%.*s%s", dir_len, model_path, beside[i]) >= (int) sizeof path) break;
     if (access(path, F_OK) != 0) continue;
-    *names = cli_load_class_names(cmd, path, mi.num_classes, count);
+    *names = cli_load_class_names(cmd, path, mi.num_classes, mi.class_offset, count);
     if (*names != NULL) return 0;
     fprintf(stderr, "q8rt %s: not using %s: printing class indices (see --labels in q8rt %s --help)\n", cmd, path,
             cmd);

@@ -69,9 +69,11 @@ bool cli_parse_uint(const char* cmd, const char* option, const char* text, unsig
 bool cli_parse_threads(const char* cmd, const char* text, unsigned* out);
 
 /* Class names from a synset_words.txt-style file: one name per non-empty line, a leading WordNet id
- * ("n01440764 ") is dropped; a UTF-8 BOM and CRLF line ends are accepted. The file must hold exactly
- * `expected` names. Returns NULL and prints a message (naming the file and the count found) on failure. */
-char** cli_load_class_names(const char* cmd, const char* path, size_t expected, size_t* count);
+ * ("n01440764 ") is dropped; a UTF-8 BOM and CRLF line ends are accepted. The file must hold `expected` names
+ * (one per model output), or expected - offset (one per dataset class, for a model whose first `offset` outputs
+ * are not classes: they are named "(output N)"). *count is expected. Returns NULL and prints a message (naming
+ * the file and the count found) on failure. */
+char** cli_load_class_names(const char* cmd, const char* path, size_t expected, size_t offset, size_t* count);
 void cli_free_class_names(char** names, size_t count);
 
 /* The rule for class names, in --help texts. */

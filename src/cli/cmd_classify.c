@@ -75,7 +75,7 @@ int q8rt_cmd_classify(int argc, char** argv) {
     if (cli_flag(&a, "--help") || cli_flag(&a, "-h")) help = true;
     else if (cli_flag(&a, "--json")) json = true;
     else if (cli_opt(&a, "--precision", &v)) a.bad |= !cli_parse_precision(a.cmd, v, &precision);
-    else if (cli_opt(&a, "--top", &v)) a.bad |= !cli_parse_uint(a.cmd, "--top", v, 1, 1000, &top);
+    else if (cli_opt(&a, "--top", &v)) a.bad |= !cli_parse_uint(a.cmd, "--top", v, 1, 65536, &top);
     else if (cli_opt(&a, "--threads", &v)) a.bad |= !cli_parse_threads(a.cmd, v, &threads);
     else if (cli_opt(&a, "--labels", &v)) labels_path = v;
     else if (cli_is_option(&a)) cli_unexpected(&a, usage);

@@ -1,4 +1,4 @@
-/* `q8rt convert`: Caffe2 quantized NetDef -> q8rt blob. */
+/* `q8rt convert`: Caffe2 quantized NetDef or TFLite uint8 model -> q8rt blob. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -11,24 +11,37 @@
 #include "convert/caffe2_read.h"
 #include "convert/convert.h"
 #include "convert/labels.h"
+#include "convert/tflite_import.h"
 
 static void usage(FILE* f) {
   fprintf(f,
           "usage: q8rt convert INIT_NET PREDICT_NET -o OUT.q8rt [options]\n"
+          "       q8rt convert MODEL.tflite -o OUT.q8rt [options]\n"
           "\n"
-          "Converts a Caffe2 quantized (Int8*) NetDef pair into a q8rt blob.\n"
+          "Converts a Caffe2 quantized (Int8*) NetDef pair, or a TFLite uint8 model (recognised by its \"TFL3\"\n"
+          "identifier), into a q8rt blob. TFLite models take their input size from the model and default to\n"
+          "TensorFlow's evaluation preprocessing: central crop 0.875, TF1 bilinear resize, RGB, pixels as the\n"
+          "uint8 input (mean = input zero point, std = 1 / input scale).\n"
           "\n"
           "options:\n"
           "  -o, --output PATH          output blob; - is standard output. A regular file is replaced\n"
           "                             atomically (a symbolic link is kept and its target replaced); a\n"
           "                             character device or FIFO is written in place; an input is refused\n"
-          "  --input-size HxW           model input size (default 224x224), each side in [1, %u]\n"
-          "  --resize-shorter N         resize the shorter image side to N before the crop (default 256),\n"
-          "                             at least the larger input side, at most %u\n"
-          "  --channel-order bgr|rgb    input channel order (default bgr)\n"
+          "  --input-size HxW           Caffe2: model input size (default 224x224), each side in [1, %u];\n"
+          "                             TFLite: must equal the model's input\n"
+          "  --resize-shorter N         resize the shorter image side to N (Pillow bilinear), then centre crop\n"
+          "                             (Caffe2 default 256), at least the larger input side, at most %u\n"
+          "  --crop-fraction F          instead: central crop of F of each side, then TF1 bilinear resize to the\n"
+          "                             input size (TFLite default 0.875), F in (0, 1]\n"
+          "  --class-offset N           leading outputs that are not dataset classes (TFLite default: 1 for\n"
+          "                             1001 outputs, \"background\"; else 0)\n"
+          "  --rounding tflite|tflite-single\n"
+          "                             TFLite arithmetic: the reference kernels' two roundings (default) or\n"
+          "                             TFLITE_SINGLE_ROUNDING\n"
+          "  --channel-order bgr|rgb    input channel order (Caffe2 default bgr, TFLite rgb)\n"
           "  --mean a,b,c               per-channel mean, pixel units, in channel order\n"
-          "                             (default 103.53,116.28,123.675 for bgr)\n"
-          "  --std a,b,c                per-channel std (default 57.375,57.12,58.395 for bgr)\n"
+          "                             (Caffe2 default 103.53,116.28,123.675 for bgr)\n"
+          "  --std a,b,c                per-channel std (Caffe2 default 57.375,57.12,58.395 for bgr)\n"
           "  --labels FILE              store class names in the blob: one line per class, \"WNID description\"\n"
           "                             (synset_words.txt) or just the name; UTF-8 (BOM and CRLF accepted)\n"
           "  -h, --help                 this help\n"
@@ -110,6 +123,35 @@ static enum net_kind net_kind(const void* data, size_t size) {
   return kind;
 }
 
+/* Writes the blob with cli_write_output and prints the summary. */
+static int finish(const struct q8rt_convert_options* opts, int rc, void* blob, size_t blob_size,
+                  const struct q8rt_convert_stats* stats) {
+  if (rc == 0) rc = cli_write_output("convert", opts->output_path, blob, blob_size);
+  if (rc == 0) {
+    /* The summary goes to stderr when the blob goes to stdout. */
+    fprintf(strcmp(opts->output_path, "-") == 0 ? stderr : stdout,
+            "converted %u ops, %u tensors, %llu weight bytes (%llu byte blob%s) -> %s\n", stats->op_count,
+            stats->tensor_count, (unsigned long long) stats->weight_bytes, (unsigned long long) stats->file_size,
+            opts->label_count != 0 ? ", with class names" : "", opts->output_path);
+  }
+  return rc;
+}
+
+static int convert_tflite(const struct q8rt_convert_options* opts, const char* path, const void* model,
+                          size_t model_size) {
+  void* blob = NULL;
+  size_t blob_size = 0;
+  struct q8rt_convert_stats stats;
+  char err[1024];
+  int rc = 0;
+  if (!q8rt_convert_tflite_buffer(model, model_size, path, opts, &blob, &blob_size, &stats, err, sizeof err)) {
+    rc = cli_fail("convert", "%s", err);
+  }
+  rc = finish(opts, rc, blob, blob_size, &stats);
+  free(blob);
+  return rc;
+}
+
 /* Converts the two files in memory and writes the blob with cli_write_output. */
 static int convert_files(const struct q8rt_convert_options* opts) {
   size_t init_size = 0, predict_size = 0, blob_size = 0;
@@ -120,6 +162,10 @@ static int convert_files(const struct q8rt_convert_options* opts) {
   struct q8rt_convert_stats stats;
   char err[1024];
   int rc = init == NULL || predict == NULL ? CLI_ERROR : 0;
+  if (rc == 0 && (cv_is_tflite(init, init_size) || cv_is_tflite(predict, predict_size))) {
+    rc = cli_usage("convert", "%s is a TFLite model: convert it alone (q8rt convert MODEL.tflite -o OUT.q8rt)",
+                   cv_is_tflite(init, init_size) ? opts->init_net_path : opts->predict_net_path);
+  }
   if (rc == 0 && !q8rt_convert_buffers(init, init_size, predict, predict_size, opts, &blob, &blob_size, &stats, err,
                                        sizeof err)) {
     if (net_kind(init, init_size) == NET_PREDICT && net_kind(predict, predict_size) == NET_INIT) {
@@ -129,18 +175,20 @@ static int convert_files(const struct q8rt_convert_options* opts) {
       rc = cli_fail("convert", "%s", err);
     }
   }
-  if (rc == 0) rc = cli_write_output("convert", opts->output_path, blob, blob_size);
-  if (rc == 0) {
-    /* The summary goes to stderr when the blob goes to stdout. */
-    fprintf(strcmp(opts->output_path, "-") == 0 ? stderr : stdout,
-            "converted %u ops, %u tensors, %llu weight bytes (%llu byte blob%s) -> %s\n", stats.op_count,
-            stats.tensor_count, (unsigned long long) stats.weight_bytes, (unsigned long long) stats.file_size,
-            opts->label_count != 0 ? ", with class names" : "", opts->output_path);
-  }
+  rc = finish(opts, rc, blob, blob_size, &stats);
   free(blob);
   free(predict);
   free(init);
   return rc;
+}
+
+static bool parse_fraction(const char* s, float* f) {
+  char* end;
+  errno = 0;
+  const double x = strtod(s, &end);
+  if (end == s || *end != '\0' || errno != 0 || !(x > 0.0 && x <= 1.0)) return false;
+  *f = (float) x;
+  return true;
 }
 
 int q8rt_cmd_convert(int argc, char** argv) {
@@ -148,8 +196,10 @@ int q8rt_cmd_convert(int argc, char** argv) {
   q8rt_convert_options_init(&opts);
   const char* positional[2] = {NULL, NULL};
   int npos = 0;
-  bool have_mean = false, have_std = false;
-  float mean[3], std[3];
+  bool have_mean = false, have_std = false, have_size = false, have_resize = false, have_fraction = false;
+  bool have_order = false, have_offset = false;
+  float mean[3], std[3], fraction = 0.0f;
+  uint32_t height = 0, width = 0, resize = 0, order = 0, offset = 0;
   const char* labels_path = NULL;
   struct cli_args a = cli_args_init("convert", argc, argv);
   while (cli_next(&a)) {
@@ -163,22 +213,49 @@ int q8rt_cmd_convert(int argc, char** argv) {
     } else if (cli_opt(&a, "--labels", &v)) {
       labels_path = v;
     } else if (cli_opt(&a, "--input-size", &v)) {
-      if (v != NULL && !parse_size(v, &opts.input_height, &opts.input_width)) {
+      if (v != NULL && !parse_size(v, &height, &width)) {
         cli_usage("convert", "--input-size \"%s\": expected HxW, e.g. 224x224", v);
         a.bad = true;
       }
+      have_size = v != NULL;
     } else if (cli_opt(&a, "--resize-shorter", &v)) {
-      if (v != NULL && parse_u32(v, &opts.resize_shorter) != 1) {
+      if (v != NULL && parse_u32(v, &resize) != 1) {
         cli_usage("convert", "--resize-shorter \"%s\": expected a positive integer", v);
+        a.bad = true;
+      }
+      have_resize = v != NULL;
+    } else if (cli_opt(&a, "--crop-fraction", &v)) {
+      if (v != NULL && !parse_fraction(v, &fraction)) {
+        cli_usage("convert", "--crop-fraction \"%s\": expected a number in (0, 1], e.g. 0.875", v);
+        a.bad = true;
+      }
+      have_fraction = v != NULL;
+    } else if (cli_opt(&a, "--class-offset", &v)) {
+      if (v != NULL && parse_u32(v, &offset) != 1) {
+        cli_usage("convert", "--class-offset \"%s\": expected a non-negative integer", v);
+        a.bad = true;
+      }
+      have_offset = v != NULL;
+    } else if (cli_opt(&a, "--rounding", &v)) {
+      if (v == NULL) {
+        /* reported by cli_opt */
+      } else if (strcmp(v, "tflite") == 0) {
+        opts.tflite_rule = Q8RT_BLOB_RULE_TFLITE;
+      } else if (strcmp(v, "tflite-single") == 0) {
+        opts.tflite_rule = Q8RT_BLOB_RULE_TFLITE_SINGLE;
+      } else {
+        cli_usage("convert", "--rounding \"%s\": expected tflite or tflite-single", v);
         a.bad = true;
       }
     } else if (cli_opt(&a, "--channel-order", &v)) {
       if (v == NULL) {
         /* reported by cli_opt */
       } else if (strcmp(v, "bgr") == 0 || strcmp(v, "BGR") == 0) {
-        opts.channel_order = Q8RT_CHANNELS_BGR;
+        order = Q8RT_CHANNELS_BGR;
+        have_order = true;
       } else if (strcmp(v, "rgb") == 0 || strcmp(v, "RGB") == 0) {
-        opts.channel_order = Q8RT_CHANNELS_RGB;
+        order = Q8RT_CHANNELS_RGB;
+        have_order = true;
       } else {
         cli_usage("convert", "--channel-order \"%s\": expected bgr or rgb", v);
         a.bad = true;
@@ -194,40 +271,98 @@ int q8rt_cmd_convert(int argc, char** argv) {
     }
   }
   if (a.bad) return CLI_USAGE;
-  if (npos != 2 || opts.output_path == NULL) {
-    fprintf(stderr, "q8rt convert: expected INIT_NET PREDICT_NET -o OUT.q8rt\n");
+  if (npos < 1 || opts.output_path == NULL) {
+    fprintf(stderr, "q8rt convert: expected INIT_NET PREDICT_NET -o OUT.q8rt, or MODEL.tflite -o OUT.q8rt\n");
     usage(stderr);
     return CLI_USAGE;
   }
-  const uint32_t larger = opts.input_height > opts.input_width ? opts.input_height : opts.input_width;
-  if (opts.input_height < 1 || opts.input_width < 1 || larger > Q8RT_IMAGE_MAX_DIM) {
-    return cli_usage("convert", "--input-size %ux%u: each side must be in [1, %u]", opts.input_height,
-                     opts.input_width, Q8RT_IMAGE_MAX_DIM);
+  if (have_resize && have_fraction) {
+    return cli_usage("convert", "--resize-shorter and --crop-fraction are two different preprocessings: give one");
   }
-  if (opts.resize_shorter < larger || opts.resize_shorter > Q8RT_IMAGE_MAX_DIM) {
-    return cli_usage("convert", "--resize-shorter %u must be in [%u, %u]: at least the larger input side (the "
-                     "crop) and at most the largest image side", opts.resize_shorter, larger, Q8RT_IMAGE_MAX_DIM);
+  /* One positional: a TFLite model (its size, quantization and outputs give the defaults). */
+  void* model = NULL;
+  size_t model_size = 0;
+  if (npos == 1) {
+    model = cli_read_file("convert", positional[0], CV_MAX_NETDEF_BYTES, &model_size);
+    if (model == NULL) return CLI_ERROR;
+    if (!cv_is_tflite(model, model_size)) {
+      free(model);
+      return cli_usage("convert", "%s is not a TFLite model (no \"TFL3\" identifier); a Caffe2 model needs two "
+                       "files: INIT_NET PREDICT_NET", positional[0]);
+    }
+    struct cv_tflite_probe probe;
+    char err[1024];
+    if (!cv_tflite_probe(model, model_size, positional[0], &probe, err, sizeof err)) {
+      free(model);
+      return cli_fail("convert", "%s", err);
+    }
+    if (have_size && (height != probe.input_height || width != probe.input_width)) {
+      free(model);
+      return cli_usage("convert", "--input-size %ux%u: the model's input is %ux%u", height, width, probe.input_height,
+                       probe.input_width);
+    }
+    if (probe.input_channels != 3) {
+      free(model);
+      return cli_fail("convert", "%s: the model input has %u channels, q8rt's image tools need 3", positional[0],
+                      probe.input_channels);
+    }
+    q8rt_convert_options_tflite(&opts, probe.input_height, probe.input_width, probe.input_scale,
+                                probe.input_zero_point, probe.output_elements);
+  } else {
+    if (have_size) {
+      opts.input_height = height;
+      opts.input_width = width;
+    }
+    if (have_order) q8rt_convert_default_normalization(order, opts.mean, opts.std);
+  }
+  if (have_order) opts.channel_order = order;
+  if (have_resize) {
+    opts.preprocess = Q8RT_PREPROCESS_RESIZE_CROP;
+    opts.resize_shorter = resize;
+  }
+  if (have_fraction) {
+    opts.preprocess = Q8RT_PREPROCESS_CENTRAL_CROP;
+    opts.crop_fraction = fraction;
+  }
+  if (have_offset) opts.class_offset = offset;
+  const uint32_t larger = opts.input_height > opts.input_width ? opts.input_height : opts.input_width;
+  int rc = 0;
+  if (opts.input_height < 1 || opts.input_width < 1 || larger > Q8RT_IMAGE_MAX_DIM) {
+    rc = cli_usage("convert", "--input-size %ux%u: each side must be in [1, %u]", opts.input_height, opts.input_width,
+                   Q8RT_IMAGE_MAX_DIM);
+  } else if (opts.preprocess == Q8RT_PREPROCESS_RESIZE_CROP &&
+             (opts.resize_shorter < larger || opts.resize_shorter > Q8RT_IMAGE_MAX_DIM)) {
+    rc = cli_usage("convert", "--resize-shorter %u must be in [%u, %u]: at least the larger input side (the "
+                   "crop) and at most the largest image side", opts.resize_shorter, larger, Q8RT_IMAGE_MAX_DIM);
+  }
+  if (rc != 0) {
+    free(model);
+    return rc;
   }
   opts.init_net_path = positional[0];
-  opts.predict_net_path = positional[1];
-  /* Defaults follow the channel order; explicit values are taken as given (in channel order). */
-  q8rt_convert_default_normalization(opts.channel_order, opts.mean, opts.std);
+  opts.predict_net_path = npos == 2 ? positional[1] : NULL;
+  /* Explicit values are taken as given (in channel order). */
   if (have_mean) memcpy(opts.mean, mean, sizeof mean);
   if (have_std) memcpy(opts.std, std, sizeof std);
-  const char* const inputs[] = {opts.init_net_path, opts.predict_net_path, NULL};
-  if (!cli_output_distinct("convert", opts.output_path, inputs)) return CLI_ERROR;
+  const char* const inputs[] = {positional[0], positional[1], NULL};
+  if (!cli_output_distinct("convert", opts.output_path, inputs)) {
+    free(model);
+    return CLI_ERROR;
+  }
   char** labels = NULL;
   uint32_t label_count = 0;
   if (labels_path != NULL) {
     char err[1024];
     if (!q8rt_labels_read_file(labels_path, &labels, &label_count, err, sizeof err)) {
+      free(model);
       return cli_fail("convert", "--labels %s", err);
     }
     opts.labels = (const char* const*) labels;
     opts.label_count = label_count;
     opts.labels_what = labels_path;
   }
-  const int rc = convert_files(&opts);
+  rc = npos == 1 ? convert_tflite(&opts, positional[0], model, model_size) : convert_files(&opts);
   q8rt_labels_free(labels, label_count);
+  free(model);
   return rc;
 }

@@ -95,7 +95,8 @@ int q8rt_cmd_eval(int argc, char** argv) {
   struct q8rt_model_info mi;
   q8rt_model_get_info(model, &mi);
   size_t count = 0;
-  struct sample* samples = load_samples(labels, mi.num_classes, &count);
+  /* Dataset class c is model output c + class_offset (TFLite ImageNet models: output 0 is "background"). */
+  struct sample* samples = load_samples(labels, mi.num_classes - mi.class_offset, &count);
   const size_t input_floats = (size_t) mi.input_height * mi.input_width * mi.input_channels;
   float* input = malloc(sizeof(float) * input_floats);
   float* logits = malloc(sizeof(float) * mi.num_classes);
@@ -126,8 +127,9 @@ int q8rt_cmd_eval(int argc, char** argv) {
     uint32_t best[5];
     cli_top_k(logits, mi.num_classes, 5, best);
     n++;
-    top1 += best[0] == samples[i].label;
-    for (int k = 0; k < 5; k++) top5 += best[k] == samples[i].label;
+    const uint32_t expected = samples[i].label + mi.class_offset;
+    top1 += best[0] == expected;
+    for (int k = 0; k < 5; k++) top5 += best[k] == expected;
     if (progress && (n % 25 == 0)) {
       fprintf(stderr, "\r%zu images, top-1 %.2f %%, top-5 %.2f %%", n, 100.0 * (double) top1 / (double) n,
               100.0 * (double) top5 / (double) n);

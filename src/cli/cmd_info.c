@@ -31,20 +31,31 @@ int q8rt_cmd_info(int argc, char** argv) {
     cli_json_string(stdout, path, strlen(path));
     printf(",\"input\":[1,%u,%u,%u],\"input_scale\":%.9g,\"input_zero_point\":%u,\"classes\":%u,"
            "\"ops\":%u,\"tensors\":%u,\"macs\":%llu,\"weight_bytes\":%llu,\"arena_bytes\":%zu,"
-           "\"preprocess\":{\"resize_shorter\":%u,\"crop\":[%u,%u],\"channel_order\":\"%s\","
-           "\"mean\":[%.9g,%.9g,%.9g],\"std\":[%.9g,%.9g,%.9g]},\"layers\":[",
+           "\"class_offset\":%u,\"preprocess\":{\"kind\":\"%s\",\"resize_shorter\":%u,\"central_fraction\":%.9g,"
+           "\"crop\":[%u,%u],\"channel_order\":\"%s\",\"mean\":[%.9g,%.9g,%.9g],\"std\":[%.9g,%.9g,%.9g]},\"layers\":[",
            mi.input_height, mi.input_width, mi.input_channels, (double) mi.input_scale, mi.input_zero_point,
            mi.num_classes, mi.op_count, mi.tensor_count, (unsigned long long) mi.macs,
-           (unsigned long long) mi.weight_bytes, q8rt_session_arena_bytes(session), p->resize_shorter, p->height,
+           (unsigned long long) mi.weight_bytes, q8rt_session_arena_bytes(session), mi.class_offset,
+           p->kind == Q8RT_CENTRAL_CROP_TF ? "central_crop_tf" : "resize_shorter_crop", p->resize_shorter,
+           (double) p->central_fraction, p->height,
            p->width, p->channel_order == Q8RT_BGR ? "bgr" : "rgb", (double) p->mean[0], (double) p->mean[1],
            (double) p->mean[2], (double) p->std[0], (double) p->std[1], (double) p->std[2]);
   } else {
     printf("model        %s\n", path);
     printf("input        uint8 NHWC [1,%u,%u,%u], scale %.9g, zero point %u\n", mi.input_height, mi.input_width,
            mi.input_channels, (double) mi.input_scale, mi.input_zero_point);
-    printf("preprocess   resize shorter side to %u, center crop %ux%u, %s, mean %.3f %.3f %.3f, std %.3f %.3f %.3f\n",
-           p->resize_shorter, p->height, p->width, p->channel_order == Q8RT_BGR ? "BGR" : "RGB", (double) p->mean[0],
-           (double) p->mean[1], (double) p->mean[2], (double) p->std[0], (double) p->std[1], (double) p->std[2]);
+    if (p->kind == Q8RT_CENTRAL_CROP_TF) {
+      printf("preprocess   central crop %.4g of each side, TF1 bilinear to %ux%u, ", (double) p->central_fraction,
+             p->height, p->width);
+    } else {
+      printf("preprocess   resize shorter side to %u, center crop %ux%u, ", p->resize_shorter, p->height, p->width);
+    }
+    printf("%s, mean %.3f %.3f %.3f, std %.3f %.3f %.3f\n", p->channel_order == Q8RT_BGR ? "BGR" : "RGB",
+           (double) p->mean[0], (double) p->mean[1], (double) p->mean[2], (double) p->std[0], (double) p->std[1],
+           (double) p->std[2]);
+    if (mi.class_offset != 0) {
+      printf("classes      %u outputs; output i is dataset class i - %u\n", mi.num_classes, mi.class_offset);
+    }
     printf("\n %3s  %-10s %-8s %-18s %-18s %-7s %12s %10s\n", "#", "op", "output", "input (NHWC)", "output (NHWC)",
            "kernel", "MACs", "weights");
   }

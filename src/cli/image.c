@@ -17,6 +17,7 @@
 #include <png.h>
 
 #include "cli/resize.h"
+#include "cli/resize_tf.h"
 
 /* Memory libjpeg may use for its own buffers (a progressive image keeps all its coefficients:
  * 2 bytes per sample). Past this libjpeg fails cleanly ("Backing store not supported"). */
@@ -486,7 +487,14 @@ uint32_t q8rt_image_crop_offset(uint32_t resized, uint32_t crop) {
 
 static int check_preprocess(const struct q8rt_preprocess* pre, const char* name, char* err, size_t err_size) {
   if (pre == NULL) return fail(err, err_size, "%s: no preprocessing parameters", name);
-  if (pre->resize_shorter == 0 || pre->height == 0 || pre->width == 0 ||
+  const bool central = pre->kind == Q8RT_CENTRAL_CROP_TF;
+  if (pre->kind != Q8RT_RESIZE_SHORTER_CROP && !central) {
+    return fail(err, err_size, "%s: unknown preprocessing kind %d", name, (int) pre->kind);
+  }
+  if (central && !(pre->central_fraction > 0.0f && pre->central_fraction <= 1.0f)) {
+    return fail(err, err_size, "%s: central crop fraction %g outside (0, 1]", name, (double) pre->central_fraction);
+  }
+  if ((central ? pre->resize_shorter != 0 : pre->resize_shorter == 0) || pre->height == 0 || pre->width == 0 ||
       pre->resize_shorter > Q8RT_IMAGE_MAX_DIM || pre->height > Q8RT_IMAGE_MAX_DIM ||
       pre->width > Q8RT_IMAGE_MAX_DIM) {
     return fail(err, err_size,
@@ -505,6 +513,17 @@ static int check_preprocess(const struct q8rt_preprocess* pre, const char* name,
   return 0;
 }
 
+/* out[c][y][x] = (crop[y][x][src(c)] - mean[c]) / std[c] for an RGB8 crop of pre->height x pre->width. */
+static void normalize(const uint8_t* crop, const struct q8rt_preprocess* pre, float* out) {
+  const size_t pixels = (size_t) pre->height * pre->width;
+  for (int c = 0; c < 3; c++) {
+    const int sc = pre->channel_order == Q8RT_BGR ? 2 - c : c;
+    const float mean = pre->mean[c], std = pre->std[c];
+    float* o = out + (size_t) c * pixels;
+    for (size_t i = 0; i < pixels; i++) o[i] = ((float) crop[3 * i + sc] - mean) / std;
+  }
+}
+
 int q8rt_image_preprocess_image(const struct q8rt_image* img, const struct q8rt_preprocess* pre,
                                 const char* name_for_errors, float* out, char* err, size_t err_size) {
   const char* name = name_for_errors != NULL ? name_for_errors : "image";
@@ -519,16 +538,33 @@ int q8rt_image_preprocess_image(const struct q8rt_image* img, const struct q8rt_
     return fail(err, err_size, "%s: image is %ux%u, larger than the %ux%u limit", name, (unsigned) w,
                 (unsigned) h, Q8RT_IMAGE_MAX_DIM, Q8RT_IMAGE_MAX_DIM);
   }
+  const uint32_t W = pre->width, H = pre->height;
+  uint8_t* crop = NULL;
+  if (pre->kind == Q8RT_CENTRAL_CROP_TF) {
+    /* TensorFlow's evaluation reads every decoded pixel: the image must not be DCT-scaled. */
+    if (w != img->full_width || h != img->full_height) {
+      return fail(err, err_size, "%s: a central-crop model needs the image decoded at full size", name);
+    }
+    crop = malloc((size_t) W * H * 3);
+    if (crop == NULL) return fail(err, err_size, "%s: out of memory", name);
+    if (!q8rt_tf_crop_resize(img->rgb, w, h, (size_t) w * 3, pre->central_fraction, W, H, crop)) {
+      free(crop);
+      return fail(err, err_size, "%s: a %g central crop of %ux%u is empty", name, (double) pre->central_fraction,
+                  (unsigned) w, (unsigned) h);
+    }
+    normalize(crop, pre, out);
+    free(crop);
+    return 0;
+  }
   /* The resized size comes from the full-resolution size, so a DCT-scaled decode keeps the aspect ratio of
    * the photo; the resample maps the decoded pixels onto it. */
   uint32_t rw, rh;
   q8rt_image_resized_size(img->full_width, img->full_height, pre->resize_shorter, &rw, &rh);
-  const uint32_t W = pre->width, H = pre->height;
   if (rw < W || rh < H) {
     return fail(err, err_size, "%s: resized image %ux%u is smaller than the %ux%u crop", name, (unsigned) rw,
                 (unsigned) rh, (unsigned) W, (unsigned) H);
   }
-  uint8_t* crop = malloc((size_t) W * H * 3);
+  crop = malloc((size_t) W * H * 3);
   if (crop == NULL) return fail(err, err_size, "%s: out of memory", name);
   if (q8rt_resize_bilinear_crop_rgb8(img->rgb, w, h, rw, rh, q8rt_image_crop_offset(rw, W),
                                      q8rt_image_crop_offset(rh, H), W, H, crop) != 0) {
@@ -536,12 +572,7 @@ int q8rt_image_preprocess_image(const struct q8rt_image* img, const struct q8rt_
     return fail(err, err_size, "%s: out of memory resizing %ux%u to %ux%u", name, (unsigned) w, (unsigned) h,
                 (unsigned) rw, (unsigned) rh);
   }
-  for (int c = 0; c < 3; c++) {
-    const int sc = pre->channel_order == Q8RT_BGR ? 2 - c : c;
-    const float mean = pre->mean[c], std = pre->std[c];
-    float* o = out + (size_t) c * H * W;
-    for (size_t i = 0; i < (size_t) H * W; i++) o[i] = ((float) crop[3 * i + sc] - mean) / std;
-  }
+  normalize(crop, pre, out);
   free(crop);
   return 0;
 }

@@ -1,8 +1,9 @@
 /*
  * Image loading for the CLI (`q8rt classify`, `q8rt eval`): decoding (JPEG with libjpeg-turbo, its EXIF
  * orientation with libexif; PNG with libpng) and the preprocessing described by struct q8rt_preprocess: resize so
- * that the shorter side is resize_shorter (Pillow's antialiased BILINEAR, src/cli/resize.h), centre crop, channel
- * order, (pixel - mean[c]) / std[c], float32 NCHW. docs/preprocessing.md describes the steps and their tests.
+ * that the shorter side is resize_shorter (Pillow's antialiased BILINEAR, src/cli/resize.h) then centre crop, or
+ * TensorFlow's central crop + TF1 bilinear (src/cli/resize_tf.h); channel order, (pixel - mean[c]) / std[c],
+ * float32 NCHW. docs/preprocessing.md describes the steps and their tests.
  *
  * Every function returns 0 on success, or -1 with a message naming the file (or name_for_errors) and the
  * problem written into err (err may be NULL / err_size 0). Corrupt input never crashes, aborts or leaks.
@@ -64,7 +65,8 @@ void q8rt_image_resized_size(uint32_t width, uint32_t height, uint32_t resize_sh
 uint32_t q8rt_image_crop_offset(uint32_t resized, uint32_t crop);
 
 /* Preprocesses a decoded image per *pre into out, float32 NCHW [1, 3, H, W] with H = pre->height,
- * W = pre->width (3*H*W floats):
+ * W = pre->width (3*H*W floats). Q8RT_CENTRAL_CROP_TF: q8rt_tf_crop_resize of the full-size image, then step 3.
+ * Q8RT_RESIZE_SHORTER_CROP:
  *   1. resize to q8rt_image_resized_size(full_width, full_height, ...) with Pillow's antialiased bilinear
  *      filter (src/cli/resize.h), computing only the crop window;
  *   2. centre crop H x W at (q8rt_image_crop_offset(resized_w, W), q8rt_image_crop_offset(resized_h, H));

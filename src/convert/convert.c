@@ -13,6 +13,7 @@
 #include "emit.h"
 #include "graph.h"
 #include "lower.h"
+#include "tflite_import.h"
 
 void q8rt_convert_default_normalization(uint32_t channel_order, float mean[3], float std[3]) {
   static const float bgr_mean[3] = {103.53f, 116.28f, 123.675f};
@@ -32,6 +33,24 @@ void q8rt_convert_options_init(struct q8rt_convert_options* opts) {
   opts->resize_shorter = 256;
   opts->channel_order = Q8RT_CHANNELS_BGR;
   q8rt_convert_default_normalization(opts->channel_order, opts->mean, opts->std);
+  opts->preprocess = Q8RT_PREPROCESS_RESIZE_CROP;
+  opts->tflite_rule = Q8RT_BLOB_RULE_TFLITE;
+}
+
+void q8rt_convert_options_tflite(struct q8rt_convert_options* opts, uint32_t height, uint32_t width, float input_scale,
+                                 uint8_t input_zero_point, uint64_t outputs) {
+  opts->input_height = height;
+  opts->input_width = width;
+  opts->input_channels = 3;
+  opts->preprocess = Q8RT_PREPROCESS_CENTRAL_CROP;
+  opts->crop_fraction = 0.875f;
+  opts->resize_shorter = 0;
+  opts->channel_order = Q8RT_CHANNELS_RGB;
+  for (int c = 0; c < 3; c++) {
+    opts->mean[c] = (float) input_zero_point;
+    opts->std[c] = 1.0f / input_scale;
+  }
+  opts->class_offset = outputs == 1001 ? 1 : 0;
 }
 
 static bool check_options(const struct q8rt_convert_options* o, char* err, size_t err_size) {
@@ -45,7 +64,15 @@ static bool check_options(const struct q8rt_convert_options* o, char* err, size_
     return false;
   }
   uint32_t larger = o->input_height > o->input_width ? o->input_height : o->input_width;
-  if (o->resize_shorter < larger || o->resize_shorter > Q8RT_BLOB_MAX_DIM) {
+  if (o->preprocess == Q8RT_PREPROCESS_CENTRAL_CROP) {
+    if (!(o->crop_fraction > 0.0f && o->crop_fraction <= 1.0f)) {
+      snprintf(err, err_size, "crop fraction %g must be in (0, 1]", (double) o->crop_fraction);
+      return false;
+    }
+  } else if (o->preprocess != Q8RT_PREPROCESS_RESIZE_CROP) {
+    snprintf(err, err_size, "unknown preprocessing %u", o->preprocess);
+    return false;
+  } else if (o->resize_shorter < larger || o->resize_shorter > Q8RT_BLOB_MAX_DIM) {
     snprintf(err, err_size, "resize-shorter %u must be in [%u, %u] (at least the crop size %ux%u)", o->resize_shorter,
              larger, Q8RT_BLOB_MAX_DIM, o->input_height, o->input_width);
     return false;
@@ -93,6 +120,29 @@ static void fill_stats(const struct cv_emitted* e, uint64_t file_size, struct q8
   stats->tensor_count = e->contents.tensor_count;
   stats->weight_bytes = e->weight_bytes;
   stats->file_size = file_size;
+}
+
+bool q8rt_convert_tflite_buffer(const void* model, size_t model_size, const char* model_what,
+                                const struct q8rt_convert_options* opts, void** blob_data, size_t* blob_size,
+                                struct q8rt_convert_stats* stats, char* err, size_t err_size) {
+  *blob_data = NULL;
+  *blob_size = 0;
+  const char* what = model_what != NULL ? model_what : "model";
+  struct cv_graph g;
+  struct cv_emitted e;
+  memset(&e, 0, sizeof e);
+  cv_graph_init(&g, what, what, err, err_size);
+  bool ok = check_options(opts, err, err_size);
+  if (ok && opts->tflite_rule != Q8RT_BLOB_RULE_TFLITE && opts->tflite_rule != Q8RT_BLOB_RULE_TFLITE_SINGLE) {
+    snprintf(err, err_size, "unknown TFLite arithmetic rule %u", opts->tflite_rule);
+    ok = false;
+  }
+  ok = ok && cv_import_tflite(&g, model, model_size, (uint8_t) opts->tflite_rule) && cv_lower(&g, opts) &&
+       cv_emit(&g, opts, &e) && q8rt_blob_serialize(&e.contents, blob_data, blob_size, err, err_size);
+  if (ok) fill_stats(&e, *blob_size, stats);
+  cv_emitted_free(&e);
+  cv_graph_free(&g);
+  return ok;
 }
 
 bool q8rt_convert_buffers(const void* init_net, size_t init_net_size, const void* predict_net,

@@ -59,6 +59,7 @@ bool cv_emit(struct cv_graph* g, const struct q8rt_convert_options* opts, struct
     r->groups = op->groups;
     r->flags = op->flags;
     r->source_op = op->source;
+    r->rule = op->rule;
   }
 
   e->tensors = calloc(count, sizeof *e->tensors);
@@ -104,6 +105,11 @@ bool cv_emit(struct cv_graph* g, const struct q8rt_convert_options* opts, struct
   h->channel_order = opts->channel_order;
   memcpy(h->mean, opts->mean, sizeof h->mean);
   memcpy(h->std, opts->std, sizeof h->std);
+  h->preprocess = opts->preprocess;
+  h->crop_fraction = opts->preprocess == Q8RT_PREPROCESS_CENTRAL_CROP ? opts->crop_fraction : 0.0f;
+  h->resize_shorter = opts->preprocess == Q8RT_PREPROCESS_CENTRAL_CROP ? 0 : opts->resize_shorter;
+  h->class_offset = opts->class_offset;
+  h->source = g->source_format;
   e->contents.tensors = e->tensors;
   e->contents.tensor_names = e->names;
   e->contents.tensor_data = e->data;
@@ -114,10 +120,15 @@ bool cv_emit(struct cv_graph* g, const struct q8rt_convert_options* opts, struct
     cv_emitted_free(e);
     return cv_fail(g, "internal error: logits or output tensor not used by any op");
   }
+  const struct cv_tensor* logits = &g->tensors[g->logits];
+  uint64_t classes = 1;
+  for (uint32_t d = 0; d < logits->rank; d++) classes *= logits->dims[d]; /* as q8rt_model_info.num_classes */
+  if (opts->class_offset >= classes) {
+    const uint32_t offset = opts->class_offset;
+    cv_emitted_free(e);
+    return cv_fail(g, "class offset %u: the model has only %llu outputs", offset, (unsigned long long) classes);
+  }
   if (opts->label_count != 0) {
-    const struct cv_tensor* logits = &g->tensors[g->logits];
-    uint64_t classes = 1;
-    for (uint32_t d = 0; d < logits->rank; d++) classes *= logits->dims[d]; /* as q8rt_model_info.num_classes */
     if (opts->label_count != classes || opts->labels == NULL) {
       const uint32_t n = opts->label_count;
       cv_emitted_free(e);

@@ -11,6 +11,7 @@ void cv_graph_init(struct cv_graph* g, const char* init_label, const char* predi
                    size_t err_size) {
   memset(g, 0, sizeof *g);
   g->graph_input = g->model_input = g->logits = g->output = CV_NONE;
+  g->source_format = Q8RT_SOURCE_CAFFE2;
   g->init_label = init_label;
   g->predict_label = predict_label;
   g->err = err;

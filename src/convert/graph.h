@@ -1,5 +1,6 @@
 /* The converter's small graph IR: tensors (name, dtype, shape, quantization, constant data) and ops
- * (kind, Caffe2 type, attributes). Built by caffe2_import.c, rewritten by lower.c, written by emit.c. */
+ * (kind, Caffe2 / TFLite type, attributes). Built by caffe2_import.c or tflite_import.c, rewritten by lower.c,
+ * written by emit.c. */
 #pragma once
 
 #include <stdbool.h>
@@ -14,7 +15,7 @@ enum cv_dtype { CV_DTYPE_U8 = 1, CV_DTYPE_I32 = 2, CV_DTYPE_F32 = 3 };
 struct cv_tensor {
   char* name;
   enum cv_dtype dtype;
-  uint32_t rank;              /* 0 = shape not known yet */
+  uint32_t rank;              /* 0 = shape not known yet (TFLite: the declared shape, checked by lower.c) */
   uint32_t dims[CV_MAX_RANK];
   float scale;                /* quantized tensors: > 0, finite */
   uint8_t zero_point;
@@ -57,6 +58,9 @@ struct cv_op {
   float y_scale;
   uint8_t y_zero_point;
   bool has_y;
+  uint8_t rule;               /* enum q8rt_blob_rule: the arithmetic (Caffe2 / TFLite) */
+  bool has_range;             /* TFLite fused activation: the output clamp [range_min, range_max] */
+  uint8_t range_min, range_max;
   bool dead;                  /* removed by a lowering pass */
   /* Lowering results. */
   uint8_t output_min, output_max;
@@ -77,6 +81,7 @@ struct cv_graph {
   uint32_t graph_input;       /* float "data" */
   uint32_t model_input;       /* uint8 NHWC output of Int8Quantize */
   uint32_t logits, output;
+  uint32_t source_format;     /* enum q8rt_blob_source */
   const char* init_label;     /* file names for messages */
   const char* predict_label;
   char* err;

@@ -168,9 +168,25 @@ static bool activation_input(struct cv_graph* g, const struct cv_op* op, uint32_
   return true;
 }
 
+/* The shape without its unit dimensions: TFLite declares [1, 1001] where q8rt keeps [1, 1, 1, 1001]. */
+static uint32_t squeezed(uint32_t rank, const uint32_t* dims, uint32_t* out) {
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < rank; i++) if (dims[i] != 1) out[n++] = dims[i];
+  return n;
+}
+
 static bool set_output(struct cv_graph* g, const struct cv_op* op, enum cv_dtype dtype, uint32_t rank,
                        const uint32_t* dims) {
   struct cv_tensor* t = &g->tensors[op->output];
+  if (t->rank != 0 && dtype == CV_DTYPE_U8) { /* a declared shape (TFLite) must agree with the inferred one */
+    uint32_t a[CV_MAX_RANK], b[CV_MAX_RANK];
+    const uint32_t na = squeezed(rank, dims, a), nb = squeezed(t->rank, t->dims, b);
+    if (na != nb || memcmp(a, b, na * sizeof a[0]) != 0) {
+      char s1[64], s2[64];
+      return cv_op_fail(g, op, "output \"%s\" is declared %s, but the inputs give %s", t->name,
+                        cv_shape_str(t->rank, t->dims, s1, sizeof s1), cv_shape_str(rank, dims, s2, sizeof s2));
+    }
+  }
   size_t elements;
   if (!cv_shape_elements(rank, dims, &elements)) {
     char s[64];
@@ -334,6 +350,11 @@ static bool infer_op(struct cv_graph* g, struct cv_op* op) {
         op->stride_h = op->stride_w = 1;
       }
       if (op->kernel_h > 65535 || op->kernel_w > 65535) return cv_op_fail(g, op, "pooling window too large");
+      if (op->rule != Q8RT_BLOB_RULE_CAFFE2 && (op->y_scale != x->scale || op->y_zero_point != x->zero_point)) {
+        return cv_op_fail(g, op, "output scale %g / zero point %u differ from input \"%s\" (%g / %u): TFLite's uint8 "
+                          "average pooling requires them equal", (double) op->y_scale, op->y_zero_point, x->name,
+                          (double) x->scale, x->zero_point);
+      }
       uint32_t oh, ow;
       if (!window_output(g, op, x->dims[1], x->dims[2], &oh, &ow)) return false;
       op->blob_type = Q8RT_OP_AVGPOOL;
@@ -357,14 +378,14 @@ static bool infer_op(struct cv_graph* g, struct cv_op* op) {
     case CV_OP_SOFTMAX: {
       if (!activation_input(g, op, 0, 2)) return false;
       const struct cv_tensor* x = &g->tensors[op->inputs[0]];
-      if (x->rank != 2) {
+      if (x->rank != 2 && !(x->rank == 4 && x->dims[1] == 1 && x->dims[2] == 1)) {
         char s[64];
-        return cv_op_fail(g, op, "input \"%s\" has shape %s, expected [N, classes]", x->name,
+        return cv_op_fail(g, op, "input \"%s\" has shape %s, expected [N, classes] or [N, 1, 1, classes]", x->name,
                           cv_shape_str(x->rank, x->dims, s, sizeof s));
       }
       if (op->y_scale != 1.0f / 256.0f || op->y_zero_point != 0) {
-        return cv_op_fail(g, op, "output scale %g / zero point %u: must be 1/256 and 0 (QNNPACK softmax)",
-                          (double) op->y_scale, op->y_zero_point);
+        return cv_op_fail(g, op, "output scale %g / zero point %u: must be 1/256 and 0 (QNNPACK and TFLite uint8 "
+                          "softmax)", (double) op->y_scale, op->y_zero_point);
       }
       op->blob_type = Q8RT_OP_SOFTMAX;
       return set_output(g, op, CV_DTYPE_U8, x->rank, x->dims);
@@ -432,8 +453,13 @@ static bool check_weights_op(struct cv_graph* g, uint32_t index) {
   const struct cv_tensor* b = op->input_count > 2 ? &g->tensors[op->inputs[2]] : NULL;
   const struct cv_tensor* y = &g->tensors[op->output];
   struct q8rt_conv_params params;
-  if (!q8rt_conv_params_init(&params, x->scale, w->scale, y->scale, w->zero_point, y->zero_point, op->output_min,
-                             op->output_max)) {
+  const bool ok = op->rule == Q8RT_BLOB_RULE_CAFFE2
+                      ? q8rt_conv_params_init(&params, x->scale, w->scale, y->scale, w->zero_point, y->zero_point,
+                                              op->output_min, op->output_max)
+                      : q8rt_tflite_conv_params_init(&params, x->scale, w->scale, y->scale, w->zero_point,
+                                                     y->zero_point, op->output_min, op->output_max,
+                                                     (enum q8rt_requant_rule) op->rule);
+  if (!ok) {
     return cv_op_fail(g, op,
                       "requantization scale %g (input \"%s\" %g * weight \"%s\" %g / output %g) is outside "
                       "[2^-32, 1) supported by the kernels",
@@ -461,8 +487,8 @@ static bool check_and_pack(struct cv_graph* g) {
   for (uint32_t i = 0; i < g->op_count; i++) {
     struct cv_op* op = &g->ops[i];
     if (op->dead) continue;
-    op->output_min = op->relu ? g->tensors[op->output].zero_point : 0;
-    op->output_max = 255;
+    op->output_min = op->has_range ? op->range_min : op->relu ? g->tensors[op->output].zero_point : 0;
+    op->output_max = op->has_range ? op->range_max : 255;
     switch (op->kind) {
       case CV_OP_CONV:
       case CV_OP_FC:
@@ -473,8 +499,16 @@ static bool check_and_pack(struct cv_graph* g) {
         const struct cv_tensor* b = &g->tensors[op->inputs[1]];
         const struct cv_tensor* y = &g->tensors[op->output];
         struct q8rt_add_params params;
-        if (!q8rt_add_params_init(&params, a->zero_point, a->scale, b->zero_point, b->scale, y->zero_point, y->scale,
-                                  op->output_min, op->output_max)) {
+        struct q8rt_tflite_add_params tparams;
+        if (op->rule != Q8RT_BLOB_RULE_CAFFE2) {
+          if (!q8rt_tflite_add_params_init(&tparams, a->zero_point, a->scale, b->zero_point, b->scale, y->zero_point,
+                                           y->scale, op->output_min, op->output_max, (enum q8rt_requant_rule) op->rule)) {
+            return cv_op_fail(g, op, "input scales %g (\"%s\") and %g (\"%s\") and output scale %g give multipliers "
+                              "TFLite's uint8 ADD does not support", (double) a->scale, a->name, (double) b->scale,
+                              b->name, (double) y->scale);
+          }
+        } else if (!q8rt_add_params_init(&params, a->zero_point, a->scale, b->zero_point, b->scale, y->zero_point,
+                                         y->scale, op->output_min, op->output_max)) {
           return cv_op_fail(g, op,
                             "requantization scales %g (\"%s\") and %g (\"%s\") relative to the output are outside "
                             "[2^-14, 2^8) supported by the kernels",
@@ -487,6 +521,10 @@ static bool check_and_pack(struct cv_graph* g) {
         const struct cv_tensor* y = &g->tensors[op->output];
         struct q8rt_avgpool_params params;
         uint64_t size = (uint64_t) op->kernel_h * op->kernel_w;
+        if (op->rule != Q8RT_BLOB_RULE_CAFFE2) {
+          if (size > (1u << 23)) return cv_op_fail(g, op, "pooling window of %llu pixels too large", (unsigned long long) size);
+          break; /* TFLite: (sum + n / 2) / n of the input values, no requantization */
+        }
         if (size > UINT32_MAX / 2 ||
             !q8rt_avgpool_params_init(&params, (uint32_t) size, x->zero_point, x->scale, y->zero_point, y->scale,
                                       op->output_min, op->output_max)) {
@@ -497,7 +535,15 @@ static bool check_and_pack(struct cv_graph* g) {
         }
         break;
       }
-      case CV_OP_SOFTMAX:
+      case CV_OP_SOFTMAX: {
+        op->output_min = 0;
+        struct q8rt_tflite_softmax_params params;
+        const struct cv_tensor* x = &g->tensors[op->inputs[0]];
+        if (op->rule != Q8RT_BLOB_RULE_CAFFE2 && !q8rt_tflite_softmax_params_init(&params, 1.0f, x->scale)) {
+          return cv_op_fail(g, op, "input scale %g is outside what TFLite's uint8 softmax supports", (double) x->scale);
+        }
+        break;
+      }
       case CV_OP_DEQUANTIZE:
         op->output_min = 0;
         break;

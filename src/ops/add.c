@@ -1,29 +1,36 @@
-/* Elementwise add (Caffe2 Int8Sum / Int8SumRelu, QNNPACK q8vadd), split into blocks across threads. */
+/* Elementwise add, split into blocks across threads: Caffe2 Int8Sum / Int8SumRelu (QNNPACK q8vadd) or TFLite
+ * ADD (the reference kernel's left-shift-20 scheme, q8vadd tflite kernels), as the op's rule says. */
 #include "../common/common.h"
 #include "ops.h"
 
 #define ADD_BLOCK 4096
 
 struct add_context {
-  q8rt_q8vadd_ukernel_fn ukernel;
-  size_t n;
+  q8rt_q8vadd_ukernel_fn ukernel;               /* Caffe2 rule */
+  q8rt_q8vadd_tflite_ukernel_fn tflite_ukernel; /* TFLite rule */
   const uint8_t* a;
   const uint8_t* b;
   uint8_t* y;
-  const struct q8rt_add_params* params;
+  const struct q8rt_model_op* op;
 };
 
 static void add_block(void* arg, size_t start, size_t count) {
   const struct add_context* c = arg;
-  c->ukernel(count, c->a + start, c->b + start, c->y + start, c->params);
+  if (c->tflite_ukernel != NULL) {
+    c->tflite_ukernel(count, c->a + start, c->b + start, c->y + start, &c->op->params.tflite_add);
+  } else {
+    c->ukernel(count, c->a + start, c->b + start, c->y + start, &c->op->params.add);
+  }
 }
 
 static void add_run(struct q8rt_op_ctx* s, const struct q8rt_op_plan* plan) {
+  const bool tflite = plan->op->rec->rule != Q8RT_BLOB_RULE_CAFFE2;
   struct add_context c = {
-    .ukernel = s->kernels->vadd, .n = (size_t) q8rt_tensor_elements(plan->op->y), .a = plan->x,
-    .b = plan->x2, .y = plan->y, .params = &plan->op->params.add,
+    .ukernel = s->kernels->vadd, .tflite_ukernel = tflite ? s->kernels->vadd_tflite : NULL, .a = plan->x,
+    .b = plan->x2, .y = plan->y, .op = plan->op,
   };
-  pthreadpool_parallelize_1d_tile_1d(s->pool, add_block, &c, c.n, ADD_BLOCK, 0);
+  pthreadpool_parallelize_1d_tile_1d(s->pool, add_block, &c, (size_t) q8rt_tensor_elements(plan->op->y), ADD_BLOCK,
+                                     0);
 }
 
 const struct q8rt_op_impl q8rt_add_impl = {

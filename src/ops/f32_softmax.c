@@ -8,7 +8,9 @@
 static void f32_softmax_run(struct q8rt_op_ctx* s, const struct q8rt_op_plan* plan) {
   (void) s;
   const struct q8rt_model_op* op = plan->op;
-  const size_t rows = op->x->dims[0], n = op->x->dims[1];
+  uint32_t xd[4];
+  q8rt_tensor_nhwc(op->x, xd); /* [N, 1, 1, C] */
+  const size_t rows = xd[0], n = xd[3];
   for (size_t i = 0; i < rows; i++) {
     const float* x = (const float*) (const void*) plan->x + i * n;
     float* y = (float*) plan->y + i * n;

@@ -22,6 +22,8 @@ struct q8rt_model_op {
     struct q8rt_conv_params conv;
     struct q8rt_add_params add;
     struct q8rt_avgpool_params pool;
+    struct q8rt_tflite_add_params tflite_add;         /* rule TFLite */
+    struct q8rt_tflite_softmax_params tflite_softmax; /* rule TFLite */
   } params;
   uint32_t softmax_table[256];
 };

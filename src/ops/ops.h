@@ -63,6 +63,7 @@ struct q8rt_avgpool_plan {
   struct q8rt_op_plan base;
   const uint8_t** indirection; /* owned by the session */
   uint8_t* zero;               /* owned by the session */
+  uint32_t* valid;             /* TFLite rule: taps that are not padding, per output pixel (session); else NULL */
 };
 
 /* fp32 convolution and fully connected. */

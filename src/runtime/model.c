@@ -124,8 +124,13 @@ static q8rt_status check_op(struct q8rt_model* m, uint32_t i, const char* what) 
         op->macs = (uint64_t) yd[1] * yd[2] * yd[3] * 9;
       }
       if (status != Q8RT_OK) return status;
-      if (!q8rt_conv_params_init(&op->params.conv, xs, w->scale, ys, w->zero_point, op->y->zero_point,
-                                 r->output_min, r->output_max)) {
+      const bool ok = r->rule == Q8RT_BLOB_RULE_CAFFE2
+                          ? q8rt_conv_params_init(&op->params.conv, xs, w->scale, ys, w->zero_point,
+                                                  op->y->zero_point, r->output_min, r->output_max)
+                          : q8rt_tflite_conv_params_init(&op->params.conv, xs, w->scale, ys, w->zero_point,
+                                                         op->y->zero_point, r->output_min, r->output_max,
+                                                         (enum q8rt_requant_rule) r->rule);
+      if (!ok) {
         return q8rt_error(Q8RT_ERROR_UNSUPPORTED,
                           "%s: op %u (%s): requantization scale %g outside [2^-32, 1) supported by the kernels", what,
                           i, op_type_name(r->type), (double) q8rt_conv_scale(xs, w->scale, ys));
@@ -146,8 +151,15 @@ static q8rt_status check_op(struct q8rt_model* m, uint32_t i, const char* what) 
           q8rt_blob_tensor_elements(op->y) != q8rt_blob_tensor_elements(op->x)) {
         return FAIL("%s: op %u (add): inputs and output must be uint8 tensors of one size", what, i);
       }
-      if (!q8rt_add_params_init(&op->params.add, op->x->zero_point, xs, op->x2->zero_point, op->x2->scale,
-                                op->y->zero_point, ys, r->output_min, r->output_max)) {
+      if (r->rule != Q8RT_BLOB_RULE_CAFFE2) {
+        if (!q8rt_tflite_add_params_init(&op->params.tflite_add, op->x->zero_point, xs, op->x2->zero_point,
+                                         op->x2->scale, op->y->zero_point, ys, r->output_min, r->output_max,
+                                         (enum q8rt_requant_rule) r->rule)) {
+          return q8rt_error(Q8RT_ERROR_UNSUPPORTED, "%s: op %u (add): scales unsupported by TFLite's uint8 ADD",
+                            what, i);
+        }
+      } else if (!q8rt_add_params_init(&op->params.add, op->x->zero_point, xs, op->x2->zero_point, op->x2->scale,
+                                       op->y->zero_point, ys, r->output_min, r->output_max)) {
         return q8rt_error(Q8RT_ERROR_UNSUPPORTED, "%s: op %u (add): input/output scale ratios outside [2^-14, 2^8)",
                           what, i);
       }
@@ -168,6 +180,13 @@ static q8rt_status check_op(struct q8rt_model* m, uint32_t i, const char* what) 
         if (status != Q8RT_OK) return status;
         pool = (uint32_t) r->kernel_h * r->kernel_w;
       }
+      if (r->rule != Q8RT_BLOB_RULE_CAFFE2) { /* TFLite: (sum + n / 2) / n, one scale and zero point */
+        if (pool > (1u << 23) || op->y->scale != xs || op->y->zero_point != op->x->zero_point) {
+          return FAIL("%s: op %u (avgpool): TFLite average pooling needs equal input and output quantization", what,
+                      i);
+        }
+        break;
+      }
       if (pool > (1u << 24) ||
           !q8rt_avgpool_params_init(&op->params.pool, pool, op->x->zero_point, xs, op->y->zero_point, ys,
                                     r->output_min, r->output_max)) {
@@ -177,9 +196,17 @@ static q8rt_status check_op(struct q8rt_model* m, uint32_t i, const char* what) 
       break;
     }
     case Q8RT_OP_SOFTMAX:
-      if (r->inputs[1] != Q8RT_BLOB_NONE || op->x->rank != 2 || op->y->rank != 2 || xd[0] != yd[0] ||
-          xd[3] != yd[3] || op->y->scale != 0x1.0p-8f || op->y->zero_point != 0) {
-        return FAIL("%s: op %u (softmax): needs [N,C] input and output with scale 1/256, zero point 0", what, i);
+      if (r->inputs[1] != Q8RT_BLOB_NONE || xd[1] != 1 || xd[2] != 1 || yd[1] != 1 || yd[2] != 1 ||
+          xd[0] != yd[0] || xd[3] != yd[3] || op->y->scale != 0x1.0p-8f || op->y->zero_point != 0) {
+        return FAIL("%s: op %u (softmax): needs [N,C] (or [N,1,1,C]) input and output with scale 1/256, zero "
+                    "point 0", what, i);
+      }
+      if (r->rule != Q8RT_BLOB_RULE_CAFFE2) {
+        if (!q8rt_tflite_softmax_params_init(&op->params.tflite_softmax, 1.0f, xs)) {
+          return q8rt_error(Q8RT_ERROR_UNSUPPORTED, "%s: op %u (softmax): input scale %g unsupported by TFLite's "
+                            "uint8 softmax", what, i, (double) xs);
+        }
+        break;
       }
       q8rt_softmax_table_init(op->softmax_table, xd[3], xs);
       break;
@@ -238,12 +265,16 @@ static q8rt_status check_io(struct q8rt_model* m, const char* what) {
   if (logits == NULL || out == NULL || q8rt_blob_tensor_elements(out) != q8rt_blob_tensor_elements(logits)) {
     return FAIL("%s: the logits must be uint8 and the output float32 with as many elements", what);
   }
-  if (h->crop_height != in->dims[1] || h->crop_width != in->dims[2] || h->resize_shorter < h->crop_height ||
-      h->resize_shorter < h->crop_width) {
+  const bool central = h->preprocess == Q8RT_PREPROCESS_CENTRAL_CROP;
+  if (h->crop_height != in->dims[1] || h->crop_width != in->dims[2] ||
+      (central ? h->resize_shorter != 0 : h->resize_shorter < h->crop_height || h->resize_shorter < h->crop_width)) {
     return FAIL("%s: preprocessing (crop %ux%u, resize %u) does not match the input [1,%u,%u,%u]", what,
                 h->crop_height, h->crop_width, h->resize_shorter, in->dims[1], in->dims[2], in->dims[3]);
   }
   m->num_classes = (uint32_t) q8rt_blob_tensor_elements(logits);
+  if (h->class_offset >= m->num_classes) {
+    return FAIL("%s: class offset %u for %u outputs", what, h->class_offset, m->num_classes);
+  }
   if (h->label_count != 0 && h->label_count != m->num_classes) {
     return FAIL("%s: %u class names for %u classes", what, h->label_count, m->num_classes);
   }
@@ -400,6 +431,9 @@ q8rt_status q8rt_model_get_info(const q8rt_model* m, struct q8rt_model_info* inf
     info->preprocess.mean[c] = h->mean[c];
     info->preprocess.std[c] = h->std[c];
   }
+  info->preprocess.kind = h->preprocess == Q8RT_PREPROCESS_CENTRAL_CROP ? Q8RT_CENTRAL_CROP_TF : Q8RT_RESIZE_SHORTER_CROP;
+  info->preprocess.central_fraction = h->crop_fraction;
+  info->class_offset = h->class_offset;
   return Q8RT_OK;
 }
 

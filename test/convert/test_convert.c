@@ -132,7 +132,7 @@ static uint32_t count_ops(const struct parsed_blob* b, uint16_t type) {
 /* Structural checks every produced blob must pass. */
 static void check_blob_invariants(const struct parsed_blob* b) {
   CHECK(b->crc_ok);
-  CHECK(b->h.version == Q8RT_BLOB_VERSION && b->h.header_size == 128);
+  CHECK(b->h.version == Q8RT_BLOB_VERSION && b->h.header_size == 192);
   CHECK(b->h.input_tensor < b->h.tensor_count && b->h.logits_tensor < b->h.tensor_count &&
         b->h.output_tensor < b->h.tensor_count);
   int refs_ok = 1, weights_ok = 1;
@@ -853,10 +853,10 @@ static void test_blob_writer(void) {
   CHECK(q8rt_blob_serialize(&c, &buf, &size, err, sizeof err));
   struct parsed_blob b;
   CHECK(parse_blob(buf, size, &b) && b.crc_ok);
-  CHECK(b.h.tensor_table_offset == 128 && b.h.op_table_offset == 256 && b.h.string_table_offset == 320 &&
+  CHECK(b.h.tensor_table_offset == 192 && b.h.op_table_offset == 320 && b.h.string_table_offset == 384 &&
         b.h.string_size == 4);
   CHECK(tensor_name_is(&b, 0, "a") && tensor_name_is(&b, 1, "bcd"));
-  CHECK(b.t[1].data_offset == 384 && b.t[1].data_size == 3 && size == 387 && memcmp((uint8_t*) buf + 384, w, 3) == 0);
+  CHECK(b.t[1].data_offset == 448 && b.t[1].data_size == 3 && size == 451 && memcmp((uint8_t*) buf + 448, w, 3) == 0);
   free_blob(&b);
   data[1] = NULL;
   CHECK(!q8rt_blob_serialize(&c, &buf, &size, err, sizeof err) && strstr(err, "bcd"));

@@ -6,6 +6,7 @@
 #include "fuzz_blob.c"
 #include "fuzz_convert.c"
 #include "fuzz_image.c"
+#include "fuzz_tflite.c"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -56,8 +57,8 @@ int main(void) {
   if (root == NULL) root = "test/fuzz/regressions";
   static const uint8_t zeros[256];
   static const uint8_t one_byte[1] = {0xFF};
-  int (*harness[3])(const uint8_t*, size_t) = {fuzz_blob_one, fuzz_convert_one, fuzz_image_one};
-  for (int h = 0; h < 3; h++) {
+  int (*harness[4])(const uint8_t*, size_t) = {fuzz_blob_one, fuzz_convert_one, fuzz_image_one, fuzz_tflite_one};
+  for (int h = 0; h < 4; h++) {
     CHECK(harness[h](zeros, 0) == 0);
     CHECK(harness[h](one_byte, 1) == 0);
     CHECK(harness[h](zeros, sizeof zeros) == 0);
@@ -65,6 +66,7 @@ int main(void) {
   int n = replay_dir(root, "blob", fuzz_blob_one);
   n += replay_dir(root, "convert", fuzz_convert_one);
   n += replay_dir(root, "image", fuzz_image_one);
+  n += replay_dir(root, "tflite", fuzz_tflite_one);
   printf("replayed %d regression inputs\n", n);
   return test_summary("test_regressions");
 }

@@ -109,10 +109,10 @@ int main(void) {
 
   /* Specific cases with exact expectations. */
   memcpy(copy, blob, size);
-  ((struct q8rt_blob_header*) copy)->version = 3;
+  ((struct q8rt_blob_header*) copy)->version = 4;
   fix_checksum(copy, size);
   CHECK(try_load(copy, size, false) == Q8RT_ERROR_UNSUPPORTED);
-  CHECK(strstr(q8rt_last_error(), "version 3") != NULL);
+  CHECK(strstr(q8rt_last_error(), "version 4") != NULL);
 
   /* A version 1 blob (weights packed for one kernel) gets a message that says to re-convert. */
   memcpy(copy, blob, size);
@@ -120,6 +120,27 @@ int main(void) {
   fix_checksum(copy, size);
   CHECK(try_load(copy, size, false) == Q8RT_ERROR_UNSUPPORTED);
   CHECK(strstr(q8rt_last_error(), "version 1") != NULL && strstr(q8rt_last_error(), "re-convert") != NULL);
+  /* So does a version 2 blob (no arithmetic rule per op, no preprocessing kind). */
+  memcpy(copy, blob, size);
+  ((struct q8rt_blob_header*) copy)->version = 2;
+  fix_checksum(copy, size);
+  CHECK(try_load(copy, size, false) == Q8RT_ERROR_UNSUPPORTED);
+  CHECK(strstr(q8rt_last_error(), "version 2") != NULL && strstr(q8rt_last_error(), "re-convert") != NULL);
+  /* Version 3 header and op fields: an unknown rule, preprocessing kind or source, a crop fraction out of range. */
+  {
+    struct q8rt_blob_header* h = (struct q8rt_blob_header*) copy;
+    struct q8rt_blob_op* op0 = (struct q8rt_blob_op*) (copy + ((struct q8rt_blob_header*) blob)->op_table_offset);
+    for (int k = 0; k < 5; k++) {
+      memcpy(copy, blob, size);
+      if (k == 0) op0->rule = 3;
+      if (k == 1) h->preprocess = 2;
+      if (k == 2) h->source = 3;
+      if (k == 3) h->crop_fraction = 0.5f; /* with the resize-crop kind */
+      if (k == 4) h->reserved[7] = 1;
+      fix_checksum(copy, size);
+      CHECKF(try_load(copy, size, false) == Q8RT_ERROR_INVALID_MODEL, "version 3 field case %d", k);
+    }
+  }
 
   /* Version 2 tensor rules: constants are uint8 weights or rank-1 int32 biases of exactly their size; reserved
    * bytes and unused dims are zero; a folded bias must fit int32. */
