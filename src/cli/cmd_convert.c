@@ -35,9 +35,10 @@ static void usage(FILE* f) {
           "                             input size (TFLite default 0.875), F in (0, 1]\n"
           "  --class-offset N           leading outputs that are not dataset classes (TFLite default: 1 for\n"
           "                             1001 outputs, \"background\"; else 0)\n"
-          "  --rounding tflite|tflite-single\n"
+          "  --rounding tflite|tflite-single|qnnpack\n"
           "                             TFLite arithmetic: the reference kernels' two roundings (default) or\n"
-          "                             TFLITE_SINGLE_ROUNDING\n"
+          "                             TFLITE_SINGLE_ROUNDING; qnnpack runs the graph with Caffe2's QNNPACK\n"
+          "                             arithmetic instead (not TFLite's results: for comparing the rules' cost)\n"
           "  --channel-order bgr|rgb    input channel order (Caffe2 default bgr, TFLite rgb)\n"
           "  --mean a,b,c               per-channel mean, pixel units, in channel order\n"
           "                             (Caffe2 default 103.53,116.28,123.675 for bgr)\n"
@@ -243,8 +244,10 @@ int q8rt_cmd_convert(int argc, char** argv) {
         opts.tflite_rule = Q8RT_BLOB_RULE_TFLITE;
       } else if (strcmp(v, "tflite-single") == 0) {
         opts.tflite_rule = Q8RT_BLOB_RULE_TFLITE_SINGLE;
+      } else if (strcmp(v, "qnnpack") == 0) {
+        opts.tflite_rule = Q8RT_BLOB_RULE_CAFFE2;
       } else {
-        cli_usage("convert", "--rounding \"%s\": expected tflite or tflite-single", v);
+        cli_usage("convert", "--rounding \"%s\": expected tflite, tflite-single or qnnpack", v);
         a.bad = true;
       }
     } else if (cli_opt(&a, "--channel-order", &v)) {

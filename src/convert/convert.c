@@ -133,7 +133,7 @@ bool q8rt_convert_tflite_buffer(const void* model, size_t model_size, const char
   memset(&e, 0, sizeof e);
   cv_graph_init(&g, what, what, err, err_size);
   bool ok = check_options(opts, err, err_size);
-  if (ok && opts->tflite_rule != Q8RT_BLOB_RULE_TFLITE && opts->tflite_rule != Q8RT_BLOB_RULE_TFLITE_SINGLE) {
+  if (ok && opts->tflite_rule > Q8RT_BLOB_RULE_TFLITE_SINGLE) {
     snprintf(err, err_size, "unknown TFLite arithmetic rule %u", opts->tflite_rule);
     ok = false;
   }

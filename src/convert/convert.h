@@ -27,8 +27,9 @@ struct q8rt_convert_options {
   const char* labels_what;
   /* Leading outputs that are not dataset classes (TFLite ImageNet models: 1, "background"); < outputs. */
   uint32_t class_offset;
-  /* TFLite: the arithmetic, Q8RT_BLOB_RULE_TFLITE (the reference kernels' two roundings) or
-   * Q8RT_BLOB_RULE_TFLITE_SINGLE (TFLITE_SINGLE_ROUNDING). Ignored for Caffe2 models. */
+  /* TFLite: the arithmetic, Q8RT_BLOB_RULE_TFLITE (the reference kernels' two roundings),
+   * Q8RT_BLOB_RULE_TFLITE_SINGLE (TFLITE_SINGLE_ROUNDING), or Q8RT_BLOB_RULE_CAFFE2 (QNNPACK's arithmetic on
+   * the TFLite graph: not TFLite's results; for comparing the cost of the rules). Ignored for Caffe2 models. */
   uint32_t tflite_rule;
 };
 
