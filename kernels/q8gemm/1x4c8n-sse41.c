@@ -39,7 +39,7 @@ void q8rt_q8gemm_ukernel_1x4c8n__sse41(size_t mr, size_t nc, size_t k, const uin
 
   const __m128i vmultiplier = _mm_set1_epi32(params->multiplier);
   const __m128i vq31_rounding = _mm_set1_epi64x(INT64_C(0x40000000));
-  const __m128i vrounding = _mm_set1_epi32((int32_t) ((uint32_t) (params->remainder_mask + 1) >> 1));
+  const __m128i vrounding = _mm_set1_epi32((int32_t) (((uint32_t) params->remainder_mask + 1) >> 1));
   const __m128i vshift = _mm_cvtsi32_si128((int) params->shift);
   const __m128i voutput_zero_point = _mm_set1_epi16((short) params->output_zero_point);
   const __m128i voutput_min = _mm_set1_epi8((char) params->output_min);

@@ -38,7 +38,7 @@ static inline struct q8rt_3x4c8_avx2_consts q8rt_3x4c8_avx2_consts_init(const st
   struct q8rt_3x4c8_avx2_consts k;
   k.multiplier = _mm256_set1_epi32(params->multiplier);
   k.q31_rounding = _mm256_set1_epi64x(INT64_C(0x40000000));
-  k.rounding = _mm256_set1_epi32((int32_t) ((uint32_t) (params->remainder_mask + 1) >> 1));
+  k.rounding = _mm256_set1_epi32((int32_t) (((uint32_t) params->remainder_mask + 1) >> 1));
   k.shift = _mm_cvtsi32_si128((int) params->shift);
   k.output_zero_point = _mm256_set1_epi16((short) params->output_zero_point);
   k.output_min = _mm256_set1_epi8((char) params->output_min);

@@ -215,3 +215,43 @@ bool q8rt_tflite_softmax_params_init(struct q8rt_tflite_softmax_params* p, float
   p->diff_min = -(int32_t) radius;
   return true;
 }
+
+/* kernel_util.cc Quantize: zero_point + (int32) TfLiteRound(f / scale), refused outside int32. */
+static bool tflite_quantize_value(float scale, uint8_t zero_point, float f, int64_t* q) {
+  const float tmp = roundf(f / scale);
+  if (!(tmp >= -2147483648.0f && tmp <= 2147483648.0f)) return false; /* also NaN */
+  /* TFLite accepts tmp == 2^31 (its check compares with (float) INT32_MAX); int64 keeps the sum defined */
+  *q = (int64_t) zero_point + (int64_t) tmp;
+  return true;
+}
+
+bool q8rt_tflite_activation_range(enum q8rt_tflite_activation activation, float output_scale,
+                                  uint8_t output_zero_point, uint8_t* output_min, uint8_t* output_max) {
+  int64_t lo = 0, hi = 255, q = 0;
+  switch (activation) {
+    case Q8RT_TFLITE_ACT_NONE:
+      break;
+    case Q8RT_TFLITE_ACT_RELU:
+      if (!tflite_quantize_value(output_scale, output_zero_point, 0.0f, &q)) return false;
+      lo = q > lo ? q : lo;
+      break;
+    case Q8RT_TFLITE_ACT_RELU6:
+      if (!tflite_quantize_value(output_scale, output_zero_point, 0.0f, &q)) return false;
+      lo = q > lo ? q : lo;
+      if (!tflite_quantize_value(output_scale, output_zero_point, 6.0f, &q)) return false;
+      hi = q < hi ? q : hi;
+      break;
+    case Q8RT_TFLITE_ACT_RELU_N1_TO_1:
+      if (!tflite_quantize_value(output_scale, output_zero_point, -1.0f, &q)) return false;
+      lo = q > lo ? q : lo;
+      if (!tflite_quantize_value(output_scale, output_zero_point, 1.0f, &q)) return false;
+      hi = q < hi ? q : hi;
+      break;
+    default:
+      return false;
+  }
+  if (lo > 255 || hi < 0 || lo > hi) return false; /* not reachable for a positive scale */
+  *output_min = (uint8_t) lo;
+  *output_max = (uint8_t) hi;
+  return true;
+}

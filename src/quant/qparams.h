@@ -76,3 +76,22 @@ bool q8rt_tflite_add_params_init(struct q8rt_tflite_add_params* p, uint8_t a_zer
  * Returns false where TFLite stops (real <= 1, NaN).
  */
 bool q8rt_tflite_softmax_params_init(struct q8rt_tflite_softmax_params* p, float beta, float input_scale);
+
+/* Fused activations of TFLite's quantized kernels (TfLiteFusedActivation). */
+enum q8rt_tflite_activation {
+  Q8RT_TFLITE_ACT_NONE = 0,
+  Q8RT_TFLITE_ACT_RELU = 1,
+  Q8RT_TFLITE_ACT_RELU_N1_TO_1 = 2,
+  Q8RT_TFLITE_ACT_RELU6 = 3,
+};
+
+/*
+ * The uint8 clamp of a fused activation (kernel_util.cc CalculateActivationRangeQuantized and its Quantize):
+ * q(f) = zero_point + (int) roundf(f / scale) (float division, std::round), then
+ *   NONE: [0, 255]; RELU: [max(0, q(0)), 255]; RELU6: [max(0, q(0)), min(255, q(6))];
+ *   RELU_N1_TO_1: [max(0, q(-1)), min(255, q(1))].
+ * Returns false where TFLite fails (roundf(f / scale) outside the int32 range, e.g. a zero or NaN scale) or for
+ * an unknown activation.
+ */
+bool q8rt_tflite_activation_range(enum q8rt_tflite_activation activation, float output_scale,
+                                  uint8_t output_zero_point, uint8_t* output_min, uint8_t* output_max);

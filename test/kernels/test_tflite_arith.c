@@ -13,6 +13,7 @@
  *    reference, every kernel tier on this CPU (SSE4.1, AVX2, NEON) vs scalar byte for byte, n = 1..80 and
  *    random, y == a and y == b.
  *  - AVERAGE_POOL_2D (reference/pooling.h): hand-checked values and a reference.
+ *  - Fused activation ranges (kernel_util.cc CalculateActivationRangeQuantized): hand-checked values.
  *  - SOFTMAX (reference/softmax.h, gemmlowp fixedpoint.h): parameters (hand-checked), a reference written from
  *    gemmlowp's generic templates (constants recomputed from exp()), equal inputs, and the float softmax.
  */
@@ -153,6 +154,35 @@ static void test_quantize_multiplier(void) {
   }
   CHECKF(ok == total, "conv params vs reference: %d of %d", ok, total);
   CHECKF(low_bits > total / 2, "multipliers with nonzero low 7 bits: %d of %d", low_bits, total);
+}
+
+/* ---- fused activation ranges (CalculateActivationRangeQuantized) -------------------------------------------- */
+
+static void check_range(enum q8rt_tflite_activation act, float scale, uint8_t zp, int want_lo, int want_hi) {
+  uint8_t lo = 0xEE, hi = 0xEE;
+  const bool ok = q8rt_tflite_activation_range(act, scale, zp, &lo, &hi);
+  if (want_lo < 0) {
+    CHECKF(!ok, "activation %d scale %g zp %u: accepted, want refused", (int) act, scale, zp);
+  } else {
+    CHECKF(ok && lo == want_lo && hi == want_hi, "activation %d scale %g zp %u: [%u, %u], want [%d, %d]", (int) act,
+           scale, zp, lo, hi, want_lo, want_hi);
+  }
+}
+
+static void test_activation_range(void) {
+  /* by hand: q(f) = zp + roundf(f / scale), std::round (half away from zero) */
+  check_range(Q8RT_TFLITE_ACT_NONE, 0.1f, 10, 0, 255);
+  check_range(Q8RT_TFLITE_ACT_RELU, 0.1f, 10, 10, 255);
+  check_range(Q8RT_TFLITE_ACT_RELU6, 0.05f, 20, 20, 140);   /* 6 / 0.05f = 119.99999... */
+  check_range(Q8RT_TFLITE_ACT_RELU6, 0.01f, 0, 0, 255);     /* 600 clamped */
+  check_range(Q8RT_TFLITE_ACT_RELU6, 4.0f, 0, 0, 2);        /* 1.5 rounds to 2 */
+  check_range(Q8RT_TFLITE_ACT_RELU_N1_TO_1, 0.02f, 100, 50, 150);
+  check_range(Q8RT_TFLITE_ACT_RELU_N1_TO_1, 0.0078125f, 128, 0, 255);
+  check_range(Q8RT_TFLITE_ACT_RELU_N1_TO_1, 2.0f, 10, 9, 11); /* -0.5 rounds to -1, 0.5 to 1 (not to even) */
+  check_range(Q8RT_TFLITE_ACT_RELU, 0.0f, 10, -1, -1);          /* 0 / 0 */
+  check_range(Q8RT_TFLITE_ACT_RELU6, NAN, 10, -1, -1);
+  check_range(Q8RT_TFLITE_ACT_RELU6, 0x1.0p-126f, 0, -1, -1);   /* 6 / scale beyond int32 */
+  check_range((enum q8rt_tflite_activation) 7, 1.0f, 0, -1, -1);
 }
 
 /* ---- requantization: MultiplyByQuantizedMultiplier vs the Q31 helpers ------------------------------------- */
@@ -650,6 +680,7 @@ int main(void) {
   printf("test_tflite_arith: kernel tiers checked: scalar%s%s%s\n", g_sse41 ? " sse41" : "", g_avx2 ? " avx2" : "",
          g_neon ? " neon" : "");
   test_quantize_multiplier();
+  test_activation_range();
   test_requant();
   test_add();
   test_avgpool();
