@@ -39,8 +39,11 @@
  *    (docs/arithmetic.md), so every conv / GEMM / depthwise kernel computes it unchanged; only the multiplier
  *    differs (QuantizeMultiplier of a double, 31 significant bits; q8rt_tflite_conv_params_init).
  *  - Q8RT_RULE_TFLITE_SINGLE: TFLite built with TFLITE_SINGLE_ROUNDING:
- *    (acc * M + 2^(30 + shift)) >> (31 + shift), one rounding (half up). Not computed by the conv kernels:
- *    q8rt_tflite_conv_params_init refuses it.
+ *    (acc * M + 2^(30 + shift)) >> (31 + shift), one rounding (half up). q8rt_tflite_conv_params_init sets
+ *    struct q8rt_conv_params.single_rounding; every conv / GEMM / depthwise kernel then computes, with
+ *    q = floor(acc * M / 2^31) (the Q31 product without its rounding constant), y = (q >> shift) +
+ *    ((q & remainder_mask) > remainder_threshold) (half up, no negative-value adjustment) for shift >= 1, and
+ *    the Q31 product with its rounding, unchanged, for shift = 0 (docs/arithmetic.md).
  */
 enum q8rt_requant_rule {
   Q8RT_RULE_QNNPACK = 0,
@@ -57,6 +60,7 @@ struct q8rt_conv_params {
   uint8_t output_zero_point;
   uint8_t output_min;
   uint8_t output_max;
+  uint8_t single_rounding;   /* 1: Q8RT_RULE_TFLITE_SINGLE (one rounding); 0: the Q31 scheme above */
 };
 
 /*
@@ -118,6 +122,7 @@ struct q8rt_tflite_add_params {
   uint8_t output_zero_point;
   uint8_t output_min;        /* quantized_activation_min */
   uint8_t output_max;        /* quantized_activation_max */
+  uint8_t single_rounding;   /* 1: TFLITE_SINGLE_ROUNDING: each step is (x * M + 2^(30 + shift)) >> (31 + shift) */
 };
 
 /*
@@ -129,4 +134,5 @@ struct q8rt_tflite_softmax_params {
   int32_t input_multiplier;  /* input_beta_multiplier, in [2^30, 2^31) */
   uint32_t input_left_shift; /* input_beta_left_shift, in [0, 31] (the real multiplier is > 1) */
   int32_t diff_min;          /* inputs with x - max(x) < diff_min give 0 */
+  uint32_t single_rounding;  /* 1: TFLITE_SINGLE_ROUNDING (input_multiplier <= 2^30 - 1 real, one rounding) */
 };

@@ -20,11 +20,29 @@ static inline int32_t q8rt_q31_mul(int32_t acc, int32_t multiplier) {
   return (int32_t) q8rt_asr_s64(product + INT64_C(0x40000000), 31);
 }
 
-/* QNNPACK Q31 requantization of an int32 accumulator (convolution / GEMM / depthwise). */
+/* TFLITE_SINGLE_ROUNDING's MultiplyByQuantizedMultiplier for a right shift (multiplier in [0, 2^31), shift in
+ * [0, 31]): (x * multiplier + 2^(30 + shift)) >> (31 + shift), computed as the kernels do: q = floor(x * multiplier /
+ * 2^31) (the Q31 product without its rounding constant), then q / 2^shift rounded half up, (q >> shift) +
+ * ((q & mask) > mask >> 1) (nested floors of integer quotients merge); shift 0 is the rounded Q31 product. */
+static inline int32_t q8rt_single_mul_shift(int32_t x, int32_t multiplier, uint32_t shift) {
+  const int64_t product = (int64_t) x * (int64_t) multiplier;
+  if (shift == 0) return (int32_t) q8rt_asr_s64(product + INT64_C(0x40000000), 31);
+  const int32_t q = (int32_t) q8rt_asr_s64(product, 31);
+  const int32_t mask = (int32_t) ((UINT32_C(1) << shift) - 1);
+  return q8rt_asr_s32(q, shift) + (int32_t) ((q & mask) > (mask >> 1));
+}
+
+/* Q31 requantization of an int32 accumulator (convolution / GEMM / depthwise): QNNPACK's two roundings (also
+ * TFLite's default build), or TFLITE_SINGLE_ROUNDING's one when params->single_rounding is set. */
 static inline uint8_t q8rt_requantize_q31(int32_t acc, const struct q8rt_conv_params* params) {
-  const int32_t q31 = q8rt_q31_mul(acc, params->multiplier);
-  const int32_t rem = (q31 & params->remainder_mask) - (int32_t) (q31 < 0);
-  const int32_t y = q8rt_asr_s32(q31, params->shift) + (int32_t) (rem > params->remainder_threshold);
+  int32_t y;
+  if (params->single_rounding) {
+    y = q8rt_single_mul_shift(acc, params->multiplier, params->shift);
+  } else {
+    const int32_t q31 = q8rt_q31_mul(acc, params->multiplier);
+    const int32_t rem = (q31 & params->remainder_mask) - (int32_t) (q31 < 0);
+    y = q8rt_asr_s32(q31, params->shift) + (int32_t) (rem > params->remainder_threshold);
+  }
   int64_t out = (int64_t) y + (int64_t) params->output_zero_point;
   if (out < (int64_t) params->output_min) out = params->output_min;
   if (out > (int64_t) params->output_max) out = params->output_max;
@@ -71,9 +89,16 @@ static inline uint8_t q8rt_tflite_add_quantize(uint8_t a, uint8_t b, const struc
   /* |a + offset| <= 255: the left shift by 20 stays below 2^28 (as uint32 then int32, no signed overflow) */
   const int32_t xa = (int32_t) ((uint32_t) ((int32_t) a + params->a_offset) << params->left_shift);
   const int32_t xb = (int32_t) ((uint32_t) ((int32_t) b + params->b_offset) << params->left_shift);
-  const int32_t sa = q8rt_q31_mul_shift(xa, params->a_multiplier, params->a_shift);
-  const int32_t sb = q8rt_q31_mul_shift(xb, params->b_multiplier, params->b_shift);
-  const int32_t y = q8rt_q31_mul_shift(sa + sb, params->output_multiplier, params->output_shift);
+  int32_t y;
+  if (params->single_rounding) {
+    const int32_t sa = q8rt_single_mul_shift(xa, params->a_multiplier, params->a_shift);
+    const int32_t sb = q8rt_single_mul_shift(xb, params->b_multiplier, params->b_shift);
+    y = q8rt_single_mul_shift(sa + sb, params->output_multiplier, params->output_shift);
+  } else {
+    const int32_t sa = q8rt_q31_mul_shift(xa, params->a_multiplier, params->a_shift);
+    const int32_t sb = q8rt_q31_mul_shift(xb, params->b_multiplier, params->b_shift);
+    y = q8rt_q31_mul_shift(sa + sb, params->output_multiplier, params->output_shift);
+  }
   int64_t out = (int64_t) y + (int64_t) params->output_zero_point;
   if (out < (int64_t) params->output_min) out = params->output_min;
   if (out > (int64_t) params->output_max) out = params->output_max;
@@ -99,5 +124,38 @@ static inline __m128i q8rt_sse41_q31_requantize(__m128i vacc, __m128i vmultiplie
   const __m128i vq31 = _mm_blend_epi16(vq31_even, vq31_odd, 0xCC);
   const __m128i vrem = _mm_add_epi32(_mm_and_si128(vq31, vremainder_mask), _mm_srai_epi32(vq31, 31));
   return _mm_sub_epi32(_mm_sra_epi32(vq31, vshift), _mm_cmpgt_epi32(vrem, vremainder_threshold));
+}
+
+/* TFLITE_SINGLE_ROUNDING constants (params->single_rounding), built where a kernel takes that path. */
+struct q8rt_sse41_single {
+  __m128i multiplier, rounding, mask, threshold, shift;
+};
+
+static inline struct q8rt_sse41_single q8rt_sse41_single_make(int32_t multiplier, uint32_t shift) {
+  struct q8rt_sse41_single q;
+  const uint32_t mask = (UINT32_C(1) << shift) - 1;
+  q.multiplier = _mm_set1_epi32(multiplier);
+  q.rounding = _mm_set1_epi64x(shift == 0 ? INT64_C(0x40000000) : 0);
+  q.mask = _mm_set1_epi32((int32_t) mask);
+  q.threshold = _mm_set1_epi32((int32_t) (mask >> 1));
+  q.shift = _mm_cvtsi32_si128((int) shift);
+  return q;
+}
+
+static inline struct q8rt_sse41_single q8rt_sse41_single_init(const struct q8rt_conv_params* params) {
+  return q8rt_sse41_single_make(params->multiplier, params->shift);
+}
+
+/* Single-rounding requantization of 4 int32 accumulators up to (excluding) the zero point, bit-exact with
+ * q8rt_single_mul_shift: q = (acc * multiplier + rounding) >> 31 with rounding 0 (2^30 for shift 0), then
+ * y = (q >> shift) + ((q & mask) > threshold), half up (shift 0: mask = threshold = 0, y = q). */
+static inline __m128i q8rt_sse41_single_requantize(__m128i vacc, const struct q8rt_sse41_single* q) {
+  const __m128i vacc_odd = _mm_shuffle_epi32(vacc, _MM_SHUFFLE(3, 3, 1, 1));
+  const __m128i vprod_even = _mm_add_epi64(_mm_mul_epi32(vacc, q->multiplier), q->rounding);
+  const __m128i vprod_odd = _mm_add_epi64(_mm_mul_epi32(vacc_odd, q->multiplier), q->rounding);
+  const __m128i vq_even = _mm_srli_epi64(vprod_even, 31);
+  const __m128i vq_odd = _mm_add_epi64(vprod_odd, vprod_odd);
+  const __m128i vq = _mm_blend_epi16(vq_even, vq_odd, 0xCC);
+  return _mm_sub_epi32(_mm_sra_epi32(vq, q->shift), _mm_cmpgt_epi32(_mm_and_si128(vq, q->mask), q->threshold));
 }
 #endif

@@ -16,6 +16,7 @@
 #include "../layout.h"
 #include "../params.h"
 #include "../q8gemm/3x4c8-sse41-step16.h"
+#include "../requantize.h"
 #include "q8conv.h"
 
 void q8rt_q8conv_ukernel_3x4c8tp__sse41(size_t mr, size_t nc, size_t kc, size_t ks, const uint8_t* const* a,
@@ -50,15 +51,23 @@ void q8rt_q8conv_ukernel_3x4c8tp__sse41(size_t mr, size_t nc, size_t kc, size_t 
   const __m128i voutput_zero_point = _mm_set1_epi16((short) params->output_zero_point);
   const __m128i voutput_min = _mm_set1_epi8((char) params->output_min);
   const __m128i voutput_max = _mm_set1_epi8((char) params->output_max);
+  const int single = params->single_rounding != 0;
+  const struct q8rt_sse41_single vsingle = q8rt_sse41_single_init(params);
 
   const uint8_t* wp = (const uint8_t*) packed_w;
   for (;;) {
     __m128i vacc0, vacc1, vacc2;
     q8rt_3x4c8n_panel16(awide, (const int16_t*) (wp + Q8RT_GEMM_NR * sizeof(int32_t)), pairs,
                         _mm_load_si128((const __m128i*) wp), &vacc0, &vacc1, &vacc2);
-    vacc0 = q8rt_3x4c8n_requantize(vacc0, vmultiplier, vq31_rounding, vrounding, vshift);
-    vacc1 = q8rt_3x4c8n_requantize(vacc1, vmultiplier, vq31_rounding, vrounding, vshift);
-    vacc2 = q8rt_3x4c8n_requantize(vacc2, vmultiplier, vq31_rounding, vrounding, vshift);
+    if (single) { /* TFLITE_SINGLE_ROUNDING: one branch per tile */
+      vacc0 = q8rt_sse41_single_requantize(vacc0, &vsingle);
+      vacc1 = q8rt_sse41_single_requantize(vacc1, &vsingle);
+      vacc2 = q8rt_sse41_single_requantize(vacc2, &vsingle);
+    } else {
+      vacc0 = q8rt_3x4c8n_requantize(vacc0, vmultiplier, vq31_rounding, vrounding, vshift);
+      vacc1 = q8rt_3x4c8n_requantize(vacc1, vmultiplier, vq31_rounding, vrounding, vshift);
+      vacc2 = q8rt_3x4c8n_requantize(vacc2, vmultiplier, vq31_rounding, vrounding, vshift);
+    }
 
     const __m128i vout01 = _mm_adds_epi16(_mm_packs_epi32(vacc0, vacc1), voutput_zero_point);
     const __m128i vout22 = _mm_adds_epi16(_mm_packs_epi32(vacc2, vacc2), voutput_zero_point);

@@ -58,6 +58,9 @@ void q8rt_q8dwconv_ukernel_up16x9__avx2(size_t channels, size_t output_width, co
   const __m256i voutput_zero_point = _mm256_set1_epi16((short) params->output_zero_point);
   const __m128i voutput_min = _mm_set1_epi8((char) params->output_min);
   const __m128i voutput_max = _mm_set1_epi8((char) params->output_max);
+  /* TFLITE_SINGLE_ROUNDING: one branch per 16-channel tile */
+  const int single = params->single_rounding != 0;
+  const struct q8rt_avx2_single vsingle = q8rt_avx2_single_init(params);
 
   for (; output_width != 0; output_width--) {
     const uint8_t* i0 = input[0];
@@ -86,8 +89,13 @@ void q8rt_q8dwconv_ukernel_up16x9__avx2(size_t channels, size_t output_width, co
       q8rt_dw_avx2_pair(q8rt_dw_avx2_load(i6, off), q8rt_dw_avx2_load(i7, off), w, 3, vpair_shuffle, &vacc_lo,
                         &vacc_hi);
       q8rt_dw_avx2_pair(q8rt_dw_avx2_load(i8, off), vzero, w, 4, vpair_shuffle, &vacc_lo, &vacc_hi);
-      vacc_lo = q8rt_avx2_q31_requantize(vacc_lo, vmultiplier, vq31_rounding, vrounding, vshift);
-      vacc_hi = q8rt_avx2_q31_requantize(vacc_hi, vmultiplier, vq31_rounding, vrounding, vshift);
+      if (single) {
+        vacc_lo = q8rt_avx2_single_requantize(vacc_lo, &vsingle);
+        vacc_hi = q8rt_avx2_single_requantize(vacc_hi, &vsingle);
+      } else {
+        vacc_lo = q8rt_avx2_q31_requantize(vacc_lo, vmultiplier, vq31_rounding, vrounding, vshift);
+        vacc_hi = q8rt_avx2_q31_requantize(vacc_hi, vmultiplier, vq31_rounding, vrounding, vshift);
+      }
       /* lane 0: channels 0, 2, .., 14; lane 1: channels 1, 3, .., 15 (int16, then uint8 twice) */
       const __m256i vpacked = _mm256_adds_epi16(_mm256_packs_epi32(vacc_lo, vacc_hi), voutput_zero_point);
       const __m256i vbytes = _mm256_packus_epi16(vpacked, vpacked);

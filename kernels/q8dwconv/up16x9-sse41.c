@@ -46,7 +46,15 @@ static inline __m128i q8rt_dw_requantize(__m128i vacc, __m128i vmultiplier, __m1
 
 struct q8rt_dw_sse41_consts {
   __m128i vlow_byte, vmultiplier, vq31_rounding, vrounding, vshift, voutput_zero_point, voutput_min, voutput_max;
+  struct q8rt_sse41_single single; /* TFLITE_SINGLE_ROUNDING, taken when is_single */
+  int is_single;
 };
+
+/* The requantization of the call's rule: one well-predicted branch per helper call. */
+static inline __m128i q8rt_dw_rq(__m128i vacc, const struct q8rt_dw_sse41_consts* k) {
+  if (k->is_single) return q8rt_sse41_single_requantize(vacc, &k->single);
+  return q8rt_dw_requantize(vacc, k->vmultiplier, k->vq31_rounding, k->vrounding, k->vshift);
+}
 
 /* Accumulates taps (a, b) = bytes va, vb of one tap pair (weights of the pair at wp: 4 vectors) for 16 channels into
  * vacc0..vacc3. */
@@ -95,10 +103,10 @@ static inline __attribute__((always_inline)) __m128i q8rt_dw16_tile(const uint8_
                  q8rt_dw_pair_weights(w, 3), k->vlow_byte, &vacc0, &vacc1, &vacc2, &vacc3);
   q8rt_dw16_pair(_mm_loadu_si128((const __m128i*) (i[8] + off)), _mm_setzero_si128(), q8rt_dw_pair_weights(w, 4),
                  k->vlow_byte, &vacc0, &vacc1, &vacc2, &vacc3);
-  vacc0 = q8rt_dw_requantize(vacc0, k->vmultiplier, k->vq31_rounding, k->vrounding, k->vshift);
-  vacc1 = q8rt_dw_requantize(vacc1, k->vmultiplier, k->vq31_rounding, k->vrounding, k->vshift);
-  vacc2 = q8rt_dw_requantize(vacc2, k->vmultiplier, k->vq31_rounding, k->vrounding, k->vshift);
-  vacc3 = q8rt_dw_requantize(vacc3, k->vmultiplier, k->vq31_rounding, k->vrounding, k->vshift);
+  vacc0 = q8rt_dw_rq(vacc0, k);
+  vacc1 = q8rt_dw_rq(vacc1, k);
+  vacc2 = q8rt_dw_rq(vacc2, k);
+  vacc3 = q8rt_dw_rq(vacc3, k);
   const __m128i veven = _mm_packs_epi32(vacc0, vacc2); /* channels 0, 2, .., 14 */
   const __m128i vodd = _mm_packs_epi32(vacc1, vacc3);  /* channels 1, 3, .., 15 */
   const __m128i vlo = _mm_adds_epi16(_mm_unpacklo_epi16(veven, vodd), k->voutput_zero_point);
@@ -122,8 +130,8 @@ static inline __attribute__((always_inline)) __m128i q8rt_dw8_tile(const uint8_t
                 q8rt_dw_pair_weights(w, 3), k->vlow_byte, &vacc0, &vacc1);
   q8rt_dw8_pair(_mm_loadl_epi64((const __m128i*) (i[8] + off)), _mm_setzero_si128(), q8rt_dw_pair_weights(w, 4),
                 k->vlow_byte, &vacc0, &vacc1);
-  vacc0 = q8rt_dw_requantize(vacc0, k->vmultiplier, k->vq31_rounding, k->vrounding, k->vshift);
-  vacc1 = q8rt_dw_requantize(vacc1, k->vmultiplier, k->vq31_rounding, k->vrounding, k->vshift);
+  vacc0 = q8rt_dw_rq(vacc0, k);
+  vacc1 = q8rt_dw_rq(vacc1, k);
   __m128i vpacked = _mm_packs_epi32(vacc0, vacc1); /* channels 0, 2, 4, 6, 1, 3, 5, 7 */
   vpacked = _mm_unpacklo_epi16(vpacked, _mm_unpackhi_epi64(vpacked, vpacked));
   vpacked = _mm_adds_epi16(vpacked, k->voutput_zero_point);
@@ -142,6 +150,8 @@ void q8rt_q8dwconv_ukernel_up16x9__sse41(size_t channels, size_t output_width, c
   k.voutput_zero_point = _mm_set1_epi16((short) params->output_zero_point);
   k.voutput_min = _mm_set1_epi8((char) params->output_min);
   k.voutput_max = _mm_set1_epi8((char) params->output_max);
+  k.single = q8rt_sse41_single_init(params);
+  k.is_single = params->single_rounding != 0;
 
   for (; output_width != 0; output_width--) {
     const uint8_t* const i[9] = {input[0], input[1], input[2], input[3], input[4],

@@ -58,7 +58,7 @@ void q8rt_q8gemm_ukernel_1x4c8n__avx2(size_t mr, size_t nc, size_t k, const uint
       __m256i vacc = _mm256_add_epi32(
           _mm256_permute2x128_si256(vs0, vs1, 0x20),
           _mm256_shuffle_epi32(_mm256_permute2x128_si256(vs0, vs1, 0x31), _MM_SHUFFLE(2, 1, 0, 3)));
-      vacc = q8rt_avx2_q31_requantize(vacc, consts.multiplier, consts.q31_rounding, consts.rounding, consts.shift);
+      vacc = q8rt_3x4c8_avx2_requantize(vacc, &consts);
       const __m128i vpacked = _mm_adds_epi16(
           _mm_packs_epi32(_mm256_castsi256_si128(vacc), _mm256_extracti128_si256(vacc, 1)),
           _mm256_castsi256_si128(consts.output_zero_point));

@@ -12,6 +12,7 @@
 
 #include "../layout.h"
 #include "../params.h"
+#include "../requantize.h"
 #include "q8gemm.h"
 
 static inline __m128i q8rt_1x4c8n_requantize(__m128i vacc, __m128i vmultiplier, __m128i vq31_rounding,
@@ -44,6 +45,9 @@ void q8rt_q8gemm_ukernel_1x4c8n__sse41(size_t mr, size_t nc, size_t k, const uin
   const __m128i voutput_zero_point = _mm_set1_epi16((short) params->output_zero_point);
   const __m128i voutput_min = _mm_set1_epi8((char) params->output_min);
   const __m128i voutput_max = _mm_set1_epi8((char) params->output_max);
+  /* TFLITE_SINGLE_ROUNDING: one branch per tile */
+  const int single = params->single_rounding != 0;
+  const struct q8rt_sse41_single vsingle = q8rt_sse41_single_init(params);
 
   for (; mr != 0; mr--) {
     const uint8_t* wp = (const uint8_t*) packed_w;
@@ -84,8 +88,13 @@ void q8rt_q8gemm_ukernel_1x4c8n__sse41(size_t mr, size_t nc, size_t k, const uin
       }
       __m128i vacc0 = q8rt_1x4c8n_reduce(vacc0x0, vacc0x1, vacc0x2, vacc0x3);
       __m128i vacc1 = q8rt_1x4c8n_reduce(vacc1x0, vacc1x1, vacc1x2, vacc1x3);
-      vacc0 = q8rt_1x4c8n_requantize(vacc0, vmultiplier, vq31_rounding, vrounding, vshift);
-      vacc1 = q8rt_1x4c8n_requantize(vacc1, vmultiplier, vq31_rounding, vrounding, vshift);
+      if (single) {
+        vacc0 = q8rt_sse41_single_requantize(vacc0, &vsingle);
+        vacc1 = q8rt_sse41_single_requantize(vacc1, &vsingle);
+      } else {
+        vacc0 = q8rt_1x4c8n_requantize(vacc0, vmultiplier, vq31_rounding, vrounding, vshift);
+        vacc1 = q8rt_1x4c8n_requantize(vacc1, vmultiplier, vq31_rounding, vrounding, vshift);
+      }
       const __m128i vout01 = _mm_adds_epi16(_mm_packs_epi32(vacc0, vacc1), voutput_zero_point);
       /* bytes 0-3: columns of the first panel, 4-7: of the second */
       __m128i vout = _mm_min_epu8(_mm_max_epu8(_mm_packus_epi16(vout01, vout01), voutput_min), voutput_max);

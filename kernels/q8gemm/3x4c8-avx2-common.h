@@ -32,6 +32,8 @@ static inline __m256i q8rt_3x4c8_avx2_widen(const uint8_t* p) {
 struct q8rt_3x4c8_avx2_consts {
   __m256i multiplier, q31_rounding, rounding, output_zero_point, output_min, output_max;
   __m128i shift;
+  struct q8rt_avx2_single single; /* TFLITE_SINGLE_ROUNDING, taken when is_single */
+  int is_single;
 };
 
 static inline struct q8rt_3x4c8_avx2_consts q8rt_3x4c8_avx2_consts_init(const struct q8rt_conv_params* params) {
@@ -43,7 +45,15 @@ static inline struct q8rt_3x4c8_avx2_consts q8rt_3x4c8_avx2_consts_init(const st
   k.output_zero_point = _mm256_set1_epi16((short) params->output_zero_point);
   k.output_min = _mm256_set1_epi8((char) params->output_min);
   k.output_max = _mm256_set1_epi8((char) params->output_max);
+  k.single = q8rt_avx2_single_init(params);
+  k.is_single = params->single_rounding != 0;
   return k;
+}
+
+/* Requantization of 8 int32 up to the zero point: the Q31 scheme, or single rounding (one branch per call). */
+static inline __m256i q8rt_3x4c8_avx2_requantize(__m256i vacc, const struct q8rt_3x4c8_avx2_consts* k) {
+  if (k->is_single) return q8rt_avx2_single_requantize(vacc, &k->single);
+  return q8rt_avx2_q31_requantize(vacc, k->multiplier, k->q31_rounding, k->rounding, k->shift);
 }
 
 /* Reduces, requantizes and clamps the 3 x 4 tile: on return, bytes 0-3 of *vout0 hold row 0, bytes 4-7 row 2,
@@ -61,8 +71,13 @@ static inline void q8rt_3x4c8_avx2_finish(__m256i vacc0x01, __m256i vacc0x23, __
   /* row 2 in the low lane (the high lane is unused) */
   __m256i vacc2 = _mm256_add_epi32(vs2, _mm256_shuffle_epi32(_mm256_permute4x64_epi64(vs2, _MM_SHUFFLE(1, 0, 3, 2)),
                                                               _MM_SHUFFLE(2, 1, 0, 3)));
-  vacc01 = q8rt_avx2_q31_requantize(vacc01, k->multiplier, k->q31_rounding, k->rounding, k->shift);
-  vacc2 = q8rt_avx2_q31_requantize(vacc2, k->multiplier, k->q31_rounding, k->rounding, k->shift);
+  if (k->is_single) {
+    vacc01 = q8rt_avx2_single_requantize(vacc01, &k->single);
+    vacc2 = q8rt_avx2_single_requantize(vacc2, &k->single);
+  } else {
+    vacc01 = q8rt_avx2_q31_requantize(vacc01, k->multiplier, k->q31_rounding, k->rounding, k->shift);
+    vacc2 = q8rt_avx2_q31_requantize(vacc2, k->multiplier, k->q31_rounding, k->rounding, k->shift);
+  }
   /* lane 0: row 0, row 2; lane 1: row 1, unused */
   const __m256i vpacked = _mm256_adds_epi16(_mm256_packs_epi32(vacc01, vacc2), k->output_zero_point);
   const __m256i vout =

@@ -29,8 +29,7 @@ static inline __m256i q8rt_3x4c8_avx2_row8(__m256i va01, __m256i va23, __m256i v
   const __m256i vsb = _mm256_add_epi32(vb01, _mm256_shuffle_epi32(vb23, _MM_SHUFFLE(1, 0, 3, 2)));
   const __m256i vlo = _mm256_permute2x128_si256(vsa, vsb, 0x20);
   const __m256i vhi = _mm256_permute2x128_si256(vsa, vsb, 0x31);
-  return q8rt_avx2_q31_requantize(_mm256_add_epi32(vlo, _mm256_shuffle_epi32(vhi, _MM_SHUFFLE(2, 1, 0, 3))),
-                                  k->multiplier, k->q31_rounding, k->rounding, k->shift);
+  return q8rt_3x4c8_avx2_requantize(_mm256_add_epi32(vlo, _mm256_shuffle_epi32(vhi, _MM_SHUFFLE(2, 1, 0, 3))), k);
 }
 
 /* Panels at wp and wp + panel_bytes against nblocks (>= 1) blocks of the widened rows at awide; stores 3 rows x

@@ -94,14 +94,21 @@ static inline void q8rt_3x4c8_sse41_store(__m128i vacc0x0, __m128i vacc0x1, __m1
       _mm_shuffle_epi32(_mm_add_epi32(vacc2x1, _mm_shuffle_epi32(vacc2x3, _MM_SHUFFLE(1, 0, 3, 2))),
                         _MM_SHUFFLE(2, 1, 0, 3)));
 
-  const __m128i vmultiplier = _mm_set1_epi32(params->multiplier);
-  const __m128i vrounding = _mm_set1_epi64x(INT64_C(0x40000000));
-  const __m128i vremainder_mask = _mm_set1_epi32(params->remainder_mask);
-  const __m128i vremainder_threshold = _mm_set1_epi32(params->remainder_threshold);
-  const __m128i vshift = _mm_cvtsi32_si128((int) params->shift);
-  vacc0 = q8rt_sse41_q31_requantize(vacc0, vmultiplier, vrounding, vremainder_mask, vremainder_threshold, vshift);
-  vacc1 = q8rt_sse41_q31_requantize(vacc1, vmultiplier, vrounding, vremainder_mask, vremainder_threshold, vshift);
-  vacc2 = q8rt_sse41_q31_requantize(vacc2, vmultiplier, vrounding, vremainder_mask, vremainder_threshold, vshift);
+  if (params->single_rounding) { /* TFLITE_SINGLE_ROUNDING: one branch per tile */
+    const struct q8rt_sse41_single vsingle = q8rt_sse41_single_init(params);
+    vacc0 = q8rt_sse41_single_requantize(vacc0, &vsingle);
+    vacc1 = q8rt_sse41_single_requantize(vacc1, &vsingle);
+    vacc2 = q8rt_sse41_single_requantize(vacc2, &vsingle);
+  } else {
+    const __m128i vmultiplier = _mm_set1_epi32(params->multiplier);
+    const __m128i vrounding = _mm_set1_epi64x(INT64_C(0x40000000));
+    const __m128i vremainder_mask = _mm_set1_epi32(params->remainder_mask);
+    const __m128i vremainder_threshold = _mm_set1_epi32(params->remainder_threshold);
+    const __m128i vshift = _mm_cvtsi32_si128((int) params->shift);
+    vacc0 = q8rt_sse41_q31_requantize(vacc0, vmultiplier, vrounding, vremainder_mask, vremainder_threshold, vshift);
+    vacc1 = q8rt_sse41_q31_requantize(vacc1, vmultiplier, vrounding, vremainder_mask, vremainder_threshold, vshift);
+    vacc2 = q8rt_sse41_q31_requantize(vacc2, vmultiplier, vrounding, vremainder_mask, vremainder_threshold, vshift);
+  }
 
   const __m128i voutput_zero_point = _mm_set1_epi16((short) params->output_zero_point);
   const __m128i vout01 = _mm_adds_epi16(_mm_packs_epi32(vacc0, vacc1), voutput_zero_point);

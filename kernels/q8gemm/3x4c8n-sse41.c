@@ -30,7 +30,7 @@
 static inline __attribute__((always_inline)) void q8rt_3x4c8n_panel(
     int widened, const int16_t* awide, const uint8_t* ar0, const uint8_t* ar1, const uint8_t* ar2,
     const uint8_t* wp, size_t kp, __m128i vmultiplier, __m128i vq31_rounding, __m128i vrounding, __m128i vshift,
-    __m128i* vout0, __m128i* vout1, __m128i* vout2) {
+    const struct q8rt_sse41_single* vsingle, int single, __m128i* vout0, __m128i* vout1, __m128i* vout2) {
   const int16_t* w = (const int16_t*) (wp + Q8RT_GEMM_NR * sizeof(int32_t));
   __m128i vsum0, vsum1, vsum2;
   if (widened) {
@@ -64,9 +64,15 @@ static inline __attribute__((always_inline)) void q8rt_3x4c8n_panel(
     vsum2 = q8rt_3x4c8n_reduce(vacc2x0, vacc2x1, vacc2x2, vacc2x3);
   }
 
-  *vout0 = q8rt_3x4c8n_requantize(vsum0, vmultiplier, vq31_rounding, vrounding, vshift);
-  *vout1 = q8rt_3x4c8n_requantize(vsum1, vmultiplier, vq31_rounding, vrounding, vshift);
-  *vout2 = q8rt_3x4c8n_requantize(vsum2, vmultiplier, vq31_rounding, vrounding, vshift);
+  if (single) { /* TFLITE_SINGLE_ROUNDING: one branch per panel */
+    *vout0 = q8rt_sse41_single_requantize(vsum0, vsingle);
+    *vout1 = q8rt_sse41_single_requantize(vsum1, vsingle);
+    *vout2 = q8rt_sse41_single_requantize(vsum2, vsingle);
+  } else {
+    *vout0 = q8rt_3x4c8n_requantize(vsum0, vmultiplier, vq31_rounding, vrounding, vshift);
+    *vout1 = q8rt_3x4c8n_requantize(vsum1, vmultiplier, vq31_rounding, vrounding, vshift);
+    *vout2 = q8rt_3x4c8n_requantize(vsum2, vmultiplier, vq31_rounding, vrounding, vshift);
+  }
 }
 
 void q8rt_q8gemm_ukernel_3x4c8n__sse41(size_t mr, size_t nc, size_t k, const uint8_t* a, size_t a_stride,
@@ -101,15 +107,17 @@ void q8rt_q8gemm_ukernel_3x4c8n__sse41(size_t mr, size_t nc, size_t k, const uin
   const __m128i voutput_zero_point = _mm_set1_epi16((short) params->output_zero_point);
   const __m128i voutput_min = _mm_set1_epi8((char) params->output_min);
   const __m128i voutput_max = _mm_set1_epi8((char) params->output_max);
+  const int single = params->single_rounding != 0;
+  const struct q8rt_sse41_single vsingle = q8rt_sse41_single_init(params);
 
   const uint8_t* wp = (const uint8_t*) packed_w;
   /* Pairs of panels: 3 rows x 8 columns packed and stored together. */
   for (; nc >= 2 * Q8RT_GEMM_NR; nc -= 2 * Q8RT_GEMM_NR) {
     __m128i va0, va1, va2, vb0, vb1, vb2;
     q8rt_3x4c8n_panel(widened, awide, ar0, ar1, ar2, wp, kp, vmultiplier, vq31_rounding, vrounding, vshift,
-                      &va0, &va1, &va2);
+                      &vsingle, single, &va0, &va1, &va2);
     q8rt_3x4c8n_panel(widened, awide, ar0, ar1, ar2, wp + panel_bytes, kp, vmultiplier, vq31_rounding, vrounding,
-                      vshift, &vb0, &vb1, &vb2);
+                      vshift, &vsingle, single, &vb0, &vb1, &vb2);
     wp += 2 * panel_bytes;
     const __m128i vrow0 = _mm_adds_epi16(_mm_packs_epi32(va0, vb0), voutput_zero_point);
     const __m128i vrow1 = _mm_adds_epi16(_mm_packs_epi32(va1, vb1), voutput_zero_point);
@@ -129,7 +137,7 @@ void q8rt_q8gemm_ukernel_3x4c8n__sse41(size_t mr, size_t nc, size_t k, const uin
   while (nc != 0) {
     __m128i vacc0, vacc1, vacc2;
     q8rt_3x4c8n_panel(widened, awide, ar0, ar1, ar2, wp, kp, vmultiplier, vq31_rounding, vrounding, vshift,
-                      &vacc0, &vacc1, &vacc2);
+                      &vsingle, single, &vacc0, &vacc1, &vacc2);
 
     const __m128i vout01 = _mm_adds_epi16(_mm_packs_epi32(vacc0, vacc1), voutput_zero_point);
     const __m128i vout22 = _mm_adds_epi16(_mm_packs_epi32(vacc2, vacc2), voutput_zero_point);

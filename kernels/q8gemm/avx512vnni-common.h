@@ -29,8 +29,10 @@ Q8RT_VNNI_INLINE uint32_t q8rt_vnni_row_sum(const uint8_t* p, size_t k) {
 struct q8rt_vnni_rq {
   __m512i multiplier, rounding, half; /* half: 2^(shift - 1), 0 when shift == 0 */
   __m128i shift;
+  __m128i total_shift;                /* 31 + shift: the single-rounding form (q8rt_vnni_single) */
   __m512 scale, round_pos, round_neg; /* the fp32 form (q8rt_vnni_fp32), when fp32 != 0 */
   int fp32;
+  int single; /* params->single_rounding: q8rt_vnni_single, never the fp32 form */
   __m512i zero_point, min, max; /* int16 lanes */
   __m512i min8, max8, unlane2x32; /* uint8 lanes; q8rt_vnni_out2x32's dword order */
 };
@@ -60,7 +62,11 @@ Q8RT_VNNI_INLINE void q8rt_vnni_rq_init(struct q8rt_vnni_rq* rq, const struct q8
   /* The fp32 form is exact for multipliers with 24 significant bits (those of q8rt_conv_params_init) and shifts
    * 1..13 (q8rt_vnni_fp32); other parameters take the Q31 integer form. */
   const uint32_t m = (uint32_t) params->multiplier, s = params->shift;
-  rq->fp32 = (m & 0x7F) == 0 && s >= 1 && s <= 13;
+  rq->single = params->single_rounding != 0;
+  rq->total_shift = _mm_cvtsi32_si128((int) (31 + s));
+  if (rq->single) rq->rounding = _mm512_set1_epi64((int64_t) (UINT64_C(1) << (30 + s)));
+  /* the fp32 form computes the two roundings: single rounding always takes q8rt_vnni_single */
+  rq->fp32 = !rq->single && (m & 0x7F) == 0 && s >= 1 && s <= 13;
   if (rq->fp32) {
     const float scale = q8rt_vnni_f32_from_bits((126 - s) << 23 | ((m >> 7) & UINT32_C(0x007FFFFF)));
     const float half_ulp = q8rt_vnni_f32_from_bits((126 - s) << 23); /* 2^-(shift + 1) */
@@ -107,9 +113,23 @@ Q8RT_VNNI_INLINE __m512i q8rt_vnni_fp32(__m512i vacc, const struct q8rt_vnni_rq*
   return _mm512_cvt_roundps_epi32(v, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
 }
 
+/* TFLITE_SINGLE_ROUNDING of 16 accumulators up to the zero point, bit-exact with q8rt_single_mul_shift
+ * (kernels/requantize.h): y = (acc * multiplier + 2^(30 + shift)) >> (31 + shift) in 64-bit lanes (vpmuldq, then
+ * the arithmetic vpsraq: |acc * multiplier| < 2^62, so the sum stays below 2^63 and |y| < 2^31); the odd lanes'
+ * results move to the high dwords with one masked vpshufd. */
+Q8RT_VNNI_INLINE __m512i q8rt_vnni_single(__m512i vacc, const struct q8rt_vnni_rq* rq) {
+  const __m512i vprod_even = _mm512_add_epi64(_mm512_mul_epi32(vacc, rq->multiplier), rq->rounding);
+  const __m512i vprod_odd =
+      _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(vacc, 32), rq->multiplier), rq->rounding);
+  const __m512i vy_even = _mm512_sra_epi64(vprod_even, rq->total_shift);
+  const __m512i vy_odd = _mm512_sra_epi64(vprod_odd, rq->total_shift);
+  return _mm512_mask_shuffle_epi32(vy_even, 0xAAAA, vy_odd, _MM_PERM_CCAA);
+}
+
 /* Requantization of 16 accumulators up to the zero point, in the form q8rt_vnni_rq_init chose. */
 Q8RT_VNNI_INLINE __m512i q8rt_vnni_requant(__m512i vacc, const struct q8rt_vnni_rq* rq) {
-  return rq->fp32 ? q8rt_vnni_fp32(vacc, rq) : q8rt_vnni_q31(vacc, rq);
+  if (rq->fp32) return q8rt_vnni_fp32(vacc, rq);
+  return rq->single ? q8rt_vnni_single(vacc, rq) : q8rt_vnni_q31(vacc, rq);
 }
 
 /* 32 requantized values (two vectors of y) to 32 output bytes: saturate to int16, add the zero point

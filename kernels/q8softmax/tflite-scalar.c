@@ -100,6 +100,14 @@ static uint32_t tfl_clz32(uint32_t x) {
 
 /* MultiplyByQuantizedMultiplierGreaterThanOne then exp: the Q0.31 exp of one input difference. */
 static int32_t tfl_softmax_exp(int32_t diff, const struct q8rt_tflite_softmax_params* params) {
+  if (params->single_rounding) {
+    /* TFLITE_SINGLE_ROUNDING: MultiplyByQuantizedMultiplier(diff, M, left_shift), left_shift <= 30 (the real
+     * multiplier is capped at 2^30 - 1): (diff * M + 2^(30 - left_shift)) >> (31 - left_shift), in int64 */
+    const uint32_t total_shift = 31 - params->input_left_shift;
+    const int64_t product = (int64_t) diff * (int64_t) params->input_multiplier;
+    const int64_t rounded = product + (int64_t) (UINT64_C(1) << (total_shift - 1));
+    return tfl_exp_on_negative_values_q5((int32_t) (rounded >> total_shift));
+  }
   /* |diff| <= -diff_min = floor(31 * 2^26 / 2^left_shift): diff * 2^left_shift fits int32 */
   const int32_t shifted = (int32_t) ((uint32_t) diff << params->input_left_shift);
   return tfl_exp_on_negative_values_q5(tfl_srdhm(shifted, params->input_multiplier));

@@ -1,7 +1,8 @@
 /*
  * TFLite uint8 ADD, AVX2 micro-kernel: 16 elements per step, as two groups of 8 int32 lanes. The three
  * multiplications of reference/add.h are the Q31 requantization q8rt_avx2_q31_requantize
- * (kernels/requantize-avx2.h; docs/arithmetic.md, "TFLite requantization"). Tail: the same step with a partial
+ * (kernels/requantize-avx2.h; docs/arithmetic.md, "TFLite requantization"), or with params->single_rounding
+ * q8rt_avx2_single_requantize. Tail: the same step with a partial
  * store (16-byte loads never pass n + 15, inside the Q8RT_EXTRA_BYTES contract). Twin: tflite-scalar.c.
  * y may alias a or b (each step loads before it stores).
  */
@@ -40,6 +41,11 @@ void q8rt_q8vadd_tflite_ukernel__avx2(size_t n, const uint8_t* a, const uint8_t*
   const struct q8rt_vadd_tflite_avx2_q31 qo =
       q8rt_vadd_tflite_avx2_q31_init(params->output_multiplier, params->output_shift);
   const __m256i vq31_rounding = _mm256_set1_epi64x(INT64_C(0x40000000));
+  /* TFLITE_SINGLE_ROUNDING (params->single_rounding): q8rt_avx2_single_requantize, one branch per 16 elements */
+  const int single = params->single_rounding != 0;
+  const struct q8rt_avx2_single sa = q8rt_avx2_single_make(params->a_multiplier, params->a_shift);
+  const struct q8rt_avx2_single sb = q8rt_avx2_single_make(params->b_multiplier, params->b_shift);
+  const struct q8rt_avx2_single so = q8rt_avx2_single_make(params->output_multiplier, params->output_shift);
   const __m256i va_offset = _mm256_set1_epi32(params->a_offset);
   const __m256i vb_offset = _mm256_set1_epi32(params->b_offset);
   const __m128i vleft_shift = _mm_cvtsi32_si128((int) params->left_shift);
@@ -57,12 +63,22 @@ void q8rt_q8vadd_tflite_ukernel__avx2(size_t n, const uint8_t* a, const uint8_t*
     const __m256i vxb_lo = _mm256_sll_epi32(_mm256_add_epi32(_mm256_cvtepu8_epi32(vb16), vb_offset), vleft_shift);
     const __m256i vxb_hi = _mm256_sll_epi32(
         _mm256_add_epi32(_mm256_cvtepu8_epi32(_mm_unpackhi_epi64(vb16, vb16)), vb_offset), vleft_shift);
-    const __m256i vsum_lo = _mm256_add_epi32(q8rt_vadd_tflite_avx2_mul(vxa_lo, &qa, vq31_rounding),
-                                             q8rt_vadd_tflite_avx2_mul(vxb_lo, &qb, vq31_rounding));
-    const __m256i vsum_hi = _mm256_add_epi32(q8rt_vadd_tflite_avx2_mul(vxa_hi, &qa, vq31_rounding),
-                                             q8rt_vadd_tflite_avx2_mul(vxb_hi, &qb, vq31_rounding));
-    const __m256i vy_lo = q8rt_vadd_tflite_avx2_mul(vsum_lo, &qo, vq31_rounding);
-    const __m256i vy_hi = q8rt_vadd_tflite_avx2_mul(vsum_hi, &qo, vq31_rounding);
+    __m256i vy_lo, vy_hi;
+    if (single) {
+      const __m256i vsum_lo =
+          _mm256_add_epi32(q8rt_avx2_single_requantize(vxa_lo, &sa), q8rt_avx2_single_requantize(vxb_lo, &sb));
+      const __m256i vsum_hi =
+          _mm256_add_epi32(q8rt_avx2_single_requantize(vxa_hi, &sa), q8rt_avx2_single_requantize(vxb_hi, &sb));
+      vy_lo = q8rt_avx2_single_requantize(vsum_lo, &so);
+      vy_hi = q8rt_avx2_single_requantize(vsum_hi, &so);
+    } else {
+      const __m256i vsum_lo = _mm256_add_epi32(q8rt_vadd_tflite_avx2_mul(vxa_lo, &qa, vq31_rounding),
+                                               q8rt_vadd_tflite_avx2_mul(vxb_lo, &qb, vq31_rounding));
+      const __m256i vsum_hi = _mm256_add_epi32(q8rt_vadd_tflite_avx2_mul(vxa_hi, &qa, vq31_rounding),
+                                               q8rt_vadd_tflite_avx2_mul(vxb_hi, &qb, vq31_rounding));
+      vy_lo = q8rt_vadd_tflite_avx2_mul(vsum_lo, &qo, vq31_rounding);
+      vy_hi = q8rt_vadd_tflite_avx2_mul(vsum_hi, &qo, vq31_rounding);
+    }
 
     /* packs (in-lane): qwords [0..3, 8..11 | 4..7, 12..15] -> vpermq -> [0..7 | 8..15] */
     const __m256i vy16 = _mm256_adds_epi16(

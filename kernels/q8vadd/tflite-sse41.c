@@ -2,7 +2,7 @@
  * TFLite uint8 ADD, SSE4.1 micro-kernel: 8 elements per step. Each of the three multiplications of
  * reference/add.h (input1, input2, output) is RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(x, M), s),
  * which is the Q31 requantization q8rt_sse41_q31_requantize (kernels/requantize.h; docs/arithmetic.md, "TFLite
- * requantization"). Twin: tflite-scalar.c. y may alias a or b (each step loads before it stores).
+ * requantization"); with params->single_rounding, q8rt_sse41_single_requantize. Twin: tflite-scalar.c. y may alias a or b (each step loads before it stores).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -40,6 +40,11 @@ void q8rt_q8vadd_tflite_ukernel__sse41(size_t n, const uint8_t* a, const uint8_t
   const struct q8rt_vadd_tflite_sse41_q31 qo =
       q8rt_vadd_tflite_sse41_q31_init(params->output_multiplier, params->output_shift);
   const __m128i vrounding = _mm_set1_epi64x(INT64_C(0x40000000));
+  /* TFLITE_SINGLE_ROUNDING (params->single_rounding): q8rt_sse41_single_requantize, one branch per 8 elements */
+  const int single = params->single_rounding != 0;
+  const struct q8rt_sse41_single sa = q8rt_sse41_single_make(params->a_multiplier, params->a_shift);
+  const struct q8rt_sse41_single sb = q8rt_sse41_single_make(params->b_multiplier, params->b_shift);
+  const struct q8rt_sse41_single so = q8rt_sse41_single_make(params->output_multiplier, params->output_shift);
   const __m128i va_offset = _mm_set1_epi32(params->a_offset);
   const __m128i vb_offset = _mm_set1_epi32(params->b_offset);
   const __m128i vleft_shift = _mm_cvtsi32_si128((int) params->left_shift);
@@ -55,12 +60,22 @@ void q8rt_q8vadd_tflite_ukernel__sse41(size_t n, const uint8_t* a, const uint8_t
     const __m128i vxa_hi = _mm_sll_epi32(_mm_add_epi32(_mm_cvtepu8_epi32(_mm_srli_epi64(va8, 32)), va_offset), vleft_shift);
     const __m128i vxb_lo = _mm_sll_epi32(_mm_add_epi32(_mm_cvtepu8_epi32(vb8), vb_offset), vleft_shift);
     const __m128i vxb_hi = _mm_sll_epi32(_mm_add_epi32(_mm_cvtepu8_epi32(_mm_srli_epi64(vb8, 32)), vb_offset), vleft_shift);
-    const __m128i vsum_lo = _mm_add_epi32(q8rt_vadd_tflite_sse41_mul(vxa_lo, &qa, vrounding),
-                                          q8rt_vadd_tflite_sse41_mul(vxb_lo, &qb, vrounding));
-    const __m128i vsum_hi = _mm_add_epi32(q8rt_vadd_tflite_sse41_mul(vxa_hi, &qa, vrounding),
-                                          q8rt_vadd_tflite_sse41_mul(vxb_hi, &qb, vrounding));
-    const __m128i vy_lo = q8rt_vadd_tflite_sse41_mul(vsum_lo, &qo, vrounding);
-    const __m128i vy_hi = q8rt_vadd_tflite_sse41_mul(vsum_hi, &qo, vrounding);
+    __m128i vy_lo, vy_hi;
+    if (single) {
+      const __m128i vsum_lo =
+          _mm_add_epi32(q8rt_sse41_single_requantize(vxa_lo, &sa), q8rt_sse41_single_requantize(vxb_lo, &sb));
+      const __m128i vsum_hi =
+          _mm_add_epi32(q8rt_sse41_single_requantize(vxa_hi, &sa), q8rt_sse41_single_requantize(vxb_hi, &sb));
+      vy_lo = q8rt_sse41_single_requantize(vsum_lo, &so);
+      vy_hi = q8rt_sse41_single_requantize(vsum_hi, &so);
+    } else {
+      const __m128i vsum_lo = _mm_add_epi32(q8rt_vadd_tflite_sse41_mul(vxa_lo, &qa, vrounding),
+                                            q8rt_vadd_tflite_sse41_mul(vxb_lo, &qb, vrounding));
+      const __m128i vsum_hi = _mm_add_epi32(q8rt_vadd_tflite_sse41_mul(vxa_hi, &qa, vrounding),
+                                            q8rt_vadd_tflite_sse41_mul(vxb_hi, &qb, vrounding));
+      vy_lo = q8rt_vadd_tflite_sse41_mul(vsum_lo, &qo, vrounding);
+      vy_hi = q8rt_vadd_tflite_sse41_mul(vsum_hi, &qo, vrounding);
+    }
 
     /* saturating packs then the zero point: equal to clamp(y + zp) as in the other q8 kernels */
     __m128i vy = _mm_adds_epi16(_mm_packs_epi32(vy_lo, vy_hi), voutput_zero_point);

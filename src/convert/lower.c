@@ -539,7 +539,8 @@ static bool check_and_pack(struct cv_graph* g) {
         op->output_min = 0;
         struct q8rt_tflite_softmax_params params;
         const struct cv_tensor* x = &g->tensors[op->inputs[0]];
-        if (op->rule != Q8RT_BLOB_RULE_CAFFE2 && !q8rt_tflite_softmax_params_init(&params, 1.0f, x->scale)) {
+        if (op->rule != Q8RT_BLOB_RULE_CAFFE2 &&
+            !q8rt_tflite_softmax_params_init(&params, 1.0f, x->scale, (enum q8rt_requant_rule) op->rule)) {
           return cv_op_fail(g, op, "input scale %g is outside what TFLite's uint8 softmax supports", (double) x->scale);
         }
         break;

@@ -135,11 +135,22 @@ bool q8rt_tflite_quantize_multiplier(double real, int32_t* multiplier, int* expo
   return true;
 }
 
+/* QuantizeMultiplier of a TFLite build with TFLITE_SINGLE_ROUNDING: as above, then an exponent above 30 clamps
+ * to 30 with M = 2^31 - 1. */
+static bool tflite_quantize_multiplier_rule(double real, int32_t* multiplier, int* exponent, bool single) {
+  if (!q8rt_tflite_quantize_multiplier(real, multiplier, exponent)) return false;
+  if (single && *exponent > 30) {
+    *exponent = 30;
+    *multiplier = INT32_MAX;
+  }
+  return true;
+}
+
 /* A right-shift multiplier of TFLite: M in [2^30, 2^31), exponent in [-31, 0]. */
-static bool tflite_right_shift_multiplier(double real, int32_t* multiplier, uint32_t* shift) {
+static bool tflite_right_shift_multiplier(double real, int32_t* multiplier, uint32_t* shift, bool single) {
   int32_t m = 0;
   int e = 0;
-  if (!q8rt_tflite_quantize_multiplier(real, &m, &e)) return false;
+  if (!tflite_quantize_multiplier_rule(real, &m, &e, single)) return false;
   if (m == 0 || e > 0) return false; /* flushed to zero, or a left shift */
   *multiplier = m;
   *shift = (uint32_t) -e;
@@ -149,14 +160,15 @@ static bool tflite_right_shift_multiplier(double real, int32_t* multiplier, uint
 bool q8rt_tflite_conv_params_init(struct q8rt_conv_params* p, float input_scale, float kernel_scale,
                                   float output_scale, uint8_t kernel_zero_point, uint8_t output_zero_point,
                                   uint8_t output_min, uint8_t output_max, enum q8rt_requant_rule rule) {
-  if (rule != Q8RT_RULE_TFLITE) return false;
+  if (rule != Q8RT_RULE_TFLITE && rule != Q8RT_RULE_TFLITE_SINGLE) return false;
+  const bool single = rule == Q8RT_RULE_TFLITE_SINGLE;
   /* kernel_util.cc GetQuantizedConvolutionMultipler (the overload without bias): the product in float */
   const float product = input_scale * kernel_scale;
   if (!(product >= 0.0f) || !(output_scale > 0.0f)) return false;
   const double real = (double) product / (double) output_scale;
   int32_t multiplier = 0;
   uint32_t shift = 0;
-  if (!tflite_right_shift_multiplier(real, &multiplier, &shift)) return false;
+  if (!tflite_right_shift_multiplier(real, &multiplier, &shift, single)) return false;
   const uint32_t mask = (UINT32_C(1) << shift) - 1;
   memset(p, 0, sizeof *p);
   p->multiplier = multiplier;
@@ -167,13 +179,15 @@ bool q8rt_tflite_conv_params_init(struct q8rt_conv_params* p, float input_scale,
   p->output_zero_point = output_zero_point;
   p->output_min = output_min;
   p->output_max = output_max;
+  p->single_rounding = single ? 1 : 0;
   return true;
 }
 
 bool q8rt_tflite_add_params_init(struct q8rt_tflite_add_params* p, uint8_t a_zero_point, float a_scale,
                                  uint8_t b_zero_point, float b_scale, uint8_t y_zero_point, float y_scale,
                                  uint8_t output_min, uint8_t output_max, enum q8rt_requant_rule rule) {
-  if (rule != Q8RT_RULE_TFLITE) return false;
+  if (rule != Q8RT_RULE_TFLITE && rule != Q8RT_RULE_TFLITE_SINGLE) return false;
+  const bool single = rule == Q8RT_RULE_TFLITE_SINGLE;
   if (!(a_scale > 0.0f) || !(b_scale > 0.0f) || !(y_scale > 0.0f)) return false;
   const uint32_t left_shift = 20;
   const double twice_max_input_scale = 2.0 * (double) (a_scale > b_scale ? a_scale : b_scale);
@@ -184,28 +198,33 @@ bool q8rt_tflite_add_params_init(struct q8rt_tflite_add_params* p, uint8_t a_zer
   memset(&q, 0, sizeof q);
   /* real_a, real_b in (0, 1/2]: exponent <= 0; one of them is 1/2 (M = 2^30, shift 0). A tiny ratio flushes
    * to 0 in TFLite (input ignored); q8rt refuses it rather than carry a zero multiplier. */
-  if (!tflite_right_shift_multiplier(real_a, &q.a_multiplier, &q.a_shift)) return false;
-  if (!tflite_right_shift_multiplier(real_b, &q.b_multiplier, &q.b_shift)) return false;
-  if (!tflite_right_shift_multiplier(real_output, &q.output_multiplier, &q.output_shift)) return false;
+  if (!tflite_right_shift_multiplier(real_a, &q.a_multiplier, &q.a_shift, single)) return false;
+  if (!tflite_right_shift_multiplier(real_b, &q.b_multiplier, &q.b_shift, single)) return false;
+  if (!tflite_right_shift_multiplier(real_output, &q.output_multiplier, &q.output_shift, single)) return false;
   q.a_offset = -(int32_t) a_zero_point;
   q.b_offset = -(int32_t) b_zero_point;
   q.left_shift = left_shift;
   q.output_zero_point = y_zero_point;
   q.output_min = output_min;
   q.output_max = output_max;
+  q.single_rounding = single ? 1 : 0;
   *p = q;
   return true;
 }
 
-bool q8rt_tflite_softmax_params_init(struct q8rt_tflite_softmax_params* p, float beta, float input_scale) {
+bool q8rt_tflite_softmax_params_init(struct q8rt_tflite_softmax_params* p, float beta, float input_scale,
+                                     enum q8rt_requant_rule rule) {
+  if (rule != Q8RT_RULE_TFLITE && rule != Q8RT_RULE_TFLITE_SINGLE) return false;
+  const bool single = rule == Q8RT_RULE_TFLITE_SINGLE;
   const int input_integer_bits = 5; /* kScaledDiffIntegerBits */
-  const double max_real_multiplier = 2147483647.0;
+  /* PreprocessSoftmaxScaling: max_real_multiplier = 2^31 - 1, or 2^30 - 1 under TFLITE_SINGLE_ROUNDING */
+  const double max_real_multiplier = single ? 1073741823.0 : 2147483647.0;
   double real = (double) beta * (double) input_scale * (double) (INT64_C(1) << (31 - input_integer_bits));
   if (!(real > 1.0)) return false; /* QuantizeMultiplierGreaterThanOne: TFLITE_CHECK_GT(., 1.) */
   if (real > max_real_multiplier) real = max_real_multiplier;
   int32_t multiplier = 0;
   int exponent = 0;
-  if (!q8rt_tflite_quantize_multiplier(real, &multiplier, &exponent)) return false;
+  if (!tflite_quantize_multiplier_rule(real, &multiplier, &exponent, single)) return false;
   if (exponent < 0 || exponent > 31) return false;
   /* CalculateInputRadius(5, left_shift, 31): floor((2^5 - 1) * 2^26 / 2^left_shift), exact in double */
   const double radius = floor(31.0 * 67108864.0 / (double) (INT64_C(1) << exponent));
@@ -213,6 +232,7 @@ bool q8rt_tflite_softmax_params_init(struct q8rt_tflite_softmax_params* p, float
   p->input_multiplier = multiplier;
   p->input_left_shift = (uint32_t) exponent;
   p->diff_min = -(int32_t) radius;
+  p->single_rounding = single ? 1 : 0;
   return true;
 }
 

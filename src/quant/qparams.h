@@ -44,8 +44,9 @@ bool q8rt_tflite_quantize_multiplier(double real, int32_t* multiplier, int* expo
  *   real = (double) (input_scale * kernel_scale) / (double) output_scale
  * (kernel_util.cc GetQuantizedConvolutionMultipler: the product in float, then double), then
  * QuantizeMultiplier: p->multiplier = M in [2^30, 2^31), p->shift = -exponent in [0, 31]; remainder mask and
- * threshold as for QNNPACK. rule Q8RT_RULE_TFLITE only: the existing kernels then compute TFLite's
- * MultiplyByQuantizedMultiplier (reference/conv.h, depthwiseconv_uint8.h, fully_connected.h) bit for bit.
+ * threshold as for QNNPACK. rule Q8RT_RULE_TFLITE: the kernels then compute TFLite's MultiplyByQuantizedMultiplier
+ * (reference/conv.h, depthwiseconv_uint8.h, fully_connected.h) bit for bit; Q8RT_RULE_TFLITE_SINGLE: the same M
+ * and shift (QuantizeMultiplier of that build) with p->single_rounding = 1, TFLITE_SINGLE_ROUNDING's form.
  * Returns false (p untouched) for another rule, for real multipliers that TFLite applies with a left shift
  * (exponent >= 1, i.e. real rounding to >= 1), for those it flushes to 0 (about real < 2^-32), and for
  * non-positive / NaN scales.
@@ -61,7 +62,9 @@ bool q8rt_tflite_conv_params_init(struct q8rt_conv_params* p, float input_scale,
  *   output: twice_max_input_scale / (2^20 * (double) y_scale),
  * each through QuantizeMultiplierSmallerThanOneExp (QuantizeMultiplier, exponent <= 0). Offsets -a_zp, -b_zp;
  * output_min / output_max: the fused activation's range (CalculateActivationRangeQuantized, by the caller).
- * Returns false for a rule other than Q8RT_RULE_TFLITE, non-positive scales, or an output multiplier that
+ * Q8RT_RULE_TFLITE_SINGLE sets p->single_rounding (MultiplyByQuantizedMultiplierSmallerThanOneExp is then
+ * MultiplyByQuantizedMultiplier, one rounding).
+ * Returns false for a rule other than Q8RT_RULE_TFLITE / _SINGLE, non-positive scales, or an output multiplier that
  * TFLite refuses (real >= 1) or flushes to 0.
  */
 bool q8rt_tflite_add_params_init(struct q8rt_tflite_add_params* p, uint8_t a_zero_point, float a_scale,
@@ -70,12 +73,14 @@ bool q8rt_tflite_add_params_init(struct q8rt_tflite_add_params* p, uint8_t a_zer
 
 /*
  * uint8 SOFTMAX (kernels/softmax.cc Prepare, reference kernel; quantization_util.cc):
- *   PreprocessSoftmaxScaling: real = min((double) beta * (double) input_scale * 2^26, 2^31 - 1),
+ *   PreprocessSoftmaxScaling: real = min((double) beta * (double) input_scale * 2^26, 2^31 - 1) (2^30 - 1 for
+ *     Q8RT_RULE_TFLITE_SINGLE, which also sets p->single_rounding),
  *     QuantizeMultiplierGreaterThanOne(real) -> input_multiplier, input_left_shift (real must be > 1);
  *   diff_min = -CalculateInputRadius(5, input_left_shift) = -floor(31 * 2^26 / 2^input_left_shift).
- * Returns false where TFLite stops (real <= 1, NaN).
+ * Returns false where TFLite stops (real <= 1, NaN), and for a rule other than Q8RT_RULE_TFLITE / _SINGLE.
  */
-bool q8rt_tflite_softmax_params_init(struct q8rt_tflite_softmax_params* p, float beta, float input_scale);
+bool q8rt_tflite_softmax_params_init(struct q8rt_tflite_softmax_params* p, float beta, float input_scale,
+                                     enum q8rt_requant_rule rule);
 
 /* Fused activations of TFLite's quantized kernels (TfLiteFusedActivation). */
 enum q8rt_tflite_activation {

@@ -202,7 +202,8 @@ static q8rt_status check_op(struct q8rt_model* m, uint32_t i, const char* what) 
                     "point 0", what, i);
       }
       if (r->rule != Q8RT_BLOB_RULE_CAFFE2) {
-        if (!q8rt_tflite_softmax_params_init(&op->params.tflite_softmax, 1.0f, xs)) {
+        if (!q8rt_tflite_softmax_params_init(&op->params.tflite_softmax, 1.0f, xs,
+                                             (enum q8rt_requant_rule) r->rule)) {
           return q8rt_error(Q8RT_ERROR_UNSUPPORTED, "%s: op %u (softmax): input scale %g unsupported by TFLite's "
                             "uint8 softmax", what, i, (double) xs);
         }

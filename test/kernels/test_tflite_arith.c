@@ -134,7 +134,8 @@ static void test_quantize_multiplier(void) {
   CHECK(!q8rt_tflite_conv_params_init(&p, 0x1.0p-17f, 0x1.0p-17f, 1.0f, 0, 0, 0, 255, Q8RT_RULE_TFLITE));
   CHECK(q8rt_tflite_conv_params_init(&p, 0x1.0p-16f, 0x1.0p-16f, 1.0f, 0, 0, 0, 255, Q8RT_RULE_TFLITE) && p.shift == 31);
   CHECK(!q8rt_tflite_conv_params_init(&p, 0.5f, 0.5f, 1.0f, 0, 0, 0, 255, Q8RT_RULE_QNNPACK));
-  CHECK(!q8rt_tflite_conv_params_init(&p, 0.5f, 0.5f, 1.0f, 0, 0, 0, 255, Q8RT_RULE_TFLITE_SINGLE));
+  CHECK(q8rt_tflite_conv_params_init(&p, 0.5f, 0.5f, 1.0f, 0, 0, 0, 255, Q8RT_RULE_TFLITE_SINGLE) && p.single_rounding == 1 &&
+        p.multiplier == 1073741824 && p.shift == 1);
   CHECK(!q8rt_tflite_conv_params_init(&p, 0.5f, 0.5f, 0.0f, 0, 0, 0, 255, Q8RT_RULE_TFLITE));
   CHECK(!q8rt_tflite_conv_params_init(&p, -0.5f, 0.5f, 1.0f, 0, 0, 0, 255, Q8RT_RULE_TFLITE));
   CHECK(!q8rt_tflite_conv_params_init(&p, NAN, 0.5f, 1.0f, 0, 0, 0, 255, Q8RT_RULE_TFLITE));
@@ -604,21 +605,21 @@ static void test_softmax(void) {
   CHECK(ref_constant(48.0 / 17.0, 2) == 1515870810 && ref_constant(-32.0 / 17.0, 2) == -1010580540);
   /* by hand: beta 1, input scale 1/16: 2^-4 * 2^26 = 2^22 = 0.5 * 2^23 -> (2^30, left shift 23),
    * diff_min = -floor(31 * 2^26 / 2^23) = -248 */
-  CHECK(q8rt_tflite_softmax_params_init(&p, 1.0f, 0.0625f) && p.input_multiplier == 1073741824 &&
+  CHECK(q8rt_tflite_softmax_params_init(&p, 1.0f, 0.0625f, Q8RT_RULE_TFLITE) && p.input_multiplier == 1073741824 &&
         p.input_left_shift == 23 && p.diff_min == -248);
   /* by hand: 0.1f = 13421773 * 2^-27, times 2^26 = 13421773 / 2 = (13421773 * 2^7 / 2^31) * 2^23
    * -> (13421773 << 7 = 1717986944, left shift 23) */
-  CHECK(q8rt_tflite_softmax_params_init(&p, 1.0f, 0.1f) && p.input_multiplier == 1717986944 &&
+  CHECK(q8rt_tflite_softmax_params_init(&p, 1.0f, 0.1f, Q8RT_RULE_TFLITE) && p.input_multiplier == 1717986944 &&
         p.input_left_shift == 23 && p.diff_min == -248);
   /* capped at 2^31 - 1: (2^31 - 1, 31), radius floor(31 * 2^26 / 2^31) = 0 */
-  CHECK(q8rt_tflite_softmax_params_init(&p, 1.0f, 64.0f) && p.input_multiplier == INT32_MAX &&
+  CHECK(q8rt_tflite_softmax_params_init(&p, 1.0f, 64.0f, Q8RT_RULE_TFLITE) && p.input_multiplier == INT32_MAX &&
         p.input_left_shift == 31 && p.diff_min == 0);
-  CHECK(!q8rt_tflite_softmax_params_init(&p, 1.0f, 0x1.0p-26f)); /* real multiplier 1: not > 1 */
-  CHECK(!q8rt_tflite_softmax_params_init(&p, 1.0f, 0.0f));
-  CHECK(!q8rt_tflite_softmax_params_init(&p, 1.0f, NAN));
+  CHECK(!q8rt_tflite_softmax_params_init(&p, 1.0f, 0x1.0p-26f, Q8RT_RULE_TFLITE)); /* real multiplier 1: not > 1 */
+  CHECK(!q8rt_tflite_softmax_params_init(&p, 1.0f, 0.0f, Q8RT_RULE_TFLITE));
+  CHECK(!q8rt_tflite_softmax_params_init(&p, 1.0f, NAN, Q8RT_RULE_TFLITE));
 
   /* by hand: n equal inputs give 256 / n (255 for n = 1, the uint8 clamp) */
-  CHECK(q8rt_tflite_softmax_params_init(&p, 1.0f, 0.1f));
+  CHECK(q8rt_tflite_softmax_params_init(&p, 1.0f, 0.1f, Q8RT_RULE_TFLITE));
   static const size_t ns[] = {1, 2, 4, 8, 16, 32, 64};
   for (size_t k = 0; k < sizeof ns / sizeof ns[0]; k++) {
     uint8_t x[64], y[64];
@@ -636,7 +637,7 @@ static void test_softmax(void) {
     const size_t n = t < 20 ? 1001 : test_rand_range(1, 300);
     const float beta = t % 5 == 0 ? test_rand_uniform(0.1f, 3.0f) : 1.0f;
     const float scale = exp2f(test_rand_uniform(-8.0f, 1.0f));
-    if (!q8rt_tflite_softmax_params_init(&p, beta, scale)) continue;
+    if (!q8rt_tflite_softmax_params_init(&p, beta, scale, Q8RT_RULE_TFLITE)) continue;
     int32_t m;
     int e;
     double real = (double) beta * (double) scale * (double) (1 << 26);
