@@ -9,6 +9,12 @@
  *   y   = vrshlq_s32(q31, -shift)             rounding right shift (half up, computed without overflow)
  * (q31 - 1 + 2^(shift-1)) >> shift for negative q31 is round-half-away-from-zero of q31 / 2^shift, the same as
  * the scalar (q31 >> shift) + ((q31 & mask) - (q31 < 0) > mask >> 1); q31 is never INT32_MIN (|q31| < |acc|).
+ * TFLITE_SINGLE_ROUNDING (params->single_rounding, shift >= 1): (acc * M + 2^(30 + shift)) >> (31 + shift) is
+ *   q   = vqdmulhq_s32(acc, multiplier)       = (2 * acc * multiplier) >> 32 = floor(acc * multiplier / 2^31)
+ *   y   = vrshlq_s32(q, -shift)               (q + 2^(shift-1)) >> shift, half up, no sign fix
+ * (nested floors of integer quotients merge); for shift 0 it is floor((acc * M + 2^30) / 2^31), the first step of
+ * the Q31 sequence, whose sign fix and shift then change nothing: q8rt_neon_q31_init sets `single` only for
+ * shift >= 1, and q8rt_neon_q31_scale takes one branch on it per call.
  * The zero point is added in saturated int16 after a saturating narrow, then saturated to uint8 and clamped:
  * equal to clamp(y + zero_point, min, max) because min/max lie in [0, 255] and zero_point in [0, 255].
  */
@@ -27,6 +33,7 @@ struct q8rt_neon_q31 {
   int32x4_t zero_shift_mask; /* all ones where shift == 0 */
   int16x8_t zero_point;
   uint8x16_t min, max;
+  uint32_t single; /* TFLITE_SINGLE_ROUNDING with shift >= 1: vqdmulhq_s32 then vrshlq_s32 */
 };
 
 static inline struct q8rt_neon_q31 q8rt_neon_q31_init(const struct q8rt_conv_params* params) {
@@ -37,11 +44,13 @@ static inline struct q8rt_neon_q31 q8rt_neon_q31_init(const struct q8rt_conv_par
   q.zero_point = vdupq_n_s16((int16_t) params->output_zero_point);
   q.min = vdupq_n_u8(params->output_min);
   q.max = vdupq_n_u8(params->output_max);
+  q.single = params->single_rounding != 0 && params->shift != 0;
   return q;
 }
 
 /* acc -> y (before the zero point) */
 static inline int32x4_t q8rt_neon_q31_scale(int32x4_t vacc, const struct q8rt_neon_q31* q) {
+  if (q->single) return vrshlq_s32(vqdmulhq_s32(vacc, q->multiplier), q->right_shift);
   vacc = vqrdmulhq_s32(vacc, q->multiplier);
   vacc = vsraq_n_s32(vacc, vbicq_s32(vacc, q->zero_shift_mask), 31);
   return vrshlq_s32(vacc, q->right_shift);

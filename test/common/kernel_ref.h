@@ -42,8 +42,17 @@ static inline bool has_vnni(void) {
 }
 
 /* Reference requantization written from the math: q = round_half_up(acc * M / 2^31), then
- * y = q / 2^shift rounded half away from zero (ref_requantize_y), plus zero point, clamped (ref_requantize). */
+ * y = q / 2^shift rounded half away from zero (ref_requantize_y), plus zero point, clamped (ref_requantize).
+ * With p->single_rounding (TFLITE_SINGLE_ROUNDING): y = floor((acc * M + 2^(30 + shift)) / 2^(31 + shift)), one
+ * rounding half up. */
 static inline int64_t ref_requantize_y(int64_t acc, const struct q8rt_conv_params* p) {
+  if (p->single_rounding) {
+    const int64_t d = INT64_C(1) << (31 + p->shift);
+    const int64_t num = acc * (int64_t) p->multiplier + d / 2;
+    int64_t y = num / d;
+    if (num % d < 0) y -= 1; /* floor division */
+    return y;
+  }
   const int64_t prod = acc * (int64_t) p->multiplier + (INT64_C(1) << 30);
   int64_t q = prod / (INT64_C(1) << 31);
   if (prod % (INT64_C(1) << 31) < 0) q -= 1; /* floor division */

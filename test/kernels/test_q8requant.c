@@ -5,7 +5,8 @@
  * exact), INT32_MIN, INT32_MAX, 0, +-1, and random ones (small and full range). Parameters: scales 2^-32..1 through
  * q8rt_conv_params_init (every shift), multipliers 2^30 and 2^31 - 2^7 at every shift, and multipliers with
  * nonzero low 7 bits (not of q8rt_conv_params_init: the Q31 form), as those of q8rt_tflite_conv_params_init
- * (also tested, random scales); output zero point 128 with no clamp (y visible) or random zero points and ranges. Array lengths cover the masked tail. Skipped (with a message) when the CPU
+ * (also tested, random scales), and the same with single_rounding (TFLITE_SINGLE_ROUNDING, every shift, the
+ * reference's one-rounding form); output zero point 128 with no clamp (y visible) or random zero points and ranges. Array lengths cover the masked tail. Skipped (with a message) when the CPU
  * lacks AVX-512 F/BW/VL/VNNI/VBMI. */
 #include <math.h>
 #include <stdbool.h>
@@ -127,6 +128,31 @@ int main(void) {
     const float kernel_scale = test_rand_uniform(1.0f, 2.0f);
     const float output_scale = kernel_scale * (1.0f + test_rand_uniform(0x1.0p-20f, 0x1.0p-8f));
     if (!q8rt_tflite_conv_params_init(&p, scale, kernel_scale, output_scale, 0, 0, 0, 255, Q8RT_RULE_TFLITE)) continue;
+    set_output(&p, i & 1);
+    run_params(&p, vnni);
+  }
+  /* TFLITE_SINGLE_ROUNDING (q8rt_vnni_single, never the fp32 form) at every shift: multipliers 2^30 (exact ties,
+   * negative ones included), 2^31 - 2^7 (an fp32-form multiplier), random 31-bit ones, and TFLite's own */
+  for (uint32_t shift = 0; shift < 32; shift++) {
+    for (int m = 0; m < 3; m++) {
+      const int32_t multiplier = m == 0   ? INT32_C(1) << 30
+                                 : m == 1 ? INT32_MAX - 127
+                                          : (int32_t) (UINT32_C(0x40000000) | (test_rand_u32() & 0x3FFFFFFF));
+      memset(&p, 0, sizeof p);
+      set_multiplier(&p, multiplier, shift);
+      p.single_rounding = 1;
+      set_output(&p, m == 2);
+      run_params(&p, vnni);
+    }
+  }
+  for (int i = 0; i < 200; i++) {
+    const float scale = exp2f(-test_rand_uniform(0.0f, 31.9f));
+    const float kernel_scale = i & 2 ? 1.0f : test_rand_uniform(1.0f, 2.0f);
+    const float output_scale = kernel_scale * (1.0f + test_rand_uniform(0x1.0p-20f, 0x1.0p-8f));
+    if (!q8rt_tflite_conv_params_init(&p, scale, kernel_scale, output_scale, 0, 0, 0, 255, Q8RT_RULE_TFLITE_SINGLE)) {
+      continue;
+    }
+    CHECK(p.single_rounding == 1);
     set_output(&p, i & 1);
     run_params(&p, vnni);
   }

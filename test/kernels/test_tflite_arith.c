@@ -9,6 +9,12 @@
  *    0..31 and multipliers 2^30, 2^31 - 1 and random 31-bit ones: accumulators at every boundary of both
  *    roundings (ties of the first rounding, outputs -300..300 and their neighbours, found by bisection),
  *    INT32_MIN / INT32_MAX, random.
+ *  - TFLITE_SINGLE_ROUNDING (Q8RT_RULE_TFLITE_SINGLE): MultiplyByQuantizedMultiplier of that build,
+ *    ((int64) x * M + 2^(total_shift - 1)) >> total_shift with total_shift = 31 - shift, vs q8rt_single_mul_shift
+ *    and q8rt_requantize_q31 with single-rounding parameters, at the same boundaries (every output -300..300 and
+ *    its neighbours, every exact tie of the one rounding for M = 2^30, negative ties included), for every shift;
+ *    its parameters (QuantizeMultiplier's clamp of shifts above 30, softmax's cap at 2^30 - 1), ADD (parameters,
+ *    every tier vs the reference) and SOFTMAX (vs a reference with the single-rounding input scaling).
  *  - ADD (add.cc Prepare, reference/add.h): parameters vs the reference, hand-checked sums, scalar kernel vs the
  *    reference, every kernel tier on this CPU (SSE4.1, AVX2, NEON) vs scalar byte for byte, n = 1..80 and
  *    random, y == a and y == b.
@@ -60,6 +66,14 @@ static int32_t ref_mbqm(int32_t x, int32_t multiplier, int shift) {
 }
 
 /* quantization_util.cc QuantizeMultiplier. */
+/* common.h MultiplyByQuantizedMultiplier under TFLITE_SINGLE_ROUNDING (shift in [-31, 30], > 0 a left shift). */
+static int32_t ref_mbqm_single(int32_t x, int32_t multiplier, int shift) {
+  const int total_shift = 31 - shift;
+  const int64_t round = INT64_C(1) << (total_shift - 1);
+  const int64_t result = ((int64_t) x * (int64_t) multiplier + round) >> total_shift;
+  return (int32_t) result;
+}
+
 static void ref_quantize_multiplier(double d, int32_t* multiplier, int* shift) {
   if (d == 0.0) {
     *multiplier = 0;
@@ -190,9 +204,16 @@ static void test_activation_range(void) {
 
 static int g_requant_values;
 
+/* The reference of the rule p selects: two roundings, or TFLITE_SINGLE_ROUNDING when p->single_rounding. */
+static int32_t ref_rule(int32_t acc, const struct q8rt_conv_params* p) {
+  return p->single_rounding ? ref_mbqm_single(acc, p->multiplier, -(int) p->shift)
+                            : ref_mbqm(acc, p->multiplier, -(int) p->shift);
+}
+
 static void check_acc(int32_t acc, const struct q8rt_conv_params* p, bool* ok) {
-  const int32_t want = ref_mbqm(acc, p->multiplier, -(int) p->shift);
-  const int32_t got = q8rt_q31_mul_shift(acc, p->multiplier, p->shift);
+  const int32_t want = ref_rule(acc, p);
+  const int32_t got = p->single_rounding ? q8rt_single_mul_shift(acc, p->multiplier, p->shift)
+                                         : q8rt_q31_mul_shift(acc, p->multiplier, p->shift);
   int64_t out = (int64_t) want + p->output_zero_point;
   out = out < p->output_min ? p->output_min : out > p->output_max ? p->output_max : out;
   const uint8_t got8 = q8rt_requantize_q31(acc, p);
@@ -207,10 +228,10 @@ static void check_acc(int32_t acc, const struct q8rt_conv_params* p, bool* ok) {
 /* the smallest int32 acc with ref_mbqm(acc) >= t (ref_mbqm is nondecreasing in acc for M > 0) */
 static int64_t first_acc_at_least(int64_t t, const struct q8rt_conv_params* p) {
   int64_t lo = INT32_MIN, hi = INT32_MAX;
-  if (ref_mbqm(INT32_MAX, p->multiplier, -(int) p->shift) < t) return INT64_C(1) << 40;
+  if (ref_rule(INT32_MAX, p) < t) return INT64_C(1) << 40;
   while (lo < hi) {
     const int64_t mid = lo + (hi - lo) / 2;
-    if (ref_mbqm((int32_t) mid, p->multiplier, -(int) p->shift) >= t) hi = mid; else lo = mid + 1;
+    if (ref_rule((int32_t) mid, p) >= t) hi = mid; else lo = mid + 1;
   }
   return lo;
 }
@@ -221,11 +242,12 @@ static void check_near(int64_t acc, const struct q8rt_conv_params* p, bool* ok) 
   }
 }
 
-static void run_requant(int32_t multiplier, uint32_t shift) {
+static void run_requant(int32_t multiplier, uint32_t shift, bool single) {
   struct q8rt_conv_params p;
   memset(&p, 0, sizeof p);
   p.multiplier = multiplier;
   p.shift = shift;
+  p.single_rounding = single ? 1 : 0;
   p.remainder_mask = (int32_t) ((UINT32_C(1) << shift) - 1);
   p.remainder_threshold = p.remainder_mask >> 1;
   p.output_zero_point = 128;
@@ -246,6 +268,18 @@ static void run_requant(int32_t multiplier, uint32_t shift) {
     const double a = ((double) k + 0.5) * 2147483648.0 / (double) multiplier;
     if (fabs(a) < 2147483000.0) check_near((int64_t) llround(a), &p, &ok);
   }
+  if (single) {
+    /* ties of the one rounding: acc * M = (k + 1/2) * 2^(31 + shift), for acc near it; for M = 2^30 every
+     * acc = (2k + 1) * 2^shift is an exact tie, of either sign */
+    for (int i = 0; i < 200; i++) {
+      const int64_t k = (int64_t) (int32_t) test_rand_u32() >> test_rand_range(0, 31);
+      const double a = ((double) k + 0.5) * 2147483648.0 * (double) (INT64_C(1) << shift) / (double) multiplier;
+      if (fabs(a) < 2147483000.0) check_near((int64_t) llround(a), &p, &ok);
+      const int64_t tie = (2 * k + 1) * (INT64_C(1) << shift);
+      if (multiplier == INT32_C(1) << 30 && tie >= INT32_MIN && tie <= INT32_MAX) check_near(tie, &p, &ok);
+      if (multiplier == INT32_C(1) << 30 && -tie >= INT32_MIN && -tie <= INT32_MAX) check_near(-tie, &p, &ok);
+    }
+  }
   /* multiples of 2^s near ties of the second rounding, in the q31 domain: acc = 2^31 / M * (j * 2^s + 2^(s-1)) */
   static const int64_t fixed[] = {INT32_MIN, INT32_MIN + 1, INT32_MAX, INT32_MAX - 1, 0, 1, -1};
   for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) check_acc((int32_t) fixed[i], &p, &ok);
@@ -253,15 +287,26 @@ static void run_requant(int32_t multiplier, uint32_t shift) {
     const int32_t r = (int32_t) test_rand_u32();
     check_acc(i & 1 ? r : r >> test_rand_range(0, 31), &p, &ok);
   }
-  CHECKF(ok, "MultiplyByQuantizedMultiplier vs q8rt Q31: multiplier %d shift %u", multiplier, shift);
+  CHECKF(ok, "MultiplyByQuantizedMultiplier (%s rounding) vs q8rt: multiplier %d shift %u", single ? "single" : "double",
+         multiplier, shift);
 }
 
 static void test_requant(void) {
-  for (uint32_t shift = 0; shift < 32; shift++) {
-    run_requant(INT32_C(1) << 30, shift);
-    run_requant(INT32_MAX, shift);
-    for (int i = 0; i < 6; i++) run_requant((int32_t) (UINT32_C(0x40000000) | (test_rand_u32() & UINT32_C(0x3FFFFFFF)) | 1u), shift);
+  for (int single = 0; single <= 1; single++) {
+    for (uint32_t shift = 0; shift < 32; shift++) {
+      run_requant(INT32_C(1) << 30, shift, single);
+      run_requant(INT32_MAX, shift, single);
+      for (int i = 0; i < 6; i++) {
+        run_requant((int32_t) (UINT32_C(0x40000000) | (test_rand_u32() & UINT32_C(0x3FFFFFFF)) | 1u), shift, single);
+      }
+    }
   }
+  /* by hand, single rounding, M = 2^30 (x / 2^(shift + 1) rounded half up): shift 1, -2 / 4 = -0.5 -> 0 and
+   * -6 / 4 = -1.5 -> -1 (two roundings: -1 and -2); shift 0, -1 / 2 -> 0, -3 / 2 -> -1 */
+  CHECK(q8rt_single_mul_shift(-2, INT32_C(1) << 30, 1) == 0 && q8rt_q31_mul_shift(-2, INT32_C(1) << 30, 1) == -1);
+  CHECK(q8rt_single_mul_shift(-6, INT32_C(1) << 30, 1) == -1 && q8rt_q31_mul_shift(-6, INT32_C(1) << 30, 1) == -2);
+  CHECK(q8rt_single_mul_shift(-1, INT32_C(1) << 30, 0) == 0 && q8rt_single_mul_shift(-3, INT32_C(1) << 30, 0) == -1);
+  CHECK(q8rt_single_mul_shift(6, INT32_C(1) << 30, 1) == 2 && q8rt_single_mul_shift(INT32_MIN, INT32_MAX, 31) == -1);
   /* parameters from random scales */
   for (int i = 0; i < 64; i++) {
     struct q8rt_conv_params p;
@@ -269,7 +314,11 @@ static void test_requant(void) {
     const float ks = exp2f(test_rand_uniform(-10.0f, 0.0f));
     const float os = exp2f(test_rand_uniform(-10.0f, 0.0f));
     if (!q8rt_tflite_conv_params_init(&p, is, ks, os, 0, 0, 0, 255, Q8RT_RULE_TFLITE)) continue;
-    run_requant(p.multiplier, p.shift);
+    run_requant(p.multiplier, p.shift, false);
+    struct q8rt_conv_params ps;
+    CHECK(q8rt_tflite_conv_params_init(&ps, is, ks, os, 0, 0, 0, 255, Q8RT_RULE_TFLITE_SINGLE) &&
+          ps.multiplier == p.multiplier && ps.shift == p.shift && ps.single_rounding == 1 && p.single_rounding == 0);
+    run_requant(ps.multiplier, ps.shift, true);
   }
   printf("test_tflite_arith: %d accumulators requantized\n", g_requant_values);
 }
@@ -301,12 +350,21 @@ static bool ref_add_prepare(struct ref_add* r, uint8_t zp1, float s1, uint8_t zp
   return r->s1 <= 0 && r->s2 <= 0 && r->so <= 0;
 }
 
+static bool g_add_single; /* the reference follows TFLITE_SINGLE_ROUNDING */
+
 static uint8_t ref_add(uint8_t x1, uint8_t x2, const struct ref_add* r) {
   const int32_t v1 = r->off1 + x1, v2 = r->off2 + x2;
   const int32_t sh1 = v1 * (1 << 20), sh2 = v2 * (1 << 20);
-  const int32_t sc1 = ref_rdbpot(ref_srdhm(sh1, r->m1), -r->s1);
-  const int32_t sc2 = ref_rdbpot(ref_srdhm(sh2, r->m2), -r->s2);
-  const int32_t raw = ref_rdbpot(ref_srdhm(sc1 + sc2, r->mo), -r->so) + r->off_out;
+  int32_t raw;
+  if (g_add_single) { /* MultiplyByQuantizedMultiplierSmallerThanOneExp = MultiplyByQuantizedMultiplier */
+    const int32_t sc1 = ref_mbqm_single(sh1, r->m1, r->s1);
+    const int32_t sc2 = ref_mbqm_single(sh2, r->m2, r->s2);
+    raw = ref_mbqm_single(sc1 + sc2, r->mo, r->so) + r->off_out;
+  } else {
+    const int32_t sc1 = ref_rdbpot(ref_srdhm(sh1, r->m1), -r->s1);
+    const int32_t sc2 = ref_rdbpot(ref_srdhm(sh2, r->m2), -r->s2);
+    raw = ref_rdbpot(ref_srdhm(sc1 + sc2, r->mo), -r->so) + r->off_out;
+  }
   const int32_t c = raw < r->act_min ? r->act_min : raw > r->act_max ? r->act_max : raw;
   return (uint8_t) c;
 }
@@ -368,13 +426,15 @@ static void run_add_case(size_t n, bool alias) {
       hi = (uint8_t) test_rand_range(150, 255);
     }
     const bool want = ref_add_prepare(&r, zp1, s1, zp2, s2, zpo, so, lo, hi) && r.m1 != 0 && r.m2 != 0 && r.mo != 0;
-    const bool got = q8rt_tflite_add_params_init(&p, zp1, s1, zp2, s2, zpo, so, lo, hi, Q8RT_RULE_TFLITE);
+    const bool got = q8rt_tflite_add_params_init(&p, zp1, s1, zp2, s2, zpo, so, lo, hi,
+                                                 g_add_single ? Q8RT_RULE_TFLITE_SINGLE : Q8RT_RULE_TFLITE);
     CHECKF(want == got, "add params accepted: TFLite %d q8rt %d", want, got);
     if (got) break;
   }
   CHECK(p.a_multiplier == r.m1 && (int) p.a_shift == -r.s1 && p.b_multiplier == r.m2 && (int) p.b_shift == -r.s2 &&
         p.output_multiplier == r.mo && (int) p.output_shift == -r.so && p.a_offset == r.off1 && p.b_offset == r.off2 &&
-        p.left_shift == 20 && p.output_zero_point == zpo && p.output_min == lo && p.output_max == hi);
+        p.left_shift == 20 && p.output_zero_point == zpo && p.output_min == lo && p.output_max == hi &&
+        p.single_rounding == (g_add_single ? 1 : 0));
   uint8_t* a = malloc(n + Q8RT_EXTRA_BYTES);
   uint8_t* b = malloc(n + Q8RT_EXTRA_BYTES);
   uint8_t* want = malloc(n);
@@ -423,18 +483,36 @@ static void test_add(void) {
   CHECK(!q8rt_tflite_add_params_init(&p, 0, 0.0f, 0, 1.0f, 0, 1.0f, 0, 255, Q8RT_RULE_TFLITE));
   CHECK(!q8rt_tflite_add_params_init(&p, 0, 1.0f, 0, 1.0f, 0, 1.0f, 0, 255, Q8RT_RULE_QNNPACK));
 
-  for (size_t n = 1; n <= 80; n++) {
-    for (int r = 0; r < 6; r++) run_add_case(n, r < 2);
+  /* by hand, single rounding: equal input scales (M = 2^30, shift 0: x / 2 exact), output twice the inputs' scale
+   * (M = 2^30, right shift 19): (a - 4 + b) / 2 = -1.5 rounds half up to -1 (two roundings: half away, -2) */
+  CHECK(q8rt_tflite_add_params_init(&p, 0, 0.25f, 0, 0.25f, 10, 0.5f, 0, 255, Q8RT_RULE_TFLITE_SINGLE) &&
+        p.single_rounding == 1);
+  {
+    uint8_t in_a[1 + Q8RT_EXTRA_BYTES] = {1}, in_b[1 + Q8RT_EXTRA_BYTES] = {0}, y = 0;
+    p.a_offset = -4; /* (1 - 4 + 0) / 2 = -1.5: half up gives -1 (two roundings: -2) */
+    q8rt_q8vadd_tflite_ukernel__scalar(1, in_a, in_b, &y, &p);
+    CHECK(y == 9);
   }
-  for (int i = 0; i < 100; i++) run_add_case(test_rand_range(1, 3000), i % 4 == 0);
+  for (int single = 0; single <= 1; single++) {
+    g_add_single = single;
+    for (size_t n = 1; n <= 80; n++) {
+      for (int r = 0; r < 6; r++) run_add_case(n, r < 2);
+    }
+    for (int i = 0; i < 100; i++) run_add_case(test_rand_range(1, 3000), i % 4 == 0);
+  }
+  g_add_single = false;
   /* every (a, b) pair once, for a few parameter sets */
-  for (int k = 0; k < 4; k++) {
+  for (int k = 0; k < 8; k++) {
+    g_add_single = k >= 4;
     struct q8rt_tflite_add_params q;
     struct ref_add r;
     const float s1 = exp2f(test_rand_uniform(-8.0f, 0.0f)), s2 = exp2f(test_rand_uniform(-8.0f, 0.0f));
     const float so = (s1 > s2 ? s1 : s2) * test_rand_uniform(0.6f, 3.0f);
     const uint8_t z1 = (uint8_t) test_rand_u32(), z2 = (uint8_t) test_rand_u32(), zo = (uint8_t) test_rand_u32();
-    if (!q8rt_tflite_add_params_init(&q, z1, s1, z2, s2, zo, so, 0, 255, Q8RT_RULE_TFLITE)) continue;
+    if (!q8rt_tflite_add_params_init(&q, z1, s1, z2, s2, zo, so, 0, 255,
+                                     g_add_single ? Q8RT_RULE_TFLITE_SINGLE : Q8RT_RULE_TFLITE)) {
+      continue;
+    }
     CHECK(ref_add_prepare(&r, z1, s1, z2, s2, zo, so, 0, 255));
     static uint8_t a[65536 + Q8RT_EXTRA_BYTES], b[65536 + Q8RT_EXTRA_BYTES], want[65536];
     for (uint32_t i = 0; i < 65536; i++) {
@@ -444,6 +522,7 @@ static void test_add(void) {
     }
     run_add_tiers(65536, a, b, want, &q, false);
   }
+  g_add_single = false;
 }
 
 /* ---- AVERAGE_POOL_2D ------------------------------------------------------------------------------------ */
@@ -564,6 +643,13 @@ static int32_t ref_one_over_one_plus_x(int32_t a) {
   return ref_rescale(x, 1, 0);
 }
 
+static bool g_softmax_single; /* MultiplyByQuantizedMultiplierGreaterThanOne under TFLITE_SINGLE_ROUNDING */
+
+static int32_t ref_softmax_rescale(int32_t diff, int32_t mult, int left_shift) {
+  if (g_softmax_single) return ref_mbqm_single(diff, mult, left_shift);
+  return ref_srdhm(diff * (1 << left_shift), mult);
+}
+
 static void ref_softmax(size_t n, const uint8_t* in, uint8_t* out, int32_t mult, int left_shift, int32_t diff_min) {
   uint8_t max_in_row = 0;
   for (size_t c = 0; c < n; c++) max_in_row = in[c] > max_in_row ? in[c] : max_in_row;
@@ -571,7 +657,7 @@ static void ref_softmax(size_t n, const uint8_t* in, uint8_t* out, int32_t mult,
   for (size_t c = 0; c < n; c++) {
     const int32_t diff = (int32_t) in[c] - max_in_row;
     if (diff >= diff_min) {
-      const int32_t rescaled = ref_srdhm(diff * (1 << left_shift), mult); /* ...GreaterThanOne */
+      const int32_t rescaled = ref_softmax_rescale(diff, mult, left_shift); /* ...GreaterThanOne */
       sum_of_exps = ref_wrap((int64_t) sum_of_exps + ref_rescale(ref_exp_on_negative_values(rescaled, 5), 0, 12));
     }
   }
@@ -583,7 +669,7 @@ static void ref_softmax(size_t n, const uint8_t* in, uint8_t* out, int32_t mult,
   for (size_t c = 0; c < n; c++) {
     const int32_t diff = (int32_t) in[c] - max_in_row;
     if (diff >= diff_min) {
-      const int32_t rescaled = ref_srdhm(diff * (1 << left_shift), mult);
+      const int32_t rescaled = ref_softmax_rescale(diff, mult, left_shift);
       const int32_t e = ref_exp_on_negative_values(rescaled, 5);
       const int32_t prod = ref_srdhm(shifted_scale, e);
       const int exponent = num_bits_over_unit + 31 - 8;
@@ -617,6 +703,13 @@ static void test_softmax(void) {
   CHECK(!q8rt_tflite_softmax_params_init(&p, 1.0f, 0x1.0p-26f, Q8RT_RULE_TFLITE)); /* real multiplier 1: not > 1 */
   CHECK(!q8rt_tflite_softmax_params_init(&p, 1.0f, 0.0f, Q8RT_RULE_TFLITE));
   CHECK(!q8rt_tflite_softmax_params_init(&p, 1.0f, NAN, Q8RT_RULE_TFLITE));
+  CHECK(!q8rt_tflite_softmax_params_init(&p, 1.0f, 0.1f, Q8RT_RULE_QNNPACK));
+  /* single rounding: capped at 2^30 - 1 = (1 - 2^-30) * 2^30 -> (2^31 - 2, left shift 30), radius
+   * floor(31 * 2^26 / 2^30) = 1; below the cap the parameters are those of the default build */
+  CHECK(q8rt_tflite_softmax_params_init(&p, 1.0f, 64.0f, Q8RT_RULE_TFLITE_SINGLE) &&
+        p.input_multiplier == INT32_MAX - 1 && p.input_left_shift == 30 && p.diff_min == -1 && p.single_rounding == 1);
+  CHECK(q8rt_tflite_softmax_params_init(&p, 1.0f, 0.1f, Q8RT_RULE_TFLITE_SINGLE) &&
+        p.input_multiplier == 1717986944 && p.input_left_shift == 23 && p.diff_min == -248);
 
   /* by hand: n equal inputs give 256 / n (255 for n = 1, the uint8 clamp) */
   CHECK(q8rt_tflite_softmax_params_init(&p, 1.0f, 0.1f, Q8RT_RULE_TFLITE));
@@ -633,16 +726,25 @@ static void test_softmax(void) {
 
   /* random rows: the kernel vs the reference, and vs the float softmax within 1.5 steps */
   int close_fail = 0;
-  for (int t = 0; t < 400; t++) {
+  for (int t = 0; t < 800; t++) {
+    g_softmax_single = t >= 400;
     const size_t n = t < 20 ? 1001 : test_rand_range(1, 300);
     const float beta = t % 5 == 0 ? test_rand_uniform(0.1f, 3.0f) : 1.0f;
     const float scale = exp2f(test_rand_uniform(-8.0f, 1.0f));
-    if (!q8rt_tflite_softmax_params_init(&p, beta, scale, Q8RT_RULE_TFLITE)) continue;
+    if (!q8rt_tflite_softmax_params_init(&p, beta, scale,
+                                         g_softmax_single ? Q8RT_RULE_TFLITE_SINGLE : Q8RT_RULE_TFLITE)) {
+      continue;
+    }
     int32_t m;
     int e;
+    const double cap = g_softmax_single ? 1073741823.0 : 2147483647.0;
     double real = (double) beta * (double) scale * (double) (1 << 26);
-    if (real > 2147483647.0) real = 2147483647.0;
+    if (real > cap) real = cap;
     ref_quantize_multiplier(real, &m, &e);
+    if (g_softmax_single && e > 30) { /* QuantizeMultiplier under TFLITE_SINGLE_ROUNDING */
+      e = 30;
+      m = INT32_MAX;
+    }
     const int32_t diff_min = -(int32_t) floor(31.0 * (double) (INT64_C(1) << 26) / (double) (INT64_C(1) << e));
     CHECK(p.input_multiplier == m && (int) p.input_left_shift == e && p.diff_min == diff_min);
     uint8_t* x = malloc(n);
@@ -656,7 +758,8 @@ static void test_softmax(void) {
     }
     ref_softmax(n, x, want, m, e, diff_min);
     q8rt_tflite_softmax_u8(n, x, y, &p);
-    CHECKF(memcmp(y, want, n) == 0, "softmax vs reference: n=%zu beta=%g scale=%g", n, beta, scale);
+    CHECKF(memcmp(y, want, n) == 0, "softmax (%s rounding) vs reference: n=%zu beta=%g scale=%g",
+           g_softmax_single ? "single" : "double", n, beta, scale);
     uint8_t mx = 0;
     for (size_t i = 0; i < n; i++) mx = x[i] > mx ? x[i] : mx;
     double sum = 0.0;
@@ -670,6 +773,7 @@ static void test_softmax(void) {
     free(y);
     free(want);
   }
+  g_softmax_single = false;
   CHECKF(close_fail == 0, "softmax vs float: %d outputs more than 1.5 steps off", close_fail);
 }
 
