@@ -261,6 +261,8 @@ IMAGES_DIR ?= $(or $(Q8RT_IMAGES_DIR),$(SHARED)/data/imagenet-val-1300)
 # Full-resolution photos with reference top-5 (decoding, resizing, EXIF): test_image and test/e2e/test_photos.sh.
 PHOTOS_DIR ?= $(or $(Q8RT_PHOTOS_DIR),$(SHARED)/data/imagenet-train-photos)
 SYNSET     ?= $(or $(Q8RT_LABELS),$(SHARED)/data/imagenet-labels/synset_words.txt)
+# TFLite uint8 MobileNets and schema.fbs: the reference executor's test (test/e2e/test_tflite_reference.sh).
+TFLITE_DIR ?= $(or $(Q8RT_TFLITE_DIR),$(SHARED)/models/tflite-mobilenet-quant)
 # Cross builds convert the model with the target binary into their own build directory (the e2e test
 # compares it with the native weights/ blob).
 BLOB       := $(if $(CROSS),$(BUILD)/)weights/mobilenet_v2_quant.q8rt
@@ -270,6 +272,7 @@ export Q8RT_BLOB := $(abspath $(BLOB))
 export Q8RT_IMAGES_DIR := $(abspath $(IMAGES_DIR))
 export Q8RT_LABELS := $(abspath $(SYNSET))
 export Q8RT_PHOTOS_DIR := $(abspath $(PHOTOS_DIR))
+export Q8RT_TFLITE_DIR := $(abspath $(TFLITE_DIR))
 
 CROSS_PACKAGES = $(if $(CROSS),qemu-user gcc-$(TRIPLET) libc6-dev-$(DEB_ARCH)-cross $(if $(findstring clang,$(CC)),clang lld))
 deps:
@@ -309,7 +312,7 @@ else
 	@scripts/deps.sh clang libxnnpack-dev
 	@$(MAKE) --no-print-directory android-check-kernels $(XNN_COMPARE)
 	@scripts/run-tests.sh $(BUILD) $(TEST_BINS) -- test/e2e/test_cli.sh test/e2e/test_photos.sh test/e2e/test_install.sh \
-	  test/e2e/test_xnnpack_compare.sh
+	  test/e2e/test_xnnpack_compare.sh test/e2e/test_tflite_reference.sh
 	@$(MAKE) --no-print-directory check-asan
 endif
 
