@@ -261,6 +261,8 @@ IMAGES_DIR ?= $(or $(Q8RT_IMAGES_DIR),$(SHARED)/data/imagenet-val-1300)
 # Full-resolution photos with reference top-5 (decoding, resizing, EXIF): test_image and test/e2e/test_photos.sh.
 PHOTOS_DIR ?= $(or $(Q8RT_PHOTOS_DIR),$(SHARED)/data/imagenet-train-photos)
 SYNSET     ?= $(or $(Q8RT_LABELS),$(SHARED)/data/imagenet-labels/synset_words.txt)
+# TFLite uint8 MobileNets and schema.fbs: the reference executor's test (test/e2e/test_tflite_reference.sh).
+TFLITE_DIR ?= $(or $(Q8RT_TFLITE_DIR),$(SHARED)/models/tflite-mobilenet-quant)
 # Cross builds convert the model with the target binary into their own build directory (the e2e test
 # compares it with the native weights/ blob).
 BLOB       := $(if $(CROSS),$(BUILD)/)weights/mobilenet_v2_quant.q8rt
@@ -321,8 +323,8 @@ ifneq ($(CROSS),)
 else
 	@scripts/deps.sh clang libxnnpack-dev
 	@$(MAKE) --no-print-directory android-check-kernels $(XNN_COMPARE)
-	@scripts/run-tests.sh $(BUILD) $(TEST_BINS) -- test/e2e/test_cli.sh test/e2e/test_photos.sh test/e2e/test_tflite.sh test/e2e/test_install.sh \
-	  test/e2e/test_xnnpack_compare.sh
+	@scripts/run-tests.sh $(BUILD) $(TEST_BINS) -- test/e2e/test_tflite_reference.sh test/e2e/test_cli.sh \
+	  test/e2e/test_photos.sh test/e2e/test_tflite.sh test/e2e/test_install.sh test/e2e/test_xnnpack_compare.sh
 	@$(MAKE) --no-print-directory check-asan
 endif
 
