@@ -81,7 +81,8 @@ if [ -z "${Q8RT_CROSS:-}" ]; then
 fi
 
 # The fp32 network of a TFLite model (dequantized weights, fused activations in float) agrees with the int8 one
-# on most images: top-1 on at least 80 % of the images above (a lost RELU6 gives about 60 %).
+# on most images: top-1 on at least 80 % of the images above. (An fp32 network without the fused activations fell
+# to 73.5 % top-1 on the 1300 images for MobileNetV2 and 54.3 % for MobileNetV1, against 79.4 % and 72.7 % in int8.)
 agree=0
 for img in "${imgs[@]}"; do
   a=$(q8rt classify "$v2" "$img" --top 1 | awk 'NR == 2 {print $2}')
