@@ -396,9 +396,10 @@ BENCH_RUNS    ?= 50
 # timed runs less (docs/performance.md, "Benchmarking int8 vs fp32 and XNNPACK").
 BENCH_PREFIX  ?=
 XNN_COMPARE   := $(BENCH_DIR)/xnnpack_compare
-$(XNN_COMPARE): bench/xnnpack_compare.c $(BUILD)/obj/src/cli/image.o $(BUILD)/obj/src/cli/resize.o $(LIB_A)
+XNN_COMPARE_OBJS := $(BUILD)/obj/src/cli/image.o $(BUILD)/obj/src/cli/resize.o $(BUILD)/obj/src/cli/resize_tf.o
+$(XNN_COMPARE): bench/xnnpack_compare.c $(XNN_COMPARE_OBJS) $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/obj/src/cli/image.o $(BUILD)/obj/src/cli/resize.o $(LIB_A) $(LDFLAGS) -lXNNPACK -ljpeg -lpng -lexif $(LDLIBS_RT)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(XNN_COMPARE_OBJS) $(LIB_A) $(LDFLAGS) -lXNNPACK -ljpeg -lpng -lexif $(LDLIBS_RT)
 
 bench:
 	@scripts/deps.sh gnuplot-nox libxnnpack-dev 2>/dev/null || scripts/deps.sh gnuplot-nox
