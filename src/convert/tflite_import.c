@@ -212,14 +212,15 @@ static bool buffer_data(struct ctx* c, uint32_t b, const uint8_t** data, uint32_
   return true;
 }
 
-/* Unique, printable names for the blob: the TFLite name, or "tensor_<index>" when it is empty or not printable
- * ASCII; a repeated name gets "#<index>". */
+/* Unique, printable names for the blob: the TFLite name (cut to 240 bytes and "..."), or "tensor_<index>" when
+ * it is empty or not printable ASCII; a repeated name gets "#<index>". */
 static uint32_t add_tensor(struct ctx* c, const struct tensor_desc* d, uint32_t index) {
   char name[300];
-  bool printable = d->name_len > 0 && d->name_len <= 256;
+  bool printable = d->name_len > 0;
   for (uint32_t i = 0; printable && i < d->name_len; i++) printable = d->name[i] >= 0x20 && d->name[i] < 0x7F;
   if (printable) {
-    snprintf(name, sizeof name, "%.*s", (int) d->name_len, d->name);
+    snprintf(name, sizeof name, "%.*s%s", (int) (d->name_len > 240 ? 240 : d->name_len), d->name,
+             d->name_len > 240 ? "..." : "");
   } else {
     snprintf(name, sizeof name, "tensor_%u", index);
   }
