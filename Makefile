@@ -261,6 +261,8 @@ IMAGES_DIR ?= $(or $(Q8RT_IMAGES_DIR),$(SHARED)/data/imagenet-val-1300)
 # Full-resolution photos with reference top-5 (decoding, resizing, EXIF): test_image and test/e2e/test_photos.sh.
 PHOTOS_DIR ?= $(or $(Q8RT_PHOTOS_DIR),$(SHARED)/data/imagenet-train-photos)
 SYNSET     ?= $(or $(Q8RT_LABELS),$(SHARED)/data/imagenet-labels/synset_words.txt)
+# TFLite uint8 MobileNets and schema.fbs: the reference executor's test (test/e2e/test_tflite_reference.sh).
+TFLITE_DIR ?= $(or $(Q8RT_TFLITE_DIR),$(SHARED)/models/tflite-mobilenet-quant)
 # Cross builds convert the model with the target binary into their own build directory (the e2e test
 # compares it with the native weights/ blob).
 BLOB       := $(if $(CROSS),$(BUILD)/)weights/mobilenet_v2_quant.q8rt
@@ -321,8 +323,8 @@ ifneq ($(CROSS),)
 else
 	@scripts/deps.sh clang libxnnpack-dev
 	@$(MAKE) --no-print-directory android-check-kernels $(XNN_COMPARE)
-	@scripts/run-tests.sh $(BUILD) $(TEST_BINS) -- test/e2e/test_cli.sh test/e2e/test_photos.sh test/e2e/test_tflite.sh test/e2e/test_install.sh \
-	  test/e2e/test_xnnpack_compare.sh
+	@scripts/run-tests.sh $(BUILD) $(TEST_BINS) -- test/e2e/test_tflite_reference.sh test/e2e/test_cli.sh \
+	  test/e2e/test_photos.sh test/e2e/test_tflite.sh test/e2e/test_install.sh test/e2e/test_xnnpack_compare.sh
 	@$(MAKE) --no-print-directory check-asan
 endif
 
@@ -394,9 +396,10 @@ BENCH_RUNS    ?= 50
 # timed runs less (docs/performance.md, "Benchmarking int8 vs fp32 and XNNPACK").
 BENCH_PREFIX  ?=
 XNN_COMPARE   := $(BENCH_DIR)/xnnpack_compare
-$(XNN_COMPARE): bench/xnnpack_compare.c $(BUILD)/obj/src/cli/image.o $(BUILD)/obj/src/cli/resize.o $(LIB_A)
+XNN_COMPARE_OBJS := $(BUILD)/obj/src/cli/image.o $(BUILD)/obj/src/cli/resize.o $(BUILD)/obj/src/cli/resize_tf.o
+$(XNN_COMPARE): bench/xnnpack_compare.c $(XNN_COMPARE_OBJS) $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/obj/src/cli/image.o $(BUILD)/obj/src/cli/resize.o $(LIB_A) $(LDFLAGS) -lXNNPACK -ljpeg -lpng -lexif $(LDLIBS_RT)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(XNN_COMPARE_OBJS) $(LIB_A) $(LDFLAGS) -lXNNPACK -ljpeg -lpng -lexif $(LDLIBS_RT)
 
 bench:
 	@scripts/deps.sh gnuplot-nox libxnnpack-dev 2>/dev/null || scripts/deps.sh gnuplot-nox

@@ -243,9 +243,11 @@ q8rt_status q8rt_blob_parse(const void* data, size_t size, const char* what, str
       }
     }
     static const uint8_t zero_op[sizeof op->reserved] = {0};
-    if (op->rule > Q8RT_BLOB_RULE_TFLITE_SINGLE || memcmp(op->reserved, zero_op, sizeof op->reserved) != 0) {
-      return q8rt_error(Q8RT_ERROR_INVALID_MODEL, "%s: op %u: unknown arithmetic rule %u or reserved bytes not zero",
-                        what, i, op->rule);
+    if (op->rule > Q8RT_BLOB_RULE_TFLITE_SINGLE || op->activation > Q8RT_ACTIVATION_RELU6 ||
+        memcmp(op->reserved, zero_op, sizeof op->reserved) != 0) {
+      return q8rt_error(Q8RT_ERROR_INVALID_MODEL,
+                        "%s: op %u: unknown arithmetic rule %u or activation %u, or reserved bytes not zero", what, i,
+                        op->rule, op->activation);
     }
     if (op->output >= h->tensor_count || v->tensors[op->output].kind != Q8RT_TENSOR_ACTIVATION) {
       return q8rt_error(Q8RT_ERROR_INVALID_MODEL, "%s: op %u: output %u is not an activation tensor", what, i,

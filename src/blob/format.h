@@ -125,6 +125,15 @@ enum q8rt_blob_op_type {
 
 #define Q8RT_OP_FLAG_GLOBAL 1u
 
+/* A TFLite op's fused activation. The uint8 clamp output_min / output_max already holds its effect on the int8
+ * path; the fp32 network (docs/arithmetic.md "fp32") applies it in float. */
+enum q8rt_blob_activation {
+  Q8RT_ACTIVATION_NONE = 0,
+  Q8RT_ACTIVATION_RELU = 1,         /* [0, inf) */
+  Q8RT_ACTIVATION_RELU_N1_TO_1 = 2, /* [-1, 1] */
+  Q8RT_ACTIVATION_RELU6 = 3,        /* [0, 6] */
+};
+
 /* The arithmetic an op follows (docs/arithmetic.md). */
 enum q8rt_blob_rule {
   Q8RT_BLOB_RULE_CAFFE2 = 0,        /* Caffe2 Int8* ops: QNNPACK's requantization, q8vadd, average pooling, softargmax */
@@ -147,7 +156,8 @@ struct q8rt_blob_op {
   uint32_t flags;                /* 44: Q8RT_OP_FLAG_* */
   uint32_t source_op;            /* 48: index of the Caffe2 / TFLite operator it came from (diagnostics) */
   uint8_t rule;                  /* 52: enum q8rt_blob_rule */
-  uint8_t reserved[11];          /* 53: zero */
+  uint8_t activation;            /* 53: TFLite ops: enum q8rt_blob_activation (the fp32 network's clamp); else 0 */
+  uint8_t reserved[10];          /* 54: zero */
 };
 
 _Static_assert(sizeof(struct q8rt_blob_header) == 192, "blob header is 192 bytes");

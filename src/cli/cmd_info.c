@@ -77,8 +77,12 @@ int q8rt_cmd_info(int argc, char** argv) {
              oi.output_dims[1], oi.output_dims[2], oi.output_dims[3], (unsigned long long) oi.macs,
              (unsigned long long) oi.weight_bytes);
     } else {
-      printf(" %3u  %-10s %-8.*s %-18s %-18s %-7s %12llu %10llu\n", i, oi.type, (int) oi.output_name_size,
-             oi.output_name, in, out, kernel, (unsigned long long) oi.macs, (unsigned long long) oi.weight_bytes);
+      /* Long names (TFLite joins the names of fused ops with ';') are cut to 24 bytes and "..." here; --json has
+       * them whole. */
+      const bool cut = oi.output_name_size > 27;
+      printf(" %3u  %-10s %-*.*s%s %-18s %-18s %-7s %12llu %10llu\n", i, oi.type, cut ? 24 : 8,
+             (int) (cut ? 24 : oi.output_name_size), oi.output_name, cut ? "..." : "", in, out, kernel,
+             (unsigned long long) oi.macs, (unsigned long long) oi.weight_bytes);
     }
   }
   if (json) {

@@ -60,6 +60,7 @@ bool cv_emit(struct cv_graph* g, const struct q8rt_convert_options* opts, struct
     r->flags = op->flags;
     r->source_op = op->source;
     r->rule = op->rule;
+    r->activation = op->activation;
   }
 
   e->tensors = calloc(count, sizeof *e->tensors);

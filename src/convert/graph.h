@@ -60,6 +60,7 @@ struct cv_op {
   bool has_y;
   uint8_t rule;               /* enum q8rt_blob_rule: the arithmetic (Caffe2 / TFLite) */
   bool has_range;             /* TFLite fused activation: the output clamp [range_min, range_max] */
+  uint8_t activation;         /* TFLite fused activation (enum q8rt_blob_activation) */
   uint8_t range_min, range_max;
   bool dead;                  /* removed by a lowering pass */
   /* Lowering results. */

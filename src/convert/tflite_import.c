@@ -10,6 +10,7 @@
 
 #include "blob/format.h"
 #include "flatbuf.h"
+#include "quant/qparams.h"
 
 /* schema.fbs field ids */
 enum { MODEL_VERSION = 0, MODEL_OPERATOR_CODES = 1, MODEL_SUBGRAPHS = 2, MODEL_BUFFERS = 4 };
@@ -211,14 +212,15 @@ static bool buffer_data(struct ctx* c, uint32_t b, const uint8_t** data, uint32_
   return true;
 }
 
-/* Unique, printable names for the blob: the TFLite name, or "tensor_<index>" when it is empty or not printable
- * ASCII; a repeated name gets "#<index>". */
+/* Unique, printable names for the blob: the TFLite name (cut to 240 bytes and "..."), or "tensor_<index>" when
+ * it is empty or not printable ASCII; a repeated name gets "#<index>". */
 static uint32_t add_tensor(struct ctx* c, const struct tensor_desc* d, uint32_t index) {
   char name[300];
-  bool printable = d->name_len > 0 && d->name_len <= 256;
+  bool printable = d->name_len > 0;
   for (uint32_t i = 0; printable && i < d->name_len; i++) printable = d->name[i] >= 0x20 && d->name[i] < 0x7F;
   if (printable) {
-    snprintf(name, sizeof name, "%.*s", (int) d->name_len, d->name);
+    snprintf(name, sizeof name, "%.*s%s", (int) (d->name_len > 240 ? 240 : d->name_len), d->name,
+             d->name_len > 240 ? "..." : "");
   } else {
     snprintf(name, sizeof name, "tensor_%u", index);
   }
@@ -323,38 +325,20 @@ static bool activation(struct ctx* c, uint32_t index, const char* where, uint32_
 
 /* ---- operators ---------------------------------------------------------------------------------- */
 
-/* TFLite's CalculateActivationRangeQuantized (kernels/kernel_util.cc): quantize(f) = zero_point +
- * round(f / scale) (float division, std::round), intersected with [0, 255]. */
+/* The fused activation as the op's output clamp (q8rt_tflite_activation_range: TFLite's
+ * CalculateActivationRangeQuantized). */
 static bool activation_range(struct ctx* c, struct cv_op* op, uint8_t act, const char* where) {
-  const float scale = op->y_scale;
-  const int32_t zp = op->y_zero_point;
-  int32_t lo = 0, hi = 255;
-  const float bound = act == ACT_RELU6 ? 6.0f : 1.0f;
-  switch (act) {
-    case ACT_NONE:
-      break;
-    case ACT_RELU:
-      lo = zp;
-      break;
-    case ACT_RELU6:
-    case ACT_RELU_N1_TO_1: {
-      const float qhi = roundf(bound / scale), qlo = act == ACT_RELU6 ? 0.0f : roundf(-1.0f / scale);
-      lo = qlo < -512.0f ? 0 : zp + (int32_t) qlo;
-      hi = qhi > 512.0f ? 255 : zp + (int32_t) qhi;
-      break;
-    }
-    default:
-      return cv_fail(c->g, "%s: %s: fused activation %u (TANH / SIGN_BIT) is not supported", c->g->predict_label, where,
-                     act);
+  if (act > ACT_RELU6) {
+    return cv_fail(c->g, "%s: %s: fused activation %u (TANH / SIGN_BIT) is not supported", c->g->predict_label, where,
+                   act);
   }
-  if (lo < 0) lo = 0;
-  if (hi > 255) hi = 255;
-  if (lo > hi) {
-    return cv_fail(c->g, "%s: %s: the fused activation leaves an empty output range", c->g->predict_label, where);
+  if (!q8rt_tflite_activation_range((enum q8rt_tflite_activation) act, op->y_scale, op->y_zero_point, &op->range_min,
+                                    &op->range_max) ||
+      op->range_min > op->range_max) {
+    return cv_fail(c->g, "%s: %s: the fused activation gives no valid output range", c->g->predict_label, where);
   }
   op->has_range = true;
-  op->range_min = (uint8_t) lo;
-  op->range_max = (uint8_t) hi;
+  op->activation = act; /* ActivationFunctionType NONE / RELU / RELU_N1_TO_1 / RELU6 = enum q8rt_blob_activation */
   return true;
 }
 

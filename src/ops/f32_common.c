@@ -10,7 +10,16 @@
 
 struct q8rt_f32_minmax_params q8rt_f32_clamp_for(const struct q8rt_model_op* op) {
   struct q8rt_f32_minmax_params p = {-INFINITY, INFINITY};
-  if (op->rec->output_min == op->y->zero_point) p.min = 0.0f;
+  if (op->rec->rule != Q8RT_BLOB_RULE_CAFFE2) { /* TFLite: the fused activation */
+    switch (op->rec->activation) {
+      case Q8RT_ACTIVATION_RELU: p.min = 0.0f; break;
+      case Q8RT_ACTIVATION_RELU_N1_TO_1: p.min = -1.0f; p.max = 1.0f; break;
+      case Q8RT_ACTIVATION_RELU6: p.min = 0.0f; p.max = 6.0f; break;
+      default: break;
+    }
+    return p;
+  }
+  if (op->rec->output_min == op->y->zero_point) p.min = 0.0f; /* Caffe2: Int8*Relu */
   return p;
 }
 

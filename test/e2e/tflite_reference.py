@@ -333,6 +333,8 @@ def depthwise_conv2d(x, in_q, w, w_q, bias, out_q, padding, stride_h, stride_w, 
     """x [1, H, W, C]; w [1, KH, KW, C * depth_multiplier]; output channel ic * multiplier + m."""
     _, h, wd, c = x.shape
     _, kh, kw, oc = w.shape
+    if depth_multiplier == 0:  # depthwise_conv.cc: derived from the shapes when the option is unset
+        depth_multiplier = oc // c
     assert oc == c * depth_multiplier
     oh = compute_out_size(padding, h, kh, stride_h, dil_h)
     ow = compute_out_size(padding, wd, kw, stride_w, dil_w)
