@@ -40,7 +40,7 @@
  *    differs (QuantizeMultiplier of a double, 31 significant bits; q8rt_tflite_conv_params_init).
  *  - Q8RT_RULE_TFLITE_SINGLE: TFLite built with TFLITE_SINGLE_ROUNDING:
  *    (acc * M + 2^(30 + shift)) >> (31 + shift), one rounding (half up). q8rt_tflite_conv_params_init sets
- *    struct q8rt_conv_params.single_rounding; every conv / GEMM / depthwise kernel then computes, with
+ *    struct q8rt_conv_params.single_rounding (for shift >= 1); every conv / GEMM / depthwise kernel then computes, with
  *    q = floor(acc * M / 2^31) (the Q31 product without its rounding constant), y = (q >> shift) +
  *    ((q & remainder_mask) > remainder_threshold) (half up, no negative-value adjustment) for shift >= 1, and
  *    the Q31 product with its rounding, unchanged, for shift = 0 (docs/arithmetic.md).
@@ -60,7 +60,9 @@ struct q8rt_conv_params {
   uint8_t output_zero_point;
   uint8_t output_min;
   uint8_t output_max;
-  uint8_t single_rounding;   /* 1: Q8RT_RULE_TFLITE_SINGLE (one rounding); 0: the Q31 scheme above */
+  uint8_t single_rounding;   /* 1: Q8RT_RULE_TFLITE_SINGLE with shift >= 1 (one rounding); 0: the Q31 scheme above
+                              * (also TFLITE_SINGLE_ROUNDING's result for shift 0). The NEON kernels rely on
+                              * shift >= 1 when it is set; the others accept shift 0 as well */
 };
 
 /*

@@ -13,8 +13,9 @@
  *   q   = vqdmulhq_s32(acc, multiplier)       = (2 * acc * multiplier) >> 32 = floor(acc * multiplier / 2^31)
  *   y   = vrshlq_s32(q, -shift)               (q + 2^(shift-1)) >> shift, half up, no sign fix
  * (nested floors of integer quotients merge); for shift 0 it is floor((acc * M + 2^30) / 2^31), the first step of
- * the Q31 sequence, whose sign fix and shift then change nothing: q8rt_neon_q31_init sets `single` only for
- * shift >= 1, and q8rt_neon_q31_scale takes one branch on it per call.
+ * the Q31 sequence, whose sign fix and shift then change nothing: q8rt_tflite_conv_params_init sets
+ * single_rounding only for shift >= 1, q8rt_neon_q31_init copies it, and q8rt_neon_q31_scale takes one branch on
+ * it per call (the kernels of this repository branch once per tile with the _single / _double functions).
  * The zero point is added in saturated int16 after a saturating narrow, then saturated to uint8 and clamped:
  * equal to clamp(y + zero_point, min, max) because min/max lie in [0, 255] and zero_point in [0, 255].
  */
@@ -44,16 +45,27 @@ static inline struct q8rt_neon_q31 q8rt_neon_q31_init(const struct q8rt_conv_par
   q.zero_point = vdupq_n_s16((int16_t) params->output_zero_point);
   q.min = vdupq_n_u8(params->output_min);
   q.max = vdupq_n_u8(params->output_max);
-  q.single = params->single_rounding != 0 && params->shift != 0;
+  q.single = params->single_rounding; /* set only with shift >= 1 (kernels/params.h) */
   return q;
 }
 
-/* acc -> y (before the zero point) */
-static inline int32x4_t q8rt_neon_q31_scale(int32x4_t vacc, const struct q8rt_neon_q31* q) {
-  if (q->single) return vrshlq_s32(vqdmulhq_s32(vacc, q->multiplier), q->right_shift);
+/* acc -> y (before the zero point), the Q31 sequence (two roundings) alone. */
+static inline int32x4_t q8rt_neon_q31_scale_double(int32x4_t vacc, const struct q8rt_neon_q31* q) {
   vacc = vqrdmulhq_s32(vacc, q->multiplier);
   vacc = vsraq_n_s32(vacc, vbicq_s32(vacc, q->zero_shift_mask), 31);
   return vrshlq_s32(vacc, q->right_shift);
+}
+
+/* acc -> y, the single-rounding sequence alone (valid where q->single is set: shift >= 1). */
+static inline int32x4_t q8rt_neon_q31_scale_single(int32x4_t vacc, const struct q8rt_neon_q31* q) {
+  return vrshlq_s32(vqdmulhq_s32(vacc, q->multiplier), q->right_shift);
+}
+
+/* acc -> y (before the zero point), in the sequence of q->single (one branch per call; a kernel may instead
+ * branch once per tile on q->single and call the two functions above). */
+static inline int32x4_t q8rt_neon_q31_scale(int32x4_t vacc, const struct q8rt_neon_q31* q) {
+  if (q->single) return q8rt_neon_q31_scale_single(vacc, q);
+  return q8rt_neon_q31_scale_double(vacc, q);
 }
 
 /* Two int32x4 of y values -> int16x8 with the zero point added (saturating). */

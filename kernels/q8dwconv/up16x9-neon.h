@@ -63,10 +63,11 @@ static inline __attribute__((always_inline)) void q8rt_neon_dw_pair(struct q8rt_
   if (pb != NULL) q8rt_neon_dw_tap(acc, pb, vwe.val[1], vwo.val[1]);
 }
 
-/* The whole kernel body, shared by the aarch64 and armv7 files. */
-static inline void q8rt_neon_dwconv_up16x9(size_t channels, size_t output_width, const uint8_t* const* input,
-    size_t input_stride, const void* packed_w, uint8_t* output, size_t output_increment,
-    const struct q8rt_conv_params* params) {
+/* The whole kernel body, shared by the aarch64 and armv7 files; single: params->single_rounding, a constant in
+ * each of the two copies of q8rt_neon_dwconv_up16x9 (no per-tile test). */
+static inline __attribute__((always_inline)) void q8rt_neon_dwconv_up16x9_body(size_t channels, size_t output_width,
+    const uint8_t* const* input, size_t input_stride, const void* packed_w, uint8_t* output, size_t output_increment,
+    const struct q8rt_conv_params* params, const int single) {
 #if defined(__aarch64__)
   const struct q8rt_neon_q31 vq = q8rt_neon_q31_init(params);
 #endif
@@ -100,10 +101,19 @@ static inline void q8rt_neon_dwconv_up16x9(size_t channels, size_t output_width,
       __asm__("" : "+r"(params));
       const struct q8rt_neon_q31 vq = q8rt_neon_q31_init(params);
 #endif
-      const int16x8_t ve = q8rt_neon_pack_zp(q8rt_neon_q31_scale(acc.e_lo, &vq), q8rt_neon_q31_scale(acc.e_hi, &vq),
-                                             vq.zero_point);
-      const int16x8_t vo = q8rt_neon_pack_zp(q8rt_neon_q31_scale(acc.o_lo, &vq), q8rt_neon_q31_scale(acc.o_hi, &vq),
-                                             vq.zero_point);
+      if (single) { /* TFLITE_SINGLE_ROUNDING */
+        acc.e_lo = q8rt_neon_q31_scale_single(acc.e_lo, &vq);
+        acc.e_hi = q8rt_neon_q31_scale_single(acc.e_hi, &vq);
+        acc.o_lo = q8rt_neon_q31_scale_single(acc.o_lo, &vq);
+        acc.o_hi = q8rt_neon_q31_scale_single(acc.o_hi, &vq);
+      } else {
+        acc.e_lo = q8rt_neon_q31_scale_double(acc.e_lo, &vq);
+        acc.e_hi = q8rt_neon_q31_scale_double(acc.e_hi, &vq);
+        acc.o_lo = q8rt_neon_q31_scale_double(acc.o_lo, &vq);
+        acc.o_hi = q8rt_neon_q31_scale_double(acc.o_hi, &vq);
+      }
+      const int16x8_t ve = q8rt_neon_pack_zp(acc.e_lo, acc.e_hi, vq.zero_point);
+      const int16x8_t vo = q8rt_neon_pack_zp(acc.o_lo, acc.o_hi, vq.zero_point);
       /* even channels in the low 8 bytes, odd channels in the high 8 */
       const uint8x16_t veo = q8rt_neon_pack_u8(ve, vo, vq.min, vq.max);
       const size_t cr = channels - off;
@@ -121,5 +131,17 @@ static inline void q8rt_neon_dwconv_up16x9(size_t channels, size_t output_width,
       w += Q8RT_DW_TILE_BYTES;
     }
     output += output_increment;
+  }
+}
+
+static inline void q8rt_neon_dwconv_up16x9(size_t channels, size_t output_width, const uint8_t* const* input,
+    size_t input_stride, const void* packed_w, uint8_t* output, size_t output_increment,
+    const struct q8rt_conv_params* params) {
+  if (params->single_rounding) {
+    q8rt_neon_dwconv_up16x9_body(channels, output_width, input, input_stride, packed_w, output, output_increment,
+                                 params, 1);
+  } else {
+    q8rt_neon_dwconv_up16x9_body(channels, output_width, input, input_stride, packed_w, output, output_increment,
+                                 params, 0);
   }
 }

@@ -141,9 +141,18 @@ static inline __attribute__((always_inline)) void q8rt_neon_3x4c8_store(const st
                                                                          size_t mr, size_t nr, uint8_t* c0,
                                                                          size_t c_stride) {
   const struct q8rt_neon_q31 vq = q8rt_neon_q31_init(params);
-  const int32x4_t vy0 = q8rt_neon_q31_scale(q8rt_neon_3x4c8_reduce(acc->v[0], vbias), &vq);
-  const int32x4_t vy1 = q8rt_neon_q31_scale(q8rt_neon_3x4c8_reduce(acc->v[1], vbias), &vq);
-  const int32x4_t vy2 = q8rt_neon_q31_scale(q8rt_neon_3x4c8_reduce(acc->v[2], vbias), &vq);
+  int32x4_t vy0 = q8rt_neon_3x4c8_reduce(acc->v[0], vbias);
+  int32x4_t vy1 = q8rt_neon_3x4c8_reduce(acc->v[1], vbias);
+  int32x4_t vy2 = q8rt_neon_3x4c8_reduce(acc->v[2], vbias);
+  if (vq.single) { /* TFLITE_SINGLE_ROUNDING: one branch per tile */
+    vy0 = q8rt_neon_q31_scale_single(vy0, &vq);
+    vy1 = q8rt_neon_q31_scale_single(vy1, &vq);
+    vy2 = q8rt_neon_q31_scale_single(vy2, &vq);
+  } else {
+    vy0 = q8rt_neon_q31_scale_double(vy0, &vq);
+    vy1 = q8rt_neon_q31_scale_double(vy1, &vq);
+    vy2 = q8rt_neon_q31_scale_double(vy2, &vq);
+  }
   const int16x8_t vz01 = q8rt_neon_pack_zp(vy0, vy1, vq.zero_point);
   const int16x8_t vz2 = q8rt_neon_pack_zp(vy2, vy2, vq.zero_point);
   uint8x16_t vout = q8rt_neon_pack_u8(vz01, vz2, vq.min, vq.max);

@@ -179,7 +179,8 @@ bool q8rt_tflite_conv_params_init(struct q8rt_conv_params* p, float input_scale,
   p->output_zero_point = output_zero_point;
   p->output_min = output_min;
   p->output_max = output_max;
-  p->single_rounding = single ? 1 : 0;
+  /* shift 0: the one rounding is the rounded Q31 product, which the Q31 sequence computes as it stands */
+  p->single_rounding = single && shift != 0 ? 1 : 0;
   return true;
 }
 

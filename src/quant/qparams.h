@@ -46,7 +46,8 @@ bool q8rt_tflite_quantize_multiplier(double real, int32_t* multiplier, int* expo
  * QuantizeMultiplier: p->multiplier = M in [2^30, 2^31), p->shift = -exponent in [0, 31]; remainder mask and
  * threshold as for QNNPACK. rule Q8RT_RULE_TFLITE: the kernels then compute TFLite's MultiplyByQuantizedMultiplier
  * (reference/conv.h, depthwiseconv_uint8.h, fully_connected.h) bit for bit; Q8RT_RULE_TFLITE_SINGLE: the same M
- * and shift (QuantizeMultiplier of that build) with p->single_rounding = 1, TFLITE_SINGLE_ROUNDING's form.
+ * and shift (QuantizeMultiplier of that build) with p->single_rounding = 1 for shift >= 1, TFLITE_SINGLE_ROUNDING's
+ * form (for shift 0 the one rounding is the rounded Q31 product: single_rounding stays 0).
  * Returns false (p untouched) for another rule, for real multipliers that TFLite applies with a left shift
  * (exponent >= 1, i.e. real rounding to >= 1), for those it flushes to 0 (about real < 2^-32), and for
  * non-positive / NaN scales.

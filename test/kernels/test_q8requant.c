@@ -152,7 +152,7 @@ int main(void) {
     if (!q8rt_tflite_conv_params_init(&p, scale, kernel_scale, output_scale, 0, 0, 0, 255, Q8RT_RULE_TFLITE_SINGLE)) {
       continue;
     }
-    CHECK(p.single_rounding == 1);
+    CHECK(p.single_rounding == (p.shift != 0));
     set_output(&p, i & 1);
     run_params(&p, vnni);
   }

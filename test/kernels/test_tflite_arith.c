@@ -150,6 +150,9 @@ static void test_quantize_multiplier(void) {
   CHECK(!q8rt_tflite_conv_params_init(&p, 0.5f, 0.5f, 1.0f, 0, 0, 0, 255, Q8RT_RULE_QNNPACK));
   CHECK(q8rt_tflite_conv_params_init(&p, 0.5f, 0.5f, 1.0f, 0, 0, 0, 255, Q8RT_RULE_TFLITE_SINGLE) && p.single_rounding == 1 &&
         p.multiplier == 1073741824 && p.shift == 1);
+  /* shift 0: the one rounding is the rounded Q31 product, single_rounding stays 0 */
+  CHECK(q8rt_tflite_conv_params_init(&p, 0x1.fffffep-1f, 1.0f, 1.0f, 0, 0, 0, 255, Q8RT_RULE_TFLITE_SINGLE) &&
+        p.shift == 0 && p.single_rounding == 0);
   CHECK(!q8rt_tflite_conv_params_init(&p, 0.5f, 0.5f, 0.0f, 0, 0, 0, 255, Q8RT_RULE_TFLITE));
   CHECK(!q8rt_tflite_conv_params_init(&p, -0.5f, 0.5f, 1.0f, 0, 0, 0, 255, Q8RT_RULE_TFLITE));
   CHECK(!q8rt_tflite_conv_params_init(&p, NAN, 0.5f, 1.0f, 0, 0, 0, 255, Q8RT_RULE_TFLITE));
@@ -317,7 +320,8 @@ static void test_requant(void) {
     run_requant(p.multiplier, p.shift, false);
     struct q8rt_conv_params ps;
     CHECK(q8rt_tflite_conv_params_init(&ps, is, ks, os, 0, 0, 0, 255, Q8RT_RULE_TFLITE_SINGLE) &&
-          ps.multiplier == p.multiplier && ps.shift == p.shift && ps.single_rounding == 1 && p.single_rounding == 0);
+          ps.multiplier == p.multiplier && ps.shift == p.shift && ps.single_rounding == (ps.shift != 0) &&
+          p.single_rounding == 0);
     run_requant(ps.multiplier, ps.shift, true);
   }
   printf("test_tflite_arith: %d accumulators requantized\n", g_requant_values);
