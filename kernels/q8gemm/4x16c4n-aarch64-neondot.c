@@ -2,10 +2,8 @@
  * q8gemm 4x16c4n micro-kernel, aarch64 ARMv8.2 dot product (`udot`, built with -march=armv8.2-a+dotprod; called
  * only when cpuinfo reports the dot product extension), on Q8RT_LAYOUT_GEMM_DOT panels (kernels/layout.h): mr <= 4
  * rows x any nc columns, one 16-column panel per step. The tile, the k loop and the zero point handling are in
- * 4x16c4-neondot.h. The kernel zero point row sums are accumulated with the first panel only. Twin:
- * 4x16c4n-scalar.c.
+ * 4x16c4-neondot.h. The kernel zero point row sums are computed once, before the panels. Twin: 4x16c4n-scalar.c.
  */
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,22 +25,25 @@ void q8rt_q8gemm_ukernel_4x16c4n__aarch64_neondot(size_t mr, size_t nc, size_t k
   const uint8_t* a1 = mr > 1 ? a0 + a_stride : a0;
   const uint8_t* a2 = mr > 2 ? a1 + a_stride : a1;
   const uint8_t* a3 = mr > 3 ? a2 + a_stride : a2;
-  const uint8x16_t vkzp = vdupq_n_u8(params->kernel_zero_point);
-  const uint8_t* w = (const uint8_t*) packed_w;
 
-  struct q8rt_dot4x16_acc acc;
-  q8rt_dot4x16_init(&acc, w);
-  w += Q8RT_GEMMDOT_NR * sizeof(int32_t);
-  acc.sum[0] = acc.sum[1] = acc.sum[2] = acc.sum[3] = vdupq_n_u32(0);
-  q8rt_dot4x16_k(&acc, a0, a1, a2, a3, k, &w, vkzp, true);
-  const uint32x4_t vsums = q8rt_dot4x16_row_sums(&acc);
-  q8rt_dot4x16_finish(&acc, vsums, mr, nc < Q8RT_GEMMDOT_NR ? nc : Q8RT_GEMMDOT_NR, c, c_stride, params);
-  while (nc > Q8RT_GEMMDOT_NR) {
+  /* kernel_zero_point * sum(a) per row, once for all panels */
+  const uint8x16_t vkzp = vdupq_n_u8(params->kernel_zero_point);
+  uint32x4_t vs[4] = {vdupq_n_u32(0), vdupq_n_u32(0), vdupq_n_u32(0), vdupq_n_u32(0)};
+  q8rt_dot4x16_sum_k(vs, a0, a1, a2, a3, k, vkzp, q8rt_dot_kzp_tail(vkzp, k % 16));
+  const uint32x4_t vsums = q8rt_dot4x16_reduce(vs);
+
+  const uint8_t* w = (const uint8_t*) packed_w;
+  for (;;) {
+    struct q8rt_dot4x16_acc acc;
+    q8rt_dot4x16_init(&acc, w, vsums);
+    w += Q8RT_GEMMDOT_NR * sizeof(int32_t);
+    q8rt_dot4x16_k(&acc, a0, a1, a2, a3, k, &w);
+    if (nc <= Q8RT_GEMMDOT_NR) {
+      q8rt_dot4x16_finish(&acc, mr, nc, c, c_stride, params);
+      return;
+    }
+    q8rt_dot4x16_finish(&acc, mr, Q8RT_GEMMDOT_NR, c, c_stride, params);
     nc -= Q8RT_GEMMDOT_NR;
     c += Q8RT_GEMMDOT_NR;
-    q8rt_dot4x16_init(&acc, w);
-    w += Q8RT_GEMMDOT_NR * sizeof(int32_t);
-    q8rt_dot4x16_k(&acc, a0, a1, a2, a3, k, &w, vkzp, false);
-    q8rt_dot4x16_finish(&acc, vsums, mr, nc < Q8RT_GEMMDOT_NR ? nc : Q8RT_GEMMDOT_NR, c, c_stride, params);
   }
 }

@@ -252,6 +252,67 @@ static void conv_case(size_t mr, size_t nc, size_t kc, size_t ks, int izp_mode, 
   free(c_dot);
 }
 
+/* Requantization edges: weights equal to the kernel zero point make every accumulator its column's folded bias
+ * (izp = 0: the bias itself), so the bias sets it exactly: ties of the rounding shift, INT32_MIN / INT32_MAX, for
+ * shifts 0 (no rounding shift: the kernels' separate path), 1, 7, 16, 30, 31 and two multipliers. */
+static void requant_edges(bool dot) {
+  const size_t nc = 48, k = 5;
+  static const uint32_t shifts[] = {0, 1, 7, 16, 30, 31};
+  for (size_t si = 0; si < sizeof shifts / sizeof shifts[0]; si++) {
+    for (int mi = 0; mi < 2; mi++) {
+      const uint32_t shift = shifts[si];
+      const int64_t half = shift == 0 ? 0 : INT64_C(1) << (shift - 1);
+      int32_t bias[48];
+      for (size_t n = 0; n < nc; n++) {
+        const int64_t sign = (n & 1) ? -1 : 1;
+        int64_t t = (n / 2) % 4 == 0 ? half : (n / 2) % 4 == 1 ? half - 1 : (int64_t) (test_rand_u32() & 0x3FFFFFFF);
+        bias[n] = (int32_t) (2 * sign * t);
+      }
+      bias[40] = INT32_MIN;
+      bias[41] = INT32_MAX;
+      bias[42] = -1;
+      bias[43] = 1;
+      const uint8_t kzp = (uint8_t) test_rand_range(0, 255);
+      uint8_t w[48 * 5], a[4 * 5 + 32];
+      memset(w, kzp, sizeof w);
+      for (size_t i = 0; i < sizeof a; i++) a[i] = (uint8_t) test_rand_u32();
+      void* packed = packed_weights(nc, k, 1, 0, kzp, w, bias);
+      CHECK(packed != NULL);
+      if (packed == NULL) continue;
+      struct q8rt_conv_params params;
+      CHECK(q8rt_conv_params_init(&params, 0.5f, 1.0f, 1.0f, kzp, 128, 0, 255));
+      params.multiplier = mi == 0 ? INT32_C(0x40000000) : INT32_MAX;
+      params.shift = shift;
+      params.remainder_mask = (int32_t) ((UINT32_C(1) << shift) - 1);
+      params.remainder_threshold = (int32_t) ((uint32_t) params.remainder_mask >> 1);
+      uint8_t want[4 * 48], got[4 * 48];
+      for (size_t m = 0; m < 4; m++) {
+        for (size_t n = 0; n < nc; n++) want[m * nc + n] = q8rt_requantize_q31(bias[n], &params);
+      }
+      memset(got, 0xA5, sizeof got);
+      q8rt_q8gemm_ukernel_4x16c4n__scalar(4, nc, k, a, k, packed, got, nc, &params);
+      CHECKF(memcmp(want, got, sizeof got) == 0, "requant edges, 4x16c4n scalar: shift %u", shift);
+#if HAVE_DOT_KERNELS
+      if (dot) {
+        memset(got, 0xA5, sizeof got);
+        q8rt_q8gemm_ukernel_4x16c4n__aarch64_neondot(4, nc, k, a, k, packed, got, nc, &params);
+        CHECKF(memcmp(want, got, sizeof got) == 0, "requant edges, 4x16c4n neondot: shift %u", shift);
+        memset(got, 0xA5, sizeof got);
+        q8rt_q8gemm_ukernel_1x16c4n__aarch64_neondot(4, nc, k, a, k, packed, got, nc, &params);
+        CHECKF(memcmp(want, got, sizeof got) == 0, "requant edges, 1x16c4n neondot: shift %u", shift);
+        const uint8_t* ind[4] = {a, a + 5, a + 10, a + 15};
+        memset(got, 0xA5, sizeof got);
+        q8rt_q8conv_ukernel_4x16c4__aarch64_neondot(4, nc, k, 1, ind, packed, got, nc, &params);
+        CHECKF(memcmp(want, got, sizeof got) == 0, "requant edges, q8conv 4x16c4 neondot: shift %u", shift);
+      }
+#else
+      (void) dot;
+#endif
+      free(packed);
+    }
+  }
+}
+
 int main(void) {
   test_rng_seed(0xD07D07);
   const bool quick = getenv("Q8RT_TEST_QUICK") != NULL && strcmp(getenv("Q8RT_TEST_QUICK"), "0") != 0;
@@ -304,6 +365,7 @@ int main(void) {
     conv_case(test_rand_range(1, 4), test_rand_range(1, 70), test_rand_range(1, 150), test_rand_range(1, 12),
               (int) test_rand_range(0, 4), (int) test_rand_range(0, 4), 0, (unsigned) test_rand_range(0, 60), dot);
   }
+  requant_edges(dot);
   printf("test_q8gemm_dot: %d scalar-twin cases vs reference, %d aarch64_neondot cases vs scalar\n", cases_scalar,
          cases_dot);
   if (dot) CHECK(cases_dot == cases_scalar);
