@@ -59,3 +59,13 @@ void q8rt_q8conv_ukernel_8x32c4__scalar(size_t mr, size_t nc, size_t kc, size_t 
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
 void q8rt_q8conv_ukernel_8x32c4__avx512vnni(size_t mr, size_t nc, size_t kc, size_t ks, const uint8_t* const* a,
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+
+/* ARMv8.2 dot product (`udot`) on Q8RT_LAYOUT_GEMM_DOT panels with these ks and kc (kernels/layout.h), 16-byte
+ * aligned: MR = 4 pixels (the indirection buffer holds 4 pointers per tap), nr (called nc) any number >= 1 of
+ * columns spanning consecutive 16-column panels. Each A pointer is read in 16-byte chunks, up to kc + 15 bytes
+ * (within the Q8RT_EXTRA_BYTES slack); the per-pixel input sums (kernel zero point correction) take the first kc bytes of
+ * every tap. The scalar twin reads the same layout. */
+void q8rt_q8conv_ukernel_4x16c4__scalar(size_t mr, size_t nc, size_t kc, size_t ks, const uint8_t* const* a,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+void q8rt_q8conv_ukernel_4x16c4__aarch64_neondot(size_t mr, size_t nc, size_t kc, size_t ks, const uint8_t* const* a,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);

@@ -6,8 +6,11 @@
  *
  * The scalar twins are themselves checked against naive references in test_q8*.c.
  * Environment:
- *   Q8RT_TEST_EXPECT_ISA=neon|scalar   what dispatch must pick on this CPU (the Makefile sets neon for the
- *                                      QEMU_CPU models it runs; scalar for a CPU without NEON)
+ *   Q8RT_TEST_EXPECT_ISA=neondot|neon|scalar   what dispatch must pick on this CPU (the Makefile sets it per
+ *                                      QEMU_CPU model: neondot for aarch64 models with the dot product, neon
+ *                                      for the others, scalar for a CPU without NEON)
+ * The NEON checks below run on the neon table (forced when dispatch picks neondot); the neondot table must be
+ * the neon table with the dot-product GEMM configuration (its kernels are tested in test_q8gemm_dot).
  *   Q8RT_TEST_QUICK=1                  fewer random cases (cross builds under qemu-user)
  * On other architectures the test only checks that dispatch never reports "neon".
  */
@@ -275,15 +278,53 @@ int main(void) {
   const bool has_neon = cpuinfo_initialize() && cpuinfo_has_arm_neon();
   printf("test_neon: cpuinfo_has_arm_neon() = %d, dispatch picks \"%s\" (expected: %s)\n", (int) has_neon, picked,
          expect != NULL ? expect : "unset");
+#if defined(__aarch64__)
+  const bool has_dot = has_neon && cpuinfo_has_arm_neon_dot();
+#else
+  const bool has_dot = false;
+#endif
+  printf("test_neon: cpuinfo_has_arm_neon_dot() = %d\n", (int) has_dot);
   if (expect != NULL && strcmp(expect, "neon") == 0) {
     CHECKF(has_neon, "cpuinfo reports no NEON but Q8RT_TEST_EXPECT_ISA=neon");
+    CHECKF(!has_dot, "cpuinfo reports the dot product but Q8RT_TEST_EXPECT_ISA=neon");
     CHECKF(strcmp(picked, "neon") == 0, "dispatch picked %s, expected neon", picked);
+  } else if (expect != NULL && strcmp(expect, "neondot") == 0) {
+    CHECKF(has_dot, "cpuinfo reports no dot product but Q8RT_TEST_EXPECT_ISA=neondot");
+    CHECKF(strcmp(picked, "neondot") == 0, "dispatch picked %s, expected neondot", picked);
   } else if (expect != NULL && strcmp(expect, "scalar") == 0) {
     CHECKF(!has_neon, "cpuinfo reports NEON but Q8RT_TEST_EXPECT_ISA=scalar");
     CHECKF(strcmp(picked, "scalar") == 0, "dispatch picked %s, expected scalar", picked);
   }
   if (has_neon) {
-    /* the table dispatch picked holds exactly this file's NEON kernels */
+    CHECKF(strcmp(picked, has_dot ? "neondot" : "neon") == 0, "dispatch picked %s", picked);
+    const struct q8rt_kernels* auto_kernels = kernels;
+    CHECK(q8rt_kernels_select(Q8RT_ISA_NEON, &kernels) == Q8RT_OK && kernels != NULL);
+    if (kernels == NULL) return test_summary("test_neon");
+#if defined(__aarch64__)
+    const struct q8rt_kernels* dot = NULL;
+    if (has_dot) {
+      /* the neondot table: the neon table with the 4x16c4 udot configuration for GEMMs and convolutions */
+      CHECK(q8rt_kernels_select(Q8RT_ISA_NEONDOT, &dot) == Q8RT_OK && dot == auto_kernels);
+      CHECK(dot != NULL && strcmp(dot->name, "neondot") == 0 && dot->isa == Q8RT_ISA_NEONDOT);
+      if (dot != NULL) {
+        CHECK(dot->gemm->mr == 4 && dot->gemm->nr == 16 && dot->gemm->kr == 4 && dot->conv == NULL &&
+              dot->conv_small_kc == NULL);
+        CHECK(dot->gemm->gemmn == q8rt_q8gemm_ukernel_4x16c4n__aarch64_neondot && dot->gemm->gemm == NULL);
+        CHECK(dot->gemm->gemv == q8rt_q8gemm_ukernel_1x16c4n__aarch64_neondot && dot->gemm->gemv_nc == 16);
+        CHECK(dot->gemm->igemmn == q8rt_q8conv_ukernel_4x16c4__aarch64_neondot && dot->gemm->igemm == NULL);
+        CHECK(dot->gemm->pack == q8rt_pack_gemm_16x4_dot && dot->gemm->packed_size == q8rt_packed_size_gemm_16x4_dot);
+        CHECK(dot->dwconv == kernels->dwconv && dot->vadd == kernels->vadd && dot->avgpool == kernels->avgpool &&
+              dot->f32gemm == kernels->f32gemm && dot->f32dwconv == kernels->f32dwconv &&
+              dot->f32vadd == kernels->f32vadd && dot->f32avgpool == kernels->f32avgpool);
+      }
+    } else {
+      CHECK(q8rt_kernels_select(Q8RT_ISA_NEONDOT, &dot) == Q8RT_ERROR_UNSUPPORTED);
+      CHECK(auto_kernels == kernels);
+    }
+#else
+    CHECK(auto_kernels == kernels);
+#endif
+    /* the neon table holds exactly this file's NEON kernels */
 #if defined(__aarch64__)
     /* aarch64: GEMMs on the 8x8 kernel (compared with its scalar twin in test_q8gemm_8x8), indirect
      * convolutions on 3x4c8 */
