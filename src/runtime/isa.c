@@ -178,9 +178,11 @@ static const struct q8rt_gemm_config gemm_8x8_neon = {
   .split = Q8RT_SPLIT_ROW_TILES,
 };
 #endif
+/* Depthwise on Q8RT_LAYOUT_DWCONV_16P (plain channel order, int16 w - kzp; aarch64 pairs stride-1 and stride-2
+ * pixels). */
 static const struct q8rt_dwconv_config dwconv_up16x9_neon = {
-  .name = "up16x9", .cr = 16, .packed_size = q8rt_packed_size_dw_16, .pack = q8rt_pack_dw_16,
-  .ukernel = Q8RT_NEON_UKERNEL(q8dwconv, up16x9),
+  .name = "up16x9p", .cr = 16, .packed_size = q8rt_packed_size_dw_16p, .pack = q8rt_pack_dw_16p,
+  .ukernel = Q8RT_NEON_UKERNEL(q8dwconv, up16x9p),
 };
 static const struct q8rt_f32_gemm_config f32gemm_4x8_neon = {
   .name = "4x8", .mr = 4, .nr = 8, .packed_size = q8rt_packed_size_f32_gemm_8, .pack = q8rt_pack_f32_gemm_8,
