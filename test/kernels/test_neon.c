@@ -289,14 +289,13 @@ int main(void) {
   if (has_neon) {
     /* the table dispatch picked holds exactly this file's NEON kernels */
 #if defined(__aarch64__)
-    /* aarch64: GEMMs on the 8x8 kernel (compared with its scalar twin in test_q8gemm_8x8), indirect
-     * convolutions on 3x4c8 */
+    /* aarch64: GEMMs and indirect convolutions on the 8x8 kernels (compared with their scalar twins in
+     * test_q8gemm_8x8 and test_q8conv_8x8) */
     CHECK(kernels->gemm->gemm == q8rt_q8gemm_ukernel_8x8__aarch64_neon && kernels->gemm->mr == 8 &&
           kernels->gemm->nr == 8);
     CHECK(kernels->gemm->gemv == q8rt_q8gemm_ukernel_1x8n__aarch64_neon && kernels->gemm->gemv_nc == 8);
-    CHECK(kernels->conv != NULL && kernels->conv->gemm == NEON(q8gemm, 3x4c8) && kernels->conv->mr == 3 &&
-          kernels->conv->nr == 4);
-    CHECK(kernels->conv->igemm == NEON(q8conv, 3x4c8));
+    CHECK(kernels->conv != NULL && kernels->conv->mr == 8 && kernels->conv->nr == 8);
+    CHECK(kernels->conv->igemm == q8rt_q8conv_ukernel_8x8__aarch64_neon);
 #else
     CHECK(kernels->gemm->gemm == NEON(q8gemm, 3x4c8) && kernels->gemm->mr == 3 && kernels->gemm->nr == 4);
     CHECK(kernels->gemm->igemm == NEON(q8conv, 3x4c8));
