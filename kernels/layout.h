@@ -102,8 +102,9 @@
 #define Q8RT_DW_VNNI_BLOCK_BYTES 1024
 
 /*
- * Q8RT_LAYOUT_GEMM_8X8 (tag 6): built from the raw weights (q8rt_pack_gemm_8x8), for the q8gemm 8x8 kernels
- * (aarch64 NEON, QNNPACK's 8x8 scheme, and the scalar twin). Output channels are split into panels of
+ * Q8RT_LAYOUT_GEMM_8X8 (tag 6): built from the raw weights (q8rt_pack_gemm_8x8), for the q8gemm / q8conv 8x8
+ * kernels (aarch64 NEON, QNNPACK's 8x8 scheme), the armv7 NEON 4x8 kernels (QNNPACK's 4x8 aarch32 scheme) and
+ * their scalar twins. Output channels are split into panels of
  * Q8RT_GEMM8_NR = 8 (the last panel padded). Each panel holds:
  *     int32_t bias[8]             the folded bias' of Q8RT_LAYOUT_GEMM: bias[n] - input_zero_point *
  *                                 sum_k (w[n][k] - kernel_zero_point) (padded channels: 0)

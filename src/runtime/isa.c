@@ -153,7 +153,7 @@ static const struct q8rt_kernels avx512vnni_kernels = {
 
 #if defined(__aarch64__) || (defined(__arm__) && !defined(__aarch64__))
 /* ARM: the NEON int8 and fp32 kernels (aarch64 files on arm64, armv7 -mfpu=neon files on 32-bit ARM, which
- * are only called when cpuinfo reports NEON). int8: 8x8 on aarch64, 3x4c8 on armv7 (one panel per call),
+ * are only called when cpuinfo reports NEON). int8: 8x8 on aarch64, 4x8 on armv7 (one panel per call),
  * depthwise up16x9p; fp32: 4x8 / 1x8 tiles on 8-float panels, depthwise up16x9, vadd and avgpool. */
 #define Q8RT_HAVE_NEON 1
 #if defined(__aarch64__)
@@ -164,9 +164,13 @@ static const struct q8rt_kernels avx512vnni_kernels = {
 #define Q8RT_NEON_UKERNEL0(family) q8rt_##family##_ukernel__aarch32_neon
 #endif
 #if !defined(__aarch64__)
-static const struct q8rt_gemm_config gemm_3x4c8_neon = {
-  .name = "3x4c8", .mr = 3, .nr = 4, .kr = 8, .packed_size = q8rt_packed_size_gemm_4x8, .pack = q8rt_pack_gemm_4x8,
-  .gemm = Q8RT_NEON_UKERNEL(q8gemm, 3x4c8), .igemm = Q8RT_NEON_UKERNEL(q8conv, 3x4c8), .split = Q8RT_SPLIT_ROW_TILES,
+/* armv7: GEMMs and indirect convolutions on QNNPACK's 4x8 aarch32 scheme, on the Q8RT_LAYOUT_GEMM_8X8 panels
+ * (4 rows x 8 columns in 8 q registers, vmlal by scalar; the q8conv kernel takes a tap's kc % 8 last channels
+ * one at a time). */
+static const struct q8rt_gemm_config gemm_4x8_neon = {
+  .name = "4x8", .mr = 4, .nr = 8, .kr = 8, .packed_size = q8rt_packed_size_gemm_8x8, .pack = q8rt_pack_gemm_8x8,
+  .gemm = q8rt_q8gemm_ukernel_4x8__aarch32_neon, .igemm = q8rt_q8conv_ukernel_4x8__aarch32_neon,
+  .split = Q8RT_SPLIT_ROW_TILES,
 };
 #else
 /* aarch64: GEMMs (1x1 convolutions, fully connected) and indirect convolutions on QNNPACK's 8x8 scheme
@@ -201,7 +205,7 @@ static const struct q8rt_kernels neon_kernels = {
   .gemm = &gemm_8x8_neon,
   .conv = &gemm_8x8_neon,
 #else
-  .gemm = &gemm_3x4c8_neon,
+  .gemm = &gemm_4x8_neon,
 #endif
   .dwconv = &dwconv_up16x9_neon,
   .vadd = Q8RT_NEON_UKERNEL0(q8vadd),

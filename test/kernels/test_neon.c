@@ -297,8 +297,11 @@ int main(void) {
     CHECK(kernels->conv != NULL && kernels->conv->mr == 8 && kernels->conv->nr == 8);
     CHECK(kernels->conv->igemm == q8rt_q8conv_ukernel_8x8__aarch64_neon);
 #else
-    CHECK(kernels->gemm->gemm == NEON(q8gemm, 3x4c8) && kernels->gemm->mr == 3 && kernels->gemm->nr == 4);
-    CHECK(kernels->gemm->igemm == NEON(q8conv, 3x4c8));
+    /* armv7: GEMMs and indirect convolutions on the 4x8 kernels (compared with their scalar twins in
+     * test_q8gemm_8x8 and test_q8conv_8x8) */
+    CHECK(kernels->gemm->gemm == q8rt_q8gemm_ukernel_4x8__aarch32_neon && kernels->gemm->mr == 4 &&
+          kernels->gemm->nr == 8);
+    CHECK(kernels->gemm->igemm == q8rt_q8conv_ukernel_4x8__aarch32_neon);
     CHECK(kernels->conv == NULL);
 #endif
     CHECK(kernels->dwconv->ukernel == NEON(q8dwconv, up16x9p));

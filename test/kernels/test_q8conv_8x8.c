@@ -1,6 +1,6 @@
 /* q8conv 8x8 and 4x8 (indirect convolution on Q8RT_LAYOUT_GEMM_8X8 panels, q8rt_pack_gemm_8x8; 8 or 4 row
  * pointers per tap): the scalar twins vs a plain reference on unpacked weights (sum (x - xzp)(w - wzp) + bias, Q31
- * requantization), and the aarch64 NEON 8x8 kernel vs its scalar twin, byte for byte
+ * requantization), and the NEON kernel of the build (aarch64 8x8, armv7 4x8) vs its scalar twin, byte for byte
  * over whole output buffers (guard bytes included). mr 1..8 (4x8: 1..4), nr
  * 1..8, kc around the 8-k blocks (1..3 as a first layer, 7..9, 15..17, larger), ks 1..25, padding pointers
  * (the input-zero-point buffer), zero points 0 / 1 / 128 / 255, random and extreme scales and biases.
@@ -24,6 +24,9 @@
 #if defined(__aarch64__)
 #define NEON_MR 8
 #define NEON_CONV q8rt_q8conv_ukernel_8x8__aarch64_neon
+#elif defined(__arm__)
+#define NEON_MR 4
+#define NEON_CONV q8rt_q8conv_ukernel_4x8__aarch32_neon
 #else
 #define NEON_MR 0
 #endif
@@ -120,7 +123,7 @@ static void run_case(size_t tile_mr, size_t mr, size_t nr, size_t kc, size_t ks,
     CHECKF(ok, "q8conv %zux8 scalar vs reference: mr=%zu nr=%zu kc=%zu ks=%zu izp=%u kzp=%u", tile_mr, mr, nr, kc, ks,
            izp, kzp);
   }
-#if defined(__aarch64__)
+#if defined(__aarch64__) || defined(__arm__)
   if (g_neon && tile_mr == NEON_MR) {
     uint8_t* c1 = malloc(c_size);
     memset(c1, 0xA5, c_size);
@@ -141,7 +144,7 @@ static void run_case(size_t tile_mr, size_t mr, size_t nr, size_t kc, size_t ks,
 int main(void) {
   test_rng_seed(0xC88);
   const bool quick = getenv("Q8RT_TEST_QUICK") != NULL && strcmp(getenv("Q8RT_TEST_QUICK"), "0") != 0;
-#if defined(__aarch64__)
+#if defined(__aarch64__) || defined(__arm__)
   g_neon = cpuinfo_initialize() && cpuinfo_has_arm_neon();
 #endif
   const int scale = quick ? 1 : 4;
@@ -165,6 +168,6 @@ int main(void) {
   }
   printf("test_q8conv_8x8: q8conv 8x8 / 4x8 scalar vs reference%s\n",
          !g_neon ? " (no NEON: NEON kernels not run)"
-         : ", aarch64 NEON 8x8 vs scalar");
+         : NEON_MR == 8 ? ", aarch64 NEON 8x8 vs scalar" : ", armv7 NEON 4x8 vs scalar");
   return test_summary("test_q8conv_8x8");
 }
