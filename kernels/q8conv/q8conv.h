@@ -37,6 +37,19 @@ void q8rt_q8conv_ukernel_3x4c8__aarch64_neon(size_t mr, size_t nr, size_t kc, si
 void q8rt_q8conv_ukernel_3x4c8__aarch32_neon(size_t mr, size_t nr, size_t kc, size_t ks, const uint8_t* const* a,
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
 
+/* MR x NR = 8 x 8 on one Q8RT_LAYOUT_GEMM_8X8 panel with these ks and kc (uint8 weights, k-major, kc padded to 8
+ * per tap): 8 row pointers per tap; the kc % 8 last k of a tap are taken one at a time (padded k skipped). Each
+ * A pointer is read for round_up(kc, 8) bytes. aarch64 NEON and the scalar twin. */
+void q8rt_q8conv_ukernel_8x8__scalar(size_t mr, size_t nr, size_t kc, size_t ks, const uint8_t* const* a,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+void q8rt_q8conv_ukernel_8x8__aarch64_neon(size_t mr, size_t nr, size_t kc, size_t ks, const uint8_t* const* a,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+/* MR x NR = 4 x 8 on the same panels, 4 row pointers per tap: armv7 NEON and the scalar twin. */
+void q8rt_q8conv_ukernel_4x8__scalar(size_t mr, size_t nr, size_t kc, size_t ks, const uint8_t* const* a,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+void q8rt_q8conv_ukernel_4x8__aarch32_neon(size_t mr, size_t nr, size_t kc, size_t ks, const uint8_t* const* a,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+
 /* Tap pairs, for small kc (e.g. a first layer on 3 channels): packed_w is one or more consecutive
  * Q8RT_LAYOUT_GEMM_TAP_PAIRS panels (kernels/layout.h), 16-byte aligned; kc <= 4, 1 <= ks <= Q8RT_Q8CONV_TP_MAX_KS;
  * nr (called nc) may be any number >= 1 of columns, spanning consecutive panels. Each A pointer is read for

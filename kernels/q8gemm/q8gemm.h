@@ -43,6 +43,10 @@ void q8rt_q8gemm_ukernel_8x8__scalar(size_t mr, size_t nr, size_t k, const uint8
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
 void q8rt_q8gemm_ukernel_8x8__aarch64_neon(size_t mr, size_t nr, size_t k, const uint8_t* a, size_t a_stride,
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+/* MR x NR = 4 x 8 on the same panels (QNNPACK's q8gemm 4x8 aarch32 scheme), 1 <= mr <= 4: armv7 NEON; its
+ * scalar twin is q8gemm 8x8 scalar (the same arithmetic for mr <= 4). */
+void q8rt_q8gemm_ukernel_4x8__aarch32_neon(size_t mr, size_t nr, size_t k, const uint8_t* a, size_t a_stride,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
 /* 1x8n: GEMV-style on the same panels (each Q8RT_GEMM8_NR * 4 + round_up(k, 8) * 8 bytes): any mr >= 1 rows one at
  * a time x any nc >= 1 columns over consecutive panels (the multi-panel contract below). */
 void q8rt_q8gemm_ukernel_1x8n__scalar(size_t mr, size_t nc, size_t k, const uint8_t* a, size_t a_stride,

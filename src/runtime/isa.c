@@ -158,9 +158,8 @@ static const struct q8rt_kernels avx512vnni_kernels = {
 
 #if defined(__aarch64__) || (defined(__arm__) && !defined(__aarch64__))
 /* ARM: the NEON int8 and fp32 kernels (aarch64 files on arm64, armv7 -mfpu=neon files on 32-bit ARM, which
- * are only called when cpuinfo reports NEON). int8: 3x4c8 (one panel per call; on aarch64 only for indirect
- * convolutions, GEMMs run 8x8); fp32: 4x8 / 1x8 tiles on 8-float
- * panels, depthwise up16x9, vadd and avgpool. */
+ * are only called when cpuinfo reports NEON). int8: 8x8 on aarch64, 4x8 on armv7 (one panel per call),
+ * depthwise up16x9p; fp32: 4x8 / 1x8 tiles on 8-float panels, depthwise up16x9, vadd and avgpool. */
 #define Q8RT_HAVE_NEON 1
 #if defined(__aarch64__)
 #define Q8RT_NEON_UKERNEL(family, tile) q8rt_##family##_ukernel_##tile##__aarch64_neon
@@ -169,18 +168,24 @@ static const struct q8rt_kernels avx512vnni_kernels = {
 #define Q8RT_NEON_UKERNEL(family, tile) q8rt_##family##_ukernel_##tile##__aarch32_neon
 #define Q8RT_NEON_UKERNEL0(family) q8rt_##family##_ukernel__aarch32_neon
 #endif
-static const struct q8rt_gemm_config gemm_3x4c8_neon = {
-  .name = "3x4c8", .mr = 3, .nr = 4, .kr = 8, .packed_size = q8rt_packed_size_gemm_4x8, .pack = q8rt_pack_gemm_4x8,
-  .gemm = Q8RT_NEON_UKERNEL(q8gemm, 3x4c8), .igemm = Q8RT_NEON_UKERNEL(q8conv, 3x4c8), .split = Q8RT_SPLIT_ROW_TILES,
+#if !defined(__aarch64__)
+/* armv7: GEMMs and indirect convolutions on QNNPACK's 4x8 aarch32 scheme, on the Q8RT_LAYOUT_GEMM_8X8 panels
+ * (4 rows x 8 columns in 8 q registers, vmlal by scalar; the q8conv kernel takes a tap's kc % 8 last channels
+ * one at a time). */
+static const struct q8rt_gemm_config gemm_4x8_neon = {
+  .name = "4x8", .mr = 4, .nr = 8, .kr = 8, .packed_size = q8rt_packed_size_gemm_8x8, .pack = q8rt_pack_gemm_8x8,
+  .gemm = q8rt_q8gemm_ukernel_4x8__aarch32_neon, .igemm = q8rt_q8conv_ukernel_4x8__aarch32_neon,
+  .split = Q8RT_SPLIT_ROW_TILES,
 };
-#if defined(__aarch64__)
-/* aarch64: GEMMs (1x1 convolutions, fully connected) on QNNPACK's 8x8 scheme (Q8RT_LAYOUT_GEMM_8X8: uint8
- * weights, lane-wise smlal / smlal2, one requantization per 64 outputs; products with fewer than 8 rows, e.g.
- * a fully connected layer at batch 1, on the 1x8n GEMV kernel); indirect convolutions keep 3x4c8. */
+#else
+/* aarch64: GEMMs (1x1 convolutions, fully connected) and indirect convolutions on QNNPACK's 8x8 scheme
+ * (Q8RT_LAYOUT_GEMM_8X8: uint8 weights, lane-wise smlal / smlal2, one requantization per 64 outputs; products
+ * with fewer than 8 rows, e.g. a fully connected layer at batch 1, on the 1x8n GEMV kernel; the q8conv 8x8
+ * kernel takes a tap's kc % 8 last channels one at a time, e.g. the 3 of a first layer). */
 static const struct q8rt_gemm_config gemm_8x8_neon = {
   .name = "8x8", .mr = 8, .nr = 8, .kr = 8, .packed_size = q8rt_packed_size_gemm_8x8, .pack = q8rt_pack_gemm_8x8,
   .gemm = q8rt_q8gemm_ukernel_8x8__aarch64_neon, .gemv = q8rt_q8gemm_ukernel_1x8n__aarch64_neon, .gemv_nc = 8,
-  .split = Q8RT_SPLIT_ROW_TILES,
+  .igemm = q8rt_q8conv_ukernel_8x8__aarch64_neon, .split = Q8RT_SPLIT_ROW_TILES,
 };
 #endif
 #if defined(__aarch64__)
@@ -196,9 +201,11 @@ static const struct q8rt_gemm_config gemm_4x16c4_neondot = {
   .igemmn = q8rt_q8conv_ukernel_4x16c4__aarch64_neondot, .split = Q8RT_SPLIT_ROW_TILES,
 };
 #endif
+/* Depthwise on Q8RT_LAYOUT_DWCONV_16P (plain channel order, int16 w - kzp; aarch64 pairs stride-1 and stride-2
+ * pixels). */
 static const struct q8rt_dwconv_config dwconv_up16x9_neon = {
-  .name = "up16x9", .cr = 16, .packed_size = q8rt_packed_size_dw_16, .pack = q8rt_pack_dw_16,
-  .ukernel = Q8RT_NEON_UKERNEL(q8dwconv, up16x9),
+  .name = "up16x9p", .cr = 16, .packed_size = q8rt_packed_size_dw_16p, .pack = q8rt_pack_dw_16p,
+  .ukernel = Q8RT_NEON_UKERNEL(q8dwconv, up16x9p),
 };
 static const struct q8rt_f32_gemm_config f32gemm_4x8_neon = {
   .name = "4x8", .mr = 4, .nr = 8, .packed_size = q8rt_packed_size_f32_gemm_8, .pack = q8rt_pack_f32_gemm_8,
@@ -214,9 +221,9 @@ static const struct q8rt_kernels neon_kernels = {
   .isa = Q8RT_ISA_NEON,
 #if defined(__aarch64__)
   .gemm = &gemm_8x8_neon,
-  .conv = &gemm_3x4c8_neon,
+  .conv = &gemm_8x8_neon,
 #else
-  .gemm = &gemm_3x4c8_neon,
+  .gemm = &gemm_4x8_neon,
 #endif
   .dwconv = &dwconv_up16x9_neon,
   .vadd = Q8RT_NEON_UKERNEL0(q8vadd),

@@ -1,5 +1,5 @@
 /*
- * ARM NEON micro-kernels vs their scalar twins, bit for bit (q8gemm, q8conv, q8dwconv, q8vadd, q8avgpool),
+ * ARM NEON micro-kernels vs their scalar twins, bit for bit (q8gemm, q8conv, q8dwconv up16x9p, q8vadd, q8avgpool),
  * and proof that the NEON path is the one taken: cpuinfo's answer and the kernel table that run-time dispatch
  * (q8rt_kernels_select) picks are printed and checked, for the int8 and the fp32 fields (the fp32 NEON
  * kernels are compared with their scalar twins, within a tolerance, in test_f32gemm / _f32dwconv / _f32vadd).
@@ -27,6 +27,7 @@
 #include "../../kernels/layout.h"
 #include "../../kernels/params.h"
 #include "../../src/pack/pack.h"
+#include "../../src/pack/packers.h"
 #include "../../src/quant/qparams.h"
 #include "../../src/runtime/isa.h"
 
@@ -172,9 +173,12 @@ static void dwconv_case(size_t channels, size_t output_width, size_t input_strid
   uint8_t* w = malloc(channels * 9);
   int32_t* bias = malloc(channels * sizeof(int32_t));
   fill(w, channels * 9, bias, channels, extreme);
+  const struct q8rt_pack_src src = {
+    .n = channels, .kc = 1, .ks = 9, .input_zero_point = izp, .kernel_zero_point = kzp, .w = w, .bias = bias,
+  };
   void* packed = NULL;
-  CHECK(posix_memalign(&packed, 64, q8rt_pack_dw_size(channels)) == 0);
-  CHECK(q8rt_pack_dw(channels, izp, kzp, w, bias, packed));
+  CHECK(posix_memalign(&packed, 64, q8rt_packed_size_dw_16p(&src)) == 0);
+  q8rt_pack_dw_16p(&src, packed);
   struct q8rt_conv_params params;
   conv_params(&params, kzp, 9 * 255 * 255 + 100000, extreme);
   const size_t out_size = output_width * (channels + output_increment) + 16;
@@ -182,8 +186,9 @@ static void dwconv_case(size_t channels, size_t output_width, size_t input_strid
   uint8_t* o1 = malloc(out_size);
   memset(o0, 0xA5, out_size);
   memset(o1, 0xA5, out_size);
-  q8rt_q8dwconv_ukernel_up16x9__scalar(channels, output_width, ind, input_stride, packed, o0, output_increment, &params);
-  NEON(q8dwconv, up16x9)(channels, output_width, ind, input_stride, packed, o1, output_increment, &params);
+  q8rt_q8dwconv_ukernel_up16x9p__scalar(channels, output_width, ind, input_stride, packed, o0, output_increment,
+                                        &params);
+  NEON(q8dwconv, up16x9p)(channels, output_width, ind, input_stride, packed, o1, output_increment, &params);
   CHECKF(memcmp(o0, o1, out_size) == 0, "q8dwconv neon vs scalar: channels=%zu width=%zu stride=%zu extreme=%d",
          channels, output_width, input_stride, (int) extreme);
   free(in);
@@ -326,20 +331,22 @@ int main(void) {
 #endif
     /* the neon table holds exactly this file's NEON kernels */
 #if defined(__aarch64__)
-    /* aarch64: GEMMs on the 8x8 kernel (compared with its scalar twin in test_q8gemm_8x8), indirect
-     * convolutions on 3x4c8 */
+    /* aarch64: GEMMs and indirect convolutions on the 8x8 kernels (compared with their scalar twins in
+     * test_q8gemm_8x8 and test_q8conv_8x8) */
     CHECK(kernels->gemm->gemm == q8rt_q8gemm_ukernel_8x8__aarch64_neon && kernels->gemm->mr == 8 &&
           kernels->gemm->nr == 8);
     CHECK(kernels->gemm->gemv == q8rt_q8gemm_ukernel_1x8n__aarch64_neon && kernels->gemm->gemv_nc == 8);
-    CHECK(kernels->conv != NULL && kernels->conv->gemm == NEON(q8gemm, 3x4c8) && kernels->conv->mr == 3 &&
-          kernels->conv->nr == 4);
-    CHECK(kernels->conv->igemm == NEON(q8conv, 3x4c8));
+    CHECK(kernels->conv != NULL && kernels->conv->mr == 8 && kernels->conv->nr == 8);
+    CHECK(kernels->conv->igemm == q8rt_q8conv_ukernel_8x8__aarch64_neon);
 #else
-    CHECK(kernels->gemm->gemm == NEON(q8gemm, 3x4c8) && kernels->gemm->mr == 3 && kernels->gemm->nr == 4);
-    CHECK(kernels->gemm->igemm == NEON(q8conv, 3x4c8));
+    /* armv7: GEMMs and indirect convolutions on the 4x8 kernels (compared with their scalar twins in
+     * test_q8gemm_8x8 and test_q8conv_8x8) */
+    CHECK(kernels->gemm->gemm == q8rt_q8gemm_ukernel_4x8__aarch32_neon && kernels->gemm->mr == 4 &&
+          kernels->gemm->nr == 8);
+    CHECK(kernels->gemm->igemm == q8rt_q8conv_ukernel_4x8__aarch32_neon);
     CHECK(kernels->conv == NULL);
 #endif
-    CHECK(kernels->dwconv->ukernel == NEON(q8dwconv, up16x9));
+    CHECK(kernels->dwconv->ukernel == NEON(q8dwconv, up16x9p));
     CHECK(kernels->vadd == NEON0(q8vadd));
     CHECK(kernels->avgpool == NEON0(q8avgpool));
     /* fp32: the NEON kernels on the 4x8 panels (compared with their scalar twins in test_f32gemm,
@@ -382,7 +389,7 @@ int main(void) {
     for (int i = 0; i < 100 * scale; i++, cases++) vadd_case(test_rand_range(1, 3000), test_rand_range(0, 1));
     for (size_t c = 1; c <= 24; c++, cases++) avgpool_case(test_rand_range(1, 12), c);
     for (int i = 0; i < 100 * scale; i++, cases++) avgpool_case(test_rand_range(1, 400), test_rand_range(1, 300));
-    printf("test_neon: NEON kernels (%s) ran %d cases: q8gemm 3x4c8, q8conv 3x4c8, q8dwconv up16x9, q8vadd, "
+    printf("test_neon: NEON kernels (%s) ran %d cases: q8gemm 3x4c8, q8conv 3x4c8, q8dwconv up16x9p, q8vadd, "
            "q8avgpool; table holds the NEON f32gemm 4x8 / 1x8, f32conv 4x8, f32dwconv up16x9, f32vadd, "
            "f32avgpool\n", NEON_NAME, cases);
   }
