@@ -71,7 +71,7 @@ void q8rt_q8gemm_ukernel_1x16c4n__aarch64_neondot(size_t mr, size_t nc, size_t k
   const uint8x16_t vkzp = vdupq_n_u8(params->kernel_zero_point);
   const uint8x16_t vkzp_tail = q8rt_dot_kzp_tail(vkzp, k % 16);
   const struct q8rt_neon_q31 vq = q8rt_neon_q31_init(params);
-  const bool shift0 = params->shift == 0;
+  const enum q8rt_dot_requant mode = q8rt_dot_requant_of(params);
   for (size_t m = 0; m < mr; m++) {
     const uint8_t* am = a + m * a_stride;
     uint8_t* cm = c + m * c_stride;
@@ -84,8 +84,9 @@ void q8rt_q8gemm_ukernel_1x16c4n__aarch64_neondot(size_t mr, size_t nc, size_t k
       };
       w += Q8RT_GEMMDOT_NR * sizeof(int32_t);
       q8rt_dot1x16_k(vacc, am, k, &w);
-      const uint8x16_t vout = shift0 ? q8rt_dot4x16_requantize_row(vacc, &vq, true)
-                                     : q8rt_dot4x16_requantize_row(vacc, &vq, false);
+      const uint8x16_t vout = mode == Q8RT_DOT_Q31_SHIFT ? q8rt_dot4x16_requantize_row(vacc, &vq, Q8RT_DOT_Q31_SHIFT)
+                              : mode == Q8RT_DOT_SINGLE  ? q8rt_dot4x16_requantize_row(vacc, &vq, Q8RT_DOT_SINGLE)
+                                                         : q8rt_dot4x16_requantize_row(vacc, &vq, Q8RT_DOT_Q31_NOSHIFT);
       if (n <= Q8RT_GEMMDOT_NR) {
         q8rt_dot4x16_store(cm, vout, n);
         break;

@@ -16,9 +16,10 @@
  * packed bias; kernel_zero_point * sum(a) of each row is computed once per call, before the panels, by `udot` of
  * the rows against a vector of kernel_zero_point bytes (one `ldr q` and one `udot` per row and 16 k), reduced with
  * three `addp` and subtracted from the bias when the accumulators are initialized (per panel: 4 `dup` + 16 `sub`
- * instead of 16 `mov`). Then the Q31 requantization, QNNPACK's sequence (kernels/requantize-neon.h), with the sign
- * fix (`bic` + `ssra`) reduced to one `ssra` when shift > 0 and skipped, with the rounding shift, when shift = 0
- * (the same values: the fix subtracts 1 from negative values only when shift > 0).
+ * instead of 16 `mov`). Then the requantization of kernels/requantize-neon.h, one branch per tile: the Q31 scheme
+ * (QNNPACK's sequence) with the sign fix (`bic` + `ssra`) reduced to one `ssra` when shift > 0 and skipped, with the
+ * rounding shift, when shift = 0 (the same values: the fix subtracts 1 from negative values only when shift > 0);
+ * TFLITE_SINGLE_ROUNDING (params->single_rounding, shift > 0) as `sqdmulh` then the rounding shift.
  *
  * k is processed in chunks of 16 (4 groups), then the remaining 1..15 bytes as one 16-byte load of which 1 to 4
  * groups are used: rows are read up to k + 15 bytes (within the Q8RT_EXTRA_BYTES slack). Bytes past k meet zero
@@ -179,32 +180,37 @@ static inline __attribute__((always_inline)) void q8rt_dot4x16_k(struct q8rt_dot
   }
 }
 
-/* Q31 requantization of 4 accumulators up to the zero point, QNNPACK's NEON sequence for shift > 0 (the sign fix
- * q31 += q31 >> 31, then the rounding shift by -shift in vright_shift). */
-static inline __attribute__((always_inline)) int32x4_t q8rt_dot_q31_shift(uint32x4_t vacc, int32x4_t vmultiplier,
-                                                                         int32x4_t vright_shift) {
-  int32x4_t v = vqrdmulhq_s32(vreinterpretq_s32_u32(vacc), vmultiplier);
-  v = vsraq_n_s32(v, v, 31);
-  return vrshlq_s32(v, vright_shift);
+/* How a tile is requantized (kernels/requantize-neon.h; one branch per tile, on a per-call constant). */
+enum q8rt_dot_requant {
+  Q8RT_DOT_Q31_SHIFT = 0, /* the Q31 scheme with shift >= 1: vqrdmulh, the sign fix as one ssra, vrshl */
+  Q8RT_DOT_Q31_NOSHIFT,   /* shift = 0, either rule: vqrdmulh only (the sign fix and the shift change nothing) */
+  Q8RT_DOT_SINGLE,        /* TFLITE_SINGLE_ROUNDING with shift >= 1: vqdmulh, then vrshl (no sign fix) */
+};
+
+static inline enum q8rt_dot_requant q8rt_dot_requant_of(const struct q8rt_conv_params* params) {
+  if (params->shift == 0) return Q8RT_DOT_Q31_NOSHIFT;
+  return params->single_rounding ? Q8RT_DOT_SINGLE : Q8RT_DOT_Q31_SHIFT;
 }
 
-/* Row's 16 outputs (vacc[0..3]) requantized to 16 bytes; shift > 0 (vright_shift = -shift) or, with shift0, shift = 0
- * (q31 itself). */
+/* 4 accumulators up to the zero point, for one (constant) requantization mode. */
+static inline __attribute__((always_inline)) int32x4_t q8rt_dot_scale(uint32x4_t vacc, const struct q8rt_neon_q31* vq,
+                                                                     const enum q8rt_dot_requant mode) {
+  const int32x4_t v = vreinterpretq_s32_u32(vacc);
+  switch (mode) {
+    case Q8RT_DOT_Q31_NOSHIFT: return vqrdmulhq_s32(v, vq->multiplier);
+    case Q8RT_DOT_SINGLE: return vrshlq_s32(vqdmulhq_s32(v, vq->multiplier), vq->right_shift);
+    default: return q8rt_neon_q31_scale_shifted(v, vq);
+  }
+}
+
+/* Row's 16 outputs (vacc[0..3]) requantized to 16 bytes. */
 static inline __attribute__((always_inline)) uint8x16_t q8rt_dot4x16_requantize_row(const uint32x4_t* vacc,
                                                                                     const struct q8rt_neon_q31* vq,
-                                                                                    const bool shift0) {
-  int32x4_t v0, v1, v2, v3;
-  if (shift0) {
-    v0 = vqrdmulhq_s32(vreinterpretq_s32_u32(vacc[0]), vq->multiplier);
-    v1 = vqrdmulhq_s32(vreinterpretq_s32_u32(vacc[1]), vq->multiplier);
-    v2 = vqrdmulhq_s32(vreinterpretq_s32_u32(vacc[2]), vq->multiplier);
-    v3 = vqrdmulhq_s32(vreinterpretq_s32_u32(vacc[3]), vq->multiplier);
-  } else {
-    v0 = q8rt_dot_q31_shift(vacc[0], vq->multiplier, vq->right_shift);
-    v1 = q8rt_dot_q31_shift(vacc[1], vq->multiplier, vq->right_shift);
-    v2 = q8rt_dot_q31_shift(vacc[2], vq->multiplier, vq->right_shift);
-    v3 = q8rt_dot_q31_shift(vacc[3], vq->multiplier, vq->right_shift);
-  }
+                                                                                    const enum q8rt_dot_requant mode) {
+  const int32x4_t v0 = q8rt_dot_scale(vacc[0], vq, mode);
+  const int32x4_t v1 = q8rt_dot_scale(vacc[1], vq, mode);
+  const int32x4_t v2 = q8rt_dot_scale(vacc[2], vq, mode);
+  const int32x4_t v3 = q8rt_dot_scale(vacc[3], vq, mode);
   return q8rt_neon_pack_u8(q8rt_neon_pack_zp(v0, v1, vq->zero_point), q8rt_neon_pack_zp(v2, v3, vq->zero_point),
                            vq->min, vq->max);
 }
@@ -218,16 +224,16 @@ static inline __attribute__((always_inline)) void q8rt_dot4x16_store(uint8_t* c,
   }
 }
 
-/* Requantizes the tile and stores mr rows x nr columns at c, for one value of shift0. */
+/* Requantizes the tile and stores mr rows x nr columns at c, for one requantization mode. */
 static inline __attribute__((always_inline)) void q8rt_dot4x16_store_tile(const struct q8rt_dot4x16_acc* acc,
                                                                          size_t mr, size_t nr, uint8_t* c,
                                                                          size_t c_stride,
                                                                          const struct q8rt_neon_q31* vq,
-                                                                         const bool shift0) {
-  const uint8x16_t vout0 = q8rt_dot4x16_requantize_row(acc->v[0], vq, shift0);
-  const uint8x16_t vout1 = q8rt_dot4x16_requantize_row(acc->v[1], vq, shift0);
-  const uint8x16_t vout2 = q8rt_dot4x16_requantize_row(acc->v[2], vq, shift0);
-  const uint8x16_t vout3 = q8rt_dot4x16_requantize_row(acc->v[3], vq, shift0);
+                                                                         const enum q8rt_dot_requant mode) {
+  const uint8x16_t vout0 = q8rt_dot4x16_requantize_row(acc->v[0], vq, mode);
+  const uint8x16_t vout1 = q8rt_dot4x16_requantize_row(acc->v[1], vq, mode);
+  const uint8x16_t vout2 = q8rt_dot4x16_requantize_row(acc->v[2], vq, mode);
+  const uint8x16_t vout3 = q8rt_dot4x16_requantize_row(acc->v[3], vq, mode);
   q8rt_dot4x16_store(c, vout0, nr);
   if (mr > 1) q8rt_dot4x16_store(c + c_stride, vout1, nr);
   if (mr > 2) q8rt_dot4x16_store(c + 2 * c_stride, vout2, nr);
@@ -240,9 +246,9 @@ static inline __attribute__((always_inline)) void q8rt_dot4x16_finish(const stru
                                                                      size_t nr, uint8_t* c, size_t c_stride,
                                                                      const struct q8rt_conv_params* params) {
   const struct q8rt_neon_q31 vq = q8rt_neon_q31_init(params);
-  if (params->shift == 0) {
-    q8rt_dot4x16_store_tile(acc, mr, nr, c, c_stride, &vq, true);
-  } else {
-    q8rt_dot4x16_store_tile(acc, mr, nr, c, c_stride, &vq, false);
+  switch (q8rt_dot_requant_of(params)) {
+    case Q8RT_DOT_Q31_NOSHIFT: q8rt_dot4x16_store_tile(acc, mr, nr, c, c_stride, &vq, Q8RT_DOT_Q31_NOSHIFT); break;
+    case Q8RT_DOT_SINGLE: q8rt_dot4x16_store_tile(acc, mr, nr, c, c_stride, &vq, Q8RT_DOT_SINGLE); break;
+    default: q8rt_dot4x16_store_tile(acc, mr, nr, c, c_stride, &vq, Q8RT_DOT_Q31_SHIFT); break;
   }
 }

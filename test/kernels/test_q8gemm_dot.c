@@ -5,6 +5,7 @@
  *     q8rt_requantize_q31; every byte of the output buffer is checked (nothing written outside the tile);
  *   - on aarch64 CPUs with the dot product (cpuinfo_has_arm_neon_dot), the aarch64_neondot kernels against the
  *     scalar twins, byte for byte; elsewhere they are skipped with a message.
+ * Requantization parameters follow QNNPACK's rule or TFLite's (two roundings or TFLITE_SINGLE_ROUNDING).
  * Cases: k (and kc per tap) not a multiple of 4, 8 or 16 and up to 1400, rows 1..MR (GEMV: more), columns 1..16
  * and several panels, A row strides and output strides, zero points 0 / 1 / 128 / 255 and random, random
  * requantization scales, saturated inputs (int32 wrap-around of the accumulators), padding pointers, 1..12 taps.
@@ -18,6 +19,7 @@
 
 #include "../common/kernel_ref.h"
 #include "../common/test.h"
+#include "../common/tflite_params.h"
 #include "../../kernels/layout.h"
 #include "../../kernels/params.h"
 #include "../../kernels/q8conv/q8conv.h"
@@ -63,7 +65,8 @@ static bool random_params(int64_t maxabs, uint8_t kzp, struct q8rt_conv_params* 
     omin = 0;
     omax = 255;
   }
-  return q8rt_conv_params_init(params, scale, 1.0f, 1.0f, kzp, (uint8_t) test_rand_range(0, 255), omin, omax);
+  /* QNNPACK's rule, or TFLite's with two roundings or TFLITE_SINGLE_ROUNDING (tflite_params.h) */
+  return test_conv_params(params, scale, kzp, (uint8_t) test_rand_range(0, 255), omin, omax);
 }
 
 static void* packed_weights(size_t n, size_t kc, size_t ks, uint8_t izp, uint8_t kzp, const uint8_t* w,
@@ -254,7 +257,8 @@ static void conv_case(size_t mr, size_t nc, size_t kc, size_t ks, int izp_mode, 
 
 /* Requantization edges: weights equal to the kernel zero point make every accumulator its column's folded bias
  * (izp = 0: the bias itself), so the bias sets it exactly: ties of the rounding shift, INT32_MIN / INT32_MAX, for
- * shifts 0 (no rounding shift: the kernels' separate path), 1, 7, 16, 30, 31 and two multipliers. */
+ * shifts 0 (no rounding shift: the kernels' separate path), 1, 7, 16, 30, 31 and two multipliers (the second one
+ * with TFLITE_SINGLE_ROUNDING). */
 static void requant_edges(bool dot) {
   const size_t nc = 48, k = 5;
   static const uint32_t shifts[] = {0, 1, 7, 16, 30, 31};
@@ -285,6 +289,7 @@ static void requant_edges(bool dot) {
       params.shift = shift;
       params.remainder_mask = (int32_t) ((UINT32_C(1) << shift) - 1);
       params.remainder_threshold = (int32_t) ((uint32_t) params.remainder_mask >> 1);
+      params.single_rounding = (uint8_t) (mi == 1 && shift != 0); /* TFLITE_SINGLE_ROUNDING with INT32_MAX */
       uint8_t want[4 * 48], got[4 * 48];
       for (size_t m = 0; m < 4; m++) {
         for (size_t n = 0; n < nc; n++) want[m * nc + n] = q8rt_requantize_q31(bias[n], &params);
