@@ -31,7 +31,7 @@ void q8rt_q8dwconv_ukernel_up16x9p__aarch32_neon(size_t channels, size_t output_
     size_t input_stride, const void* packed_w, uint8_t* output, size_t output_increment,
     const struct q8rt_conv_params* params) {
   if (channels == 0) return;
-  if (params->shift != 0) {
+  if (params->shift != 0 && !params->single_rounding) { /* the shifted sequence is the QNNPACK / TFLite-double one */
     dw_rows(channels, output_width, input, input_stride, packed_w, output, output_increment, params, true);
   } else {
     dw_rows(channels, output_width, input, input_stride, packed_w, output, output_increment, params, false);
