@@ -35,8 +35,8 @@ ifneq ($(CROSS),)
   export Q8RT_TEST_QUICK := 1
   export Q8RT_CROSS := $(DEB_ARCH)
   # CPU models the kernel tests run under (QEMU_CPU:the ISA dispatch must pick there); cortex-r5f is an
-  # armv7 core without NEON (scalar fallback)
-  QEMU_CPUS ?= $(if $(findstring aarch64,$(TRIPLET)),cortex-a53:neon max:neon,cortex-a7:neon max:neon cortex-r5f:scalar)
+  # armv7 core without NEON (scalar fallback); cortex-a76 and max have the ARMv8.2 dot product (neondot)
+  QEMU_CPUS ?= $(if $(findstring aarch64,$(TRIPLET)),cortex-a53:neon cortex-a72:neon cortex-a76:neondot max:neondot,cortex-a7:neon max:neon cortex-r5f:scalar)
 endif
 OPT      ?= -O2
 WARN     := -Wall -Wextra -Werror
@@ -83,8 +83,11 @@ ifneq ($(filter x86_64 i686 i386,$(ARCH)),)
 endif
 # ARM NEON: *-aarch64-neon.c on arm64; *-aarch32-neon.c (built with -mfpu=neon, called only when cpuinfo
 # reports NEON) on 32-bit ARM (ARCH arm, armv7a, armv7l, ... from -dumpmachine).
+# *-aarch64-neondot.c: ARMv8.2 dot product kernels, the only files built with -march=armv8.2-a+dotprod (called only
+# when cpuinfo reports the extension, so the library still runs on ARMv8.0 cores).
 ifeq ($(ARCH),aarch64)
   KERNEL_NEON_SRCS := $(wildcard kernels/*/*-aarch64-neon.c kernels/*/aarch64-neon.c)
+  KERNEL_NEONDOT_SRCS := $(wildcard kernels/*/*-aarch64-neondot.c)
 else ifneq ($(filter arm%,$(ARCH)),)
   KERNEL_NEON_SRCS := $(wildcard kernels/*/*-aarch32-neon.c kernels/*/aarch32-neon.c)
 endif
@@ -97,7 +100,7 @@ CLI_SRCS := $(wildcard src/cli/*.c)
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(patsubst $(BUILD)/%,%,$(1)))
 RT_OBJS   := $(call obj,$(RT_SRCS) $(KERNEL_SRCS)) $(call obj,$(KERNEL_SSE41_SRCS) $(KERNEL_SSE_SRCS) $(KERNEL_AVX2_SRCS) $(KERNEL_AVX512VNNI_SRCS))
-RT_OBJS   += $(call obj,$(KERNEL_NEON_SRCS))
+RT_OBJS   += $(call obj,$(KERNEL_NEON_SRCS) $(KERNEL_NEONDOT_SRCS))
 CONV_OBJS := $(call obj,$(CONV_SRCS))
 CLI_OBJS  := $(call obj,$(CLI_SRCS))
 
@@ -150,6 +153,10 @@ $(BUILD)/obj/kernels/%-avx512.o: ALL_CFLAGS += -mavx512f -mfma
 $(BUILD)/obj/kernels/%-avx512vnni.o: ALL_CFLAGS += -mavx512f -mavx512bw -mavx512vl -mavx512vnni -mavx512vbmi
 
 $(BUILD)/obj/kernels/%-aarch32-neon.o $(BUILD)/obj/kernels/%/aarch32-neon.o: ALL_CFLAGS += -mfpu=neon
+# gcc's pre-allocation scheduler moves the next weight groups' loads above the current group's udots, where 16
+# more vector registers no longer fit beside the 16 accumulators (spills in the inner loop): off for these files.
+NEONDOT_FLAGS := -march=armv8.2-a+dotprod $(if $(findstring clang,$(CC)),,-fno-schedule-insns)
+$(BUILD)/obj/kernels/%-aarch64-neondot.o: ALL_CFLAGS += $(NEONDOT_FLAGS)
 
 # Library objects: only what include/q8rt.h declares (under `#pragma GCC visibility push(default)`) is exported
 # from libq8rt.so; internal functions (test hooks such as q8rt_alloc_fail_after included) stay hidden. Static
@@ -378,6 +385,9 @@ android-check-kernels:
 	@command -v clang >/dev/null || { echo "android-check-kernels: needs clang (scripts/deps.sh clang)" >&2; exit 1; }
 	@n=0; for f in $(wildcard kernels/*/*aarch64-neon.c); do \
 	  clang --target=aarch64-linux-android$(ANDROID_API) $(ANDROID_KERNEL_FLAGS) $$f || exit 1; n=$$((n+1)); done; \
+	for f in $(wildcard kernels/*/*aarch64-neondot.c); do \
+	  clang --target=aarch64-linux-android$(ANDROID_API) -march=armv8.2-a+dotprod $(ANDROID_KERNEL_FLAGS) $$f \
+	    || exit 1; n=$$((n+1)); done; \
 	for f in $(wildcard kernels/*/*aarch32-neon.c); do \
 	  clang --target=armv7a-linux-androideabi$(ANDROID_API) -mfpu=neon -mfloat-abi=softfp $(ANDROID_KERNEL_FLAGS) $$f \
 	    || exit 1; n=$$((n+1)); done; \

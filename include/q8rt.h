@@ -172,8 +172,8 @@ q8rt_status q8rt_model_get_op_info(const q8rt_model* model, uint32_t index, stru
 typedef struct q8rt_session q8rt_session;
 
 typedef enum q8rt_isa {
-  Q8RT_ISA_AUTO = 0,   /* best available per cpuinfo; the environment variable Q8RT_ISA=scalar|sse41|avx2|avx512|avx512vnni|neon
-                          overrides it */
+  Q8RT_ISA_AUTO = 0,   /* best available per cpuinfo; the environment variable
+                          Q8RT_ISA=scalar|sse41|avx2|avx512|avx512vnni|neon|neondot overrides it */
   Q8RT_ISA_SCALAR = 1, /* portable C reference micro-kernels */
   Q8RT_ISA_SSE41 = 2,  /* x86 SSE4.1 micro-kernels (Q8RT_ERROR_UNSUPPORTED if the CPU lacks SSE4.1) */
   Q8RT_ISA_AVX2 = 3,   /* x86 AVX2 + FMA: AVX2 int8 kernels (average pooling SSE4.1) and AVX2/FMA fp32 kernels */
@@ -182,6 +182,9 @@ typedef enum q8rt_isa {
   Q8RT_ISA_AVX512VNNI = 6, /* x86 AVX-512 F/BW/VL/VNNI/VBMI (Ice Lake, Sapphire Rapids, AMD Zen 4 and newer): int8
                               uses vpdpbusd kernels on their own weight layout (packed once per model), add as AVX2; fp32 as
                               Q8RT_ISA_AVX512 */
+  Q8RT_ISA_NEONDOT = 7, /* aarch64 with the ARMv8.2 dot product extension (cpuinfo_has_arm_neon_dot: Cortex-A55, A76
+                           and newer): int8 GEMMs and convolutions use udot kernels on their own weight layout (packed
+                           once per model); everything else as Q8RT_ISA_NEON. Auto prefers it over Q8RT_ISA_NEON */
 } q8rt_isa;
 
 typedef enum q8rt_precision {

@@ -102,8 +102,9 @@
 #define Q8RT_DW_VNNI_BLOCK_BYTES 1024
 
 /*
- * Q8RT_LAYOUT_GEMM_8X8 (tag 6): built from the raw weights (q8rt_pack_gemm_8x8), for the q8gemm 8x8 kernels
- * (aarch64 NEON, QNNPACK's 8x8 scheme, and the scalar twin). Output channels are split into panels of
+ * Q8RT_LAYOUT_GEMM_8X8 (tag 6): built from the raw weights (q8rt_pack_gemm_8x8), for the q8gemm / q8conv 8x8
+ * kernels (aarch64 NEON, QNNPACK's 8x8 scheme), the armv7 NEON 4x8 kernels (QNNPACK's 4x8 aarch32 scheme) and
+ * their scalar twins. Output channels are split into panels of
  * Q8RT_GEMM8_NR = 8 (the last panel padded). Each panel holds:
  *     int32_t bias[8]             the folded bias' of Q8RT_LAYOUT_GEMM: bias[n] - input_zero_point *
  *                                 sum_k (w[n][k] - kernel_zero_point) (padded channels: 0)
@@ -119,3 +120,44 @@
 #define Q8RT_GEMM8_MR 8
 #define Q8RT_GEMM8_NR 8
 #define Q8RT_GEMM8_KR 8
+
+/*
+ * Q8RT_LAYOUT_GEMM_DOT (tag 7): built from the raw weights (q8rt_pack_gemm_16x4_dot), for the aarch64 dot-product
+ * kernels (ARMv8.2 `udot`: uint8 x uint8 -> uint32, 4 products per int32 lane) and their scalar twins: q8gemm
+ * 4x16c4n / 1x16c4n and q8conv 4x16c4. Output channels are split into panels of Q8RT_GEMMDOT_NR = 16 (the last
+ * panel padded). Each panel holds:
+ *     int32_t bias[16]            the folded bias' of Q8RT_LAYOUT_GEMM: bias[n] - input_zero_point *
+ *                                 sum_{t,k} (w[n][t][k] - kernel_zero_point) (padded channels: 0)
+ *     uint8_t w[ks][kc4 / 4][16][4]  kc4 = round_up(kc, 4): the RAW uint8 weight w[n][t][k] of column n at byte
+ *                                 (t * kc4 / 4 + k / 4) * 64 + n * 4 + k % 4 (groups of 4 k of one column are
+ *                                 one int32 lane: one 64-byte group row = 4 vectors of 4 columns, what
+ *                                 `udot` by element multiplies by 4 k of one activation row).
+ *                                 Padded k and padded n hold 0.
+ *   Panel size = 64 + ks * kc4 * 16 bytes (a multiple of 64).
+ * A kernel computes, per output pixel m and column n, with the raw uint8 inputs a (padding taps read the zero
+ * buffer, filled with the input zero point, as for Q8RT_LAYOUT_GEMM):
+ *     acc = bias'[n] + sum_{t, k < kc} a[t][k] * w[n][t][k] - kernel_zero_point * sum_{t, k < kc} a[t][k]
+ *         = bias'[n] + sum_{t, k < kc} a[t][k] * (w[n][t][k] - kernel_zero_point)          (exactly, mod 2^32)
+ * i.e. the value of the Q8RT_LAYOUT_GEMM kernels: sum(a w) - w_zp sum(a) - a_zp sum(w) + K a_zp w_zp with the
+ * a_zp terms (constant per column, K counting every tap) folded into bias'. The per-pixel input sum covers the
+ * first kc bytes of every tap only (bytes past kc meet w = 0 in the product and are left out of the sum).
+ */
+#define Q8RT_LAYOUT_GEMM_DOT 7 /* runtime only */
+#define Q8RT_GEMMDOT_MR 4
+#define Q8RT_GEMMDOT_NR 16
+#define Q8RT_GEMMDOT_KR 4
+
+/*
+ * Q8RT_LAYOUT_DWCONV_16P (tag 8): built from the raw weights (q8rt_pack_dw_16p, src/pack/pack_dw16p.c), for the
+ * q8dwconv up16x9p kernels (ARM NEON and the scalar twin): depthwise 3x3 weights in plain channel order (no lane
+ * permutation, no tap pairs), channels split into tiles of Q8RT_DW16P_CR = 16 (the last tile padded). Each tile:
+ *     int32_t bias[16]            channel order; the folded bias' of Q8RT_LAYOUT_DWCONV (padded channels: 0)
+ *     int16_t w[9][16]            [tap t][channel j]: w[c][t] - kernel_zero_point, in [-255, 255]; tap
+ *                                 t = kx * 3 + ky (column-major, as the indirection buffer); padded channels 0
+ *   Tile size = 16 * 4 + 9 * 16 * 2 = 352 bytes (a multiple of 16).
+ * One tap of 16 channels is two int16x8 vectors, to be multiplied with the two widened halves of 16 input bytes
+ * (smlal / smlal2 into 4 int32x4 accumulators): no de-interleave of inputs or weights.
+ */
+#define Q8RT_LAYOUT_DWCONV_16P 8 /* runtime only */
+#define Q8RT_DW16P_CR 16
+#define Q8RT_DW16P_TILE_BYTES (Q8RT_DW16P_CR * 4 + Q8RT_DW_TAPS * Q8RT_DW16P_CR * 2) /* 352 */

@@ -68,6 +68,14 @@ static inline int32x4_t q8rt_neon_q31_scale(int32x4_t vacc, const struct q8rt_ne
   return q8rt_neon_q31_scale_double(vacc, q);
 }
 
+/* q8rt_neon_q31_scale_double for params with shift >= 1 (zero_shift_mask all zeros, so the bic is the identity): one
+ * instruction fewer per vector, the same result. */
+static inline int32x4_t q8rt_neon_q31_scale_shifted(int32x4_t vacc, const struct q8rt_neon_q31* q) {
+  vacc = vqrdmulhq_s32(vacc, q->multiplier);
+  vacc = vsraq_n_s32(vacc, vacc, 31);
+  return vrshlq_s32(vacc, q->right_shift);
+}
+
 /* Two int32x4 of y values -> int16x8 with the zero point added (saturating). */
 static inline int16x8_t q8rt_neon_pack_zp(int32x4_t vlo, int32x4_t vhi, int16x8_t vzero_point) {
   return vqaddq_s16(vcombine_s16(vqmovn_s32(vlo), vqmovn_s32(vhi)), vzero_point);

@@ -37,6 +37,19 @@ void q8rt_q8conv_ukernel_3x4c8__aarch64_neon(size_t mr, size_t nr, size_t kc, si
 void q8rt_q8conv_ukernel_3x4c8__aarch32_neon(size_t mr, size_t nr, size_t kc, size_t ks, const uint8_t* const* a,
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
 
+/* MR x NR = 8 x 8 on one Q8RT_LAYOUT_GEMM_8X8 panel with these ks and kc (uint8 weights, k-major, kc padded to 8
+ * per tap): 8 row pointers per tap; the kc % 8 last k of a tap are taken one at a time (padded k skipped). Each
+ * A pointer is read for round_up(kc, 8) bytes. aarch64 NEON and the scalar twin. */
+void q8rt_q8conv_ukernel_8x8__scalar(size_t mr, size_t nr, size_t kc, size_t ks, const uint8_t* const* a,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+void q8rt_q8conv_ukernel_8x8__aarch64_neon(size_t mr, size_t nr, size_t kc, size_t ks, const uint8_t* const* a,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+/* MR x NR = 4 x 8 on the same panels, 4 row pointers per tap: armv7 NEON and the scalar twin. */
+void q8rt_q8conv_ukernel_4x8__scalar(size_t mr, size_t nr, size_t kc, size_t ks, const uint8_t* const* a,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+void q8rt_q8conv_ukernel_4x8__aarch32_neon(size_t mr, size_t nr, size_t kc, size_t ks, const uint8_t* const* a,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+
 /* Tap pairs, for small kc (e.g. a first layer on 3 channels): packed_w is one or more consecutive
  * Q8RT_LAYOUT_GEMM_TAP_PAIRS panels (kernels/layout.h), 16-byte aligned; kc <= 4, 1 <= ks <= Q8RT_Q8CONV_TP_MAX_KS;
  * nr (called nc) may be any number >= 1 of columns, spanning consecutive panels. Each A pointer is read for
@@ -58,4 +71,14 @@ void q8rt_q8conv_ukernel_3x4c8tp__avx2(size_t mr, size_t nc, size_t kc, size_t k
 void q8rt_q8conv_ukernel_8x32c4__scalar(size_t mr, size_t nc, size_t kc, size_t ks, const uint8_t* const* a,
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
 void q8rt_q8conv_ukernel_8x32c4__avx512vnni(size_t mr, size_t nc, size_t kc, size_t ks, const uint8_t* const* a,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+
+/* ARMv8.2 dot product (`udot`) on Q8RT_LAYOUT_GEMM_DOT panels with these ks and kc (kernels/layout.h), 16-byte
+ * aligned: MR = 4 pixels (the indirection buffer holds 4 pointers per tap), nr (called nc) any number >= 1 of
+ * columns spanning consecutive 16-column panels. Each A pointer is read in 16-byte chunks, up to kc + 15 bytes
+ * (within the Q8RT_EXTRA_BYTES slack); the per-pixel input sums (kernel zero point correction) take the first kc bytes of
+ * every tap. The scalar twin reads the same layout. */
+void q8rt_q8conv_ukernel_4x16c4__scalar(size_t mr, size_t nc, size_t kc, size_t ks, const uint8_t* const* a,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+void q8rt_q8conv_ukernel_4x16c4__aarch64_neondot(size_t mr, size_t nc, size_t kc, size_t ks, const uint8_t* const* a,
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);

@@ -35,13 +35,6 @@ void q8rt_q8dwconv_ukernel_up16x9__sse41(size_t channels, size_t output_width, c
 void q8rt_q8dwconv_ukernel_up16x9__avx2(size_t channels, size_t output_width, const uint8_t* const* input,
     size_t input_stride, const void* packed_w, uint8_t* output, size_t output_increment,
     const struct q8rt_conv_params* params);
-/* ARM NEON: aarch64 builds have __aarch64_neon, armv7 builds __aarch32_neon. */
-void q8rt_q8dwconv_ukernel_up16x9__aarch64_neon(size_t channels, size_t output_width, const uint8_t* const* input,
-    size_t input_stride, const void* packed_w, uint8_t* output, size_t output_increment,
-    const struct q8rt_conv_params* params);
-void q8rt_q8dwconv_ukernel_up16x9__aarch32_neon(size_t channels, size_t output_width, const uint8_t* const* input,
-    size_t input_stride, const void* packed_w, uint8_t* output, size_t output_increment,
-    const struct q8rt_conv_params* params);
 /* x86 AVX-512 BW + VBMI + VNNI on Q8RT_LAYOUT_DWCONV_VNNI weights (src/pack/packers.c,
  * q8rt_pack_dw_64): blocks of 64 channels (byte unpacks + vpdpbusd), the remaining channels as 16-channel
  * tiles (vpermt2b + vpdpwssd); reads exactly `channels` bytes per pointer. Scalar twin: up64x9__scalar. */
@@ -49,6 +42,19 @@ void q8rt_q8dwconv_ukernel_up64x9__avx512vnni(size_t channels, size_t output_wid
     size_t input_stride, const void* packed_w, uint8_t* output, size_t output_increment,
     const struct q8rt_conv_params* params);
 void q8rt_q8dwconv_ukernel_up64x9__scalar(size_t channels, size_t output_width, const uint8_t* const* input,
+    size_t input_stride, const void* packed_w, uint8_t* output, size_t output_increment,
+    const struct q8rt_conv_params* params);
+/* up16x9p: Q8RT_LAYOUT_DWCONV_16P tiles (plain channel order, int16 w - kzp; src/pack/pack_dw16p.c), 16-byte
+ * aligned; reads 16 bytes per pointer per tile (channel remainders included). ARM NEON (aarch64: two output
+ * pixels per step when input_stride is 3, sharing the 6 input pointers of their common columns) and the scalar
+ * twin. */
+void q8rt_q8dwconv_ukernel_up16x9p__scalar(size_t channels, size_t output_width, const uint8_t* const* input,
+    size_t input_stride, const void* packed_w, uint8_t* output, size_t output_increment,
+    const struct q8rt_conv_params* params);
+void q8rt_q8dwconv_ukernel_up16x9p__aarch64_neon(size_t channels, size_t output_width, const uint8_t* const* input,
+    size_t input_stride, const void* packed_w, uint8_t* output, size_t output_increment,
+    const struct q8rt_conv_params* params);
+void q8rt_q8dwconv_ukernel_up16x9p__aarch32_neon(size_t channels, size_t output_width, const uint8_t* const* input,
     size_t input_stride, const void* packed_w, uint8_t* output, size_t output_increment,
     const struct q8rt_conv_params* params);
 

@@ -24,106 +24,8 @@
 #include "../layout.h"
 #include "../params.h"
 #include "../requantize-neon.h"
+#include "8x8-neon.h"
 #include "q8gemm.h"
-
-struct q8rt_neon_8x8_acc {
-  int32x4_t lo[8]; /* row m, columns 0..3 */
-  int32x4_t hi[8]; /* row m, columns 4..7 */
-};
-
-/* Row m: acc += vb (8 columns) * vx[lane]. The lane of smlal by element must be a constant expression (clang
- * checks it before inlining): the switch on the constant lane folds to one case once inlined. */
-static inline __attribute__((always_inline)) void q8rt_neon_8x8_row(int32x4_t* vacc_lo, int32x4_t* vacc_hi,
-                                                                   int16x8_t vb, int16x8_t vx, const int lane) {
-  switch (lane) {
-    case 0:
-      *vacc_lo = vmlal_laneq_s16(*vacc_lo, vget_low_s16(vb), vx, 0);
-      *vacc_hi = vmlal_high_laneq_s16(*vacc_hi, vb, vx, 0);
-      break;
-    case 1:
-      *vacc_lo = vmlal_laneq_s16(*vacc_lo, vget_low_s16(vb), vx, 1);
-      *vacc_hi = vmlal_high_laneq_s16(*vacc_hi, vb, vx, 1);
-      break;
-    case 2:
-      *vacc_lo = vmlal_laneq_s16(*vacc_lo, vget_low_s16(vb), vx, 2);
-      *vacc_hi = vmlal_high_laneq_s16(*vacc_hi, vb, vx, 2);
-      break;
-    case 3:
-      *vacc_lo = vmlal_laneq_s16(*vacc_lo, vget_low_s16(vb), vx, 3);
-      *vacc_hi = vmlal_high_laneq_s16(*vacc_hi, vb, vx, 3);
-      break;
-    case 4:
-      *vacc_lo = vmlal_laneq_s16(*vacc_lo, vget_low_s16(vb), vx, 4);
-      *vacc_hi = vmlal_high_laneq_s16(*vacc_hi, vb, vx, 4);
-      break;
-    case 5:
-      *vacc_lo = vmlal_laneq_s16(*vacc_lo, vget_low_s16(vb), vx, 5);
-      *vacc_hi = vmlal_high_laneq_s16(*vacc_hi, vb, vx, 5);
-      break;
-    case 6:
-      *vacc_lo = vmlal_laneq_s16(*vacc_lo, vget_low_s16(vb), vx, 6);
-      *vacc_hi = vmlal_high_laneq_s16(*vacc_hi, vb, vx, 6);
-      break;
-    default:
-      *vacc_lo = vmlal_laneq_s16(*vacc_lo, vget_low_s16(vb), vx, 7);
-      *vacc_hi = vmlal_high_laneq_s16(*vacc_hi, vb, vx, 7);
-      break;
-  }
-}
-
-/* acc[m] += vb (8 columns) * vx[m][lane] (lane: k within the block), for the 8 rows.
- * Written out row by row (constant indices keep every accumulator in a register). */
-static inline __attribute__((always_inline)) void q8rt_neon_8x8_k(struct q8rt_neon_8x8_acc* acc, int16x8_t vb,
-                                                                 const int16x8_t* vx, const int lane) {
-  q8rt_neon_8x8_row(&acc->lo[0], &acc->hi[0], vb, vx[0], lane);
-  q8rt_neon_8x8_row(&acc->lo[1], &acc->hi[1], vb, vx[1], lane);
-  q8rt_neon_8x8_row(&acc->lo[2], &acc->hi[2], vb, vx[2], lane);
-  q8rt_neon_8x8_row(&acc->lo[3], &acc->hi[3], vb, vx[3], lane);
-  q8rt_neon_8x8_row(&acc->lo[4], &acc->hi[4], vb, vx[4], lane);
-  q8rt_neon_8x8_row(&acc->lo[5], &acc->hi[5], vb, vx[5], lane);
-  q8rt_neon_8x8_row(&acc->lo[6], &acc->hi[6], vb, vx[6], lane);
-  q8rt_neon_8x8_row(&acc->lo[7], &acc->hi[7], vb, vx[7], lane);
-}
-
-/* Row *pa (advanced by 8): 8 k widened to int16. */
-static inline __attribute__((always_inline)) int16x8_t q8rt_neon_8x8_load_row(const uint8_t** pa) {
-  const int16x8_t vx = vreinterpretq_s16_u16(vmovl_u8(vld1_u8(*pa)));
-  *pa += 8;
-  return vx;
-}
-
-/* The next k's weights at *pw (advanced by 8), minus the kernel zero point, as int16. The empty asm on the
- * pointer keeps the compiler from hoisting all 8 loads of a block to its top, which spills them to the stack
- * (the 16 accumulators, 8 rows and the zero point leave no room for 8 more vectors). */
-static inline __attribute__((always_inline)) int16x8_t q8rt_neon_8x8_weights(const uint8_t** pw, uint8x8_t vkzp) {
-  __asm__("" : "+r"(*pw));
-  const int16x8_t vb = vreinterpretq_s16_u16(vsubl_u8(vld1_u8(*pw), vkzp));
-  *pw += 8;
-  return vb;
-}
-
-/* Rows m and m + 1 requantized: uint8x16, low half row m. */
-static inline __attribute__((always_inline)) uint8x16_t q8rt_neon_8x8_rows(const struct q8rt_neon_8x8_acc* acc,
-                                                                          const int m,
-                                                                          const struct q8rt_neon_q31* vq) {
-  const int16x8_t vz0 =
-      q8rt_neon_pack_zp(q8rt_neon_q31_scale(acc->lo[m], vq), q8rt_neon_q31_scale(acc->hi[m], vq), vq->zero_point);
-  const int16x8_t vz1 = q8rt_neon_pack_zp(q8rt_neon_q31_scale(acc->lo[m + 1], vq),
-                                          q8rt_neon_q31_scale(acc->hi[m + 1], vq), vq->zero_point);
-  return q8rt_neon_pack_u8(vz0, vz1, vq->min, vq->max);
-}
-
-/* Stores the first nr bytes of row 0 (low half of vout) at c and, if rows >= 2, of row 1 at c + c_stride. */
-static inline __attribute__((always_inline)) void q8rt_neon_8x8_store2(uint8_t* c, size_t c_stride, uint8x16_t vout,
-                                                                      size_t rows, size_t nr) {
-  if (nr == 8) {
-    vst1_u8(c, vget_low_u8(vout));
-    if (rows >= 2) vst1_u8(c + c_stride, vget_high_u8(vout));
-  } else {
-    q8rt_neon_store_partial_u8(c, vout, nr);
-    if (rows >= 2) q8rt_neon_store_partial_u8(c + c_stride, vextq_u8(vout, vout, 8), nr);
-  }
-}
 
 void q8rt_q8gemm_ukernel_8x8__aarch64_neon(size_t mr, size_t nr, size_t k, const uint8_t* a, size_t a_stride,
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params) {
@@ -162,14 +64,5 @@ void q8rt_q8gemm_ukernel_8x8__aarch64_neon(size_t mr, size_t nr, size_t k, const
     q8rt_neon_8x8_k(&acc, q8rt_neon_8x8_weights(&w, vkzp), vx, 7);
   }
 
-  /* Requantize the 64 outputs; rows 2i and 2i + 1 share one uint8x16 (low half: row 2i). */
-  const struct q8rt_neon_q31 vq = q8rt_neon_q31_init(params);
-  const uint8x16_t vout01 = q8rt_neon_8x8_rows(&acc, 0, &vq);
-  const uint8x16_t vout23 = q8rt_neon_8x8_rows(&acc, 2, &vq);
-  const uint8x16_t vout45 = q8rt_neon_8x8_rows(&acc, 4, &vq);
-  const uint8x16_t vout67 = q8rt_neon_8x8_rows(&acc, 6, &vq);
-  q8rt_neon_8x8_store2(c, c_stride, vout01, mr, nr);
-  if (mr > 2) q8rt_neon_8x8_store2(c + 2 * c_stride, c_stride, vout23, mr - 2, nr);
-  if (mr > 4) q8rt_neon_8x8_store2(c + 4 * c_stride, c_stride, vout45, mr - 4, nr);
-  if (mr > 6) q8rt_neon_8x8_store2(c + 6 * c_stride, c_stride, vout67, mr - 6, nr);
+  q8rt_neon_8x8_store(&acc, mr, nr, c, c_stride, params);
 }

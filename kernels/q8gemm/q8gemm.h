@@ -43,6 +43,10 @@ void q8rt_q8gemm_ukernel_8x8__scalar(size_t mr, size_t nr, size_t k, const uint8
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
 void q8rt_q8gemm_ukernel_8x8__aarch64_neon(size_t mr, size_t nr, size_t k, const uint8_t* a, size_t a_stride,
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+/* MR x NR = 4 x 8 on the same panels (QNNPACK's q8gemm 4x8 aarch32 scheme), 1 <= mr <= 4: armv7 NEON; its
+ * scalar twin is q8gemm 8x8 scalar (the same arithmetic for mr <= 4). */
+void q8rt_q8gemm_ukernel_4x8__aarch32_neon(size_t mr, size_t nr, size_t k, const uint8_t* a, size_t a_stride,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
 /* 1x8n: GEMV-style on the same panels (each Q8RT_GEMM8_NR * 4 + round_up(k, 8) * 8 bytes): any mr >= 1 rows one at
  * a time x any nc >= 1 columns over consecutive panels (the multi-panel contract below). */
 void q8rt_q8gemm_ukernel_1x8n__scalar(size_t mr, size_t nc, size_t k, const uint8_t* a, size_t a_stride,
@@ -78,4 +82,19 @@ void q8rt_q8gemm_ukernel_8x32c4n__avx512vnni(size_t mr, size_t nc, size_t k, con
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
 /* 1x64c4n: GEMV-style, any mr >= 1 rows one at a time, 64 columns (four panels) per step. */
 void q8rt_q8gemm_ukernel_1x64c4n__avx512vnni(size_t mr, size_t nc, size_t k, const uint8_t* a, size_t a_stride,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+
+/* ARMv8.2 dot product (`udot`) on Q8RT_LAYOUT_GEMM_DOT panels (kernels/layout.h: 16 columns, raw uint8 weights in
+ * groups of 4 k, folded bias): the multi-panel contract above with these panels (each 64 + round_up(k, 4) * 16
+ * bytes, 16-byte aligned), any nc >= 1 columns. A rows are read in 16-byte chunks: up to k + 15 bytes (within the
+ * Q8RT_EXTRA_BYTES slack); only the first k bytes enter the kernel zero point correction kernel_zero_point * sum(a). The scalar twins read the same layout.
+ * 4x16c4n: MR = 4 rows (1 <= mr <= 4), 16 columns (one panel) per step. */
+void q8rt_q8gemm_ukernel_4x16c4n__scalar(size_t mr, size_t nc, size_t k, const uint8_t* a, size_t a_stride,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+void q8rt_q8gemm_ukernel_4x16c4n__aarch64_neondot(size_t mr, size_t nc, size_t k, const uint8_t* a, size_t a_stride,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+/* 1x16c4n: GEMV-style, any mr >= 1 rows one at a time, 16 columns per step. */
+void q8rt_q8gemm_ukernel_1x16c4n__scalar(size_t mr, size_t nc, size_t k, const uint8_t* a, size_t a_stride,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+void q8rt_q8gemm_ukernel_1x16c4n__aarch64_neondot(size_t mr, size_t nc, size_t k, const uint8_t* a, size_t a_stride,
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);

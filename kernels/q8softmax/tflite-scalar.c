@@ -113,14 +113,35 @@ static int32_t tfl_softmax_exp(int32_t diff, const struct q8rt_tflite_softmax_pa
   return tfl_exp_on_negative_values_q5(tfl_srdhm(shifted, params->input_multiplier));
 }
 
+/* The exp of each input difference of a row, computed once per distinct difference: a uint8 row has at most
+ * 256 of them (diff = x - max in [-255, 0]), so a 1001-class row costs at most 256 exps instead of 2002. */
+struct tfl_exp_cache {
+  int32_t value[256]; /* by -diff */
+  uint8_t known[256];
+};
+
+static int32_t tfl_cached_exp(struct tfl_exp_cache* cache, int32_t diff,
+                              const struct q8rt_tflite_softmax_params* params) {
+  const uint32_t k = (uint32_t) -diff;
+  if (!cache->known[k]) {
+    cache->value[k] = tfl_softmax_exp(diff, params);
+    cache->known[k] = 1;
+  }
+  return cache->value[k];
+}
+
 void q8rt_tflite_softmax_u8(size_t n, const uint8_t* x, uint8_t* y, const struct q8rt_tflite_softmax_params* params) {
   uint8_t max_in_row = 0;
   for (size_t i = 0; i < n; i++) max_in_row = x[i] > max_in_row ? x[i] : max_in_row;
 
+  struct tfl_exp_cache cache;
+  for (size_t k = 0; k < 256; k++) cache.known[k] = 0;
   int32_t sum_of_exps = 0; /* Q12.19 */
   for (size_t i = 0; i < n; i++) {
     const int32_t diff = (int32_t) x[i] - (int32_t) max_in_row;
-    if (diff >= params->diff_min) sum_of_exps = tfl_add(sum_of_exps, tfl_rdbpot(tfl_softmax_exp(diff, params), 12));
+    if (diff >= params->diff_min) {
+      sum_of_exps = tfl_add(sum_of_exps, tfl_rdbpot(tfl_cached_exp(&cache, diff, params), 12));
+    }
   }
 
   /* GetReciprocal(sum_of_exps, 12, &num_bits_over_unit) (common.h) */
@@ -138,7 +159,7 @@ void q8rt_tflite_softmax_u8(size_t n, const uint8_t* x, uint8_t* y, const struct
     const int32_t diff = (int32_t) x[i] - (int32_t) max_in_row;
     uint8_t out = 0;
     if (diff >= params->diff_min) {
-      const int32_t unsat = tfl_rdbpot(tfl_srdhm(shifted_scale, tfl_softmax_exp(diff, params)), out_exponent);
+      const int32_t unsat = tfl_rdbpot(tfl_srdhm(shifted_scale, tfl_cached_exp(&cache, diff, params)), out_exponent);
       out = (uint8_t) (unsat > 255 ? 255 : unsat < 0 ? 0 : unsat);
     }
     y[i] = out;

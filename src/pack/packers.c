@@ -110,6 +110,37 @@ void q8rt_pack_gemm_8x8(const struct q8rt_pack_src* s, void* out) {
   }
 }
 
+static size_t gemm_dot_panel_bytes(size_t kc, size_t ks) {
+  const size_t kc4 = (kc + Q8RT_GEMMDOT_KR - 1) / Q8RT_GEMMDOT_KR * Q8RT_GEMMDOT_KR;
+  return Q8RT_GEMMDOT_NR * sizeof(int32_t) + ks * kc4 * Q8RT_GEMMDOT_NR;
+}
+
+size_t q8rt_packed_size_gemm_16x4_dot(const struct q8rt_pack_src* s) {
+  return (s->n + Q8RT_GEMMDOT_NR - 1) / Q8RT_GEMMDOT_NR * gemm_dot_panel_bytes(s->kc, s->ks);
+}
+
+/* The bias folds the input zero point terms (constant per column); the raw weights go in unchanged, the kernels
+ * subtract kernel_zero_point * sum(a) per pixel. */
+void q8rt_pack_gemm_16x4_dot(const struct q8rt_pack_src* s, void* out) {
+  const size_t kc4 = (s->kc + Q8RT_GEMMDOT_KR - 1) / Q8RT_GEMMDOT_KR * Q8RT_GEMMDOT_KR;
+  const size_t panel = gemm_dot_panel_bytes(s->kc, s->ks);
+  memset(out, 0, q8rt_packed_size_gemm_16x4_dot(s));
+  for (size_t j = 0; j < s->n; j++) {
+    uint8_t* dst = (uint8_t*) out + (j / Q8RT_GEMMDOT_NR) * panel;
+    const size_t lane = j % Q8RT_GEMMDOT_NR;
+    const int32_t b = folded_bias(s, j);
+    memcpy(dst + lane * sizeof(int32_t), &b, sizeof b);
+    uint8_t* dw = dst + Q8RT_GEMMDOT_NR * sizeof(int32_t);
+    for (size_t t = 0; t < s->ks; t++) {
+      for (size_t k = 0; k < s->kc; k++) {
+        const size_t g = (t * kc4 + k) / Q8RT_GEMMDOT_KR; /* group of 4 k, counted over all taps */
+        dw[g * Q8RT_GEMMDOT_NR * Q8RT_GEMMDOT_KR + lane * Q8RT_GEMMDOT_KR + k % Q8RT_GEMMDOT_KR] =
+            s->w[(j * s->ks + t) * s->kc + k];
+      }
+    }
+  }
+}
+
 size_t q8rt_packed_size_dw_16(const struct q8rt_pack_src* s) { return (size_t) q8rt_packed_dw_bytes(s->n); }
 
 void q8rt_pack_dw_16(const struct q8rt_pack_src* s, void* out) {

@@ -44,9 +44,15 @@ void q8rt_pack_gemm_16x4(const struct q8rt_pack_src* src, void* out);
 /* int8, Q8RT_LAYOUT_GEMM_8X8 (8-column panels, uint8 w k-major, blocks of 8 k). */
 size_t q8rt_packed_size_gemm_8x8(const struct q8rt_pack_src* src);
 void q8rt_pack_gemm_8x8(const struct q8rt_pack_src* src, void* out);
+/* int8, Q8RT_LAYOUT_GEMM_DOT (16-column panels, raw uint8 w in groups of 4 k per column, for udot). */
+size_t q8rt_packed_size_gemm_16x4_dot(const struct q8rt_pack_src* src);
+void q8rt_pack_gemm_16x4_dot(const struct q8rt_pack_src* src, void* out);
 /* int8 depthwise, Q8RT_LAYOUT_DWCONV (16-channel tiles, int16 w - kzp). */
 size_t q8rt_packed_size_dw_16(const struct q8rt_pack_src* src);
 void q8rt_pack_dw_16(const struct q8rt_pack_src* src, void* out);
+/* int8 depthwise, Q8RT_LAYOUT_DWCONV_16P (16-channel tiles, plain channel order, int16 w - kzp; pack_dw16p.c). */
+size_t q8rt_packed_size_dw_16p(const struct q8rt_pack_src* src);
+void q8rt_pack_dw_16p(const struct q8rt_pack_src* src, void* out);
 /* int8 depthwise, Q8RT_LAYOUT_DWCONV_VNNI (64-channel int8 blocks, then 16-channel tiles). */
 size_t q8rt_packed_size_dw_64(const struct q8rt_pack_src* src);
 void q8rt_pack_dw_64(const struct q8rt_pack_src* src, void* out);

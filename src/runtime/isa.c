@@ -158,9 +158,8 @@ static const struct q8rt_kernels avx512vnni_kernels = {
 
 #if defined(__aarch64__) || (defined(__arm__) && !defined(__aarch64__))
 /* ARM: the NEON int8 and fp32 kernels (aarch64 files on arm64, armv7 -mfpu=neon files on 32-bit ARM, which
- * are only called when cpuinfo reports NEON). int8: 3x4c8 (one panel per call; on aarch64 only for indirect
- * convolutions, GEMMs run 8x8); fp32: 4x8 / 1x8 tiles on 8-float
- * panels, depthwise up16x9, vadd and avgpool. */
+ * are only called when cpuinfo reports NEON). int8: 8x8 on aarch64, 4x8 on armv7 (one panel per call),
+ * depthwise up16x9p; fp32: 4x8 / 1x8 tiles on 8-float panels, depthwise up16x9, vadd and avgpool. */
 #define Q8RT_HAVE_NEON 1
 #if defined(__aarch64__)
 #define Q8RT_NEON_UKERNEL(family, tile) q8rt_##family##_ukernel_##tile##__aarch64_neon
@@ -169,23 +168,44 @@ static const struct q8rt_kernels avx512vnni_kernels = {
 #define Q8RT_NEON_UKERNEL(family, tile) q8rt_##family##_ukernel_##tile##__aarch32_neon
 #define Q8RT_NEON_UKERNEL0(family) q8rt_##family##_ukernel__aarch32_neon
 #endif
-static const struct q8rt_gemm_config gemm_3x4c8_neon = {
-  .name = "3x4c8", .mr = 3, .nr = 4, .kr = 8, .packed_size = q8rt_packed_size_gemm_4x8, .pack = q8rt_pack_gemm_4x8,
-  .gemm = Q8RT_NEON_UKERNEL(q8gemm, 3x4c8), .igemm = Q8RT_NEON_UKERNEL(q8conv, 3x4c8), .split = Q8RT_SPLIT_ROW_TILES,
+#if !defined(__aarch64__)
+/* armv7: GEMMs and indirect convolutions on QNNPACK's 4x8 aarch32 scheme, on the Q8RT_LAYOUT_GEMM_8X8 panels
+ * (4 rows x 8 columns in 8 q registers, vmlal by scalar; the q8conv kernel takes a tap's kc % 8 last channels
+ * one at a time). */
+static const struct q8rt_gemm_config gemm_4x8_neon = {
+  .name = "4x8", .mr = 4, .nr = 8, .kr = 8, .packed_size = q8rt_packed_size_gemm_8x8, .pack = q8rt_pack_gemm_8x8,
+  .gemm = q8rt_q8gemm_ukernel_4x8__aarch32_neon, .igemm = q8rt_q8conv_ukernel_4x8__aarch32_neon,
+  .split = Q8RT_SPLIT_ROW_TILES,
 };
-#if defined(__aarch64__)
-/* aarch64: GEMMs (1x1 convolutions, fully connected) on QNNPACK's 8x8 scheme (Q8RT_LAYOUT_GEMM_8X8: uint8
- * weights, lane-wise smlal / smlal2, one requantization per 64 outputs; products with fewer than 8 rows, e.g.
- * a fully connected layer at batch 1, on the 1x8n GEMV kernel); indirect convolutions keep 3x4c8. */
+#else
+/* aarch64: GEMMs (1x1 convolutions, fully connected) and indirect convolutions on QNNPACK's 8x8 scheme
+ * (Q8RT_LAYOUT_GEMM_8X8: uint8 weights, lane-wise smlal / smlal2, one requantization per 64 outputs; products
+ * with fewer than 8 rows, e.g. a fully connected layer at batch 1, on the 1x8n GEMV kernel; the q8conv 8x8
+ * kernel takes a tap's kc % 8 last channels one at a time, e.g. the 3 of a first layer). */
 static const struct q8rt_gemm_config gemm_8x8_neon = {
   .name = "8x8", .mr = 8, .nr = 8, .kr = 8, .packed_size = q8rt_packed_size_gemm_8x8, .pack = q8rt_pack_gemm_8x8,
   .gemm = q8rt_q8gemm_ukernel_8x8__aarch64_neon, .gemv = q8rt_q8gemm_ukernel_1x8n__aarch64_neon, .gemv_nc = 8,
-  .split = Q8RT_SPLIT_ROW_TILES,
+  .igemm = q8rt_q8conv_ukernel_8x8__aarch64_neon, .split = Q8RT_SPLIT_ROW_TILES,
 };
 #endif
+#if defined(__aarch64__)
+/* aarch64 with the ARMv8.2 dot product (`udot`, the neondot table): GEMMs and indirect convolutions on
+ * Q8RT_LAYOUT_GEMM_DOT (16-column panels of raw uint8 weights in groups of 4 k; input zero point folded into the
+ * bias, kernel zero point times the row sums subtracted in the kernel): 4x16c4n tiles over all columns of a row
+ * tile, the 1x16c4n GEMV kernel for products with fewer than 4 rows, 4x16c4 indirect convolution (4 pointers per
+ * tap). The kernel files are the only ones built with -march=armv8.2-a+dotprod. */
+static const struct q8rt_gemm_config gemm_4x16c4_neondot = {
+  .name = "4x16c4", .mr = 4, .nr = 16, .kr = 4, .packed_size = q8rt_packed_size_gemm_16x4_dot,
+  .pack = q8rt_pack_gemm_16x4_dot, .gemmn = q8rt_q8gemm_ukernel_4x16c4n__aarch64_neondot,
+  .gemv = q8rt_q8gemm_ukernel_1x16c4n__aarch64_neondot, .gemv_nc = 16,
+  .igemmn = q8rt_q8conv_ukernel_4x16c4__aarch64_neondot, .split = Q8RT_SPLIT_ROW_TILES,
+};
+#endif
+/* Depthwise on Q8RT_LAYOUT_DWCONV_16P (plain channel order, int16 w - kzp; aarch64 pairs stride-1 and stride-2
+ * pixels). */
 static const struct q8rt_dwconv_config dwconv_up16x9_neon = {
-  .name = "up16x9", .cr = 16, .packed_size = q8rt_packed_size_dw_16, .pack = q8rt_pack_dw_16,
-  .ukernel = Q8RT_NEON_UKERNEL(q8dwconv, up16x9),
+  .name = "up16x9p", .cr = 16, .packed_size = q8rt_packed_size_dw_16p, .pack = q8rt_pack_dw_16p,
+  .ukernel = Q8RT_NEON_UKERNEL(q8dwconv, up16x9p),
 };
 static const struct q8rt_f32_gemm_config f32gemm_4x8_neon = {
   .name = "4x8", .mr = 4, .nr = 8, .packed_size = q8rt_packed_size_f32_gemm_8, .pack = q8rt_pack_f32_gemm_8,
@@ -201,9 +221,9 @@ static const struct q8rt_kernels neon_kernels = {
   .isa = Q8RT_ISA_NEON,
 #if defined(__aarch64__)
   .gemm = &gemm_8x8_neon,
-  .conv = &gemm_3x4c8_neon,
+  .conv = &gemm_8x8_neon,
 #else
-  .gemm = &gemm_3x4c8_neon,
+  .gemm = &gemm_4x8_neon,
 #endif
   .dwconv = &dwconv_up16x9_neon,
   .vadd = Q8RT_NEON_UKERNEL0(q8vadd),
@@ -214,6 +234,23 @@ static const struct q8rt_kernels neon_kernels = {
   .f32vadd = Q8RT_NEON_UKERNEL0(f32vadd),
   .f32avgpool = Q8RT_NEON_UKERNEL0(f32avgpool),
 };
+#if defined(__aarch64__)
+#define Q8RT_HAVE_NEONDOT 1
+/* The neon table with the dot-product GEMM and convolution configuration (ARMv8.2 cores with the dot product
+ * extension: Cortex-A55/A76 and newer). */
+static const struct q8rt_kernels neondot_kernels = {
+  .name = "neondot",
+  .isa = Q8RT_ISA_NEONDOT,
+  .gemm = &gemm_4x16c4_neondot,
+  .dwconv = &dwconv_up16x9_neon,
+  .vadd = Q8RT_NEON_UKERNEL0(q8vadd),
+  .avgpool = Q8RT_NEON_UKERNEL0(q8avgpool),
+  .f32gemm = &f32gemm_4x8_neon,
+  .f32dwconv = &f32dwconv_neon,
+  .f32vadd = Q8RT_NEON_UKERNEL0(f32vadd),
+  .f32avgpool = Q8RT_NEON_UKERNEL0(f32avgpool),
+};
+#endif
 #endif
 
 static bool cpu_has(q8rt_isa isa) {
@@ -233,6 +270,9 @@ static bool cpu_has(q8rt_isa isa) {
 #ifdef Q8RT_HAVE_NEON
     case Q8RT_ISA_NEON: return cpuinfo_initialize() && cpuinfo_has_arm_neon();
 #endif
+#ifdef Q8RT_HAVE_NEONDOT
+    case Q8RT_ISA_NEONDOT: return cpuinfo_initialize() && cpuinfo_has_arm_neon() && cpuinfo_has_arm_neon_dot();
+#endif
     default: return false;
   }
 }
@@ -248,6 +288,9 @@ static const struct q8rt_kernels* kernels_for(q8rt_isa isa) {
 #ifdef Q8RT_HAVE_NEON
     case Q8RT_ISA_NEON: return &neon_kernels;
 #endif
+#ifdef Q8RT_HAVE_NEONDOT
+    case Q8RT_ISA_NEONDOT: return &neondot_kernels;
+#endif
     case Q8RT_ISA_SCALAR: return &scalar_kernels;
     default: return NULL;
   }
@@ -261,6 +304,7 @@ static const char* isa_name(q8rt_isa isa) {
     case Q8RT_ISA_AVX512: return "avx512";
     case Q8RT_ISA_AVX512VNNI: return "avx512vnni";
     case Q8RT_ISA_NEON: return "neon";
+    case Q8RT_ISA_NEONDOT: return "neondot";
     default: return "auto";
   }
 }
@@ -275,13 +319,14 @@ q8rt_status q8rt_kernels_select(q8rt_isa requested, const struct q8rt_kernels** 
       else if (strcmp(env, "avx512") == 0) requested = Q8RT_ISA_AVX512;
       else if (strcmp(env, "avx512vnni") == 0) requested = Q8RT_ISA_AVX512VNNI;
       else if (strcmp(env, "neon") == 0) requested = Q8RT_ISA_NEON;
-      else return q8rt_error(Q8RT_ERROR_UNSUPPORTED, "Q8RT_ISA=%s: expected auto, scalar, sse41, avx2, avx512, avx512vnni or neon",
-                             env);
+      else if (strcmp(env, "neondot") == 0) requested = Q8RT_ISA_NEONDOT;
+      else return q8rt_error(Q8RT_ERROR_UNSUPPORTED,
+                             "Q8RT_ISA=%s: expected auto, scalar, sse41, avx2, avx512, avx512vnni, neon or neondot", env);
     }
   }
   if (requested == Q8RT_ISA_AUTO) {
-    static const q8rt_isa preference[] = {Q8RT_ISA_AVX512VNNI, Q8RT_ISA_AVX512, Q8RT_ISA_AVX2, Q8RT_ISA_SSE41, Q8RT_ISA_NEON,
-                                             Q8RT_ISA_SCALAR};
+    static const q8rt_isa preference[] = {Q8RT_ISA_AVX512VNNI, Q8RT_ISA_AVX512, Q8RT_ISA_AVX2, Q8RT_ISA_SSE41, Q8RT_ISA_NEONDOT,
+                                          Q8RT_ISA_NEON, Q8RT_ISA_SCALAR};
     for (size_t i = 0; i < sizeof preference / sizeof preference[0]; i++) {
       if (kernels_for(preference[i]) != NULL && cpu_has(preference[i])) {
         *kernels = kernels_for(preference[i]);

@@ -7,7 +7,8 @@
 void test_each_session(const char* what, const q8rt_model* m, q8rt_precision precision, test_session_fn fn,
                        void* arg) {
   static const q8rt_isa isas[] = {Q8RT_ISA_SCALAR, Q8RT_ISA_AUTO,   Q8RT_ISA_SSE41, Q8RT_ISA_AVX2,
-                                  Q8RT_ISA_AVX512, Q8RT_ISA_AVX512VNNI, Q8RT_ISA_NEON};
+                                  Q8RT_ISA_AVX512, Q8RT_ISA_AVX512VNNI, Q8RT_ISA_NEON,
+                                  Q8RT_ISA_NEONDOT};
   static const uint32_t threads[] = {1, 3};
   for (size_t i = 0; i < sizeof isas / sizeof isas[0]; i++) {
     for (size_t j = 0; j < sizeof threads / sizeof threads[0]; j++) {

@@ -101,9 +101,13 @@ expect_error "classify truncated JPEG" "trunc.jpg" "" -- q8rt classify "$blob" "
 
 # --- cross builds (Q8RT_CROSS, set by `make CROSS=...`): on 50 of the 1300 images, the uint8 logits of every
 # class from the ARM binary under qemu (NEON kernels) must equal, bit for bit, those of the native x86 binary
-# build/bin/q8rt and of the ARM binary with Q8RT_ISA=scalar; same top-1 / top-5; the ISA reported is "neon".
+# build/bin/q8rt and of the ARM binary with Q8RT_ISA=scalar; same top-1 / top-5; the ISA reported is the one
+# dispatch picks on qemu's default CPU model (Q8RT_TEST_EXPECT_ISA when set): "neondot" on aarch64 (qemu's `max`
+# has the dot product), "neon" on armv7. aarch64 also compares, on the same 50 images, Q8RT_ISA=neondot under
+# QEMU_CPU=cortex-a76 and Q8RT_ISA=neon under QEMU_CPU=cortex-a72 with the native logits.
 if [ -n "${Q8RT_CROSS:-}" ]; then
   native=build/bin/q8rt
+  if [ "$Q8RT_CROSS" = arm64 ]; then want_isa=${Q8RT_TEST_EXPECT_ISA:-neondot}; else want_isa=${Q8RT_TEST_EXPECT_ISA:-neon}; fi
   mapfile -t some < <(head -n 50 "$images/labels.txt" | awk -v d="$images/images" '{print d "/" $1}')
   if [ ! -x "$native" ]; then
     bad "native x86 binary $native is absent: build it first with a native \`make all\` (.ci/run does)"
@@ -120,6 +124,16 @@ if [ -n "${Q8RT_CROSS:-}" ]; then
     check "json has 50 images x 1000 classes" test "$(grep -o '"logit"' "$tmp/t1.json" | wc -l)" -eq 50000
     check "50 images: NEON (qemu) vs native x86 logits identical" cmp -s "$tmp/t1.json" "$tmp/native.json"
     check "50 images: NEON vs scalar kernels (qemu) identical" cmp -s "$tmp/t1.json" "$tmp/scalar.json"
+    if [ "$Q8RT_CROSS" = arm64 ]; then
+      QEMU_CPU=cortex-a76 Q8RT_ISA=neondot q8rt classify "$blob" "${some[@]}" --top 1000 --json > "$tmp/neondot.json"
+      check "50 images: Q8RT_ISA=neondot under QEMU_CPU=cortex-a76 vs native x86 logits identical" \
+        cmp -s "$tmp/neondot.json" "$tmp/native.json"
+      QEMU_CPU=cortex-a72 Q8RT_ISA=neon q8rt classify "$blob" "${some[@]}" --top 1000 --json > "$tmp/neon.json"
+      check "50 images: Q8RT_ISA=neon under QEMU_CPU=cortex-a72 vs native x86 logits identical" \
+        cmp -s "$tmp/neon.json" "$tmp/native.json"
+      expect_error "Q8RT_ISA=neondot under QEMU_CPU=cortex-a72 (no dot product)" "neondot is not available" "" -- \
+        env QEMU_CPU=cortex-a72 Q8RT_ISA=neondot ${Q8RT_RUNNER:-} "$build/bin/q8rt" bench "$blob" --runs 1 --warmup 0
+    fi
     "$native" classify "$blob" "${some[@]:0:8}" --top 1000 --json > "$tmp/native8.json"
     check "8 images: NEON with 2 threads vs native identical" cmp -s "$tmp/t2.json" "$tmp/native8.json"
     head -n 50 "$images/labels.txt" > "$tmp/labels50.txt"
@@ -128,14 +142,14 @@ if [ -n "${Q8RT_CROSS:-}" ]; then
     echo "  eval (ARM, 50 images): $(cat "$tmp/eval.json")"
     field() { sed -E "s/.*\"$1\":\"?([0-9a-z.]+).*/\1/" "$2"; }
     check "eval 50 images" test "$(field n "$tmp/eval.json")" -eq 50
-    check "eval reports isa neon" test "$(field isa "$tmp/eval.json")" = neon
+    check "eval reports isa $want_isa" test "$(field isa "$tmp/eval.json")" = "$want_isa"
     check "top-1 ARM $(field top1 "$tmp/eval.json") == native $(field top1 "$tmp/eval_native.json")" \
       test "$(field top1 "$tmp/eval.json")" = "$(field top1 "$tmp/eval_native.json")"
     check "top-5 ARM $(field top5 "$tmp/eval.json") == native $(field top5 "$tmp/eval_native.json")" \
       test "$(field top5 "$tmp/eval.json")" = "$(field top5 "$tmp/eval_native.json")"
     q8rt bench "$blob" --runs 3 --warmup 1 --json > "$tmp/bench.json"
     echo "  bench under qemu (not an ARM timing): $(cat "$tmp/bench.json")"
-    check "bench reports isa neon" grep -q '"isa":"neon"' "$tmp/bench.json"
+    check "bench reports isa $want_isa" grep -q "\"isa\":\"$want_isa\"" "$tmp/bench.json"
     Q8RT_ISA=scalar q8rt bench "$blob" --runs 1 --warmup 0 --json > "$tmp/bench_scalar.json"
     check "Q8RT_ISA=scalar bench reports isa scalar" grep -q '"isa":"scalar"' "$tmp/bench_scalar.json"
   fi

@@ -1,13 +1,16 @@
 /*
- * ARM NEON micro-kernels vs their scalar twins, bit for bit (q8gemm, q8conv, q8dwconv, q8vadd, q8avgpool),
+ * ARM NEON micro-kernels vs their scalar twins, bit for bit (q8gemm, q8conv, q8dwconv up16x9p, q8vadd, q8avgpool),
  * and proof that the NEON path is the one taken: cpuinfo's answer and the kernel table that run-time dispatch
  * (q8rt_kernels_select) picks are printed and checked, for the int8 and the fp32 fields (the fp32 NEON
  * kernels are compared with their scalar twins, within a tolerance, in test_f32gemm / _f32dwconv / _f32vadd).
  *
  * The scalar twins are themselves checked against naive references in test_q8*.c.
  * Environment:
- *   Q8RT_TEST_EXPECT_ISA=neon|scalar   what dispatch must pick on this CPU (the Makefile sets neon for the
- *                                      QEMU_CPU models it runs; scalar for a CPU without NEON)
+ *   Q8RT_TEST_EXPECT_ISA=neondot|neon|scalar   what dispatch must pick on this CPU (the Makefile sets it per
+ *                                      QEMU_CPU model: neondot for aarch64 models with the dot product, neon
+ *                                      for the others, scalar for a CPU without NEON)
+ * The NEON checks below run on the neon table (forced when dispatch picks neondot); the neondot table must be
+ * the neon table with the dot-product GEMM configuration (its kernels are tested in test_q8gemm_dot).
  *   Q8RT_TEST_QUICK=1                  fewer random cases (cross builds under qemu-user)
  * On other architectures the test only checks that dispatch never reports "neon".
  */
@@ -24,6 +27,7 @@
 #include "../../kernels/layout.h"
 #include "../../kernels/params.h"
 #include "../../src/pack/pack.h"
+#include "../../src/pack/packers.h"
 #include "../../src/quant/qparams.h"
 #include "../../src/runtime/isa.h"
 
@@ -169,9 +173,12 @@ static void dwconv_case(size_t channels, size_t output_width, size_t input_strid
   uint8_t* w = malloc(channels * 9);
   int32_t* bias = malloc(channels * sizeof(int32_t));
   fill(w, channels * 9, bias, channels, extreme);
+  const struct q8rt_pack_src src = {
+    .n = channels, .kc = 1, .ks = 9, .input_zero_point = izp, .kernel_zero_point = kzp, .w = w, .bias = bias,
+  };
   void* packed = NULL;
-  CHECK(posix_memalign(&packed, 64, q8rt_pack_dw_size(channels)) == 0);
-  CHECK(q8rt_pack_dw(channels, izp, kzp, w, bias, packed));
+  CHECK(posix_memalign(&packed, 64, q8rt_packed_size_dw_16p(&src)) == 0);
+  q8rt_pack_dw_16p(&src, packed);
   struct q8rt_conv_params params;
   conv_params(&params, kzp, 9 * 255 * 255 + 100000, extreme);
   const size_t out_size = output_width * (channels + output_increment) + 16;
@@ -179,8 +186,9 @@ static void dwconv_case(size_t channels, size_t output_width, size_t input_strid
   uint8_t* o1 = malloc(out_size);
   memset(o0, 0xA5, out_size);
   memset(o1, 0xA5, out_size);
-  q8rt_q8dwconv_ukernel_up16x9__scalar(channels, output_width, ind, input_stride, packed, o0, output_increment, &params);
-  NEON(q8dwconv, up16x9)(channels, output_width, ind, input_stride, packed, o1, output_increment, &params);
+  q8rt_q8dwconv_ukernel_up16x9p__scalar(channels, output_width, ind, input_stride, packed, o0, output_increment,
+                                        &params);
+  NEON(q8dwconv, up16x9p)(channels, output_width, ind, input_stride, packed, o1, output_increment, &params);
   CHECKF(memcmp(o0, o1, out_size) == 0, "q8dwconv neon vs scalar: channels=%zu width=%zu stride=%zu extreme=%d",
          channels, output_width, input_stride, (int) extreme);
   free(in);
@@ -275,30 +283,70 @@ int main(void) {
   const bool has_neon = cpuinfo_initialize() && cpuinfo_has_arm_neon();
   printf("test_neon: cpuinfo_has_arm_neon() = %d, dispatch picks \"%s\" (expected: %s)\n", (int) has_neon, picked,
          expect != NULL ? expect : "unset");
+#if defined(__aarch64__)
+  const bool has_dot = has_neon && cpuinfo_has_arm_neon_dot();
+#else
+  const bool has_dot = false;
+#endif
+  printf("test_neon: cpuinfo_has_arm_neon_dot() = %d\n", (int) has_dot);
   if (expect != NULL && strcmp(expect, "neon") == 0) {
     CHECKF(has_neon, "cpuinfo reports no NEON but Q8RT_TEST_EXPECT_ISA=neon");
+    CHECKF(!has_dot, "cpuinfo reports the dot product but Q8RT_TEST_EXPECT_ISA=neon");
     CHECKF(strcmp(picked, "neon") == 0, "dispatch picked %s, expected neon", picked);
+  } else if (expect != NULL && strcmp(expect, "neondot") == 0) {
+    CHECKF(has_dot, "cpuinfo reports no dot product but Q8RT_TEST_EXPECT_ISA=neondot");
+    CHECKF(strcmp(picked, "neondot") == 0, "dispatch picked %s, expected neondot", picked);
   } else if (expect != NULL && strcmp(expect, "scalar") == 0) {
     CHECKF(!has_neon, "cpuinfo reports NEON but Q8RT_TEST_EXPECT_ISA=scalar");
     CHECKF(strcmp(picked, "scalar") == 0, "dispatch picked %s, expected scalar", picked);
   }
   if (has_neon) {
-    /* the table dispatch picked holds exactly this file's NEON kernels */
+    CHECKF(strcmp(picked, has_dot ? "neondot" : "neon") == 0, "dispatch picked %s", picked);
+    const struct q8rt_kernels* auto_kernels = kernels;
+    CHECK(q8rt_kernels_select(Q8RT_ISA_NEON, &kernels) == Q8RT_OK && kernels != NULL);
+    if (kernels == NULL) return test_summary("test_neon");
 #if defined(__aarch64__)
-    /* aarch64: GEMMs on the 8x8 kernel (compared with its scalar twin in test_q8gemm_8x8), indirect
-     * convolutions on 3x4c8 */
+    const struct q8rt_kernels* dot = NULL;
+    if (has_dot) {
+      /* the neondot table: the neon table with the 4x16c4 udot configuration for GEMMs and convolutions */
+      CHECK(q8rt_kernels_select(Q8RT_ISA_NEONDOT, &dot) == Q8RT_OK && dot == auto_kernels);
+      CHECK(dot != NULL && strcmp(dot->name, "neondot") == 0 && dot->isa == Q8RT_ISA_NEONDOT);
+      if (dot != NULL) {
+        CHECK(dot->gemm->mr == 4 && dot->gemm->nr == 16 && dot->gemm->kr == 4 && dot->conv == NULL &&
+              dot->conv_small_kc == NULL);
+        CHECK(dot->gemm->gemmn == q8rt_q8gemm_ukernel_4x16c4n__aarch64_neondot && dot->gemm->gemm == NULL);
+        CHECK(dot->gemm->gemv == q8rt_q8gemm_ukernel_1x16c4n__aarch64_neondot && dot->gemm->gemv_nc == 16);
+        CHECK(dot->gemm->igemmn == q8rt_q8conv_ukernel_4x16c4__aarch64_neondot && dot->gemm->igemm == NULL);
+        CHECK(dot->gemm->pack == q8rt_pack_gemm_16x4_dot && dot->gemm->packed_size == q8rt_packed_size_gemm_16x4_dot);
+        CHECK(dot->dwconv == kernels->dwconv && dot->vadd == kernels->vadd && dot->avgpool == kernels->avgpool &&
+              dot->f32gemm == kernels->f32gemm && dot->f32dwconv == kernels->f32dwconv &&
+              dot->f32vadd == kernels->f32vadd && dot->f32avgpool == kernels->f32avgpool);
+      }
+    } else {
+      CHECK(q8rt_kernels_select(Q8RT_ISA_NEONDOT, &dot) == Q8RT_ERROR_UNSUPPORTED);
+      CHECK(auto_kernels == kernels);
+    }
+#else
+    CHECK(auto_kernels == kernels);
+#endif
+    /* the neon table holds exactly this file's NEON kernels */
+#if defined(__aarch64__)
+    /* aarch64: GEMMs and indirect convolutions on the 8x8 kernels (compared with their scalar twins in
+     * test_q8gemm_8x8 and test_q8conv_8x8) */
     CHECK(kernels->gemm->gemm == q8rt_q8gemm_ukernel_8x8__aarch64_neon && kernels->gemm->mr == 8 &&
           kernels->gemm->nr == 8);
     CHECK(kernels->gemm->gemv == q8rt_q8gemm_ukernel_1x8n__aarch64_neon && kernels->gemm->gemv_nc == 8);
-    CHECK(kernels->conv != NULL && kernels->conv->gemm == NEON(q8gemm, 3x4c8) && kernels->conv->mr == 3 &&
-          kernels->conv->nr == 4);
-    CHECK(kernels->conv->igemm == NEON(q8conv, 3x4c8));
+    CHECK(kernels->conv != NULL && kernels->conv->mr == 8 && kernels->conv->nr == 8);
+    CHECK(kernels->conv->igemm == q8rt_q8conv_ukernel_8x8__aarch64_neon);
 #else
-    CHECK(kernels->gemm->gemm == NEON(q8gemm, 3x4c8) && kernels->gemm->mr == 3 && kernels->gemm->nr == 4);
-    CHECK(kernels->gemm->igemm == NEON(q8conv, 3x4c8));
+    /* armv7: GEMMs and indirect convolutions on the 4x8 kernels (compared with their scalar twins in
+     * test_q8gemm_8x8 and test_q8conv_8x8) */
+    CHECK(kernels->gemm->gemm == q8rt_q8gemm_ukernel_4x8__aarch32_neon && kernels->gemm->mr == 4 &&
+          kernels->gemm->nr == 8);
+    CHECK(kernels->gemm->igemm == q8rt_q8conv_ukernel_4x8__aarch32_neon);
     CHECK(kernels->conv == NULL);
 #endif
-    CHECK(kernels->dwconv->ukernel == NEON(q8dwconv, up16x9));
+    CHECK(kernels->dwconv->ukernel == NEON(q8dwconv, up16x9p));
     CHECK(kernels->vadd == NEON0(q8vadd));
     CHECK(kernels->avgpool == NEON0(q8avgpool));
     /* fp32: the NEON kernels on the 4x8 panels (compared with their scalar twins in test_f32gemm,
@@ -341,7 +389,7 @@ int main(void) {
     for (int i = 0; i < 100 * scale; i++, cases++) vadd_case(test_rand_range(1, 3000), test_rand_range(0, 1));
     for (size_t c = 1; c <= 24; c++, cases++) avgpool_case(test_rand_range(1, 12), c);
     for (int i = 0; i < 100 * scale; i++, cases++) avgpool_case(test_rand_range(1, 400), test_rand_range(1, 300));
-    printf("test_neon: NEON kernels (%s) ran %d cases: q8gemm 3x4c8, q8conv 3x4c8, q8dwconv up16x9, q8vadd, "
+    printf("test_neon: NEON kernels (%s) ran %d cases: q8gemm 3x4c8, q8conv 3x4c8, q8dwconv up16x9p, q8vadd, "
            "q8avgpool; table holds the NEON f32gemm 4x8 / 1x8, f32conv 4x8, f32dwconv up16x9, f32vadd, "
            "f32avgpool\n", NEON_NAME, cases);
   }

@@ -25,6 +25,11 @@
 #else
 #define HAVE_NEON_8X8 0
 #endif
+#if defined(__arm__) && !defined(__aarch64__)
+#define HAVE_NEON_4X8 1 /* armv7: q8gemm 4x8 on the same panels, vs the 8x8 scalar twin for mr <= 4 */
+#else
+#define HAVE_NEON_4X8 0
+#endif
 
 static size_t round_up8(size_t x) { return (x + 7) / 8 * 8; }
 
@@ -197,7 +202,7 @@ static void gemv_case(size_t mr, size_t nc, size_t k, bool neon) {
 int main(void) {
   test_rng_seed(0x38783820);
   const bool quick = getenv("Q8RT_TEST_QUICK") != NULL && strcmp(getenv("Q8RT_TEST_QUICK"), "0") != 0;
-#if HAVE_NEON_8X8
+#if HAVE_NEON_8X8 || HAVE_NEON_4X8
   const bool neon = cpuinfo_initialize() && cpuinfo_has_arm_neon();
 #else
   const bool neon = false;
@@ -221,6 +226,7 @@ int main(void) {
     gemv_case(test_rand_range(1, 7), test_rand_range(1, 100), test_rand_range(1, 1400), neon);
   }
   printf("test_q8gemm_8x8: %d cases, scalar 8x8 / 1x8n vs reference%s\n", cases,
-         neon ? ", aarch64 NEON 8x8 / 1x8n vs scalar" : " (no aarch64 NEON: NEON kernels not run)");
+         !neon ? " (no NEON: NEON kernels not run)"
+         : HAVE_NEON_8X8 ? ", aarch64 NEON 8x8 / 1x8n vs scalar" : ", armv7 NEON 4x8 vs scalar (mr <= 4)");
   return test_summary("test_q8gemm_8x8");
 }

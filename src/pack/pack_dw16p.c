@@ -1,0 +1,36 @@
+/* Depthwise weight packing for Q8RT_LAYOUT_DWCONV_16P (kernels/layout.h): plain channel order, 9 taps of
+ * int16 w - kzp per 16-channel tile. */
+#include <string.h>
+
+#include "../../kernels/layout.h"
+#include "fold.h"
+#include "pack/packers.h"
+
+size_t q8rt_packed_size_dw_16p(const struct q8rt_pack_src* s) {
+  return (s->n + Q8RT_DW16P_CR - 1) / Q8RT_DW16P_CR * Q8RT_DW16P_TILE_BYTES;
+}
+
+void q8rt_pack_dw_16p(const struct q8rt_pack_src* s, void* packed) {
+  uint8_t* out = (uint8_t*) packed;
+  for (size_t c0 = 0; c0 < s->n; c0 += Q8RT_DW16P_CR) {
+    const size_t cb = s->n - c0 < Q8RT_DW16P_CR ? s->n - c0 : Q8RT_DW16P_CR;
+    int32_t tile_bias[Q8RT_DW16P_CR] = {0};
+    int16_t tile_w[Q8RT_DW_TAPS][Q8RT_DW16P_CR] = {{0}};
+    for (size_t j = 0; j < cb; j++) {
+      const uint8_t* wc = s->w + (c0 + j) * Q8RT_DW_TAPS; /* [ky][kx] */
+      int64_t wsum = 0;
+      for (size_t kx = 0; kx < 3; kx++) {
+        for (size_t ky = 0; ky < 3; ky++) {
+          const int32_t v = (int32_t) wc[ky * 3 + kx] - (int32_t) s->kernel_zero_point;
+          tile_w[kx * 3 + ky][j] = (int16_t) v;
+          wsum += v;
+        }
+      }
+      /* the loader checked q8rt_pack_bias_fits */
+      (void) q8rt_fold_bias(s->bias != NULL ? s->bias[c0 + j] : 0, wsum, s->input_zero_point, &tile_bias[j]);
+    }
+    memcpy(out, tile_bias, sizeof tile_bias);
+    memcpy(out + sizeof tile_bias, tile_w, sizeof tile_w);
+    out += Q8RT_DW16P_TILE_BYTES;
+  }
+}
