@@ -6,8 +6,9 @@
 #define ADD_BLOCK 4096
 
 struct add_context {
+  bool tflite;                                  /* the op's rule is TFLite's */
   q8rt_q8vadd_ukernel_fn ukernel;               /* Caffe2 rule */
-  q8rt_q8vadd_tflite_ukernel_fn tflite_ukernel; /* TFLite rule */
+  q8rt_q8vadd_tflite_ukernel_fn tflite_ukernel; /* TFLite rule (every kernel table has one: test_neon checks) */
   const uint8_t* a;
   const uint8_t* b;
   uint8_t* y;
@@ -16,7 +17,7 @@ struct add_context {
 
 static void add_block(void* arg, size_t start, size_t count) {
   const struct add_context* c = arg;
-  if (c->tflite_ukernel != NULL) {
+  if (c->tflite) {
     c->tflite_ukernel(count, c->a + start, c->b + start, c->y + start, &c->op->params.tflite_add);
   } else {
     c->ukernel(count, c->a + start, c->b + start, c->y + start, &c->op->params.add);
@@ -26,7 +27,7 @@ static void add_block(void* arg, size_t start, size_t count) {
 static void add_run(struct q8rt_op_ctx* s, const struct q8rt_op_plan* plan) {
   const bool tflite = plan->op->rec->rule != Q8RT_BLOB_RULE_CAFFE2;
   struct add_context c = {
-    .ukernel = s->kernels->vadd, .tflite_ukernel = tflite ? s->kernels->vadd_tflite : NULL, .a = plan->x,
+    .tflite = tflite, .ukernel = s->kernels->vadd, .tflite_ukernel = s->kernels->vadd_tflite, .a = plan->x,
     .b = plan->x2, .y = plan->y, .op = plan->op,
   };
   pthreadpool_parallelize_1d_tile_1d(s->pool, add_block, &c, (size_t) q8rt_tensor_elements(plan->op->y), ADD_BLOCK,

@@ -280,6 +280,15 @@ int main(void) {
   CHECK(q8rt_kernels_select(Q8RT_ISA_AUTO, &kernels) == Q8RT_OK && kernels != NULL);
   const char* picked = kernels != NULL ? kernels->name : "(none)";
 #if HAVE_NEON_KERNELS
+  /* Every table this CPU can run fills every role the operators call (a missing TFLite ADD kernel once made the
+   * neondot table run the Caffe2 ADD on TFLite parameters). */
+  for (int isa = Q8RT_ISA_AUTO; isa <= Q8RT_ISA_NEONDOT; isa++) {
+    const struct q8rt_kernels* t = NULL;
+    if (q8rt_kernels_select((q8rt_isa) isa, &t) != Q8RT_OK || t == NULL) continue;
+    CHECKF(t->gemm != NULL && t->dwconv != NULL && t->vadd != NULL && t->vadd_tflite != NULL && t->avgpool != NULL &&
+           t->f32gemm != NULL && t->f32dwconv != NULL && t->f32vadd != NULL && t->f32avgpool != NULL,
+           "kernel table %s has an empty role", t->name);
+  }
   const bool has_neon = cpuinfo_initialize() && cpuinfo_has_arm_neon();
   printf("test_neon: cpuinfo_has_arm_neon() = %d, dispatch picks \"%s\" (expected: %s)\n", (int) has_neon, picked,
          expect != NULL ? expect : "unset");
@@ -319,6 +328,7 @@ int main(void) {
         CHECK(dot->gemm->igemmn == q8rt_q8conv_ukernel_4x16c4__aarch64_neondot && dot->gemm->igemm == NULL);
         CHECK(dot->gemm->pack == q8rt_pack_gemm_16x4_dot && dot->gemm->packed_size == q8rt_packed_size_gemm_16x4_dot);
         CHECK(dot->dwconv == kernels->dwconv && dot->vadd == kernels->vadd && dot->avgpool == kernels->avgpool &&
+              dot->vadd_tflite == kernels->vadd_tflite &&
               dot->f32gemm == kernels->f32gemm && dot->f32dwconv == kernels->f32dwconv &&
               dot->f32vadd == kernels->f32vadd && dot->f32avgpool == kernels->f32avgpool);
       }
