@@ -244,6 +244,7 @@ static const struct q8rt_kernels neondot_kernels = {
   .gemm = &gemm_4x16c4_neondot,
   .dwconv = &dwconv_up16x9_neon,
   .vadd = Q8RT_NEON_UKERNEL0(q8vadd),
+  .vadd_tflite = Q8RT_NEON_UKERNEL0(q8vadd_tflite),
   .avgpool = Q8RT_NEON_UKERNEL0(q8avgpool),
   .f32gemm = &f32gemm_4x8_neon,
   .f32dwconv = &f32dwconv_neon,
