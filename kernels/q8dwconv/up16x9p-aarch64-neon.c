@@ -118,7 +118,8 @@ void q8rt_q8dwconv_ukernel_up16x9p__aarch64_neon(size_t channels, size_t output_
     size_t input_stride, const void* packed_w, uint8_t* output, size_t output_increment,
     const struct q8rt_conv_params* params) {
   if (channels == 0) return;
-  if (params->shift != 0) {
+  /* TFLITE_SINGLE_ROUNDING takes q8rt_neon_q31_scale (its single-rounding branch), not the shifted Q31 form */
+  if (params->shift != 0 && !params->single_rounding) {
     dw_row(channels, output_width, input, input_stride, packed_w, output, output_increment, params, true);
   } else {
     dw_row(channels, output_width, input, input_stride, packed_w, output, output_increment, params, false);
