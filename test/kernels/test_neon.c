@@ -327,8 +327,8 @@ int main(void) {
         CHECK(dot->gemm->gemv == q8rt_q8gemm_ukernel_1x16c4n__aarch64_neondot && dot->gemm->gemv_nc == 16);
         CHECK(dot->gemm->igemmn == q8rt_q8conv_ukernel_4x16c4__aarch64_neondot && dot->gemm->igemm == NULL);
         CHECK(dot->gemm->pack == q8rt_pack_gemm_16x4_dot && dot->gemm->packed_size == q8rt_packed_size_gemm_16x4_dot);
-        CHECK(dot->dwconv == kernels->dwconv && dot->vadd == kernels->vadd && dot->avgpool == kernels->avgpool &&
-              dot->vadd_tflite == kernels->vadd_tflite &&
+        CHECK(dot->dwconv == kernels->dwconv && dot->vadd == kernels->vadd && dot->vadd_tflite == kernels->vadd_tflite &&
+              dot->vadd_tflite != NULL && dot->avgpool == kernels->avgpool &&
               dot->f32gemm == kernels->f32gemm && dot->f32dwconv == kernels->f32dwconv &&
               dot->f32vadd == kernels->f32vadd && dot->f32avgpool == kernels->f32avgpool);
       }
