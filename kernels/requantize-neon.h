@@ -68,8 +68,8 @@ static inline int32x4_t q8rt_neon_q31_scale(int32x4_t vacc, const struct q8rt_ne
   return q8rt_neon_q31_scale_double(vacc, q);
 }
 
-/* q8rt_neon_q31_scale_double for params with shift >= 1 (zero_shift_mask all zeros, so the bic is the identity): one
- * instruction fewer per vector, the same result. */
+/* q8rt_neon_q31_scale_double for params with shift >= 1 and the two-rounding rules (single_rounding 0):
+ * zero_shift_mask is all zeros, so the bic is the identity; one instruction fewer per vector, the same result. */
 static inline int32x4_t q8rt_neon_q31_scale_shifted(int32x4_t vacc, const struct q8rt_neon_q31* q) {
   vacc = vqrdmulhq_s32(vacc, q->multiplier);
   vacc = vsraq_n_s32(vacc, vacc, 31);

@@ -3,7 +3,8 @@
  * requantization), and the NEON kernel of the build (aarch64 8x8, armv7 4x8) vs its scalar twin, byte for byte
  * over whole output buffers (guard bytes included). mr 1..8 (4x8: 1..4), nr
  * 1..8, kc around the 8-k blocks (1..3 as a first layer, 7..9, 15..17, larger), ks 1..25, padding pointers
- * (the input-zero-point buffer), zero points 0 / 1 / 128 / 255, random and extreme scales and biases.
+ * (the input-zero-point buffer), zero points 0 / 1 / 128 / 255, random and extreme scales and biases; QNNPACK and
+ * TFLite (two roundings or TFLITE_SINGLE_ROUNDING) requantization parameters (test_conv_params).
  * Q8RT_TEST_QUICK=1: fewer random cases (qemu-user). */
 #include <math.h>
 #include <stdbool.h>
@@ -15,6 +16,7 @@
 
 #include "../common/kernel_ref.h"
 #include "../common/test.h"
+#include "../common/tflite_params.h"
 #include "../../kernels/layout.h"
 #include "../../kernels/params.h"
 #include "../../kernels/q8conv/q8conv.h"
@@ -102,8 +104,8 @@ static void run_case(size_t tile_mr, size_t mr, size_t nr, size_t kc, size_t ks,
     scale = exp2f(-test_rand_uniform(0.0f, 20.0f)) * 0.99f;
   }
   struct q8rt_conv_params params;
-  CHECK(q8rt_conv_params_init(&params, scale, 1.0f, 1.0f, kzp, (uint8_t) test_rand_range(0, 255),
-                              (uint8_t) test_rand_range(0, 60), (uint8_t) test_rand_range(190, 255)));
+  CHECK(test_conv_params(&params, scale, kzp, (uint8_t) test_rand_range(0, 255), (uint8_t) test_rand_range(0, 60),
+                         (uint8_t) test_rand_range(190, 255)));
 
   const size_t c_size = 8 * c_stride + 16;
   uint8_t* c0 = malloc(c_size);

@@ -3,7 +3,8 @@
  * armv7) vs the scalar twin, byte for byte over whole output buffers (guard bytes included). Channel counts
  * around the 16-channel tiles, widths 1..20 (odd and even: the aarch64 kernel pairs pixels when input_stride is
  * 3), input strides 3, 6 and others, padding pointers, kernel zero points 0 / 1 / 128 / 255, random and extreme
- * scales and biases. Q8RT_TEST_QUICK=1: fewer random cases (qemu-user). */
+ * scales and biases; QNNPACK and TFLite (two roundings or TFLITE_SINGLE_ROUNDING) requantization parameters
+ * (test_conv_params). Q8RT_TEST_QUICK=1: fewer random cases (qemu-user). */
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -14,6 +15,7 @@
 
 #include "../common/kernel_ref.h"
 #include "../common/test.h"
+#include "../common/tflite_params.h"
 #include "../../kernels/layout.h"
 #include "../../kernels/params.h"
 #include "../../kernels/q8dwconv/q8dwconv.h"
@@ -92,8 +94,8 @@ static void run_case(size_t channels, size_t output_width, size_t input_stride, 
     scale = exp2f(-test_rand_uniform(0.0f, 20.0f)) * 0.99f;
   }
   struct q8rt_conv_params params;
-  CHECK(q8rt_conv_params_init(&params, scale, 1.0f, 1.0f, kzp, (uint8_t) test_rand_range(0, 255),
-                              (uint8_t) test_rand_range(0, 60), (uint8_t) test_rand_range(190, 255)));
+  CHECK(test_conv_params(&params, scale, kzp, (uint8_t) test_rand_range(0, 255), (uint8_t) test_rand_range(0, 60),
+                         (uint8_t) test_rand_range(190, 255)));
 
   const size_t out_size = output_width * (channels + output_increment) + 16;
   uint8_t* o_scalar = malloc(out_size);
