@@ -26,7 +26,8 @@ ifneq ($(CROSS),)
   BUILD    := build-$(DEB_ARCH)$(CLANG_SUFFIX)
   DEPS     := build/deps-$(DEB_ARCH)
   CFLAGS   += $(TARGET_FLAGS) -I$(DEPS)/usr/include -I$(DEPS)/usr/include/$(TRIPLET)
-  LDFLAGS  += $(TARGET_FLAGS) -L$(DEPS)/usr/lib/$(TRIPLET) -Wl,-rpath-link,$(abspath $(DEPS))/usr/lib/$(TRIPLET)
+  LDFLAGS  += $(TARGET_FLAGS) -L$(DEPS)/usr/lib/$(TRIPLET) -Wl,-rpath-link,$(abspath $(DEPS))/usr/lib/$(TRIPLET) \
+              -Wl,-rpath-link,$(abspath $(DEPS))/lib/$(TRIPLET)
   # qemu-user with the cross libc and the unpacked target libraries
   RUNNER   := $(QEMU) -L /usr/$(TRIPLET) \
               -E LD_LIBRARY_PATH=$(abspath $(DEPS))/usr/lib/$(TRIPLET):$(abspath $(DEPS))/lib/$(TRIPLET)
