@@ -182,7 +182,7 @@ q8rt_status q8rt_blob_parse(const void* data, size_t size, const char* what, str
   if (h->version == 1) {
     return q8rt_error(Q8RT_ERROR_UNSUPPORTED,
                       "%s: blob format version 1 (weights packed for one kernel) is no longer read; this q8rt reads "
-                      "version %u: re-convert the model with `q8rt convert INIT_NET PREDICT_NET -o FILE`", what,
+                      "version %u: re-convert the model with `q8rt convert`", what,
                       Q8RT_BLOB_VERSION);
   }
   if (h->version == 2) {
