@@ -208,13 +208,13 @@ $(TEST_BINS) $(CLI): LDFLAGS += $(TSAN_SHIM) -ldl
 endif
 
 # The regression replayer includes the harness sources.
-$(BUILD)/test/fuzz/test_regressions: $(wildcard test/fuzz/fuzz_*.c)
+$(BUILD)/test/fuzz/test_regressions: $(wildcard test/fuzz/fuzz_*.c test/fuzz/fuzz_*.h)
 
 # libFuzzer harnesses and the seed generator (make FUZZ=1 fuzz-build; `make fuzz` runs them).
 FUZZ_HARNESSES := blob convert image tflite
 FUZZ_BINS := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_HARNESSES))
 FUZZ_LINK_OBJS := $(filter-out $(BUILD)/obj/src/cli/main.o,$(CLI_OBJS)) $(CONV_A) $(LIB_A)
-$(FUZZ_BINS): $(BUILD)/fuzz/%: test/fuzz/%.c $(FUZZ_LINK_OBJS)
+$(FUZZ_BINS): $(BUILD)/fuzz/%: test/fuzz/%.c test/fuzz/fuzz_converted.h $(FUZZ_LINK_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LINK_OBJS) $(LDFLAGS) $(LDLIBS_CLI)
 $(BUILD)/fuzz/fuzz_seeds: test/fuzz/fuzz_seeds.c $(FUZZ_LINK_OBJS)

@@ -361,11 +361,11 @@ struct options {
   float beta;
 };
 
-/* Reads the builtin options table of the expected union member (absent table: schema defaults). */
+/* Reads the builtin options table of the expected union member; an absent (zeroed) table gives the schema
+ * defaults, as every field of it reads as absent. */
 static bool read_options(struct ctx* c, const struct fb_table* opt, int32_t code, struct options* o) {
   memset(o, 0, sizeof *o);
   o->dilation_w = o->dilation_h = 1;
-  o->stride_w = o->stride_h = 0;
   struct fb_reader* r = &c->r;
   bool ok = true;
   switch (code) {
@@ -413,7 +413,7 @@ static bool import_operator(struct ctx* c, uint32_t index) {
   char where[64];
   struct fb_table t, code_table, opt;
   struct fb_vector inputs, outputs;
-  bool present, has_opt;
+  bool present, has_opt; /* no options table: opt is zeroed, read_options gives the defaults */
   uint32_t opcode_index;
   uint8_t options_type;
   if (!fb_vector_table(&c->r, &c->operators, index, &t) || !fb_u32(&c->r, &t, OPERATOR_OPCODE_INDEX, 0, &opcode_index) ||
@@ -458,13 +458,8 @@ static bool import_operator(struct ctx* c, uint32_t index) {
     return cv_fail(c->g, "%s: %s: builtin options of union type %u, expected %u", c->g->predict_label, where,
                    options_type, expected_options[code]);
   }
-  struct options o;
-  if (has_opt) {
-    if (!read_options(c, &opt, code, &o)) return false;
-  } else {
-    memset(&o, 0, sizeof o);
-    o.dilation_w = o.dilation_h = 1;
-  }
+  struct options o; /* an absent table (zeroed, no vtable slots) reads as the schema defaults */
+  if (!read_options(c, &opt, code, &o)) return false;
   if (outputs.length != 1) {
     return cv_fail(c->g, "%s: %s: %u outputs, expected 1", c->g->predict_label, where, outputs.length);
   }

@@ -22,6 +22,22 @@ float q8rt_conv_scale(float input_scale, float kernel_scale, float output_scale)
   return scale;
 }
 
+/* The fields of struct q8rt_conv_params that every rule fills alike: multiplier in [2^30, 2^31), right shift in
+ * [0, 31], its remainder mask and threshold, zero points and clamp; the rest zero. */
+static void conv_params_fill(struct q8rt_conv_params* p, int32_t multiplier, uint32_t shift, uint8_t kernel_zero_point,
+                             uint8_t output_zero_point, uint8_t output_min, uint8_t output_max) {
+  const uint32_t mask = (UINT32_C(1) << shift) - 1;
+  memset(p, 0, sizeof *p);
+  p->multiplier = multiplier;
+  p->shift = shift;
+  p->remainder_mask = (int32_t) mask;
+  p->remainder_threshold = (int32_t) (mask >> 1);
+  p->kernel_zero_point = kernel_zero_point;
+  p->output_zero_point = output_zero_point;
+  p->output_min = output_min;
+  p->output_max = output_max;
+}
+
 bool q8rt_conv_params_init(struct q8rt_conv_params* p, float input_scale, float kernel_scale,
                            float output_scale, uint8_t kernel_zero_point, uint8_t output_zero_point,
                            uint8_t output_min, uint8_t output_max) {
@@ -31,16 +47,7 @@ bool q8rt_conv_params_init(struct q8rt_conv_params* p, float input_scale, float 
   const int32_t multiplier = (int32_t) (((bits & UINT32_C(0x007FFFFF)) | UINT32_C(0x00800000)) << 7);
   const int32_t shift = 127 + 31 - 32 - (int32_t) (bits >> 23);
   if (shift < 0 || shift >= 32) return false;
-  const uint32_t mask = (UINT32_C(1) << (uint32_t) shift) - 1;
-  memset(p, 0, sizeof *p);
-  p->multiplier = multiplier;
-  p->shift = (uint32_t) shift;
-  p->remainder_mask = (int32_t) mask;
-  p->remainder_threshold = (int32_t) (mask >> 1);
-  p->kernel_zero_point = kernel_zero_point;
-  p->output_zero_point = output_zero_point;
-  p->output_min = output_min;
-  p->output_max = output_max;
+  conv_params_fill(p, multiplier, (uint32_t) shift, kernel_zero_point, output_zero_point, output_min, output_max);
   return true;
 }
 
@@ -169,16 +176,7 @@ bool q8rt_tflite_conv_params_init(struct q8rt_conv_params* p, float input_scale,
   int32_t multiplier = 0;
   uint32_t shift = 0;
   if (!tflite_right_shift_multiplier(real, &multiplier, &shift, single)) return false;
-  const uint32_t mask = (UINT32_C(1) << shift) - 1;
-  memset(p, 0, sizeof *p);
-  p->multiplier = multiplier;
-  p->shift = shift;
-  p->remainder_mask = (int32_t) mask;
-  p->remainder_threshold = (int32_t) (mask >> 1);
-  p->kernel_zero_point = kernel_zero_point;
-  p->output_zero_point = output_zero_point;
-  p->output_min = output_min;
-  p->output_max = output_max;
+  conv_params_fill(p, multiplier, shift, kernel_zero_point, output_zero_point, output_min, output_max);
   /* shift 0: the one rounding is the rounded Q31 product, which the Q31 sequence computes as it stands */
   p->single_rounding = single && shift != 0 ? 1 : 0;
   return true;

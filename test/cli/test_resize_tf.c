@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/image.h"
 #include "cli/resize_tf.h"
 #include "../common/test.h"
 
@@ -170,24 +171,11 @@ static void test_extreme_sizes(void) {
   }
 }
 
-static uint8_t* read_all(const char* path, size_t* size) {
-  FILE* f = fopen(path, "rb");
-  if (f == NULL) return NULL;
+/* A case file (q8rt_image_read_file, the CLI's reader: any bytes, NULL with a message on failure). */
+static uint8_t* read_case_file(const char* path, size_t* size) {
   uint8_t* data = NULL;
-  size_t n = 0, cap = 0;
-  for (;;) {
-    if (n == cap) {
-      cap = cap ? cap * 2 : 1 << 16;
-      uint8_t* p = realloc(data, cap);
-      if (p == NULL) break;
-      data = p;
-    }
-    const size_t got = fread(data + n, 1, cap - n, f);
-    n += got;
-    if (got == 0) break;
-  }
-  fclose(f);
-  *size = n;
+  char err[512];
+  if (q8rt_image_read_file(path, &data, size, err, sizeof err) != 0) fprintf(stderr, "%s\n", err);
   return data;
 }
 
@@ -203,9 +191,9 @@ static void run_case(const char* dir, const char* line, size_t* bytes) {
   char path[8192];
   size_t ns = 0, ne = 0;
   snprintf(path, sizeof path, "%s/%s", dir, a);
-  uint8_t* src = read_all(path, &ns);
+  uint8_t* src = read_case_file(path, &ns);
   snprintf(path, sizeof path, "%s/%s", dir, b);
-  uint8_t* exp = read_all(path, &ne);
+  uint8_t* exp = read_case_file(path, &ne);
   uint8_t* got = malloc((size_t) ow * oh * 3);
   /* the fraction was written as the exact double of a float32 */
   const int ok = src != NULL && exp != NULL && got != NULL && ns == (size_t) h * stride &&

@@ -6,23 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "convert/caffe2_read.h"
 #include "convert/convert.h"
 #include "convert/flatbuf.h"
 #include "convert/tflite_import.h"
 #include "q8rt.h"
 #include "test.h"
-
-static uint8_t* read_all(const char* path, size_t* size) {
-  FILE* f = fopen(path, "rb");
-  if (f == NULL) return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  uint8_t* data = malloc(n > 0 ? (size_t) n : 1);
-  *size = data != NULL ? fread(data, 1, (size_t) n, f) : 0;
-  fclose(f);
-  return data;
-}
 
 /* Converts with the options `q8rt convert` derives; returns true on success (blob loaded and freed). */
 static bool convert(const uint8_t* data, size_t size, char* err, size_t err_size, uint32_t* ops) {
@@ -234,8 +223,9 @@ int main(void) {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, models[m]);
     size_t size = 0;
-    uint8_t* model = read_all(path, &size);
-    CHECKF(model != NULL, "cannot read %s", path);
+    uint8_t* model = NULL;
+    char read_err[512];
+    CHECKF(cv_read_file(path, &model, &size, read_err, sizeof read_err), "%s", read_err);
     if (model == NULL) continue;
     printf("%s (%zu bytes)\n", models[m], size);
     char err[1024];

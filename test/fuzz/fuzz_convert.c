@@ -18,6 +18,7 @@
 
 #include "convert/convert.h"
 #include "q8rt.h"
+#include "fuzz_converted.h"
 
 int fuzz_convert_one(const uint8_t* data, size_t size) {
   const uint8_t* init = data;
@@ -46,26 +47,7 @@ int fuzz_convert_one(const uint8_t* data, size_t size) {
     if (blob != NULL || err[0] == '\0') abort(); /* a failure always explains itself and returns no blob */
     return 0;
   }
-  q8rt_model* model = NULL;
-  if (q8rt_model_load_from_memory(blob, blob_size, &model) != Q8RT_OK) {
-    fprintf(stderr, "fuzz_convert: the converter wrote a blob the loader rejects: %s\n", q8rt_last_error());
-    abort();
-  }
-  struct q8rt_model_info mi;
-  q8rt_model_get_info(model, &mi);
-  q8rt_session* session = NULL;
-  /* Small models also run (the real MobileNetV2's 300 M MACs would cost 0.5 s per execution under ASan). */
-  if (mi.macs <= (UINT64_C(1) << 24) && q8rt_session_create(model, NULL, &session) == Q8RT_OK) {
-    const size_t n = (size_t) mi.input_height * mi.input_width * mi.input_channels;
-    uint8_t* x = malloc(n);
-    if (x == NULL) abort();
-    for (size_t i = 0; i < n; i++) x[i] = (uint8_t) (i * 31);
-    if (q8rt_session_run(session, Q8RT_INPUT_U8_NHWC, x, n) != Q8RT_OK) abort();
-    free(x);
-    q8rt_session_free(session);
-  }
-  q8rt_model_free(model);
-  free(blob);
+  fuzz_converted_blob_runs(blob, blob_size, "fuzz_convert");
   return 0;
 }
 
