@@ -36,8 +36,10 @@ ifneq ($(CROSS),)
   export Q8RT_TEST_QUICK := 1
   export Q8RT_CROSS := $(DEB_ARCH)
   # CPU models the kernel tests run under (QEMU_CPU:the ISA dispatch must pick there); cortex-r5f is an
-  # armv7 core without NEON (scalar fallback); cortex-a76 and max have the ARMv8.2 dot product (neondot)
-  QEMU_CPUS ?= $(if $(findstring aarch64,$(TRIPLET)),cortex-a53:neon cortex-a72:neon cortex-a76:neondot max:neondot,cortex-a7:neon max:neon cortex-r5f:scalar)
+  # armv7 core without NEON (scalar fallback); cortex-a76 has the ARMv8.2 dot product (neondot), max also i8mm
+  # (neoni8mm; sme=off: SME changes nothing for q8rt)
+  comma := ,
+  QEMU_CPUS ?= $(if $(findstring aarch64,$(TRIPLET)),cortex-a53:neon cortex-a72:neon cortex-a76:neondot max$(comma)sme=off:neoni8mm,cortex-a7:neon max:neon cortex-r5f:scalar)
 endif
 OPT      ?= -O2
 WARN     := -Wall -Wextra -Werror
@@ -85,10 +87,12 @@ endif
 # ARM NEON: *-aarch64-neon.c on arm64; *-aarch32-neon.c (built with -mfpu=neon, called only when cpuinfo
 # reports NEON) on 32-bit ARM (ARCH arm, armv7a, armv7l, ... from -dumpmachine).
 # *-aarch64-neondot.c: ARMv8.2 dot product kernels, the only files built with -march=armv8.2-a+dotprod (called only
-# when cpuinfo reports the extension, so the library still runs on ARMv8.0 cores).
+# when cpuinfo reports the extension, so the library still runs on ARMv8.0 cores); *-aarch64-neoni8mm.c: ARMv8.6
+# i8mm kernels, the only files built with -march=armv8.2-a+dotprod+i8mm (called only when HWCAP2_I8MM is set).
 ifeq ($(ARCH),aarch64)
   KERNEL_NEON_SRCS := $(wildcard kernels/*/*-aarch64-neon.c kernels/*/aarch64-neon.c)
   KERNEL_NEONDOT_SRCS := $(wildcard kernels/*/*-aarch64-neondot.c)
+  KERNEL_NEONI8MM_SRCS := $(wildcard kernels/*/*-aarch64-neoni8mm.c)
 else ifneq ($(filter arm%,$(ARCH)),)
   KERNEL_NEON_SRCS := $(wildcard kernels/*/*-aarch32-neon.c kernels/*/aarch32-neon.c)
 endif
@@ -101,7 +105,7 @@ CLI_SRCS := $(wildcard src/cli/*.c)
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(patsubst $(BUILD)/%,%,$(1)))
 RT_OBJS   := $(call obj,$(RT_SRCS) $(KERNEL_SRCS)) $(call obj,$(KERNEL_SSE41_SRCS) $(KERNEL_SSE_SRCS) $(KERNEL_AVX2_SRCS) $(KERNEL_AVX512VNNI_SRCS))
-RT_OBJS   += $(call obj,$(KERNEL_NEON_SRCS) $(KERNEL_NEONDOT_SRCS))
+RT_OBJS   += $(call obj,$(KERNEL_NEON_SRCS) $(KERNEL_NEONDOT_SRCS) $(KERNEL_NEONI8MM_SRCS))
 CONV_OBJS := $(call obj,$(CONV_SRCS))
 CLI_OBJS  := $(call obj,$(CLI_SRCS))
 
@@ -158,6 +162,8 @@ $(BUILD)/obj/kernels/%-aarch32-neon.o $(BUILD)/obj/kernels/%/aarch32-neon.o: ALL
 # more vector registers no longer fit beside the 16 accumulators (spills in the inner loop): off for these files.
 NEONDOT_FLAGS := -march=armv8.2-a+dotprod $(if $(findstring clang,$(CC)),,-fno-schedule-insns)
 $(BUILD)/obj/kernels/%-aarch64-neondot.o: ALL_CFLAGS += $(NEONDOT_FLAGS)
+NEONI8MM_FLAGS := -march=armv8.2-a+dotprod+i8mm $(if $(findstring clang,$(CC)),,-fno-schedule-insns)
+$(BUILD)/obj/kernels/%-aarch64-neoni8mm.o: ALL_CFLAGS += $(NEONI8MM_FLAGS)
 
 # Library objects: only what include/q8rt.h declares (under `#pragma GCC visibility push(default)`) is exported
 # from libq8rt.so; internal functions (test hooks such as q8rt_alloc_fail_after included) stay hidden. Static
@@ -388,6 +394,9 @@ android-check-kernels:
 	  clang --target=aarch64-linux-android$(ANDROID_API) $(ANDROID_KERNEL_FLAGS) $$f || exit 1; n=$$((n+1)); done; \
 	for f in $(wildcard kernels/*/*aarch64-neondot.c); do \
 	  clang --target=aarch64-linux-android$(ANDROID_API) -march=armv8.2-a+dotprod $(ANDROID_KERNEL_FLAGS) $$f \
+	    || exit 1; n=$$((n+1)); done; \
+	for f in $(wildcard kernels/*/*aarch64-neoni8mm.c); do \
+	  clang --target=aarch64-linux-android$(ANDROID_API) -march=armv8.2-a+dotprod+i8mm $(ANDROID_KERNEL_FLAGS) $$f \
 	    || exit 1; n=$$((n+1)); done; \
 	for f in $(wildcard kernels/*/*aarch32-neon.c); do \
 	  clang --target=armv7a-linux-androideabi$(ANDROID_API) -mfpu=neon -mfloat-abi=softfp $(ANDROID_KERNEL_FLAGS) $$f \

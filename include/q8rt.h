@@ -173,7 +173,7 @@ typedef struct q8rt_session q8rt_session;
 
 typedef enum q8rt_isa {
   Q8RT_ISA_AUTO = 0,   /* best available per cpuinfo; the environment variable
-                          Q8RT_ISA=scalar|sse41|avx2|avx512|avx512vnni|neon|neondot overrides it */
+                          Q8RT_ISA=scalar|sse41|avx2|avx512|avx512vnni|neon|neondot|neoni8mm overrides it */
   Q8RT_ISA_SCALAR = 1, /* portable C reference micro-kernels */
   Q8RT_ISA_SSE41 = 2,  /* x86 SSE4.1 micro-kernels (Q8RT_ERROR_UNSUPPORTED if the CPU lacks SSE4.1) */
   Q8RT_ISA_AVX2 = 3,   /* x86 AVX2 + FMA: AVX2 int8 kernels (average pooling SSE4.1) and AVX2/FMA fp32 kernels */
@@ -185,6 +185,10 @@ typedef enum q8rt_isa {
   Q8RT_ISA_NEONDOT = 7, /* aarch64 with the ARMv8.2 dot product extension (cpuinfo_has_arm_neon_dot: Cortex-A55, A76
                            and newer): int8 GEMMs and convolutions use udot kernels on their own weight layout (packed
                            once per model); everything else as Q8RT_ISA_NEON. Auto prefers it over Q8RT_ISA_NEON */
+  Q8RT_ISA_NEONI8MM = 8, /* aarch64 with the ARMv8.6 int8 matrix multiply (i8mm: HWCAP2_I8MM from the kernel) and the
+                            dot product (Cortex-A510/A710, Neoverse N2/V1 and newer): int8 GEMMs and convolutions use
+                            ummla kernels on their own weight layout (packed once per model); everything else as
+                            Q8RT_ISA_NEONDOT. Auto prefers it over Q8RT_ISA_NEONDOT */
 } q8rt_isa;
 
 typedef enum q8rt_precision {

@@ -82,3 +82,11 @@ void q8rt_q8conv_ukernel_4x16c4__scalar(size_t mr, size_t nc, size_t kc, size_t 
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
 void q8rt_q8conv_ukernel_4x16c4__aarch64_neondot(size_t mr, size_t nc, size_t kc, size_t ks, const uint8_t* const* a,
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+
+/* ARMv8.6 i8mm (`ummla`) on Q8RT_LAYOUT_GEMM_I8MM panels with these ks and kc (kernels/layout.h), 16-byte aligned:
+ * the contract of the 4x16c4 kernels above (MR = 4 pixels, 4 pointers per tap, any nc >= 1 columns, each A pointer
+ * read up to kc + 15 bytes). The scalar twin reads the same layout. */
+void q8rt_q8conv_ukernel_4x16c8__scalar(size_t mr, size_t nc, size_t kc, size_t ks, const uint8_t* const* a,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+void q8rt_q8conv_ukernel_4x16c8__aarch64_neoni8mm(size_t mr, size_t nc, size_t kc, size_t ks, const uint8_t* const* a,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);

@@ -141,6 +141,37 @@ void q8rt_pack_gemm_16x4_dot(const struct q8rt_pack_src* s, void* out) {
   }
 }
 
+static size_t gemm_i8mm_panel_bytes(size_t kc, size_t ks) {
+  const size_t kc8 = (kc + Q8RT_GEMMI8MM_KR - 1) / Q8RT_GEMMI8MM_KR * Q8RT_GEMMI8MM_KR;
+  return Q8RT_GEMMI8MM_NR * sizeof(int32_t) + ks * kc8 * Q8RT_GEMMI8MM_NR;
+}
+
+size_t q8rt_packed_size_gemm_16x8_i8mm(const struct q8rt_pack_src* s) {
+  return (s->n + Q8RT_GEMMI8MM_NR - 1) / Q8RT_GEMMI8MM_NR * gemm_i8mm_panel_bytes(s->kc, s->ks);
+}
+
+/* As q8rt_pack_gemm_16x4_dot (folded bias, raw weights), with groups of 8 k per column: 8 consecutive bytes per
+ * column, so that 16 bytes hold 8 k of two columns, the second operand of one `ummla`. */
+void q8rt_pack_gemm_16x8_i8mm(const struct q8rt_pack_src* s, void* out) {
+  const size_t kc8 = (s->kc + Q8RT_GEMMI8MM_KR - 1) / Q8RT_GEMMI8MM_KR * Q8RT_GEMMI8MM_KR;
+  const size_t panel = gemm_i8mm_panel_bytes(s->kc, s->ks);
+  memset(out, 0, q8rt_packed_size_gemm_16x8_i8mm(s));
+  for (size_t j = 0; j < s->n; j++) {
+    uint8_t* dst = (uint8_t*) out + (j / Q8RT_GEMMI8MM_NR) * panel;
+    const size_t lane = j % Q8RT_GEMMI8MM_NR;
+    const int32_t b = folded_bias(s, j);
+    memcpy(dst + lane * sizeof(int32_t), &b, sizeof b);
+    uint8_t* dw = dst + Q8RT_GEMMI8MM_NR * sizeof(int32_t);
+    for (size_t t = 0; t < s->ks; t++) {
+      for (size_t k = 0; k < s->kc; k++) {
+        const size_t g = (t * kc8 + k) / Q8RT_GEMMI8MM_KR; /* group of 8 k, counted over all taps */
+        dw[g * Q8RT_GEMMI8MM_NR * Q8RT_GEMMI8MM_KR + lane * Q8RT_GEMMI8MM_KR + k % Q8RT_GEMMI8MM_KR] =
+            s->w[(j * s->ks + t) * s->kc + k];
+      }
+    }
+  }
+}
+
 size_t q8rt_packed_size_dw_16(const struct q8rt_pack_src* s) { return (size_t) q8rt_packed_dw_bytes(s->n); }
 
 void q8rt_pack_dw_16(const struct q8rt_pack_src* s, void* out) {

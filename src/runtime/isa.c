@@ -4,6 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__aarch64__) && (defined(__linux__) || defined(__ANDROID__))
+#include <sys/auxv.h>
+#ifndef HWCAP2_I8MM
+#define HWCAP2_I8MM (1UL << 13) /* aarch64 Linux / Android; absent from older libc headers */
+#endif
+#endif
+
 #include "../common/common.h"
 
 /* ---- configurations: one per micro-kernel family and packed layout ---- */
@@ -200,6 +207,16 @@ static const struct q8rt_gemm_config gemm_4x16c4_neondot = {
   .gemv = q8rt_q8gemm_ukernel_1x16c4n__aarch64_neondot, .gemv_nc = 16,
   .igemmn = q8rt_q8conv_ukernel_4x16c4__aarch64_neondot, .split = Q8RT_SPLIT_ROW_TILES,
 };
+/* aarch64 with ARMv8.6 i8mm (`ummla`, the neoni8mm table): GEMMs and indirect convolutions on Q8RT_LAYOUT_GEMM_I8MM
+ * (16-column panels of raw uint8 weights in groups of 8 k, zero points as Q8RT_LAYOUT_GEMM_DOT): 4x16c8n tiles, the
+ * 2x16c8n GEMV kernel (rows in pairs) for products with fewer than 4 rows, 4x16c8 indirect convolution. The kernel
+ * files are the only ones built with -march=armv8.2-a+dotprod+i8mm. */
+static const struct q8rt_gemm_config gemm_4x16c8_neoni8mm = {
+  .name = "4x16c8", .mr = 4, .nr = 16, .kr = 8, .packed_size = q8rt_packed_size_gemm_16x8_i8mm,
+  .pack = q8rt_pack_gemm_16x8_i8mm, .gemmn = q8rt_q8gemm_ukernel_4x16c8n__aarch64_neoni8mm,
+  .gemv = q8rt_q8gemm_ukernel_2x16c8n__aarch64_neoni8mm, .gemv_nc = 16,
+  .igemmn = q8rt_q8conv_ukernel_4x16c8__aarch64_neoni8mm, .split = Q8RT_SPLIT_ROW_TILES,
+};
 #endif
 /* Depthwise on Q8RT_LAYOUT_DWCONV_16P (plain channel order, int16 w - kzp; aarch64 pairs stride-1 and stride-2
  * pixels). */
@@ -251,6 +268,34 @@ static const struct q8rt_kernels neondot_kernels = {
   .f32vadd = Q8RT_NEON_UKERNEL0(f32vadd),
   .f32avgpool = Q8RT_NEON_UKERNEL0(f32avgpool),
 };
+#define Q8RT_HAVE_NEONI8MM 1
+/* The neondot table with the i8mm GEMM and convolution configuration (ARMv8.6 i8mm: Cortex-A510/A710, Neoverse
+ * N2/V1 and newer). */
+static const struct q8rt_kernels neoni8mm_kernels = {
+  .name = "neoni8mm",
+  .isa = Q8RT_ISA_NEONI8MM,
+  .gemm = &gemm_4x16c8_neoni8mm,
+  .dwconv = &dwconv_up16x9_neon,
+  .vadd = Q8RT_NEON_UKERNEL0(q8vadd),
+  .vadd_tflite = Q8RT_NEON_UKERNEL0(q8vadd_tflite),
+  .avgpool = Q8RT_NEON_UKERNEL0(q8avgpool),
+  .f32gemm = &f32gemm_4x8_neon,
+  .f32dwconv = &f32dwconv_neon,
+  .f32vadd = Q8RT_NEON_UKERNEL0(f32vadd),
+  .f32avgpool = Q8RT_NEON_UKERNEL0(f32avgpool),
+};
+
+/* i8mm. cpuinfo as packaged by Debian 12 (2022-06) has no cpuinfo_has_arm_i8mm, so the kernel's answer is read
+ * directly: HWCAP2_I8MM (bit 13 of AT_HWCAP2 on aarch64 Linux and Android; defined here when the libc headers
+ * predate it). Other systems report no i8mm (the neondot table is used). The dot product is required as well
+ * (the i8mm kernels compute their row sums with `udot`); every core with i8mm has it. */
+static bool cpu_has_arm_i8mm(void) {
+#if defined(__linux__) || defined(__ANDROID__)
+  return (getauxval(AT_HWCAP2) & HWCAP2_I8MM) != 0;
+#else
+  return false;
+#endif
+}
 #endif
 #endif
 
@@ -274,6 +319,9 @@ static bool cpu_has(q8rt_isa isa) {
 #ifdef Q8RT_HAVE_NEONDOT
     case Q8RT_ISA_NEONDOT: return cpuinfo_initialize() && cpuinfo_has_arm_neon() && cpuinfo_has_arm_neon_dot();
 #endif
+#ifdef Q8RT_HAVE_NEONI8MM
+    case Q8RT_ISA_NEONI8MM: return cpu_has(Q8RT_ISA_NEONDOT) && cpu_has_arm_i8mm();
+#endif
     default: return false;
   }
 }
@@ -292,6 +340,9 @@ static const struct q8rt_kernels* kernels_for(q8rt_isa isa) {
 #ifdef Q8RT_HAVE_NEONDOT
     case Q8RT_ISA_NEONDOT: return &neondot_kernels;
 #endif
+#ifdef Q8RT_HAVE_NEONI8MM
+    case Q8RT_ISA_NEONI8MM: return &neoni8mm_kernels;
+#endif
     case Q8RT_ISA_SCALAR: return &scalar_kernels;
     default: return NULL;
   }
@@ -306,6 +357,7 @@ static const char* isa_name(q8rt_isa isa) {
     case Q8RT_ISA_AVX512VNNI: return "avx512vnni";
     case Q8RT_ISA_NEON: return "neon";
     case Q8RT_ISA_NEONDOT: return "neondot";
+    case Q8RT_ISA_NEONI8MM: return "neoni8mm";
     default: return "auto";
   }
 }
@@ -321,13 +373,15 @@ q8rt_status q8rt_kernels_select(q8rt_isa requested, const struct q8rt_kernels** 
       else if (strcmp(env, "avx512vnni") == 0) requested = Q8RT_ISA_AVX512VNNI;
       else if (strcmp(env, "neon") == 0) requested = Q8RT_ISA_NEON;
       else if (strcmp(env, "neondot") == 0) requested = Q8RT_ISA_NEONDOT;
+      else if (strcmp(env, "neoni8mm") == 0) requested = Q8RT_ISA_NEONI8MM;
       else return q8rt_error(Q8RT_ERROR_UNSUPPORTED,
-                             "Q8RT_ISA=%s: expected auto, scalar, sse41, avx2, avx512, avx512vnni, neon or neondot", env);
+                             "Q8RT_ISA=%s: expected auto, scalar, sse41, avx2, avx512, avx512vnni, neon, neondot or neoni8mm",
+                             env);
     }
   }
   if (requested == Q8RT_ISA_AUTO) {
-    static const q8rt_isa preference[] = {Q8RT_ISA_AVX512VNNI, Q8RT_ISA_AVX512, Q8RT_ISA_AVX2, Q8RT_ISA_SSE41, Q8RT_ISA_NEONDOT,
-                                          Q8RT_ISA_NEON, Q8RT_ISA_SCALAR};
+    static const q8rt_isa preference[] = {Q8RT_ISA_AVX512VNNI, Q8RT_ISA_AVX512, Q8RT_ISA_AVX2, Q8RT_ISA_SSE41,
+                                          Q8RT_ISA_NEONI8MM,   Q8RT_ISA_NEONDOT,  Q8RT_ISA_NEON, Q8RT_ISA_SCALAR};
     for (size_t i = 0; i < sizeof preference / sizeof preference[0]; i++) {
       if (kernels_for(preference[i]) != NULL && cpu_has(preference[i])) {
         *kernels = kernels_for(preference[i]);

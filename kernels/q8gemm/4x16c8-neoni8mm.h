@@ -1,0 +1,181 @@
+/*
+ * Shared code of the aarch64 i8mm kernels (q8gemm 4x16c8n / 2x16c8n, q8conv 4x16c8; ARMv8.6 `ummla`, files built
+ * with -march=armv8.2-a+dotprod+i8mm) on Q8RT_LAYOUT_GEMM_I8MM panels (kernels/layout.h).
+ *
+ * Tile 4 x 16, KR = 8. One `ummla` multiplies a 2x8 block of uint8 activations (8 k of two rows: one 16-byte
+ * vector, row 2p in the low half, row 2p + 1 in the high half) by an 8x2 block of uint8 weights (8 k of columns
+ * 2j and 2j + 1: 16 consecutive bytes of the panel) and adds the 2x2 uint32 products into one accumulator
+ * [r2p c2j, r2p c2j+1, r2p+1 c2j, r2p+1 c2j+1]: 32 MACs. Per 16 k: 4 row loads (`ldr q`), 4 `zip1` / `zip2` .2d
+ * (rows paired per 8 k), 4 weight loads of 4 registers (`ld1 {v.16b-v.16b}`: two 128-byte groups of 8 column
+ * pairs) and 32 `ummla` (1024 MACs), against 4 + 16 + 64 for `udot` by element (4x16c4-neondot.h).
+ * Registers: 16 accumulators (2 row pairs x 8 column pairs), 4 paired row vectors, 4 weight vectors: 24 of 32.
+ * 8 x 8 (also 16 accumulators) needs 8 row loads and 8 zips per 16 k for 2 weight loads: 53 instead of 47
+ * instructions per 1024 MACs; 4 x 16 also keeps the indirection buffer and row sums of the dot-product kernels.
+ *
+ * Zero points as the dot-product kernels (the same helpers): raw uint8 products, input zero point folded into the
+ * packed bias, kernel_zero_point * sum(a) per row computed once per call by `udot` against the kernel zero point
+ * bytes (masked to k % 16 bytes in the last chunk) and subtracted from the bias when the accumulators are
+ * initialized (the row sums [s0 s1 s2 s3] zipped to [s0 s0 s1 s1] and [s2 s2 s3 s3], the bias pairs of columns
+ * duplicated to [b2j b2j+1 b2j b2j+1]).
+ * Requantization: the dot-product kernels' (q8rt_dot4x16_requantize_row: Q31 with the sign fix as one `ssra`,
+ * shift 0 without it, TFLITE_SINGLE_ROUNDING as `sqdmulh` + rounding shift) on the interleaved accumulators of a
+ * row pair, 8 column pairs at a time, which gives 16 bytes [r c2j r c2j+1 r' c2j r' c2j+1 ...]; `uzp1` / `uzp2`
+ * on 16-bit lanes of the two halves then give the 16 bytes of each row.
+ *
+ * k is processed in chunks of 16 (2 groups of 8), then the remaining 1..15 bytes as one 16-byte load per row of
+ * which 1 or 2 groups are used: rows are read up to k + 15 bytes (within the Q8RT_EXTRA_BYTES slack). Bytes past
+ * k meet zero weights.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <arm_neon.h>
+
+#include "../layout.h"
+#include "../params.h"
+#include "../requantize-neon.h"
+#include "4x16c4-neondot.h"
+
+struct q8rt_i8mm4x16_acc {
+  uint32x4_t v[2][8]; /* [row pair][column pair] */
+};
+
+/* Rows m and m' of a pair, 8 k each: [a k0..7, a' k0..7] and [a k8..15, a' k8..15] of two 16-byte row loads. */
+static inline __attribute__((always_inline)) uint8x16_t q8rt_i8mm_pair_lo(uint8x16_t va, uint8x16_t vb) {
+  return vreinterpretq_u8_u64(vzip1q_u64(vreinterpretq_u64_u8(va), vreinterpretq_u64_u8(vb)));
+}
+static inline __attribute__((always_inline)) uint8x16_t q8rt_i8mm_pair_hi(uint8x16_t va, uint8x16_t vb) {
+  return vreinterpretq_u8_u64(vzip2q_u64(vreinterpretq_u64_u8(va), vreinterpretq_u64_u8(vb)));
+}
+
+/* The bias of column pair j (of the 4 bias vectors vb) as [b2j, b2j+1, b2j, b2j+1]. */
+static inline __attribute__((always_inline)) uint32x4_t q8rt_i8mm_bias_pair(const uint32x4_t* vb, const int j) {
+  const uint64x2_t v = vreinterpretq_u64_u32(vb[j / 2]);
+  return vreinterpretq_u32_u64(j % 2 == 0 ? vdupq_laneq_u64(v, 0) : vdupq_laneq_u64(v, 1));
+}
+
+/* Loads the panel's 16 folded biases (its first 64 bytes). */
+static inline __attribute__((always_inline)) void q8rt_i8mm_load_bias(uint32x4_t* vb, const uint8_t* panel) {
+  vb[0] = vld1q_u32((const uint32_t*) panel);
+  vb[1] = vld1q_u32((const uint32_t*) panel + 4);
+  vb[2] = vld1q_u32((const uint32_t*) panel + 8);
+  vb[3] = vld1q_u32((const uint32_t*) panel + 12);
+}
+
+/* One row pair's 8 accumulators: the bias pairs minus the pair's row sums vsum = [s, s, s', s']. */
+static inline __attribute__((always_inline)) void q8rt_i8mm_init_pair(uint32x4_t* vacc, const uint32x4_t* vb,
+                                                                     uint32x4_t vsum) {
+  vacc[0] = vsubq_u32(q8rt_i8mm_bias_pair(vb, 0), vsum);
+  vacc[1] = vsubq_u32(q8rt_i8mm_bias_pair(vb, 1), vsum);
+  vacc[2] = vsubq_u32(q8rt_i8mm_bias_pair(vb, 2), vsum);
+  vacc[3] = vsubq_u32(q8rt_i8mm_bias_pair(vb, 3), vsum);
+  vacc[4] = vsubq_u32(q8rt_i8mm_bias_pair(vb, 4), vsum);
+  vacc[5] = vsubq_u32(q8rt_i8mm_bias_pair(vb, 5), vsum);
+  vacc[6] = vsubq_u32(q8rt_i8mm_bias_pair(vb, 6), vsum);
+  vacc[7] = vsubq_u32(q8rt_i8mm_bias_pair(vb, 7), vsum);
+}
+
+/* The tile's accumulators from the panel's folded bias and the row sums vsums = [s0 s1 s2 s3]. */
+static inline __attribute__((always_inline)) void q8rt_i8mm4x16_init(struct q8rt_i8mm4x16_acc* acc,
+                                                                    const uint8_t* panel, uint32x4_t vsums) {
+  uint32x4_t vb[4];
+  q8rt_i8mm_load_bias(vb, panel);
+  q8rt_i8mm_init_pair(acc->v[0], vb, vzip1q_u32(vsums, vsums));
+  q8rt_i8mm_init_pair(acc->v[1], vb, vzip2q_u32(vsums, vsums));
+}
+
+/* Half a group (4 column pairs, 64 bytes at *w, advanced by 64) for both row pairs: 8 `ummla`. */
+static inline __attribute__((always_inline)) void q8rt_i8mm4x16_half(uint32x4_t* vacc0, uint32x4_t* vacc1,
+                                                                    const uint8_t** w, uint8x16_t vx0,
+                                                                    uint8x16_t vx1) {
+  /* The empty asm on the pointer keeps the compiler from hoisting later loads above these `ummla`s (as in
+   * 4x16c4-neondot.h: more weight registers no longer fit beside the 16 accumulators). */
+  __asm__("" : "+r"(*w));
+  const uint8x16x4_t vw = vld1q_u8_x4(*w);
+  *w += 64;
+  vacc0[0] = vmmlaq_u32(vacc0[0], vx0, vw.val[0]);
+  vacc0[1] = vmmlaq_u32(vacc0[1], vx0, vw.val[1]);
+  vacc0[2] = vmmlaq_u32(vacc0[2], vx0, vw.val[2]);
+  vacc0[3] = vmmlaq_u32(vacc0[3], vx0, vw.val[3]);
+  vacc1[0] = vmmlaq_u32(vacc1[0], vx1, vw.val[0]);
+  vacc1[1] = vmmlaq_u32(vacc1[1], vx1, vw.val[1]);
+  vacc1[2] = vmmlaq_u32(vacc1[2], vx1, vw.val[2]);
+  vacc1[3] = vmmlaq_u32(vacc1[3], vx1, vw.val[3]);
+}
+
+/* One group of 8 k (128 bytes at *w) for both row pairs: vx0 = rows 0, 1 and vx1 = rows 2, 3 of these 8 k. */
+static inline __attribute__((always_inline)) void q8rt_i8mm4x16_group(struct q8rt_i8mm4x16_acc* acc,
+                                                                     const uint8_t** w, uint8x16_t vx0,
+                                                                     uint8x16_t vx1) {
+  q8rt_i8mm4x16_half(&acc->v[0][0], &acc->v[1][0], w, vx0, vx1);
+  q8rt_i8mm4x16_half(&acc->v[0][4], &acc->v[1][4], w, vx0, vx1);
+}
+
+/* k bytes of the 4 rows a0..a3 against the weight groups at *w (advanced by round_up(k, 8) * 16 bytes). */
+static inline __attribute__((always_inline)) void q8rt_i8mm4x16_k(struct q8rt_i8mm4x16_acc* acc, const uint8_t* a0,
+                                                                 const uint8_t* a1, const uint8_t* a2,
+                                                                 const uint8_t* a3, size_t k, const uint8_t** w) {
+  for (; k >= 16; k -= 16) {
+    const uint8x16_t va0 = vld1q_u8(a0);
+    a0 += 16;
+    const uint8x16_t va1 = vld1q_u8(a1);
+    a1 += 16;
+    const uint8x16_t va2 = vld1q_u8(a2);
+    a2 += 16;
+    const uint8x16_t va3 = vld1q_u8(a3);
+    a3 += 16;
+    q8rt_i8mm4x16_group(acc, w, q8rt_i8mm_pair_lo(va0, va1), q8rt_i8mm_pair_lo(va2, va3));
+    q8rt_i8mm4x16_group(acc, w, q8rt_i8mm_pair_hi(va0, va1), q8rt_i8mm_pair_hi(va2, va3));
+  }
+  if (k != 0) {
+    /* 1..15 bytes left: one 16-byte load per row, 1 or 2 groups (bytes past k meet zero weights) */
+    const uint8x16_t va0 = vld1q_u8(a0);
+    const uint8x16_t va1 = vld1q_u8(a1);
+    const uint8x16_t va2 = vld1q_u8(a2);
+    const uint8x16_t va3 = vld1q_u8(a3);
+    q8rt_i8mm4x16_group(acc, w, q8rt_i8mm_pair_lo(va0, va1), q8rt_i8mm_pair_lo(va2, va3));
+    if (k > 8) q8rt_i8mm4x16_group(acc, w, q8rt_i8mm_pair_hi(va0, va1), q8rt_i8mm_pair_hi(va2, va3));
+  }
+}
+
+/* A row pair's 8 interleaved accumulators requantized to its two rows of 16 bytes (*vout0: the first row). */
+static inline __attribute__((always_inline)) void q8rt_i8mm_requantize_pair(const uint32x4_t* vacc,
+                                                                           const struct q8rt_neon_q31* vq,
+                                                                           const enum q8rt_dot_requant mode,
+                                                                           uint8x16_t* vout0, uint8x16_t* vout1) {
+  const uint16x8_t vlo = vreinterpretq_u16_u8(q8rt_dot4x16_requantize_row(vacc, vq, mode));     /* columns 0..7 */
+  const uint16x8_t vhi = vreinterpretq_u16_u8(q8rt_dot4x16_requantize_row(vacc + 4, vq, mode)); /* 8..15 */
+  *vout0 = vreinterpretq_u8_u16(vuzp1q_u16(vlo, vhi));
+  *vout1 = vreinterpretq_u8_u16(vuzp2q_u16(vlo, vhi));
+}
+
+/* Requantizes the tile and stores mr rows x nr columns at c, for one requantization mode. */
+static inline __attribute__((always_inline)) void q8rt_i8mm4x16_store_tile(const struct q8rt_i8mm4x16_acc* acc,
+                                                                          size_t mr, size_t nr, uint8_t* c,
+                                                                          size_t c_stride,
+                                                                          const struct q8rt_neon_q31* vq,
+                                                                          const enum q8rt_dot_requant mode) {
+  uint8x16_t vout0, vout1, vout2, vout3;
+  q8rt_i8mm_requantize_pair(acc->v[0], vq, mode, &vout0, &vout1);
+  q8rt_i8mm_requantize_pair(acc->v[1], vq, mode, &vout2, &vout3);
+  q8rt_dot4x16_store(c, vout0, nr);
+  if (mr > 1) q8rt_dot4x16_store(c + c_stride, vout1, nr);
+  if (mr > 2) q8rt_dot4x16_store(c + 2 * c_stride, vout2, nr);
+  if (mr > 3) q8rt_dot4x16_store(c + 3 * c_stride, vout3, nr);
+}
+
+/* Requantizes the tile and stores mr rows x nr columns at c (constants set up per tile, as the dot kernels). */
+static inline __attribute__((always_inline)) void q8rt_i8mm4x16_finish(const struct q8rt_i8mm4x16_acc* acc,
+                                                                      size_t mr, size_t nr, uint8_t* c,
+                                                                      size_t c_stride,
+                                                                      const struct q8rt_conv_params* params) {
+  const struct q8rt_neon_q31 vq = q8rt_neon_q31_init(params);
+  switch (q8rt_dot_requant_of(params)) {
+    case Q8RT_DOT_Q31_NOSHIFT: q8rt_i8mm4x16_store_tile(acc, mr, nr, c, c_stride, &vq, Q8RT_DOT_Q31_NOSHIFT); break;
+    case Q8RT_DOT_SINGLE: q8rt_i8mm4x16_store_tile(acc, mr, nr, c, c_stride, &vq, Q8RT_DOT_SINGLE); break;
+    default: q8rt_i8mm4x16_store_tile(acc, mr, nr, c, c_stride, &vq, Q8RT_DOT_Q31_SHIFT); break;
+  }
+}

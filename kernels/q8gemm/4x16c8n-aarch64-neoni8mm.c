@@ -1,0 +1,50 @@
+/*
+ * q8gemm 4x16c8n micro-kernel, aarch64 ARMv8.6 i8mm (`ummla`, built with -march=armv8.2-a+dotprod+i8mm; called only
+ * when the CPU reports i8mm and the dot product) on Q8RT_LAYOUT_GEMM_I8MM panels (kernels/layout.h): mr <= 4 rows x
+ * any nc columns, one 16-column panel per step. The tile, the k loop and the zero point handling are in
+ * 4x16c8-neoni8mm.h. The kernel zero point row sums are computed once (`udot`), before the panels.
+ * Twin: 4x16c8n-scalar.c.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include <arm_neon.h>
+
+#if !defined(__aarch64__) || !defined(__ARM_FEATURE_DOTPROD) || !defined(__ARM_FEATURE_MATMUL_INT8)
+#error "this file is for aarch64 with the dot product and i8mm extensions (-march=armv8.2-a+dotprod+i8mm)"
+#endif
+
+#include "../layout.h"
+#include "../params.h"
+#include "4x16c8-neoni8mm.h"
+#include "q8gemm.h"
+
+void q8rt_q8gemm_ukernel_4x16c8n__aarch64_neoni8mm(size_t mr, size_t nc, size_t k, const uint8_t* a, size_t a_stride,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params) {
+  /* rows mr..3 are never stored: they alias the last real row */
+  const uint8_t* a0 = a;
+  const uint8_t* a1 = mr > 1 ? a0 + a_stride : a0;
+  const uint8_t* a2 = mr > 2 ? a1 + a_stride : a1;
+  const uint8_t* a3 = mr > 3 ? a2 + a_stride : a2;
+
+  /* kernel_zero_point * sum(a) per row, once for all panels */
+  const uint8x16_t vkzp = vdupq_n_u8(params->kernel_zero_point);
+  uint32x4_t vs[4] = {vdupq_n_u32(0), vdupq_n_u32(0), vdupq_n_u32(0), vdupq_n_u32(0)};
+  q8rt_dot4x16_sum_k(vs, a0, a1, a2, a3, k, vkzp, q8rt_dot_kzp_tail(vkzp, k % 16));
+  const uint32x4_t vsums = q8rt_dot4x16_reduce(vs);
+
+  const uint8_t* w = (const uint8_t*) packed_w;
+  for (;;) {
+    struct q8rt_i8mm4x16_acc acc;
+    q8rt_i8mm4x16_init(&acc, w, vsums);
+    w += Q8RT_GEMMI8MM_NR * sizeof(int32_t);
+    q8rt_i8mm4x16_k(&acc, a0, a1, a2, a3, k, &w);
+    if (nc <= Q8RT_GEMMI8MM_NR) {
+      q8rt_i8mm4x16_finish(&acc, mr, nc, c, c_stride, params);
+      return;
+    }
+    q8rt_i8mm4x16_finish(&acc, mr, Q8RT_GEMMI8MM_NR, c, c_stride, params);
+    nc -= Q8RT_GEMMI8MM_NR;
+    c += Q8RT_GEMMI8MM_NR;
+  }
+}
