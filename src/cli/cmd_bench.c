@@ -24,7 +24,7 @@ static const char usage[] =
     "GMAC/s and share of the total for each precision, then a summary by op kind. %pk: the op's GMAC/s as a\n"
     "percentage of the session ISA's peak: MACs/cycle of its widest multiply-add (avx512vnni: 2 vpdpbusd x 64 =\n"
     "128; avx2/avx512 int8: 2 vpmaddwd x 16 = 32; sse41 int8: 2 pmaddwd x 8 = 16; neon int8: 16; neondot int8:\n"
-    "2 udot x 16 = 32; scalar: 1;\n"
+    "2 udot x 16 = 32; neoni8mm int8: 2 ummla x 32 = 64; scalar: 1;\n"
     "fp32: 2 FMA x lanes; 512-bit figures halved on AMD Zen 4, which splits zmm multiply-adds into two halves)\n"
     "x clock x threads. The clock is /proc/cpuinfo's \"cpu MHz\" (first CPU) unless --ghz F gives it.\n"
     "The peak resident set size of the process (getrusage ru_maxrss: model blob, sessions, code) is reported.\n"
@@ -129,6 +129,7 @@ static double peak_macs_per_cycle(q8rt_precision precision, const char* isa) {
   if (strcmp(isa, "avx512") == 0) return f32 ? 32 * zmm : 32;
   if (strcmp(isa, "avx2") == 0) return f32 ? 16 : 32;
   if (strcmp(isa, "sse41") == 0) return f32 ? 8 : 16;
+  if (strcmp(isa, "neoni8mm") == 0) return f32 ? 1 : 64;
   if (strcmp(isa, "neondot") == 0) return f32 ? 1 : 32;
   if (strcmp(isa, "neon") == 0) return f32 ? 1 : 16;
   return 1;

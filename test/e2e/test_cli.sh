@@ -102,12 +102,13 @@ expect_error "classify truncated JPEG" "trunc.jpg" "" -- q8rt classify "$blob" "
 # --- cross builds (Q8RT_CROSS, set by `make CROSS=...`): on 50 of the 1300 images, the uint8 logits of every
 # class from the ARM binary under qemu (NEON kernels) must equal, bit for bit, those of the native x86 binary
 # build/bin/q8rt and of the ARM binary with Q8RT_ISA=scalar; same top-1 / top-5; the ISA reported is the one
-# dispatch picks on qemu's default CPU model (Q8RT_TEST_EXPECT_ISA when set): "neondot" on aarch64 (qemu's `max`
-# has the dot product), "neon" on armv7. aarch64 also compares, on the same 50 images, Q8RT_ISA=neondot under
-# QEMU_CPU=cortex-a76 and Q8RT_ISA=neon under QEMU_CPU=cortex-a72 with the native logits.
+# dispatch picks on qemu's default CPU model (Q8RT_TEST_EXPECT_ISA when set): "neoni8mm" on aarch64 (qemu's `max`
+# has i8mm and the dot product), "neon" on armv7. aarch64 also compares, on the same 50 images, Q8RT_ISA=neoni8mm
+# under QEMU_CPU=max,sme=off, Q8RT_ISA=neondot under QEMU_CPU=cortex-a76 and Q8RT_ISA=neon under
+# QEMU_CPU=cortex-a72 with the native logits.
 if [ -n "${Q8RT_CROSS:-}" ]; then
   native=build/bin/q8rt
-  if [ "$Q8RT_CROSS" = arm64 ]; then want_isa=${Q8RT_TEST_EXPECT_ISA:-neondot}; else want_isa=${Q8RT_TEST_EXPECT_ISA:-neon}; fi
+  if [ "$Q8RT_CROSS" = arm64 ]; then want_isa=${Q8RT_TEST_EXPECT_ISA:-neoni8mm}; else want_isa=${Q8RT_TEST_EXPECT_ISA:-neon}; fi
   mapfile -t some < <(head -n 50 "$images/labels.txt" | awk -v d="$images/images" '{print d "/" $1}')
   if [ ! -x "$native" ]; then
     bad "native x86 binary $native is absent: build it first with a native \`make all\` (.ci/run does)"
@@ -125,6 +126,9 @@ if [ -n "${Q8RT_CROSS:-}" ]; then
     check "50 images: NEON (qemu) vs native x86 logits identical" cmp -s "$tmp/t1.json" "$tmp/native.json"
     check "50 images: NEON vs scalar kernels (qemu) identical" cmp -s "$tmp/t1.json" "$tmp/scalar.json"
     if [ "$Q8RT_CROSS" = arm64 ]; then
+      QEMU_CPU=max,sme=off Q8RT_ISA=neoni8mm q8rt classify "$blob" "${some[@]}" --top 1000 --json > "$tmp/neoni8mm.json"
+      check "50 images: Q8RT_ISA=neoni8mm under QEMU_CPU=max,sme=off vs native x86 logits identical" \
+        cmp -s "$tmp/neoni8mm.json" "$tmp/native.json"
       QEMU_CPU=cortex-a76 Q8RT_ISA=neondot q8rt classify "$blob" "${some[@]}" --top 1000 --json > "$tmp/neondot.json"
       check "50 images: Q8RT_ISA=neondot under QEMU_CPU=cortex-a76 vs native x86 logits identical" \
         cmp -s "$tmp/neondot.json" "$tmp/native.json"
@@ -133,6 +137,8 @@ if [ -n "${Q8RT_CROSS:-}" ]; then
         cmp -s "$tmp/neon.json" "$tmp/native.json"
       expect_error "Q8RT_ISA=neondot under QEMU_CPU=cortex-a72 (no dot product)" "neondot is not available" "" -- \
         env QEMU_CPU=cortex-a72 Q8RT_ISA=neondot ${Q8RT_RUNNER:-} "$build/bin/q8rt" bench "$blob" --runs 1 --warmup 0
+      expect_error "Q8RT_ISA=neoni8mm under QEMU_CPU=cortex-a76 (no i8mm)" "neoni8mm is not available" "" -- \
+        env QEMU_CPU=cortex-a76 Q8RT_ISA=neoni8mm ${Q8RT_RUNNER:-} "$build/bin/q8rt" bench "$blob" --runs 1 --warmup 0
     fi
     "$native" classify "$blob" "${some[@]:0:8}" --top 1000 --json > "$tmp/native8.json"
     check "8 images: NEON with 2 threads vs native identical" cmp -s "$tmp/t2.json" "$tmp/native8.json"

@@ -68,15 +68,16 @@ compare "$dir/mobilenet_v1_0.5_160_quant.tflite" "$v1" double
 q8rt convert "$dir/mobilenet_v2_1.0_224_quant.tflite" --rounding tflite-single -o "$tmp/v2_single.q8rt" > /dev/null
 check "convert --rounding tflite-single" test $? -eq 0
 compare "$dir/mobilenet_v2_1.0_224_quant.tflite" "$tmp/v2_single.q8rt" single
-# aarch64 under qemu: the default CPU (max) takes the neondot kernels; cortex-a72 the plain NEON ones.
+# aarch64 under qemu: the default CPU (max) takes the neoni8mm kernels; cortex-a72 the plain NEON ones.
 if [ "${Q8RT_CROSS:-}" = arm64 ]; then
   QEMU_CPU=cortex-a72 compare "$dir/mobilenet_v2_1.0_224_quant.tflite" "$v2" double
   QEMU_CPU=cortex-a72 compare "$dir/mobilenet_v2_1.0_224_quant.tflite" "$tmp/v2_single.q8rt" single
 fi
 
 # Every kernel table gives the same logits for both TFLite rules (the oracle's last input; x86: scalar, SSE4.1,
-# AVX2, AVX-512, AVX-512 VNNI where the CPU has them; ARM: scalar and the default).
-if [ -n "${Q8RT_CROSS:-}" ]; then isas="scalar"; else isas="scalar sse41 avx2 avx512 avx512vnni"; fi
+# AVX2, AVX-512, AVX-512 VNNI where the CPU has them; ARM: scalar and the default, aarch64 also neon and neondot
+# beside the default neoni8mm).
+if [ "${Q8RT_CROSS:-}" = arm64 ]; then isas="scalar neon neondot neoni8mm"; elif [ -n "${Q8RT_CROSS:-}" ]; then isas="scalar"; else isas="scalar sse41 avx2 avx512 avx512vnni"; fi
 for blob in "$v2" "$tmp/v2_single.q8rt"; do
   q8rt run "$blob" --input "$tmp/in.u8" --input-format u8-nhwc --output "$tmp/default.u8"
   for isa in $isas; do

@@ -6,11 +6,13 @@
  *
  * The scalar twins are themselves checked against naive references in test_q8*.c.
  * Environment:
- *   Q8RT_TEST_EXPECT_ISA=neondot|neon|scalar   what dispatch must pick on this CPU (the Makefile sets it per
- *                                      QEMU_CPU model: neondot for aarch64 models with the dot product, neon
- *                                      for the others, scalar for a CPU without NEON)
- * The NEON checks below run on the neon table (forced when dispatch picks neondot); the neondot table must be
- * the neon table with the dot-product GEMM configuration (its kernels are tested in test_q8gemm_dot).
+ *   Q8RT_TEST_EXPECT_ISA=neoni8mm|neondot|neon|scalar   what dispatch must pick on this CPU (the Makefile sets
+ *                                      it per QEMU_CPU model: neoni8mm for aarch64 models with i8mm, neondot for
+ *                                      those with the dot product only, neon for the others, scalar for a CPU
+ *                                      without NEON)
+ * The NEON checks below run on the neon table (forced when dispatch picks neondot or neoni8mm); the neondot table
+ * must be the neon table with the dot-product GEMM configuration (its kernels are tested in test_q8gemm_dot), the
+ * neoni8mm table the same with the i8mm configuration (kernels tested in test_q8gemm_i8mm).
  *   Q8RT_TEST_QUICK=1                  fewer random cases (cross builds under qemu-user)
  * On other architectures the test only checks that dispatch never reports "neon".
  */
@@ -282,7 +284,7 @@ int main(void) {
 #if HAVE_NEON_KERNELS
   /* Every table this CPU can run fills every role the operators call (a missing TFLite ADD kernel once made the
    * neondot table run the Caffe2 ADD on TFLite parameters). */
-  for (int isa = Q8RT_ISA_AUTO; isa <= Q8RT_ISA_NEONDOT; isa++) {
+  for (int isa = Q8RT_ISA_AUTO; isa <= Q8RT_ISA_NEONI8MM; isa++) {
     const struct q8rt_kernels* t = NULL;
     if (q8rt_kernels_select((q8rt_isa) isa, &t) != Q8RT_OK || t == NULL) continue;
     CHECKF(t->gemm != NULL && t->dwconv != NULL && t->vadd != NULL && t->vadd_tflite != NULL && t->avgpool != NULL &&
@@ -294,23 +296,30 @@ int main(void) {
          expect != NULL ? expect : "unset");
 #if defined(__aarch64__)
   const bool has_dot = has_neon && cpuinfo_has_arm_neon_dot();
+  const struct q8rt_kernels* i8mm_kernels = NULL;
+  const bool has_i8mm = q8rt_kernels_select(Q8RT_ISA_NEONI8MM, &i8mm_kernels) == Q8RT_OK;
 #else
   const bool has_dot = false;
+  const bool has_i8mm = false;
 #endif
-  printf("test_neon: cpuinfo_has_arm_neon_dot() = %d\n", (int) has_dot);
+  printf("test_neon: cpuinfo_has_arm_neon_dot() = %d, i8mm (HWCAP2_I8MM) = %d\n", (int) has_dot, (int) has_i8mm);
   if (expect != NULL && strcmp(expect, "neon") == 0) {
     CHECKF(has_neon, "cpuinfo reports no NEON but Q8RT_TEST_EXPECT_ISA=neon");
-    CHECKF(!has_dot, "cpuinfo reports the dot product but Q8RT_TEST_EXPECT_ISA=neon");
+    CHECKF(!has_dot && !has_i8mm, "cpuinfo reports the dot product but Q8RT_TEST_EXPECT_ISA=neon");
     CHECKF(strcmp(picked, "neon") == 0, "dispatch picked %s, expected neon", picked);
   } else if (expect != NULL && strcmp(expect, "neondot") == 0) {
     CHECKF(has_dot, "cpuinfo reports no dot product but Q8RT_TEST_EXPECT_ISA=neondot");
+    CHECKF(!has_i8mm, "the CPU reports i8mm but Q8RT_TEST_EXPECT_ISA=neondot");
     CHECKF(strcmp(picked, "neondot") == 0, "dispatch picked %s, expected neondot", picked);
+  } else if (expect != NULL && strcmp(expect, "neoni8mm") == 0) {
+    CHECKF(has_dot && has_i8mm, "the CPU reports no i8mm or no dot product but Q8RT_TEST_EXPECT_ISA=neoni8mm");
+    CHECKF(strcmp(picked, "neoni8mm") == 0, "dispatch picked %s, expected neoni8mm", picked);
   } else if (expect != NULL && strcmp(expect, "scalar") == 0) {
     CHECKF(!has_neon, "cpuinfo reports NEON but Q8RT_TEST_EXPECT_ISA=scalar");
     CHECKF(strcmp(picked, "scalar") == 0, "dispatch picked %s, expected scalar", picked);
   }
   if (has_neon) {
-    CHECKF(strcmp(picked, has_dot ? "neondot" : "neon") == 0, "dispatch picked %s", picked);
+    CHECKF(strcmp(picked, has_i8mm ? "neoni8mm" : has_dot ? "neondot" : "neon") == 0, "dispatch picked %s", picked);
     const struct q8rt_kernels* auto_kernels = kernels;
     CHECK(q8rt_kernels_select(Q8RT_ISA_NEON, &kernels) == Q8RT_OK && kernels != NULL);
     if (kernels == NULL) return test_summary("test_neon");
@@ -318,7 +327,7 @@ int main(void) {
     const struct q8rt_kernels* dot = NULL;
     if (has_dot) {
       /* the neondot table: the neon table with the 4x16c4 udot configuration for GEMMs and convolutions */
-      CHECK(q8rt_kernels_select(Q8RT_ISA_NEONDOT, &dot) == Q8RT_OK && dot == auto_kernels);
+      CHECK(q8rt_kernels_select(Q8RT_ISA_NEONDOT, &dot) == Q8RT_OK && (has_i8mm || dot == auto_kernels));
       CHECK(dot != NULL && strcmp(dot->name, "neondot") == 0 && dot->isa == Q8RT_ISA_NEONDOT);
       if (dot != NULL) {
         CHECK(dot->gemm->mr == 4 && dot->gemm->nr == 16 && dot->gemm->kr == 4 && dot->conv == NULL &&
@@ -335,6 +344,27 @@ int main(void) {
     } else {
       CHECK(q8rt_kernels_select(Q8RT_ISA_NEONDOT, &dot) == Q8RT_ERROR_UNSUPPORTED);
       CHECK(auto_kernels == kernels);
+    }
+    if (has_i8mm) {
+      /* the neoni8mm table: the neon table with the 4x16c8 ummla configuration for GEMMs and convolutions */
+      const struct q8rt_kernels* mm = i8mm_kernels;
+      CHECK(has_dot && mm != NULL && mm == auto_kernels && strcmp(mm->name, "neoni8mm") == 0 &&
+            mm->isa == Q8RT_ISA_NEONI8MM);
+      if (mm != NULL) {
+        CHECK(mm->gemm->mr == 4 && mm->gemm->nr == 16 && mm->gemm->kr == 8 && mm->conv == NULL &&
+              mm->conv_small_kc == NULL);
+        CHECK(mm->gemm->gemmn == q8rt_q8gemm_ukernel_4x16c8n__aarch64_neoni8mm && mm->gemm->gemm == NULL);
+        CHECK(mm->gemm->gemv == q8rt_q8gemm_ukernel_2x16c8n__aarch64_neoni8mm && mm->gemm->gemv_nc == 16);
+        CHECK(mm->gemm->igemmn == q8rt_q8conv_ukernel_4x16c8__aarch64_neoni8mm && mm->gemm->igemm == NULL);
+        CHECK(mm->gemm->pack == q8rt_pack_gemm_16x8_i8mm && mm->gemm->packed_size == q8rt_packed_size_gemm_16x8_i8mm);
+        CHECK(mm->dwconv == kernels->dwconv && mm->vadd == kernels->vadd && mm->vadd_tflite == kernels->vadd_tflite &&
+              mm->vadd_tflite != NULL && mm->avgpool == kernels->avgpool &&
+              mm->f32gemm == kernels->f32gemm && mm->f32dwconv == kernels->f32dwconv &&
+              mm->f32vadd == kernels->f32vadd && mm->f32avgpool == kernels->f32avgpool);
+      }
+    } else {
+      const struct q8rt_kernels* mm = NULL;
+      CHECK(q8rt_kernels_select(Q8RT_ISA_NEONI8MM, &mm) == Q8RT_ERROR_UNSUPPORTED);
     }
 #else
     CHECK(auto_kernels == kernels);
