@@ -209,13 +209,25 @@ static const struct q8rt_gemm_config gemm_4x16c4_neondot = {
 };
 /* aarch64 with ARMv8.6 i8mm (`ummla`, the neoni8mm table): GEMMs and indirect convolutions on Q8RT_LAYOUT_GEMM_I8MM
  * (16-column panels of raw uint8 weights in groups of 8 k, zero points as Q8RT_LAYOUT_GEMM_DOT): 4x16c8n tiles, the
- * 2x16c8n GEMV kernel (rows in pairs) for products with fewer than 4 rows, 4x16c8 indirect convolution. The kernel
- * files are the only ones built with -march=armv8.2-a+dotprod+i8mm. */
+ * 2x16c8n GEMV kernel (rows in pairs) for products with fewer than 4 rows, 4x16c8 indirect convolution (but for
+ * kc <= 4, above). Split in row blocks: with one thread all rows are one task, and the driver calls the kernel
+ * directly per 4-row tile (pthreadpool's per-task cost, 0.7 M instructions per MobileNetV2 inference with
+ * 4-row tasks, goes). The kernel files are the only ones built with -march=armv8.2-a+dotprod+i8mm. */
+/* Convolutions with kc <= 4 (a first layer on 3 channels) in the neoni8mm table: the 4x16c4 udot configuration,
+ * whose 4-k groups waste fewer products on a tap than the 8-k groups of ummla (per tap of 4 rows x 16 columns:
+ * 16 udot + 1 weight load + 4 row loads, against 16 ummla + 2 weight loads + 4 row loads + 2 zips). */
+static const struct q8rt_gemm_config gemm_4x16c4_neondot_small_kc = {
+  .name = "4x16c4", .mr = 4, .nr = 16, .kr = 4, .packed_size = q8rt_packed_size_gemm_16x4_dot,
+  .pack = q8rt_pack_gemm_16x4_dot, .gemmn = q8rt_q8gemm_ukernel_4x16c4n__aarch64_neondot,
+  .gemv = q8rt_q8gemm_ukernel_1x16c4n__aarch64_neondot, .gemv_nc = 16,
+  .igemmn = q8rt_q8conv_ukernel_4x16c4__aarch64_neondot, .split = Q8RT_SPLIT_ROW_BLOCKS,
+  .max_kc = 4, .min_ks = 1, .max_ks = UINT32_MAX,
+};
 static const struct q8rt_gemm_config gemm_4x16c8_neoni8mm = {
   .name = "4x16c8", .mr = 4, .nr = 16, .kr = 8, .packed_size = q8rt_packed_size_gemm_16x8_i8mm,
   .pack = q8rt_pack_gemm_16x8_i8mm, .gemmn = q8rt_q8gemm_ukernel_4x16c8n__aarch64_neoni8mm,
   .gemv = q8rt_q8gemm_ukernel_2x16c8n__aarch64_neoni8mm, .gemv_nc = 16,
-  .igemmn = q8rt_q8conv_ukernel_4x16c8__aarch64_neoni8mm, .split = Q8RT_SPLIT_ROW_TILES,
+  .igemmn = q8rt_q8conv_ukernel_4x16c8__aarch64_neoni8mm, .split = Q8RT_SPLIT_ROW_BLOCKS,
 };
 #endif
 /* Depthwise on Q8RT_LAYOUT_DWCONV_16P (plain channel order, int16 w - kzp; aarch64 pairs stride-1 and stride-2
@@ -275,6 +287,7 @@ static const struct q8rt_kernels neoni8mm_kernels = {
   .name = "neoni8mm",
   .isa = Q8RT_ISA_NEONI8MM,
   .gemm = &gemm_4x16c8_neoni8mm,
+  .conv_small_kc = &gemm_4x16c4_neondot_small_kc,
   .dwconv = &dwconv_up16x9_neon,
   .vadd = Q8RT_NEON_UKERNEL0(q8vadd),
   .vadd_tflite = Q8RT_NEON_UKERNEL0(q8vadd_tflite),

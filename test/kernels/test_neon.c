@@ -351,8 +351,12 @@ int main(void) {
       CHECK(has_dot && mm != NULL && mm == auto_kernels && strcmp(mm->name, "neoni8mm") == 0 &&
             mm->isa == Q8RT_ISA_NEONI8MM);
       if (mm != NULL) {
-        CHECK(mm->gemm->mr == 4 && mm->gemm->nr == 16 && mm->gemm->kr == 8 && mm->conv == NULL &&
-              mm->conv_small_kc == NULL);
+        CHECK(mm->gemm->mr == 4 && mm->gemm->nr == 16 && mm->gemm->kr == 8 && mm->conv == NULL);
+        /* convolutions with kc <= 4 (any ks) on the dot-product 4x16c4 kernels */
+        CHECK(mm->conv_small_kc != NULL && mm->conv_small_kc->max_kc == 4 && mm->conv_small_kc->min_ks <= 1 &&
+              mm->conv_small_kc->max_ks == UINT32_MAX && dot != NULL &&
+              mm->conv_small_kc->igemmn == dot->gemm->igemmn && mm->conv_small_kc->pack == dot->gemm->pack &&
+              mm->conv_small_kc->packed_size == dot->gemm->packed_size);
         CHECK(mm->gemm->gemmn == q8rt_q8gemm_ukernel_4x16c8n__aarch64_neoni8mm && mm->gemm->gemm == NULL);
         CHECK(mm->gemm->gemv == q8rt_q8gemm_ukernel_2x16c8n__aarch64_neoni8mm && mm->gemm->gemv_nc == 16);
         CHECK(mm->gemm->igemmn == q8rt_q8conv_ukernel_4x16c8__aarch64_neoni8mm && mm->gemm->igemm == NULL);
