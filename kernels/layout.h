@@ -167,13 +167,15 @@
  * (ARMv8.6 `ummla`: a 2x8 uint8 block of two activation rows times an 8x2 uint8 block of two columns, accumulated
  * into a 2x2 uint32 block) and their scalar twins: q8gemm 4x16c8n / 2x16c8n and q8conv 4x16c8. Output channels are
  * split into panels of Q8RT_GEMMI8MM_NR = 16 (the last panel padded). Each panel holds:
- *     int32_t bias[16]            the folded bias' of Q8RT_LAYOUT_GEMM (padded channels: 0), as Q8RT_LAYOUT_GEMM_DOT
+ *     int32_t bias[8][4]          the folded bias' of Q8RT_LAYOUT_GEMM (padded channels: 0) of each column pair j
+ *                                 twice: [b'[2j], b'[2j + 1], b'[2j], b'[2j + 1]], the layout of an `ummla`
+ *                                 accumulator of two rows (Q8RT_GEMMI8MM_BIAS_BYTES = 128 bytes)
  *     uint8_t w[ks][kc8 / 8][16][8]  kc8 = round_up(kc, 8): the RAW uint8 weight w[n][t][k] of column n at byte
  *                                 (t * kc8 / 8 + k / 8) * 128 + n * 8 + k % 8 (groups of 8 k of one column are
  *                                 8 consecutive bytes: 16 bytes = 8 k of columns 2j and 2j + 1, the second operand
  *                                 of one `ummla`; one 128-byte group = 8 such column pairs).
  *                                 Padded k and padded n hold 0.
- *   Panel size = 64 + ks * kc8 * 16 bytes (a multiple of 64).
+ *   Panel size = 128 + ks * kc8 * 16 bytes (a multiple of 64).
  * A kernel computes the value of the Q8RT_LAYOUT_GEMM_DOT kernels, with the same zero point handling:
  *     acc = bias'[n] + sum_{t, k < kc} a[t][k] * w[n][t][k] - kernel_zero_point * sum_{t, k < kc} a[t][k]
  *         = bias'[n] + sum_{t, k < kc} a[t][k] * (w[n][t][k] - kernel_zero_point)          (exactly, mod 2^32)
@@ -183,3 +185,4 @@
 #define Q8RT_GEMMI8MM_MR 4
 #define Q8RT_GEMMI8MM_NR 16
 #define Q8RT_GEMMI8MM_KR 8
+#define Q8RT_GEMMI8MM_BIAS_BYTES 128

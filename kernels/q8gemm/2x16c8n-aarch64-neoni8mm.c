@@ -108,11 +108,11 @@ void q8rt_q8gemm_ukernel_2x16c8n__aarch64_neoni8mm(size_t mr, size_t nc, size_t 
     const uint32x4_t vsum = q8rt_i8mm2x16_sums(a0, a1, k, vkzp, vkzp_tail);
     const uint8_t* w = (const uint8_t*) packed_w;
     for (size_t n = nc;;) {
-      uint32x4_t vb[4];
+      uint32x4_t vb[8];
       q8rt_i8mm_load_bias(vb, w);
       uint32x4_t vacc[8];
       q8rt_i8mm_init_pair(vacc, vb, vsum);
-      w += Q8RT_GEMMI8MM_NR * sizeof(int32_t);
+      w += Q8RT_GEMMI8MM_BIAS_BYTES;
       q8rt_i8mm2x16_k(vacc, a0, a1, k, &w);
       const size_t nr = n < Q8RT_GEMMI8MM_NR ? n : Q8RT_GEMMI8MM_NR;
       switch (mode) {

@@ -15,8 +15,8 @@
  * Zero points as the dot-product kernels (the same helpers): raw uint8 products, input zero point folded into the
  * packed bias, kernel_zero_point * sum(a) per row computed once per call by `udot` against the kernel zero point
  * bytes (masked to k % 16 bytes in the last chunk) and subtracted from the bias when the accumulators are
- * initialized (the row sums [s0 s1 s2 s3] zipped to [s0 s0 s1 s1] and [s2 s2 s3 s3], the bias pairs of columns
- * duplicated to [b2j b2j+1 b2j b2j+1]).
+ * initialized (the row sums [s0 s1 s2 s3] zipped to [s0 s0 s1 s1] and [s2 s2 s3 s3]; the layout stores each
+ * column pair's bias as [b2j b2j+1 b2j b2j+1], so the 8 bias vectors are two 4-register loads).
  * Requantization: the dot-product kernels' (q8rt_dot4x16_requantize_row: Q31 with the sign fix as one `ssra`,
  * shift 0 without it, TFLITE_SINGLE_ROUNDING as `sqdmulh` + rounding shift) on the interleaved accumulators of a
  * row pair, 8 column pairs at a time, which gives 16 bytes [r c2j r c2j+1 r' c2j r' c2j+1 ...]; `uzp1` / `uzp2`
@@ -51,37 +51,37 @@ static inline __attribute__((always_inline)) uint8x16_t q8rt_i8mm_pair_hi(uint8x
   return vreinterpretq_u8_u64(vzip2q_u64(vreinterpretq_u64_u8(va), vreinterpretq_u64_u8(vb)));
 }
 
-/* The bias of column pair j (of the 4 bias vectors vb) as [b2j, b2j+1, b2j, b2j+1]. */
-static inline __attribute__((always_inline)) uint32x4_t q8rt_i8mm_bias_pair(const uint32x4_t* vb, const int j) {
-  const uint64x2_t v = vreinterpretq_u64_u32(vb[j / 2]);
-  return vreinterpretq_u32_u64(j % 2 == 0 ? vdupq_laneq_u64(v, 0) : vdupq_laneq_u64(v, 1));
-}
-
-/* Loads the panel's 16 folded biases (its first 64 bytes). */
+/* The panel's 8 column-pair biases [b2j, b2j+1, b2j, b2j+1] (its first 128 bytes: two 4-register loads). */
 static inline __attribute__((always_inline)) void q8rt_i8mm_load_bias(uint32x4_t* vb, const uint8_t* panel) {
-  vb[0] = vld1q_u32((const uint32_t*) panel);
-  vb[1] = vld1q_u32((const uint32_t*) panel + 4);
-  vb[2] = vld1q_u32((const uint32_t*) panel + 8);
-  vb[3] = vld1q_u32((const uint32_t*) panel + 12);
+  const uint32x4x4_t v0 = vld1q_u32_x4((const uint32_t*) panel);
+  const uint32x4x4_t v1 = vld1q_u32_x4((const uint32_t*) panel + 16);
+  vb[0] = v0.val[0];
+  vb[1] = v0.val[1];
+  vb[2] = v0.val[2];
+  vb[3] = v0.val[3];
+  vb[4] = v1.val[0];
+  vb[5] = v1.val[1];
+  vb[6] = v1.val[2];
+  vb[7] = v1.val[3];
 }
 
-/* One row pair's 8 accumulators: the bias pairs minus the pair's row sums vsum = [s, s, s', s']. */
+/* One row pair's 8 accumulators: the column-pair biases minus the pair's row sums vsum = [s, s, s', s']. */
 static inline __attribute__((always_inline)) void q8rt_i8mm_init_pair(uint32x4_t* vacc, const uint32x4_t* vb,
                                                                      uint32x4_t vsum) {
-  vacc[0] = vsubq_u32(q8rt_i8mm_bias_pair(vb, 0), vsum);
-  vacc[1] = vsubq_u32(q8rt_i8mm_bias_pair(vb, 1), vsum);
-  vacc[2] = vsubq_u32(q8rt_i8mm_bias_pair(vb, 2), vsum);
-  vacc[3] = vsubq_u32(q8rt_i8mm_bias_pair(vb, 3), vsum);
-  vacc[4] = vsubq_u32(q8rt_i8mm_bias_pair(vb, 4), vsum);
-  vacc[5] = vsubq_u32(q8rt_i8mm_bias_pair(vb, 5), vsum);
-  vacc[6] = vsubq_u32(q8rt_i8mm_bias_pair(vb, 6), vsum);
-  vacc[7] = vsubq_u32(q8rt_i8mm_bias_pair(vb, 7), vsum);
+  vacc[0] = vsubq_u32(vb[0], vsum);
+  vacc[1] = vsubq_u32(vb[1], vsum);
+  vacc[2] = vsubq_u32(vb[2], vsum);
+  vacc[3] = vsubq_u32(vb[3], vsum);
+  vacc[4] = vsubq_u32(vb[4], vsum);
+  vacc[5] = vsubq_u32(vb[5], vsum);
+  vacc[6] = vsubq_u32(vb[6], vsum);
+  vacc[7] = vsubq_u32(vb[7], vsum);
 }
 
 /* The tile's accumulators from the panel's folded bias and the row sums vsums = [s0 s1 s2 s3]. */
 static inline __attribute__((always_inline)) void q8rt_i8mm4x16_init(struct q8rt_i8mm4x16_acc* acc,
                                                                     const uint8_t* panel, uint32x4_t vsums) {
-  uint32x4_t vb[4];
+  uint32x4_t vb[8];
   q8rt_i8mm_load_bias(vb, panel);
   q8rt_i8mm_init_pair(acc->v[0], vb, vzip1q_u32(vsums, vsums));
   q8rt_i8mm_init_pair(acc->v[1], vb, vzip2q_u32(vsums, vsums));

@@ -12,7 +12,7 @@
 /* Bytes of one Q8RT_LAYOUT_GEMM_I8MM panel for kc channels per tap and ks taps. */
 static inline size_t q8rt_i8mm_scalar_panel_bytes(size_t kc, size_t ks) {
   const size_t kc8 = (kc + Q8RT_GEMMI8MM_KR - 1) / Q8RT_GEMMI8MM_KR * Q8RT_GEMMI8MM_KR;
-  return Q8RT_GEMMI8MM_NR * sizeof(int32_t) + ks * kc8 * Q8RT_GEMMI8MM_NR;
+  return Q8RT_GEMMI8MM_BIAS_BYTES + ks * kc8 * Q8RT_GEMMI8MM_NR;
 }
 
 /* One panel (16 columns, first nr written) for mr pixels: pixel m of tap t reads kc bytes at a[t * a_per_tap + m].
@@ -22,12 +22,12 @@ static inline void q8rt_i8mm_scalar_panel(size_t mr, size_t nr, size_t kc, size_
                                           size_t a_per_tap, const uint8_t* panel, uint8_t* c, size_t c_stride,
                                           const struct q8rt_conv_params* params) {
   const size_t kc8 = (kc + Q8RT_GEMMI8MM_KR - 1) / Q8RT_GEMMI8MM_KR * Q8RT_GEMMI8MM_KR;
-  const uint8_t* w = panel + Q8RT_GEMMI8MM_NR * sizeof(int32_t);
+  const uint8_t* w = panel + Q8RT_GEMMI8MM_BIAS_BYTES;
   for (size_t m = 0; m < mr; m++) {
     uint32_t acc[Q8RT_GEMMI8MM_NR];
     for (size_t n = 0; n < Q8RT_GEMMI8MM_NR; n++) {
       int32_t b;
-      __builtin_memcpy(&b, panel + n * sizeof(int32_t), sizeof b);
+      __builtin_memcpy(&b, panel + ((n / 2) * 4 + (m % 2) * 2 + n % 2) * sizeof(int32_t), sizeof b); /* row m's copy */
       acc[n] = (uint32_t) b;
     }
     uint32_t asum = 0;

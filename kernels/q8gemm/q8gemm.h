@@ -100,7 +100,7 @@ void q8rt_q8gemm_ukernel_1x16c4n__aarch64_neondot(size_t mr, size_t nc, size_t k
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
 
 /* ARMv8.6 i8mm (`ummla`) on Q8RT_LAYOUT_GEMM_I8MM panels (kernels/layout.h: 16 columns, raw uint8 weights in groups
- * of 8 k, folded bias): the multi-panel contract above with these panels (each 64 + round_up(k, 8) * 16 bytes,
+ * of 8 k, folded bias): the multi-panel contract above with these panels (each 128 + round_up(k, 8) * 16 bytes,
  * 16-byte aligned), any nc >= 1 columns. A rows are read in 16-byte chunks, up to k + 15 bytes (within the
  * Q8RT_EXTRA_BYTES slack), as the dot-product kernels; the scalar twins read the same layout.
  * 4x16c8n: MR = 4 rows (1 <= mr <= 4), 16 columns (one panel) per step. */

@@ -143,7 +143,7 @@ void q8rt_pack_gemm_16x4_dot(const struct q8rt_pack_src* s, void* out) {
 
 static size_t gemm_i8mm_panel_bytes(size_t kc, size_t ks) {
   const size_t kc8 = (kc + Q8RT_GEMMI8MM_KR - 1) / Q8RT_GEMMI8MM_KR * Q8RT_GEMMI8MM_KR;
-  return Q8RT_GEMMI8MM_NR * sizeof(int32_t) + ks * kc8 * Q8RT_GEMMI8MM_NR;
+  return Q8RT_GEMMI8MM_BIAS_BYTES + ks * kc8 * Q8RT_GEMMI8MM_NR;
 }
 
 size_t q8rt_packed_size_gemm_16x8_i8mm(const struct q8rt_pack_src* s) {
@@ -151,7 +151,8 @@ size_t q8rt_packed_size_gemm_16x8_i8mm(const struct q8rt_pack_src* s) {
 }
 
 /* As q8rt_pack_gemm_16x4_dot (folded bias, raw weights), with groups of 8 k per column: 8 consecutive bytes per
- * column, so that 16 bytes hold 8 k of two columns, the second operand of one `ummla`. */
+ * column, so that 16 bytes hold 8 k of two columns, the second operand of one `ummla`; the bias of each column pair
+ * twice, as the accumulators of two rows hold it. */
 void q8rt_pack_gemm_16x8_i8mm(const struct q8rt_pack_src* s, void* out) {
   const size_t kc8 = (s->kc + Q8RT_GEMMI8MM_KR - 1) / Q8RT_GEMMI8MM_KR * Q8RT_GEMMI8MM_KR;
   const size_t panel = gemm_i8mm_panel_bytes(s->kc, s->ks);
@@ -160,8 +161,10 @@ void q8rt_pack_gemm_16x8_i8mm(const struct q8rt_pack_src* s, void* out) {
     uint8_t* dst = (uint8_t*) out + (j / Q8RT_GEMMI8MM_NR) * panel;
     const size_t lane = j % Q8RT_GEMMI8MM_NR;
     const int32_t b = folded_bias(s, j);
-    memcpy(dst + lane * sizeof(int32_t), &b, sizeof b);
-    uint8_t* dw = dst + Q8RT_GEMMI8MM_NR * sizeof(int32_t);
+    /* column pair lane / 2: [b0, b1, b0, b1] */
+    memcpy(dst + ((lane / 2) * 4 + lane % 2) * sizeof(int32_t), &b, sizeof b);
+    memcpy(dst + ((lane / 2) * 4 + lane % 2 + 2) * sizeof(int32_t), &b, sizeof b);
+    uint8_t* dw = dst + Q8RT_GEMMI8MM_BIAS_BYTES;
     for (size_t t = 0; t < s->ks; t++) {
       for (size_t k = 0; k < s->kc; k++) {
         const size_t g = (t * kc8 + k) / Q8RT_GEMMI8MM_KR; /* group of 8 k, counted over all taps */

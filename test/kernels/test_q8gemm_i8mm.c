@@ -76,7 +76,7 @@ static void* packed_weights(size_t n, size_t kc, size_t ks, uint8_t izp, uint8_t
   };
   if (!q8rt_pack_bias_fits(&src)) return NULL;
   const size_t size = q8rt_packed_size_gemm_16x8_i8mm(&src);
-  const size_t panel = Q8RT_GEMMI8MM_NR * 4 + ks * ((kc + 7) / 8 * 8) * Q8RT_GEMMI8MM_NR;
+  const size_t panel = Q8RT_GEMMI8MM_BIAS_BYTES + ks * ((kc + 7) / 8 * 8) * Q8RT_GEMMI8MM_NR;
   CHECK(size == (n + Q8RT_GEMMI8MM_NR - 1) / Q8RT_GEMMI8MM_NR * panel && size % 64 == 0);
   void* packed = NULL;
   CHECK(posix_memalign(&packed, 64, size) == 0);
