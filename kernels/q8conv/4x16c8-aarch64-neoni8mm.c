@@ -38,6 +38,14 @@ void q8rt_q8conv_ukernel_4x16c8__aarch64_neoni8mm(size_t mr, size_t nc, size_t k
     struct q8rt_i8mm4x16_acc acc;
     q8rt_i8mm4x16_init(&acc, w, vsums);
     w += Q8RT_GEMMI8MM_BIAS_BYTES;
+    if (nc <= Q8RT_GEMMI8MM_NR / 2) { /* a last panel of at most 8 columns: half the work */
+      for (size_t t = 0; t < ks; t++) {
+        const uint8_t* const* at = a + t * Q8RT_GEMMI8MM_MR;
+        q8rt_i8mm4x8_k(&acc, at[0], at[1], at[2], at[3], kc, &w);
+      }
+      q8rt_i8mm4x8_finish(&acc, mr, nc, c, c_stride, params);
+      return;
+    }
     for (size_t t = 0; t < ks; t++) {
       const uint8_t* const* at = a + t * Q8RT_GEMMI8MM_MR;
       q8rt_i8mm4x16_k(&acc, at[0], at[1], at[2], at[3], kc, &w);

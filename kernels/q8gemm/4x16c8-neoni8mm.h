@@ -141,6 +141,40 @@ static inline __attribute__((always_inline)) void q8rt_i8mm4x16_k(struct q8rt_i8
   }
 }
 
+/* The first 8 columns only (a last panel with nr <= 8, e.g. the second panel of 24 channels): k bytes of the 4 rows
+ * against column pairs 0..3 of each weight group (the first 64 of its 128 bytes; the other 64, zero padding in such
+ * a panel, are skipped): half the `ummla`s and weight loads. Accumulators v[.][4..7] are left as they are. */
+static inline __attribute__((always_inline)) void q8rt_i8mm4x8_k(struct q8rt_i8mm4x16_acc* acc, const uint8_t* a0,
+                                                                const uint8_t* a1, const uint8_t* a2,
+                                                                const uint8_t* a3, size_t k, const uint8_t** w) {
+  for (; k >= 16; k -= 16) {
+    const uint8x16_t va0 = vld1q_u8(a0);
+    a0 += 16;
+    const uint8x16_t va1 = vld1q_u8(a1);
+    a1 += 16;
+    const uint8x16_t va2 = vld1q_u8(a2);
+    a2 += 16;
+    const uint8x16_t va3 = vld1q_u8(a3);
+    a3 += 16;
+    q8rt_i8mm4x16_half(&acc->v[0][0], &acc->v[1][0], w, q8rt_i8mm_pair_lo(va0, va1), q8rt_i8mm_pair_lo(va2, va3));
+    *w += 64;
+    q8rt_i8mm4x16_half(&acc->v[0][0], &acc->v[1][0], w, q8rt_i8mm_pair_hi(va0, va1), q8rt_i8mm_pair_hi(va2, va3));
+    *w += 64;
+  }
+  if (k != 0) {
+    const uint8x16_t va0 = vld1q_u8(a0);
+    const uint8x16_t va1 = vld1q_u8(a1);
+    const uint8x16_t va2 = vld1q_u8(a2);
+    const uint8x16_t va3 = vld1q_u8(a3);
+    q8rt_i8mm4x16_half(&acc->v[0][0], &acc->v[1][0], w, q8rt_i8mm_pair_lo(va0, va1), q8rt_i8mm_pair_lo(va2, va3));
+    *w += 64;
+    if (k > 8) {
+      q8rt_i8mm4x16_half(&acc->v[0][0], &acc->v[1][0], w, q8rt_i8mm_pair_hi(va0, va1), q8rt_i8mm_pair_hi(va2, va3));
+      *w += 64;
+    }
+  }
+}
+
 /* A row pair's 8 interleaved accumulators requantized to its two rows of 16 bytes (*vout0: the first row). */
 static inline __attribute__((always_inline)) void q8rt_i8mm_requantize_pair(const uint32x4_t* vacc,
                                                                            const struct q8rt_neon_q31* vq,
@@ -167,6 +201,21 @@ static inline __attribute__((always_inline)) void q8rt_i8mm4x16_store_tile(const
   if (mr > 3) q8rt_dot4x16_store(c + 3 * c_stride, vout3, nr);
 }
 
+/* Requantizes the first 8 columns of the tile (accumulators v[.][0..3]) and stores mr rows x nr (<= 8) columns. */
+static inline __attribute__((always_inline)) void q8rt_i8mm4x8_store_tile(const struct q8rt_i8mm4x16_acc* acc,
+                                                                         size_t mr, size_t nr, uint8_t* c,
+                                                                         size_t c_stride,
+                                                                         const struct q8rt_neon_q31* vq,
+                                                                         const enum q8rt_dot_requant mode) {
+  /* [r c0 c1 r' c0 c1 ... r c6 c7 r' c6 c7]: uzp of the vector with itself gives each row's 8 bytes twice */
+  const uint16x8_t v01 = vreinterpretq_u16_u8(q8rt_dot4x16_requantize_row(acc->v[0], vq, mode));
+  const uint16x8_t v23 = vreinterpretq_u16_u8(q8rt_dot4x16_requantize_row(acc->v[1], vq, mode));
+  q8rt_dot4x16_store(c, vreinterpretq_u8_u16(vuzp1q_u16(v01, v01)), nr);
+  if (mr > 1) q8rt_dot4x16_store(c + c_stride, vreinterpretq_u8_u16(vuzp2q_u16(v01, v01)), nr);
+  if (mr > 2) q8rt_dot4x16_store(c + 2 * c_stride, vreinterpretq_u8_u16(vuzp1q_u16(v23, v23)), nr);
+  if (mr > 3) q8rt_dot4x16_store(c + 3 * c_stride, vreinterpretq_u8_u16(vuzp2q_u16(v23, v23)), nr);
+}
+
 /* Requantizes the tile and stores mr rows x nr columns at c (constants set up per tile, as the dot kernels). */
 static inline __attribute__((always_inline)) void q8rt_i8mm4x16_finish(const struct q8rt_i8mm4x16_acc* acc,
                                                                       size_t mr, size_t nr, uint8_t* c,
@@ -177,5 +226,18 @@ static inline __attribute__((always_inline)) void q8rt_i8mm4x16_finish(const str
     case Q8RT_DOT_Q31_NOSHIFT: q8rt_i8mm4x16_store_tile(acc, mr, nr, c, c_stride, &vq, Q8RT_DOT_Q31_NOSHIFT); break;
     case Q8RT_DOT_SINGLE: q8rt_i8mm4x16_store_tile(acc, mr, nr, c, c_stride, &vq, Q8RT_DOT_SINGLE); break;
     default: q8rt_i8mm4x16_store_tile(acc, mr, nr, c, c_stride, &vq, Q8RT_DOT_Q31_SHIFT); break;
+  }
+}
+
+/* q8rt_i8mm4x16_finish for the first 8 columns only (nr <= 8, after q8rt_i8mm4x8_k). */
+static inline __attribute__((always_inline)) void q8rt_i8mm4x8_finish(const struct q8rt_i8mm4x16_acc* acc,
+                                                                     size_t mr, size_t nr, uint8_t* c,
+                                                                     size_t c_stride,
+                                                                     const struct q8rt_conv_params* params) {
+  const struct q8rt_neon_q31 vq = q8rt_neon_q31_init(params);
+  switch (q8rt_dot_requant_of(params)) {
+    case Q8RT_DOT_Q31_NOSHIFT: q8rt_i8mm4x8_store_tile(acc, mr, nr, c, c_stride, &vq, Q8RT_DOT_Q31_NOSHIFT); break;
+    case Q8RT_DOT_SINGLE: q8rt_i8mm4x8_store_tile(acc, mr, nr, c, c_stride, &vq, Q8RT_DOT_SINGLE); break;
+    default: q8rt_i8mm4x8_store_tile(acc, mr, nr, c, c_stride, &vq, Q8RT_DOT_Q31_SHIFT); break;
   }
 }

@@ -38,6 +38,11 @@ void q8rt_q8gemm_ukernel_4x16c8n__aarch64_neoni8mm(size_t mr, size_t nc, size_t 
     struct q8rt_i8mm4x16_acc acc;
     q8rt_i8mm4x16_init(&acc, w, vsums);
     w += Q8RT_GEMMI8MM_BIAS_BYTES;
+    if (nc <= Q8RT_GEMMI8MM_NR / 2) { /* a last panel of at most 8 columns: half the work */
+      q8rt_i8mm4x8_k(&acc, a0, a1, a2, a3, k, &w);
+      q8rt_i8mm4x8_finish(&acc, mr, nc, c, c_stride, params);
+      return;
+    }
     q8rt_i8mm4x16_k(&acc, a0, a1, a2, a3, k, &w);
     if (nc <= Q8RT_GEMMI8MM_NR) {
       q8rt_i8mm4x16_finish(&acc, mr, nc, c, c_stride, params);
