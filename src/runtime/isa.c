@@ -207,12 +207,6 @@ static const struct q8rt_gemm_config gemm_4x16c4_neondot = {
   .gemv = q8rt_q8gemm_ukernel_1x16c4n__aarch64_neondot, .gemv_nc = 16,
   .igemmn = q8rt_q8conv_ukernel_4x16c4__aarch64_neondot, .split = Q8RT_SPLIT_ROW_TILES,
 };
-/* aarch64 with ARMv8.6 i8mm (`ummla`, the neoni8mm table): GEMMs and indirect convolutions on Q8RT_LAYOUT_GEMM_I8MM
- * (16-column panels of raw uint8 weights in groups of 8 k, zero points as Q8RT_LAYOUT_GEMM_DOT): 4x16c8n tiles, the
- * 2x16c8n GEMV kernel (rows in pairs) for products with fewer than 4 rows, 4x16c8 indirect convolution (but for
- * kc <= 4, above). Split in row blocks: with one thread all rows are one task, and the driver calls the kernel
- * directly per 4-row tile (pthreadpool's per-task cost, 0.7 M instructions per MobileNetV2 inference with
- * 4-row tasks, goes). The kernel files are the only ones built with -march=armv8.2-a+dotprod+i8mm. */
 /* Convolutions with kc <= 4 (a first layer on 3 channels) in the neoni8mm table: the 4x16c4 udot configuration,
  * whose 4-k groups waste fewer products on a tap than the 8-k groups of ummla (per tap of 4 rows x 16 columns:
  * 16 udot + 1 weight load + 4 row loads, against 16 ummla + 2 weight loads + 4 row loads + 2 zips). */
@@ -223,6 +217,12 @@ static const struct q8rt_gemm_config gemm_4x16c4_neondot_small_kc = {
   .igemmn = q8rt_q8conv_ukernel_4x16c4__aarch64_neondot, .split = Q8RT_SPLIT_ROW_BLOCKS,
   .max_kc = 4, .min_ks = 1, .max_ks = UINT32_MAX,
 };
+/* aarch64 with ARMv8.6 i8mm (`ummla`, the neoni8mm table): GEMMs and indirect convolutions on Q8RT_LAYOUT_GEMM_I8MM
+ * (16-column panels of raw uint8 weights in groups of 8 k, zero points as Q8RT_LAYOUT_GEMM_DOT): 4x16c8n tiles, the
+ * 2x16c8n GEMV kernel (rows in pairs) for products with fewer than 4 rows, 4x16c8 indirect convolution (for
+ * kc <= 4 the table takes the configuration above). Split in row blocks: with one thread all rows are one task,
+ * and the driver calls the kernel directly per 4-row tile (no pthreadpool task per tile: 0.7 M instructions less
+ * per MobileNetV2 inference). The kernel files are the only ones built with -march=armv8.2-a+dotprod+i8mm. */
 static const struct q8rt_gemm_config gemm_4x16c8_neoni8mm = {
   .name = "4x16c8", .mr = 4, .nr = 16, .kr = 8, .packed_size = q8rt_packed_size_gemm_16x8_i8mm,
   .pack = q8rt_pack_gemm_16x8_i8mm, .gemmn = q8rt_q8gemm_ukernel_4x16c8n__aarch64_neoni8mm,
@@ -388,13 +388,13 @@ q8rt_status q8rt_kernels_select(q8rt_isa requested, const struct q8rt_kernels** 
       else if (strcmp(env, "neondot") == 0) requested = Q8RT_ISA_NEONDOT;
       else if (strcmp(env, "neoni8mm") == 0) requested = Q8RT_ISA_NEONI8MM;
       else return q8rt_error(Q8RT_ERROR_UNSUPPORTED,
-                             "Q8RT_ISA=%s: expected auto, scalar, sse41, avx2, avx512, avx512vnni, neon, neondot or neoni8mm",
-                             env);
+                             "Q8RT_ISA=%s: expected auto, scalar, sse41, avx2, avx512, avx512vnni, neon, neondot or "
+                             "neoni8mm", env);
     }
   }
   if (requested == Q8RT_ISA_AUTO) {
     static const q8rt_isa preference[] = {Q8RT_ISA_AVX512VNNI, Q8RT_ISA_AVX512, Q8RT_ISA_AVX2, Q8RT_ISA_SSE41,
-                                          Q8RT_ISA_NEONI8MM,   Q8RT_ISA_NEONDOT,  Q8RT_ISA_NEON, Q8RT_ISA_SCALAR};
+                                          Q8RT_ISA_NEONI8MM, Q8RT_ISA_NEONDOT, Q8RT_ISA_NEON, Q8RT_ISA_SCALAR};
     for (size_t i = 0; i < sizeof preference / sizeof preference[0]; i++) {
       if (kernels_for(preference[i]) != NULL && cpu_has(preference[i])) {
         *kernels = kernels_for(preference[i]);

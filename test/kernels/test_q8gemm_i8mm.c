@@ -323,8 +323,8 @@ int main(void) {
   const bool quick = getenv("Q8RT_TEST_QUICK") != NULL && strcmp(getenv("Q8RT_TEST_QUICK"), "0") != 0;
   const bool i8mm = has_i8mm();
   if (!i8mm) {
-    printf("test_q8gemm_i8mm: no i8mm (or no dot product) on this CPU/build, skipping the aarch64_neoni8mm kernel checks "
-           "(scalar twins only)\n");
+    printf("test_q8gemm_i8mm: no i8mm (or no dot product) on this CPU/build, skipping the aarch64_neoni8mm kernel "
+           "checks (scalar twins only)\n");
   }
   const int scale = quick ? 1 : 4;
 
