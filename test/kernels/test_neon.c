@@ -359,12 +359,18 @@ int main(void) {
     CHECK(kernels->dwconv->ukernel == NEON(q8dwconv, up16x9p));
     CHECK(kernels->vadd == NEON0(q8vadd));
     CHECK(kernels->avgpool == NEON0(q8avgpool));
-    /* fp32: the NEON kernels on the 4x8 panels (compared with their scalar twins in test_f32gemm,
-     * test_f32dwconv and test_f32vadd, which run them when cpuinfo reports NEON) */
+    /* fp32: the NEON kernels on the 8-float panels, 8x8 tiles on aarch64, 4x8 on armv7 (compared with their
+     * scalar twins in test_f32gemm, test_f32dwconv and test_f32vadd, which run them when cpuinfo reports NEON) */
+#if defined(__aarch64__)
+    CHECK(kernels->f32gemm->mr == 8 && kernels->f32gemm->nr == 8);
+    CHECK(kernels->f32gemm->gemm == NEON(f32gemm, 8x8));
+    CHECK(kernels->f32gemm->igemm == NEON(f32conv, 8x8));
+#else
     CHECK(kernels->f32gemm->mr == 4 && kernels->f32gemm->nr == 8);
     CHECK(kernels->f32gemm->gemm == NEON(f32gemm, 4x8));
-    CHECK(kernels->f32gemm->gemm1 == NEON(f32gemm, 1x8));
     CHECK(kernels->f32gemm->igemm == NEON(f32conv, 4x8));
+#endif
+    CHECK(kernels->f32gemm->gemm1 == NEON(f32gemm, 1x8));
     CHECK(kernels->f32dwconv->ukernel == NEON(f32dwconv, up16x9));
     CHECK(kernels->f32vadd == NEON0(f32vadd));
     CHECK(kernels->f32avgpool == NEON0(f32avgpool));
@@ -400,7 +406,7 @@ int main(void) {
     for (size_t c = 1; c <= 24; c++, cases++) avgpool_case(test_rand_range(1, 12), c);
     for (int i = 0; i < 100 * scale; i++, cases++) avgpool_case(test_rand_range(1, 400), test_rand_range(1, 300));
     printf("test_neon: NEON kernels (%s) ran %d cases: q8gemm 3x4c8, q8conv 3x4c8, q8dwconv up16x9p, q8vadd, "
-           "q8avgpool; table holds the NEON f32gemm 4x8 / 1x8, f32conv 4x8, f32dwconv up16x9, f32vadd, "
+           "q8avgpool; table holds the NEON f32gemm 8x8 (aarch64) or 4x8 / 1x8, f32conv 8x8 or 4x8, f32dwconv up16x9, f32vadd, "
            "f32avgpool\n", NEON_NAME, cases);
   }
 #else
