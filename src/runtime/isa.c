@@ -223,8 +223,14 @@ static const struct q8rt_f32_gemm_config f32gemm_neon = {
 };
 #endif
 static const struct q8rt_f32_dwconv_config f32dwconv_neon = {
+#if defined(__aarch64__)
+  /* up16x9 with stride-1 and stride-2 output pixels in pairs (same tiles, same results) */
+  .name = "up16x9p", .packed_size = q8rt_packed_size_f32_dw, .pack = q8rt_pack_f32_dw_src,
+  .ukernel = q8rt_f32dwconv_ukernel_up16x9p__aarch64_neon,
+#else
   .name = "up16x9", .packed_size = q8rt_packed_size_f32_dw, .pack = q8rt_pack_f32_dw_src,
   .ukernel = Q8RT_NEON_UKERNEL(f32dwconv, up16x9),
+#endif
 };
 static const struct q8rt_kernels neon_kernels = {
   .name = "neon",

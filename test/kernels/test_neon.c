@@ -371,7 +371,11 @@ int main(void) {
     CHECK(kernels->f32gemm->igemm == NEON(f32conv, 4x8));
 #endif
     CHECK(kernels->f32gemm->gemm1 == NEON(f32gemm, 1x8));
+#if defined(__aarch64__)
+    CHECK(kernels->f32dwconv->ukernel == NEON(f32dwconv, up16x9p));
+#else
     CHECK(kernels->f32dwconv->ukernel == NEON(f32dwconv, up16x9));
+#endif
     CHECK(kernels->f32vadd == NEON0(f32vadd));
     CHECK(kernels->f32avgpool == NEON0(f32avgpool));
     const struct q8rt_kernels* forced = NULL;
@@ -406,7 +410,7 @@ int main(void) {
     for (size_t c = 1; c <= 24; c++, cases++) avgpool_case(test_rand_range(1, 12), c);
     for (int i = 0; i < 100 * scale; i++, cases++) avgpool_case(test_rand_range(1, 400), test_rand_range(1, 300));
     printf("test_neon: NEON kernels (%s) ran %d cases: q8gemm 3x4c8, q8conv 3x4c8, q8dwconv up16x9p, q8vadd, "
-           "q8avgpool; table holds the NEON f32gemm 8x8 (aarch64) or 4x8 / 1x8, f32conv 8x8 or 4x8, f32dwconv up16x9, f32vadd, "
+           "q8avgpool; table holds the NEON f32gemm 8x8 (aarch64) or 4x8 / 1x8, f32conv 8x8 or 4x8, f32dwconv up16x9p or up16x9, f32vadd, "
            "f32avgpool\n", NEON_NAME, cases);
   }
 #else
