@@ -63,6 +63,9 @@ struct q8rt_conv_params {
   uint8_t single_rounding;   /* 1: Q8RT_RULE_TFLITE_SINGLE with shift >= 1 (one rounding); 0: the Q31 scheme above
                               * (also TFLITE_SINGLE_ROUNDING's result for shift 0). The NEON kernels rely on
                               * shift >= 1 when it is set; the others accept shift 0 as well */
+  uint8_t checked_fp32;      /* 0 from the init functions. Set only by a configuration's prepare_params (per session
+                              * plan, src/ops/config.h): 1 = q8rt_q8requant_prepare__avx512vnni found that the AVX-512
+                              * VNNI kernels' two-FMA fp32 form gives these parameters' output at every accumulator */
 };
 
 /*
@@ -125,6 +128,8 @@ struct q8rt_tflite_add_params {
   uint8_t output_min;        /* quantized_activation_min */
   uint8_t output_max;        /* quantized_activation_max */
   uint8_t single_rounding;   /* 1: TFLITE_SINGLE_ROUNDING: each step is (x * M + 2^(30 + shift)) >> (31 + shift) */
+  const void* prepared;      /* NULL from the init function. A kernel table's vadd_tflite_prepare (src/ops/config.h)
+                              * may point it at per-plan state of its own layout, made from the fields above */
 };
 
 /*

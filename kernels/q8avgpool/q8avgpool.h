@@ -31,5 +31,10 @@ void q8rt_q8avgpool_ukernel__aarch32_neon(size_t ks, size_t channels, const uint
  * values), clamped to [output_min, output_max]. Input and output share scale and zero point (TFLite requires
  * it), so there is no requantization. n * 255 must fit int32 (n < 2^23).
  */
+typedef void (*q8rt_q8avgpool_tflite_ukernel_fn)(size_t n, size_t channels, const uint8_t* const* rows, uint8_t* y,
+    uint8_t output_min, uint8_t output_max);
+
 void q8rt_q8avgpool_tflite_ukernel__scalar(size_t n, size_t channels, const uint8_t* const* rows, uint8_t* y,
+    uint8_t output_min, uint8_t output_max);
+void q8rt_q8avgpool_tflite_ukernel__sse41(size_t n, size_t channels, const uint8_t* const* rows, uint8_t* y,
     uint8_t output_min, uint8_t output_max);

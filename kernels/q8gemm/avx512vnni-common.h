@@ -25,14 +25,22 @@ Q8RT_VNNI_INLINE uint32_t q8rt_vnni_row_sum(const uint8_t* p, size_t k) {
   return (uint32_t) _mm512_reduce_add_epi64(vsum);
 }
 
+/* The requantization sequence a kernel call takes (q8rt_vnni_rq_init chooses it from the parameters). */
+enum q8rt_vnni_form {
+  Q8RT_VNNI_Q31,       /* q8rt_vnni_q31: integer, QNNPACK's two roundings, any parameters (13 operations) */
+  Q8RT_VNNI_SINGLE,    /* q8rt_vnni_single: integer, TFLITE_SINGLE_ROUNDING, any parameters (8) */
+  Q8RT_VNNI_FP32,      /* q8rt_vnni_fp32: 24-bit multipliers, shift 1..13, two roundings; proven exact (5) */
+  Q8RT_VNNI_FP32_SPLIT, /* q8rt_vnni_fp32_split: 31-bit multipliers, checked per parameter set (6; 4 for single) */
+};
+
 /* Requantization constants (kernels/params.h). */
 struct q8rt_vnni_rq {
   __m512i multiplier, rounding, half; /* half: 2^(shift - 1), 0 when shift == 0 */
   __m128i shift;
   __m128i total_shift;                /* 31 + shift: the single-rounding form (q8rt_vnni_single) */
-  __m512 scale, round_pos, round_neg; /* the fp32 form (q8rt_vnni_fp32), when fp32 != 0 */
-  int fp32;
-  int single; /* params->single_rounding: q8rt_vnni_single, never the fp32 form */
+  __m512 scale, round_pos, round_neg; /* the fp32 forms (scale: the multiplier's top 24 bits / 2^(31 + shift)) */
+  __m512 scale_lo;                    /* the two-FMA form: its low 7 bits / 2^(31 + shift) */
+  enum q8rt_vnni_form form;
   __m512i zero_point, min, max; /* int16 lanes */
   __m512i min8, max8, unlane2x32; /* uint8 lanes; q8rt_vnni_out2x32's dword order */
 };
@@ -60,19 +68,29 @@ Q8RT_VNNI_INLINE void q8rt_vnni_rq_init(struct q8rt_vnni_rq* rq, const struct q8
   rq->max8 = _mm512_set1_epi8((char) params->output_max);
   rq->unlane2x32 = _mm512_set_epi32(15, 11, 7, 3, 14, 10, 6, 2, 13, 9, 5, 1, 12, 8, 4, 0);
   /* The fp32 form is exact for multipliers with 24 significant bits (those of q8rt_conv_params_init) and shifts
-   * 1..13 (q8rt_vnni_fp32); other parameters take the Q31 integer form. */
+   * 1..13 (q8rt_vnni_fp32). The two-FMA form serves 31-bit multipliers (TFLite's) once
+   * q8rt_q8requant_prepare__avx512vnni has checked it for these parameters (params->checked_fp32, shifts 1..23).
+   * Other parameters take the integer forms. */
   const uint32_t m = (uint32_t) params->multiplier, s = params->shift;
-  rq->single = params->single_rounding != 0;
+  const int single = params->single_rounding != 0;
   rq->total_shift = _mm_cvtsi32_si128((int) (31 + s));
-  if (rq->single) rq->rounding = _mm512_set1_epi64((int64_t) (UINT64_C(1) << (30 + s)));
-  /* the fp32 form computes the two roundings: single rounding always takes q8rt_vnni_single */
-  rq->fp32 = !rq->single && (m & 0x7F) == 0 && s >= 1 && s <= 13;
-  if (rq->fp32) {
+  if (single) rq->rounding = _mm512_set1_epi64((int64_t) (UINT64_C(1) << (30 + s)));
+  if (!single && (m & 0x7F) == 0 && s >= 1 && s <= 13) {
+    rq->form = Q8RT_VNNI_FP32;
+  } else if (params->checked_fp32 && s >= 1 && s <= 23) {
+    rq->form = Q8RT_VNNI_FP32_SPLIT;
+  } else {
+    rq->form = single ? Q8RT_VNNI_SINGLE : Q8RT_VNNI_Q31;
+  }
+  { /* the fp32 constants (used by the fp32 forms only; defined for any shift in [0, 31]) */
     const float scale = q8rt_vnni_f32_from_bits((126 - s) << 23 | ((m >> 7) & UINT32_C(0x007FFFFF)));
     const float half_ulp = q8rt_vnni_f32_from_bits((126 - s) << 23); /* 2^-(shift + 1) */
     rq->scale = _mm512_set1_ps(scale);
-    rq->round_pos = _mm512_set1_ps(0.5f + half_ulp);
-    rq->round_neg = _mm512_set1_ps(0.5f - half_ulp);
+    /* 2^-(31 + shift) * (m & 0x7F): at most 7 bits, exact; the exponent stays above -127 - 23 */
+    rq->scale_lo = _mm512_set1_ps((float) (m & 0x7F) * q8rt_vnni_f32_from_bits((96 - s) << 23));
+    /* single rounding: y = floor(acc * M / 2^(31 + shift) + 1/2) for either sign */
+    rq->round_pos = _mm512_set1_ps(single ? 0.5f : 0.5f + half_ulp);
+    rq->round_neg = _mm512_set1_ps(single ? 0.5f : 0.5f - half_ulp);
   }
 }
 
@@ -126,10 +144,32 @@ Q8RT_VNNI_INLINE __m512i q8rt_vnni_single(__m512i vacc, const struct q8rt_vnni_r
   return _mm512_mask_shuffle_epi32(vy_even, 0xAAAA, vy_odd, _MM_PERM_CCAA);
 }
 
+/* The fp32 form for a 31-bit multiplier M = Mh + Ml (Mh: its top 24 bits, Ml = M & 0x7F), 6 operations (the rounding
+ * term does not depend on the sign with single rounding: 4 of them matter, the blend selects equal values):
+ *     inner = RN(acc * Ml / D + t),   v = RD(acc * Mh / D + inner),   y = floor(v),   D = 2^(31 + shift),
+ * t = 1/2 +- 2^-(shift + 1) by the sign of acc (two roundings, as q8rt_vnni_fp32) or 1/2 (single rounding). The
+ * exact result is floor(acc * M / D + t); inner carries an error of at most 2^-25, so y can differ from it only
+ * for accumulators within about 2^(shift - 24) of an output step. Whether any such accumulator exists is decided
+ * per parameter set, once per session plan, by q8rt_q8requant_prepare__avx512vnni: y is monotone in acc (every
+ * step is, and y(-1) <= 0 = y(0)), so equal outputs on both sides of every step of the clamped output mean equal
+ * outputs everywhere (docs/arithmetic.md). With shift in 1..23, t is an fp32 number and |v| < 2^30 + 1. */
+Q8RT_VNNI_INLINE __m512i q8rt_vnni_fp32_split(__m512i vacc, const struct q8rt_vnni_rq* rq) {
+  const __m512 vround = _mm512_mask_mov_ps(rq->round_pos, q8rt_vnni_negative_mask(vacc), rq->round_neg);
+  const __m512 vaccf = _mm512_cvt_roundepi32_ps(vacc, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  const __m512 vinner =
+      _mm512_fmadd_round_ps(vaccf, rq->scale_lo, vround, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  const __m512 v = _mm512_fmadd_round_ps(vaccf, rq->scale, vinner, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+  return _mm512_cvt_roundps_epi32(v, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+}
+
 /* Requantization of 16 accumulators up to the zero point, in the form q8rt_vnni_rq_init chose. */
 Q8RT_VNNI_INLINE __m512i q8rt_vnni_requant(__m512i vacc, const struct q8rt_vnni_rq* rq) {
-  if (rq->fp32) return q8rt_vnni_fp32(vacc, rq);
-  return rq->single ? q8rt_vnni_single(vacc, rq) : q8rt_vnni_q31(vacc, rq);
+  switch (rq->form) {
+    case Q8RT_VNNI_FP32: return q8rt_vnni_fp32(vacc, rq);
+    case Q8RT_VNNI_FP32_SPLIT: return q8rt_vnni_fp32_split(vacc, rq);
+    case Q8RT_VNNI_SINGLE: return q8rt_vnni_single(vacc, rq);
+    default: return q8rt_vnni_q31(vacc, rq);
+  }
 }
 
 /* 32 requantized values (two vectors of y) to 32 output bytes: saturate to int16, add the zero point

@@ -21,3 +21,9 @@ void q8rt_q8requant_ukernel_q31__scalar(size_t n, const int32_t* acc, uint8_t* o
  * where it is exact, else the Q31 integer form. Requires AVX-512 F/BW/VL/VNNI/VBMI. */
 void q8rt_q8requant_ukernel_q31__avx512vnni(size_t n, const int32_t* acc, uint8_t* out,
     const struct q8rt_conv_params* params);
+
+/* Sets params->checked_fp32 when the AVX-512 VNNI kernels' two-FMA fp32 form (q8rt_vnni_fp32_split) gives
+ * exactly q8rt_requantize_q31's output for these parameters at every int32 accumulator, else clears it; run once
+ * per session plan (the prepare_params of the VNNI configurations, src/ops/config.h), a few microseconds. Leaves
+ * it clear for parameters the kernels serve with another form. Requires AVX-512 F/BW/VL/VNNI/VBMI. */
+void q8rt_q8requant_prepare__avx512vnni(struct q8rt_conv_params* params);

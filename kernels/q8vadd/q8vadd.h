@@ -38,6 +38,17 @@ void q8rt_q8vadd_tflite_ukernel__sse41(size_t n, const uint8_t* a, const uint8_t
     const struct q8rt_tflite_add_params* params);
 void q8rt_q8vadd_tflite_ukernel__avx2(size_t n, const uint8_t* a, const uint8_t* b, uint8_t* y,
     const struct q8rt_tflite_add_params* params);
+/* Tables of the two input stages, looked up with vpermi2b: from params->prepared (made by
+ * q8rt_q8vadd_tflite_prepare__avx512vnni) or, when it is NULL, computed per call. Requires AVX-512
+ * F/BW/VL/VNNI/VBMI. */
+void q8rt_q8vadd_tflite_ukernel__avx512vnni(size_t n, const uint8_t* a, const uint8_t* b, uint8_t* y,
+    const struct q8rt_tflite_add_params* params);
+/* Bytes of the state q8rt_q8vadd_tflite_prepare__avx512vnni writes (64-byte aligned memory). */
+#define Q8RT_Q8VADD_TFLITE_AVX512VNNI_STATE_BYTES 2176
+/* Writes the kernel's state for params to state (Q8RT_Q8VADD_TFLITE_AVX512VNNI_STATE_BYTES, 64-byte aligned):
+ * both input tables and the output stage's parameters, checked for the two-FMA fp32 form
+ * (q8rt_q8requant_prepare__avx512vnni). The caller then sets params->prepared = state. */
+void q8rt_q8vadd_tflite_prepare__avx512vnni(const struct q8rt_tflite_add_params* params, void* state);
 void q8rt_q8vadd_tflite_ukernel__aarch64_neon(size_t n, const uint8_t* a, const uint8_t* b, uint8_t* y,
     const struct q8rt_tflite_add_params* params);
 void q8rt_q8vadd_tflite_ukernel__aarch32_neon(size_t n, const uint8_t* a, const uint8_t* b, uint8_t* y,

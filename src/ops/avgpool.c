@@ -34,6 +34,7 @@ static q8rt_status avgpool_setup(struct q8rt_op_ctx* s, struct q8rt_op_plan* bas
 
 struct avgpool_context {
   q8rt_q8avgpool_ukernel_fn ukernel;
+  q8rt_q8avgpool_tflite_ukernel_fn tflite_ukernel;
   size_t ks, channels;
   const uint8_t* const* indirection;
   const uint32_t* valid; /* TFLite rule: valid taps per output pixel */
@@ -44,8 +45,8 @@ struct avgpool_context {
 static void avgpool_pixel(void* arg, size_t i) {
   const struct avgpool_context* c = arg;
   if (c->valid != NULL) {
-    q8rt_q8avgpool_tflite_ukernel__scalar(c->valid[i], c->channels, c->indirection + i * c->ks,
-                                          c->y + i * c->channels, c->op->rec->output_min, c->op->rec->output_max);
+    c->tflite_ukernel(c->valid[i], c->channels, c->indirection + i * c->ks, c->y + i * c->channels,
+                      c->op->rec->output_min, c->op->rec->output_max);
   } else {
     c->ukernel(c->ks, c->channels, c->indirection + i * c->ks, c->y + i * c->channels, &c->op->params.pool);
   }
@@ -59,7 +60,7 @@ static void avgpool_run(struct q8rt_op_ctx* s, const struct q8rt_op_plan* base) 
   q8rt_tensor_nhwc(op->y, yd);
   const bool global = (op->rec->flags & Q8RT_OP_FLAG_GLOBAL) != 0;
   struct avgpool_context c = {
-    .ukernel = s->kernels->avgpool,
+    .ukernel = s->kernels->avgpool, .tflite_ukernel = s->kernels->avgpool_tflite,
     .ks = global ? (size_t) xd[1] * xd[2] : (size_t) op->rec->kernel_h * op->rec->kernel_w,
     .channels = xd[3], .indirection = plan->indirection, .valid = plan->valid, .y = base->y, .op = op,
   };

@@ -16,6 +16,7 @@
 #include "../../kernels/q8conv/q8conv.h"
 #include "../../kernels/q8dwconv/q8dwconv.h"
 #include "../../kernels/q8gemm/q8gemm.h"
+#include "../../kernels/q8requant/q8requant.h"
 #include "../../kernels/q8vadd/q8vadd.h"
 #include "../pack/packers.h"
 #include "q8rt.h"
@@ -50,6 +51,9 @@ struct q8rt_gemm_config {
   enum q8rt_gemm_split split;
   /* Applicability (0: any): convolutions with kc <= max_kc and min_ks <= ks <= max_ks (small-kc tap layouts). */
   uint32_t max_kc, min_ks, max_ks;
+  /* Optional: fills the kernels' own fields of an op's requantization parameters, once per session plan (AVX-512
+   * VNNI: q8rt_q8requant_prepare__avx512vnni, whether its fp32 form is exact for them). */
+  void (*prepare_params)(struct q8rt_conv_params* params);
 };
 
 /* int8 depthwise 3x3. */
@@ -59,6 +63,7 @@ struct q8rt_dwconv_config {
   q8rt_packed_size_fn packed_size;
   q8rt_pack_fn pack;
   q8rt_q8dwconv_ukernel_fn ukernel;
+  void (*prepare_params)(struct q8rt_conv_params* params); /* optional, as struct q8rt_gemm_config's */
 };
 
 /* fp32 GEMM / indirect convolution (panels of nr floats). */
@@ -90,7 +95,12 @@ struct q8rt_kernels {
   const struct q8rt_dwconv_config* dwconv;
   q8rt_q8vadd_ukernel_fn vadd;
   q8rt_q8vadd_tflite_ukernel_fn vadd_tflite; /* TFLite uint8 ADD (kernels/q8vadd/q8vadd.h) */
+  /* Optional: vadd_tflite's per-plan state (vadd_tflite_state_bytes, 64-byte aligned), made once per session plan;
+   * the plan's copy of the parameters points at it (struct q8rt_tflite_add_params.prepared). */
+  void (*vadd_tflite_prepare)(const struct q8rt_tflite_add_params* params, void* state);
+  size_t vadd_tflite_state_bytes;
   q8rt_q8avgpool_ukernel_fn avgpool;
+  q8rt_q8avgpool_tflite_ukernel_fn avgpool_tflite; /* TFLite AVERAGE_POOL_2D (kernels/q8avgpool/q8avgpool.h) */
   const struct q8rt_f32_gemm_config* f32gemm;
   const struct q8rt_f32_dwconv_config* f32dwconv;
   q8rt_f32vadd_ukernel_fn f32vadd;

@@ -6,8 +6,11 @@
 #include "window.h"
 
 static q8rt_status dwconv_pack(struct q8rt_op_ctx* s, struct q8rt_op_plan* base) {
+  struct q8rt_dwconv_plan* plan = q8rt_dwconv_plan_of(base);
+  plan->params = base->op->params.conv;
+  if (s->kernels->dwconv->prepare_params != NULL) s->kernels->dwconv->prepare_params(&plan->params);
   return q8rt_op_packed_weights(s, base->op, s->kernels->dwconv->pack, s->kernels->dwconv->packed_size,
-                                &q8rt_dwconv_plan_of(base)->packed_w);
+                                &plan->packed_w);
 }
 
 static q8rt_status dwconv_setup(struct q8rt_op_ctx* s, struct q8rt_op_plan* base) {
@@ -53,7 +56,7 @@ static void dwconv_run(struct q8rt_op_ctx* s, const struct q8rt_op_plan* base) {
     .ukernel = s->kernels->dwconv->ukernel, .channels = yd[3], .ow = yd[2], .row = q8rt_dw_row_pointers(yd[2], op->rec->stride_w),
     .step = 3 * (size_t) op->rec->stride_w, .indirection = plan->indirection,
     .w = plan->packed_w, .y = base->y,
-    .params = &op->params.conv,
+    .params = &plan->params,
   };
   /* Whole rows per task, unless there are few rows for the threads (7x7, 14x14 maps): then row segments. Each
    * output pixel is computed alike whatever the split. */

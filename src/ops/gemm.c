@@ -78,7 +78,7 @@ void q8rt_run_gemm(struct q8rt_op_ctx* s, const struct q8rt_conv_plan* plan, siz
   const struct q8rt_gemm_config* g = plan->gemm;
   struct gemm_context c = {
     .ukernel = g->gemm, .n = n, .k = k, .mr = g->mr, .nr = g->nr, .a_stride = a_stride,
-    .panel_bytes = panel_bytes(g, k, 1), .a = a, .w = plan->packed_w, .y = y, .params = &plan->base.op->params.conv,
+    .panel_bytes = panel_bytes(g, k, 1), .a = a, .w = plan->packed_w, .y = y, .params = &plan->params,
   };
   const size_t threads = pool_threads(s);
   if (g->split == Q8RT_SPLIT_ROW_BLOCKS) {
@@ -163,7 +163,7 @@ void q8rt_run_igemm(struct q8rt_op_ctx* s, const struct q8rt_conv_plan* plan, si
   struct igemm_context c = {
     .ukernel = g->igemmn != NULL ? g->igemmn : g->igemm, .n = n, .kc = kc, .ks = ks, .mr = g->mr, .nr = g->nr,
     .panel_bytes = panel_bytes(g, kc, ks), .indirection = plan->indirection, .w = plan->packed_w, .y = plan->base.y,
-    .params = &plan->base.op->params.conv,
+    .params = &plan->params,
   };
   if (g->split == Q8RT_SPLIT_ROW_BLOCKS) {
     size_t rows, nc;

@@ -48,6 +48,7 @@ struct q8rt_conv_plan {
   const uint8_t** indirection;         /* indirect convolution: owned by the session */
   uint8_t* zero;                       /* padding (input zero point): owned by the session */
   bool direct_gemm;                    /* 1x1, stride 1, no padding (and fc): A is the input itself */
+  struct q8rt_conv_params params;      /* the op's, with the configuration's prepare_params applied */
 };
 
 /* int8 depthwise convolution. */
@@ -56,6 +57,7 @@ struct q8rt_dwconv_plan {
   const void* packed_w;        /* shared: the model's weight cache */
   const uint8_t** indirection; /* owned by the session */
   uint8_t* zero;               /* owned by the session */
+  struct q8rt_conv_params params; /* the op's, with the configuration's prepare_params applied */
 };
 
 /* int8 average pooling. */
@@ -188,6 +190,12 @@ const struct q8rt_gemm_config* q8rt_gemm_config_for(const struct q8rt_op_ctx* s,
 
 /* int8 GEMM of M rows (A rows a_stride apart, K = k) by plan->packed_w (configuration plan->gemm), into y rows of
  * N bytes; tasks on the context's thread pool. */
+/* plan->params: the op's requantization parameters, with plan->gemm's prepare_params applied. */
+static inline void q8rt_conv_plan_params(struct q8rt_conv_plan* plan, const struct q8rt_model_op* op) {
+  plan->params = op->params.conv;
+  if (plan->gemm->prepare_params != NULL) plan->gemm->prepare_params(&plan->params);
+}
+
 void q8rt_run_gemm(struct q8rt_op_ctx* s, const struct q8rt_conv_plan* plan, size_t m, size_t n, size_t k,
                    const uint8_t* a, size_t a_stride, uint8_t* y);
 /* int8 indirect convolution over plan->indirection (plan->gemm->mr pointers per tap and tile) into plan->y. */

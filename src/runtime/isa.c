@@ -56,6 +56,7 @@ static const struct q8rt_kernels scalar_kernels = {
   .vadd = q8rt_q8vadd_ukernel__scalar,
   .vadd_tflite = q8rt_q8vadd_tflite_ukernel__scalar,
   .avgpool = q8rt_q8avgpool_ukernel__scalar,
+  .avgpool_tflite = q8rt_q8avgpool_tflite_ukernel__scalar,
   .f32gemm = &f32gemm_4x8_scalar,
   .f32dwconv = &f32dwconv_scalar,
   .f32vadd = q8rt_f32vadd_ukernel__scalar,
@@ -77,13 +78,13 @@ static const struct q8rt_gemm_config gemm_8x32c4_avx512vnni = {
   .name = "8x32c4", .mr = 8, .nr = 16, .kr = 4, .packed_size = q8rt_packed_size_gemm_16x4,
   .pack = q8rt_pack_gemm_16x4, .gemmn = q8rt_q8gemm_ukernel_8x32c4n__avx512vnni,
   .gemv = q8rt_q8gemm_ukernel_1x64c4n__avx512vnni, .gemv_nc = 64, .igemmn = q8rt_q8conv_ukernel_8x32c4__avx512vnni,
-  .split = Q8RT_SPLIT_ROW_BLOCKS,
+  .split = Q8RT_SPLIT_ROW_BLOCKS, .prepare_params = q8rt_q8requant_prepare__avx512vnni,
 };
 /* Depthwise up64x9: 64-channel blocks on vpdpbusd, 16-channel tiles on vpermt2b + vpdpwssd
  * (Q8RT_LAYOUT_DWCONV_VNNI). */
 static const struct q8rt_dwconv_config dwconv_up64x9_avx512vnni = {
   .name = "up64x9", .cr = 64, .packed_size = q8rt_packed_size_dw_64, .pack = q8rt_pack_dw_64,
-  .ukernel = q8rt_q8dwconv_ukernel_up64x9__avx512vnni,
+  .ukernel = q8rt_q8dwconv_ukernel_up64x9__avx512vnni, .prepare_params = q8rt_q8requant_prepare__avx512vnni,
 };
 static const struct q8rt_f32_gemm_config f32gemm_4x8_sse = Q8RT_F32_GEMM(4x8, 4, 8, 1x8, sse);
 static const struct q8rt_f32_dwconv_config f32dwconv_sse = Q8RT_F32_DWCONV(sse);
@@ -101,6 +102,7 @@ static const struct q8rt_kernels sse41_kernels = {
   .vadd = q8rt_q8vadd_ukernel__sse41,
   .vadd_tflite = q8rt_q8vadd_tflite_ukernel__sse41,
   .avgpool = q8rt_q8avgpool_ukernel__sse41,
+  .avgpool_tflite = q8rt_q8avgpool_tflite_ukernel__sse41,
   .f32gemm = &f32gemm_4x8_sse,
   .f32dwconv = &f32dwconv_sse,
   .f32vadd = q8rt_f32vadd_ukernel__sse,
@@ -117,6 +119,7 @@ static const struct q8rt_kernels avx2_kernels = {
   .vadd = q8rt_q8vadd_ukernel__avx2,
   .vadd_tflite = q8rt_q8vadd_tflite_ukernel__avx2,
   .avgpool = q8rt_q8avgpool_ukernel__sse41,
+  .avgpool_tflite = q8rt_q8avgpool_tflite_ukernel__sse41,
   .f32gemm = &f32gemm_6x16_avx2,
   .f32dwconv = &f32dwconv_avx2,
   .f32vadd = q8rt_f32vadd_ukernel__avx2,
@@ -133,22 +136,26 @@ static const struct q8rt_kernels avx512_kernels = {
   .vadd = q8rt_q8vadd_ukernel__avx2,
   .vadd_tflite = q8rt_q8vadd_tflite_ukernel__avx2,
   .avgpool = q8rt_q8avgpool_ukernel__sse41,
+  .avgpool_tflite = q8rt_q8avgpool_tflite_ukernel__sse41,
   .f32gemm = &f32gemm_8x32_avx512,
   .f32dwconv = &f32dwconv_avx512,
   .f32vadd = q8rt_f32vadd_ukernel__avx2,
   .f32avgpool = q8rt_f32avgpool_ukernel__avx2,
 };
 
-/* AVX-512 VNNI: int8 conv / fc and depthwise on the VNNI configurations; add AVX2, avgpool SSE4.1; fp32 as the
- * AVX-512 table. */
+/* AVX-512 VNNI: int8 conv / fc and depthwise on the VNNI configurations, TFLite ADD on vpermi2b tables; Caffe2 add
+ * AVX2, avgpool SSE4.1; fp32 as the AVX-512 table. */
 static const struct q8rt_kernels avx512vnni_kernels = {
   .name = "avx512vnni",
   .isa = Q8RT_ISA_AVX512VNNI,
   .gemm = &gemm_8x32c4_avx512vnni,
   .dwconv = &dwconv_up64x9_avx512vnni,
   .vadd = q8rt_q8vadd_ukernel__avx2,
-  .vadd_tflite = q8rt_q8vadd_tflite_ukernel__avx2,
+  .vadd_tflite = q8rt_q8vadd_tflite_ukernel__avx512vnni,
+  .vadd_tflite_prepare = q8rt_q8vadd_tflite_prepare__avx512vnni,
+  .vadd_tflite_state_bytes = Q8RT_Q8VADD_TFLITE_AVX512VNNI_STATE_BYTES,
   .avgpool = q8rt_q8avgpool_ukernel__sse41,
+  .avgpool_tflite = q8rt_q8avgpool_tflite_ukernel__sse41,
   .f32gemm = &f32gemm_8x32_avx512,
   .f32dwconv = &f32dwconv_avx512,
   .f32vadd = q8rt_f32vadd_ukernel__avx2,
@@ -245,6 +252,7 @@ static const struct q8rt_kernels neon_kernels = {
   .vadd = Q8RT_NEON_UKERNEL0(q8vadd),
   .vadd_tflite = Q8RT_NEON_UKERNEL0(q8vadd_tflite),
   .avgpool = Q8RT_NEON_UKERNEL0(q8avgpool),
+  .avgpool_tflite = q8rt_q8avgpool_tflite_ukernel__scalar,
   .f32gemm = &f32gemm_neon,
   .f32dwconv = &f32dwconv_neon,
   .f32vadd = Q8RT_NEON_UKERNEL0(f32vadd),
@@ -262,6 +270,7 @@ static const struct q8rt_kernels neondot_kernels = {
   .vadd = Q8RT_NEON_UKERNEL0(q8vadd),
   .vadd_tflite = Q8RT_NEON_UKERNEL0(q8vadd_tflite),
   .avgpool = Q8RT_NEON_UKERNEL0(q8avgpool),
+  .avgpool_tflite = q8rt_q8avgpool_tflite_ukernel__scalar,
   .f32gemm = &f32gemm_neon,
   .f32dwconv = &f32dwconv_neon,
   .f32vadd = Q8RT_NEON_UKERNEL0(f32vadd),

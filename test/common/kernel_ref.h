@@ -41,6 +41,23 @@ static inline bool has_vnni(void) {
 #endif
 }
 
+#if HAVE_X86
+#include "../../kernels/q8requant/q8requant.h"
+#endif
+
+/* The parameters as an AVX-512 VNNI session plan hands them to its kernels (q8rt_q8requant_prepare__avx512vnni:
+ * the two-FMA fp32 form where it was checked exact), in three calls out of four; the fourth keeps the integer
+ * form, so that the kernel tests cover both. Only where has_vnni(). */
+static inline struct q8rt_conv_params vnni_plan_params(const struct q8rt_conv_params* p, uint32_t draw) {
+  struct q8rt_conv_params q = *p;
+#if HAVE_X86
+  if (draw % 4 != 0) q8rt_q8requant_prepare__avx512vnni(&q);
+#else
+  (void) draw;
+#endif
+  return q;
+}
+
 /* Reference requantization written from the math: q = round_half_up(acc * M / 2^31), then
  * y = q / 2^shift rounded half away from zero (ref_requantize_y), plus zero point, clamped (ref_requantize).
  * With p->single_rounding (TFLITE_SINGLE_ROUNDING): y = floor((acc * M + 2^(30 + shift)) / 2^(31 + shift)), one

@@ -286,7 +286,7 @@ int main(void) {
     const struct q8rt_kernels* t = NULL;
     if (q8rt_kernels_select((q8rt_isa) isa, &t) != Q8RT_OK || t == NULL) continue;
     CHECKF(t->gemm != NULL && t->dwconv != NULL && t->vadd != NULL && t->vadd_tflite != NULL && t->avgpool != NULL &&
-           t->f32gemm != NULL && t->f32dwconv != NULL && t->f32vadd != NULL && t->f32avgpool != NULL,
+           t->avgpool_tflite != NULL && t->f32gemm != NULL && t->f32dwconv != NULL && t->f32vadd != NULL && t->f32avgpool != NULL,
            "kernel table %s has an empty role", t->name);
   }
   const bool has_neon = cpuinfo_initialize() && cpuinfo_has_arm_neon();
@@ -329,7 +329,7 @@ int main(void) {
         CHECK(dot->gemm->pack == q8rt_pack_gemm_16x4_dot && dot->gemm->packed_size == q8rt_packed_size_gemm_16x4_dot);
         CHECK(dot->dwconv == kernels->dwconv && dot->vadd == kernels->vadd && dot->vadd_tflite == kernels->vadd_tflite &&
               dot->vadd_tflite != NULL && dot->avgpool == kernels->avgpool &&
-              dot->f32gemm == kernels->f32gemm && dot->f32dwconv == kernels->f32dwconv &&
+              dot->avgpool_tflite == kernels->avgpool_tflite && dot->f32gemm == kernels->f32gemm && dot->f32dwconv == kernels->f32dwconv &&
               dot->f32vadd == kernels->f32vadd && dot->f32avgpool == kernels->f32avgpool);
       }
     } else {

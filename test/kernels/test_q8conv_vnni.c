@@ -117,7 +117,8 @@ static void run_case(size_t mr, size_t nc, size_t kc, size_t ks, bool vnni, int 
   CHECKF(memcmp(c_ref, c_scalar, c_size) == 0, "8x32c4 scalar vs 3x4c8: mr=%zu nc=%zu kc=%zu ks=%zu", mr, nc, kc, ks);
 #if HAVE_X86
   if (vnni) {
-    q8rt_q8conv_ukernel_8x32c4__avx512vnni(mr, nc, kc, ks, ind, vp, c_vnni, c_stride, &params);
+    const struct q8rt_conv_params vparams = vnni_plan_params(&params, test_rand_u32());
+    q8rt_q8conv_ukernel_8x32c4__avx512vnni(mr, nc, kc, ks, ind, vp, c_vnni, c_stride, &vparams);
     CHECKF(memcmp(c_scalar, c_vnni, c_size) == 0, "avx512vnni vs scalar: mr=%zu nc=%zu kc=%zu ks=%zu kzp=%u", mr, nc,
            kc, ks, kzp);
   }

@@ -137,8 +137,9 @@ static void run_case(size_t channels, size_t output_width, size_t input_stride, 
   if (g_vnni) {
     uint8_t* o_vnni = malloc(out_size);
     memset(o_vnni, 0xA5, out_size);
+    const struct q8rt_conv_params vparams = vnni_plan_params(&params, test_rand_u32());
     q8rt_q8dwconv_ukernel_up64x9__avx512vnni(channels, output_width, ind, input_stride, vpacked, o_vnni,
-                                             output_increment, &params);
+                                             output_increment, &vparams);
     CHECKF(memcmp(o_twin, o_vnni, out_size) == 0,
            "up64x9 avx512vnni vs scalar: channels=%zu width=%zu stride=%zu inc=%zu kzp=%u", channels, output_width,
            input_stride, output_increment, kzp);

@@ -118,10 +118,11 @@ static void run_case(int kind, size_t mr, size_t nc, size_t k, bool vnni, int mo
 
 #if HAVE_X86
   if (vnni) {
+    const struct q8rt_conv_params vparams = vnni_plan_params(&params, test_rand_u32());
     if (kind == 0) {
-      q8rt_q8gemm_ukernel_8x32c4n__avx512vnni(mr, nc, k, a, a_stride, vpacked, c_vnni, c_stride, &params);
+      q8rt_q8gemm_ukernel_8x32c4n__avx512vnni(mr, nc, k, a, a_stride, vpacked, c_vnni, c_stride, &vparams);
     } else {
-      q8rt_q8gemm_ukernel_1x64c4n__avx512vnni(mr, nc, k, a, a_stride, vpacked, c_vnni, c_stride, &params);
+      q8rt_q8gemm_ukernel_1x64c4n__avx512vnni(mr, nc, k, a, a_stride, vpacked, c_vnni, c_stride, &vparams);
     }
     CHECKF(memcmp(c_scalar, c_vnni, c_size) == 0,
            "kind %d avx512vnni vs scalar: mr=%zu nc=%zu k=%zu kzp=%u a_stride=%zu c_stride=%zu mode=%d", kind, mr, nc,

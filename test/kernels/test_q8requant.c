@@ -39,8 +39,8 @@ static void add_value(int32_t* v, size_t* n, int64_t acc) {
   if (*n < MAX_VALUES && acc >= INT32_MIN && acc <= INT32_MAX) v[(*n)++] = (int32_t) acc;
 }
 
-static void run_params(const struct q8rt_conv_params* p, bool vnni) {
-  static int32_t acc[MAX_VALUES];
+/* The accumulators of the header comment for p; returns their number. */
+static size_t build_accs(const struct q8rt_conv_params* p, int32_t* acc) {
   size_t n = 0;
   for (int64_t t = -300; t <= 300; t++) {
     const int64_t a = first_acc_at_least(t, p);
@@ -59,6 +59,12 @@ static void run_params(const struct q8rt_conv_params* p, bool vnni) {
     add_value(acc, &n, (n & 1) ? (int64_t) (int32_t) r : small_acc);
   }
   n -= test_rand_range(0, 15); /* a masked tail of 0..15 accumulators */
+  return n;
+}
+
+static void run_params(const struct q8rt_conv_params* p, bool vnni) {
+  static int32_t acc[MAX_VALUES];
+  const size_t n = build_accs(p, acc);
 
   static uint8_t want[MAX_VALUES], got_scalar[MAX_VALUES + 1], got_vnni[MAX_VALUES + 1];
   for (size_t i = 0; i < n; i++) want[i] = ref_requantize(acc[i], p);
@@ -156,5 +162,53 @@ int main(void) {
     set_output(&p, i & 1);
     run_params(&p, vnni);
   }
+  /* The two-FMA fp32 form (31-bit multipliers): q8rt_q8requant_prepare__avx512vnni accepts a parameter set exactly
+   * when the form gives the scalar twin's bytes. Accepted sets must pass run_params with the form; for refused
+   * ones the form, forced, must differ from the scalar twin somewhere among run_params' accumulators (which hold
+   * both sides of every output step), and the kernels' integer form must pass. Shifts 1..23 (the form's range),
+   * both rules, random clamps, TFLite's multipliers and random 31-bit ones. */
+#if HAVE_X86
+  if (vnni) {
+    static int32_t acc[MAX_VALUES];
+    static uint8_t want[MAX_VALUES], got[MAX_VALUES];
+    int accepted = 0, refused = 0;
+    for (int i = 0; i < 1200; i++) {
+      const uint32_t shift = 1 + (uint32_t) i % 23;
+      const int32_t multiplier = (int32_t) (UINT32_C(0x40000000) | (test_rand_u32() & 0x3FFFFFFF) | 1);
+      memset(&p, 0, sizeof p);
+      set_multiplier(&p, multiplier, shift);
+      p.single_rounding = (uint8_t) (i & 1);
+      set_output(&p, (i >> 1) & 1);
+      q8rt_q8requant_prepare__avx512vnni(&p);
+      run_params(&p, vnni);
+      if (p.checked_fp32) {
+        accepted++;
+        continue;
+      }
+      refused++;
+      struct q8rt_conv_params forced = p;
+      forced.checked_fp32 = 1;
+      const size_t n = build_accs(&forced, acc);
+      q8rt_q8requant_ukernel_q31__scalar(n, acc, want, &forced);
+      q8rt_q8requant_ukernel_q31__avx512vnni(n, acc, got, &forced);
+      CHECKF(memcmp(want, got, n) != 0, "prepare refused multiplier %d shift %u single %u, yet the fp32 form is exact",
+             p.multiplier, p.shift, p.single_rounding);
+    }
+    printf("test_q8requant: two-FMA fp32 form accepted for %d, refused for %d random parameter sets\n", accepted,
+           refused);
+    CHECK(accepted > 0 && refused > 0);
+    /* TFLite's own parameters (MobileNet-like scales) */
+    for (int i = 0; i < 400; i++) {
+      const float scale = exp2f(-test_rand_uniform(4.0f, 16.0f));
+      const float kernel_scale = test_rand_uniform(1.0f, 2.0f);
+      const float output_scale = kernel_scale * (1.0f + test_rand_uniform(0x1.0p-20f, 0x1.0p-8f));
+      const enum q8rt_requant_rule rule = i & 1 ? Q8RT_RULE_TFLITE_SINGLE : Q8RT_RULE_TFLITE;
+      if (!q8rt_tflite_conv_params_init(&p, scale, kernel_scale, output_scale, 0, 0, 0, 255, rule)) continue;
+      set_output(&p, i & 2);
+      q8rt_q8requant_prepare__avx512vnni(&p);
+      run_params(&p, vnni);
+    }
+  }
+#endif
   return test_summary("test_q8requant");
 }

@@ -373,7 +373,7 @@ static uint8_t ref_add(uint8_t x1, uint8_t x2, const struct ref_add* r) {
   return (uint8_t) c;
 }
 
-static bool g_sse41, g_avx2, g_neon;
+static bool g_sse41, g_avx2, g_vnni, g_neon;
 
 static void run_add_tiers(size_t n, const uint8_t* a, const uint8_t* b, const uint8_t* want,
                           const struct q8rt_tflite_add_params* p, bool alias) {
@@ -381,11 +381,12 @@ static void run_add_tiers(size_t n, const uint8_t* a, const uint8_t* b, const ui
     const char* name;
     q8rt_q8vadd_tflite_ukernel_fn fn;
     bool on;
-  } tiers[4] = {{"scalar", q8rt_q8vadd_tflite_ukernel__scalar, true}};
+  } tiers[5] = {{"scalar", q8rt_q8vadd_tflite_ukernel__scalar, true}};
   size_t nt = 1;
 #if HAVE_X86
   tiers[nt++] = (struct tier) {"sse41", q8rt_q8vadd_tflite_ukernel__sse41, g_sse41};
   tiers[nt++] = (struct tier) {"avx2", q8rt_q8vadd_tflite_ukernel__avx2, g_avx2};
+  tiers[nt++] = (struct tier) {"avx512vnni", q8rt_q8vadd_tflite_ukernel__avx512vnni, g_vnni};
 #elif defined(__aarch64__)
   tiers[nt++] = (struct tier) {"aarch64_neon", q8rt_q8vadd_tflite_ukernel__aarch64_neon, g_neon};
 #elif defined(__arm__)
@@ -400,6 +401,21 @@ static void run_add_tiers(size_t n, const uint8_t* a, const uint8_t* b, const ui
     bool ok = memcmp(y, want, n) == 0;
     for (size_t i = n; i < n + 16; i++) ok = ok && y[i] == 0xA5;
     CHECKF(ok, "tflite vadd %s vs reference: n=%zu", tiers[t].name, n);
+#if HAVE_X86
+    if (tiers[t].fn == q8rt_q8vadd_tflite_ukernel__avx512vnni) {
+      /* the same kernel on its prepared state (as a session plan runs it) */
+      void* state = aligned_alloc(64, Q8RT_Q8VADD_TFLITE_AVX512VNNI_STATE_BYTES);
+      struct q8rt_tflite_add_params prepared = *p;
+      q8rt_q8vadd_tflite_prepare__avx512vnni(p, state);
+      prepared.prepared = state;
+      memset(y, 0xA5, n + 16);
+      tiers[t].fn(n, a, b, y, &prepared);
+      ok = memcmp(y, want, n) == 0;
+      for (size_t i = n; i < n + 16; i++) ok = ok && y[i] == 0xA5;
+      CHECKF(ok, "tflite vadd avx512vnni, prepared, vs reference: n=%zu", n);
+      free(state);
+    }
+#endif
     if (alias) {
       memcpy(buf, a, n + Q8RT_EXTRA_BYTES);
       tiers[t].fn(n, buf, b, buf, p);
@@ -531,7 +547,60 @@ static void test_add(void) {
 
 /* ---- AVERAGE_POOL_2D ------------------------------------------------------------------------------------ */
 
+/* The vector AVERAGE_POOL_2D kernels vs the scalar twin's output want[channels] (nothing written past it). */
+static void check_avgpool_tiers(size_t n, size_t channels, const uint8_t* const* rows, const uint8_t* want, uint8_t lo,
+                                uint8_t hi) {
+#if HAVE_X86
+  if (g_sse41) {
+    uint8_t* got = malloc(channels + 1);
+    got[channels] = 0xA5;
+    q8rt_q8avgpool_tflite_ukernel__sse41(n, channels, rows, got, lo, hi);
+    CHECKF(memcmp(got, want, channels) == 0 && got[channels] == 0xA5, "avgpool sse41 vs scalar: n=%zu channels=%zu",
+           n, channels);
+    free(got);
+  }
+#else
+  (void) n, (void) channels, (void) rows, (void) want, (void) lo, (void) hi;
+#endif
+}
+
+/* Sums at every rounding step: channel c of n rows sums to k * n - n / 2 - 1 + (c & 1) (N = sum + n / 2 just below
+ * and at a multiple of n), for quotients k of 1, 2, 128, 255 and n from 1 to 600 and a few larger. */
+static void test_avgpool_steps(void) {
+  static const size_t big[] = {1000, 4095, 4096, 20000, 65535, 65536, 70000};
+  static const uint32_t ks[] = {1, 2, 128, 255};
+  for (size_t i = 0; i < 600 + sizeof big / sizeof big[0]; i++) {
+    const size_t n = i < 600 ? i + 1 : big[i - 600];
+    const size_t channels = 2 * sizeof ks / sizeof ks[0];
+    uint8_t* data = calloc(n * channels, 1);
+    const uint8_t** rows = malloc(n * sizeof *rows);
+    uint8_t want[2 * sizeof ks / sizeof ks[0] + 1], got[2 * sizeof ks / sizeof ks[0] + 1];
+    for (size_t c = 0; c < channels; c++) {
+      int64_t sum = (int64_t) ks[c / 2] * (int64_t) n - (int64_t) (n / 2) - 1 + (int64_t) (c & 1);
+      if (sum < 0) sum = 0;
+      if (sum > 255 * (int64_t) n) sum = 255 * (int64_t) n;
+      for (size_t r = 0; r < n && sum > 0; r++) {
+        const int64_t v = sum < 255 ? sum : 255;
+        data[r * channels + c] = (uint8_t) v;
+        sum -= v;
+      }
+    }
+    for (size_t r = 0; r < n; r++) rows[r] = data + r * channels;
+    q8rt_q8avgpool_tflite_ukernel__scalar(n, channels, rows, want, 0, 255);
+    for (size_t c = 0; c < channels; c++) {
+      int64_t sum = 0;
+      for (size_t r = 0; r < n; r++) sum += data[r * channels + c];
+      got[c] = (uint8_t) ((sum + (int64_t) (n / 2)) / (int64_t) n);
+    }
+    CHECKF(memcmp(want, got, channels) == 0, "avgpool steps, scalar vs reference: n=%zu", n);
+    check_avgpool_tiers(n, channels, rows, want, 0, 255);
+    free(data);
+    free(rows);
+  }
+}
+
 static void test_avgpool(void) {
+  test_avgpool_steps();
   static const struct {
     uint8_t v[4];
     size_t n;
@@ -557,8 +626,10 @@ static void test_avgpool(void) {
     q8rt_q8avgpool_tflite_ukernel__scalar(cases[i].n, 1, rows, &y, cases[i].lo, cases[i].hi);
     CHECKF(y == cases[i].want, "avgpool case %zu: %u, want %u", i, y, cases[i].want);
   }
-  for (int t = 0; t < 300; t++) {
-    const size_t n = test_rand_range(1, 60), channels = test_rand_range(1, 100);
+  for (int t = 0; t < 400; t++) {
+    /* a quarter with more rows than the SSE4.1 kernel sums in 16 bits (257) */
+    const size_t n = t % 4 == 3 ? test_rand_range(200, 1200) : test_rand_range(1, 60);
+    const size_t channels = test_rand_range(1, 100);
     const uint8_t lo = (uint8_t) test_rand_range(0, 60), hi = (uint8_t) test_rand_range(180, 255);
     uint8_t* data = malloc(n * channels);
     const uint8_t** rows = malloc(n * sizeof *rows);
@@ -580,6 +651,7 @@ static void test_avgpool(void) {
       ok = ok && y[c] == (uint8_t) acc;
     }
     CHECKF(ok, "avgpool vs reference: n=%zu channels=%zu", n, channels);
+    check_avgpool_tiers(n, channels, rows, y, lo, hi);
     free(data);
     free(rows);
     free(y);
@@ -785,6 +857,7 @@ int main(void) {
   test_rng_seed(0x7F11E);
   g_sse41 = has_sse41();
   g_avx2 = has_avx2();
+  g_vnni = has_vnni();
   g_neon = has_neon();
   printf("test_tflite_arith: kernel tiers checked: scalar%s%s%s\n", g_sse41 ? " sse41" : "", g_avx2 ? " avx2" : "",
          g_neon ? " neon" : "");
