@@ -107,3 +107,26 @@ static inline void q8rt_neon_store_partial_u8(uint8_t* p, uint8x16_t v, size_t n
   }
   if (n & 1) vst1_lane_u8(p, vh, 0);
 }
+
+/* Two rows of 8 accumulators each (lo0 / hi0: row 0 columns 0-3 / 4-7; lo1 / hi1: row 1) requantized to one
+ * uint8x16, row 0 in the low half: the output stage of the 8-column GEMM tiles (4x8 aarch32, 8x8 aarch64). */
+static inline __attribute__((always_inline)) uint8x16_t q8rt_neon_requantize_2x8(int32x4_t vlo0, int32x4_t vhi0,
+                                                                                int32x4_t vlo1, int32x4_t vhi1,
+                                                                                const struct q8rt_neon_q31* q) {
+  const int16x8_t vz0 = q8rt_neon_pack_zp(q8rt_neon_q31_scale(vlo0, q), q8rt_neon_q31_scale(vhi0, q), q->zero_point);
+  const int16x8_t vz1 = q8rt_neon_pack_zp(q8rt_neon_q31_scale(vlo1, q), q8rt_neon_q31_scale(vhi1, q), q->zero_point);
+  return q8rt_neon_pack_u8(vz0, vz1, q->min, q->max);
+}
+
+/* Stores the first nr (1..8) bytes of row 0 (the low half of vout) at c and, if rows >= 2, of row 1 (the high
+ * half) at c + c_stride. */
+static inline __attribute__((always_inline)) void q8rt_neon_store_2x8(uint8_t* c, size_t c_stride, uint8x16_t vout,
+                                                                     size_t rows, size_t nr) {
+  if (nr == 8) {
+    vst1_u8(c, vget_low_u8(vout));
+    if (rows >= 2) vst1_u8(c + c_stride, vget_high_u8(vout));
+  } else {
+    q8rt_neon_store_partial_u8(c, vout, nr);
+    if (rows >= 2) q8rt_neon_store_partial_u8(c + c_stride, vextq_u8(vout, vout, 8), nr);
+  }
+}

@@ -97,33 +97,13 @@ static inline __attribute__((always_inline)) void q8rt_neon_4x8_block(struct q8r
   if (n > 7) q8rt_neon_4x8_k(acc, pw, vkzp, vx, 7);
 }
 
-/* Stores the first nr bytes of the low half of vout at c and, if rows >= 2, of the high half at c + c_stride. */
-static inline __attribute__((always_inline)) void q8rt_neon_4x8_store2(uint8_t* c, size_t c_stride, uint8x16_t vout,
-                                                                      size_t rows, size_t nr) {
-  if (nr == 8) {
-    vst1_u8(c, vget_low_u8(vout));
-    if (rows >= 2) vst1_u8(c + c_stride, vget_high_u8(vout));
-  } else {
-    q8rt_neon_store_partial_u8(c, vout, nr);
-    if (rows >= 2) q8rt_neon_store_partial_u8(c + c_stride, vextq_u8(vout, vout, 8), nr);
-  }
-}
-
 /* Requantizes the 32 accumulators and stores rows 0..mr-1, columns 0..nr-1 at c (rows c_stride apart). */
 static inline __attribute__((always_inline)) void q8rt_neon_4x8_store(const struct q8rt_neon_4x8_acc* acc, size_t mr,
                                                                      size_t nr, uint8_t* c, size_t c_stride,
                                                                      const struct q8rt_conv_params* params) {
   const struct q8rt_neon_q31 vq = q8rt_neon_q31_init(params);
-  const int16x8_t vz0 = q8rt_neon_pack_zp(q8rt_neon_q31_scale(acc->lo[0], &vq), q8rt_neon_q31_scale(acc->hi[0], &vq),
-                                          vq.zero_point);
-  const int16x8_t vz1 = q8rt_neon_pack_zp(q8rt_neon_q31_scale(acc->lo[1], &vq), q8rt_neon_q31_scale(acc->hi[1], &vq),
-                                          vq.zero_point);
-  const uint8x16_t vout01 = q8rt_neon_pack_u8(vz0, vz1, vq.min, vq.max);
-  const int16x8_t vz2 = q8rt_neon_pack_zp(q8rt_neon_q31_scale(acc->lo[2], &vq), q8rt_neon_q31_scale(acc->hi[2], &vq),
-                                          vq.zero_point);
-  const int16x8_t vz3 = q8rt_neon_pack_zp(q8rt_neon_q31_scale(acc->lo[3], &vq), q8rt_neon_q31_scale(acc->hi[3], &vq),
-                                          vq.zero_point);
-  const uint8x16_t vout23 = q8rt_neon_pack_u8(vz2, vz3, vq.min, vq.max);
-  q8rt_neon_4x8_store2(c, c_stride, vout01, mr, nr);
-  if (mr > 2) q8rt_neon_4x8_store2(c + 2 * c_stride, c_stride, vout23, mr - 2, nr);
+  const uint8x16_t vout01 = q8rt_neon_requantize_2x8(acc->lo[0], acc->hi[0], acc->lo[1], acc->hi[1], &vq);
+  const uint8x16_t vout23 = q8rt_neon_requantize_2x8(acc->lo[2], acc->hi[2], acc->lo[3], acc->hi[3], &vq);
+  q8rt_neon_store_2x8(c, c_stride, vout01, mr, nr);
+  if (mr > 2) q8rt_neon_store_2x8(c + 2 * c_stride, c_stride, vout23, mr - 2, nr);
 }

@@ -95,41 +95,18 @@ static inline __attribute__((always_inline)) int16x8_t q8rt_neon_8x8_weights(con
   return vb;
 }
 
-/* Rows m and m + 1 requantized: uint8x16, low half row m. */
-static inline __attribute__((always_inline)) uint8x16_t q8rt_neon_8x8_rows(const struct q8rt_neon_8x8_acc* acc,
-                                                                          const int m,
-                                                                          const struct q8rt_neon_q31* vq) {
-  const int16x8_t vz0 =
-      q8rt_neon_pack_zp(q8rt_neon_q31_scale(acc->lo[m], vq), q8rt_neon_q31_scale(acc->hi[m], vq), vq->zero_point);
-  const int16x8_t vz1 = q8rt_neon_pack_zp(q8rt_neon_q31_scale(acc->lo[m + 1], vq),
-                                          q8rt_neon_q31_scale(acc->hi[m + 1], vq), vq->zero_point);
-  return q8rt_neon_pack_u8(vz0, vz1, vq->min, vq->max);
-}
-
-/* Stores the first nr bytes of row 0 (low half of vout) at c and, if rows >= 2, of row 1 at c + c_stride. */
-static inline __attribute__((always_inline)) void q8rt_neon_8x8_store2(uint8_t* c, size_t c_stride, uint8x16_t vout,
-                                                                      size_t rows, size_t nr) {
-  if (nr == 8) {
-    vst1_u8(c, vget_low_u8(vout));
-    if (rows >= 2) vst1_u8(c + c_stride, vget_high_u8(vout));
-  } else {
-    q8rt_neon_store_partial_u8(c, vout, nr);
-    if (rows >= 2) q8rt_neon_store_partial_u8(c + c_stride, vextq_u8(vout, vout, 8), nr);
-  }
-}
-
 /* Requantizes the 64 accumulators and stores rows 0..mr-1, columns 0..nr-1 at c (rows c_stride apart); rows 2i
  * and 2i + 1 share one uint8x16 (low half: row 2i). */
 static inline __attribute__((always_inline)) void q8rt_neon_8x8_store(const struct q8rt_neon_8x8_acc* acc, size_t mr,
                                                                      size_t nr, uint8_t* c, size_t c_stride,
                                                                      const struct q8rt_conv_params* params) {
   const struct q8rt_neon_q31 vq = q8rt_neon_q31_init(params);
-  const uint8x16_t vout01 = q8rt_neon_8x8_rows(acc, 0, &vq);
-  const uint8x16_t vout23 = q8rt_neon_8x8_rows(acc, 2, &vq);
-  const uint8x16_t vout45 = q8rt_neon_8x8_rows(acc, 4, &vq);
-  const uint8x16_t vout67 = q8rt_neon_8x8_rows(acc, 6, &vq);
-  q8rt_neon_8x8_store2(c, c_stride, vout01, mr, nr);
-  if (mr > 2) q8rt_neon_8x8_store2(c + 2 * c_stride, c_stride, vout23, mr - 2, nr);
-  if (mr > 4) q8rt_neon_8x8_store2(c + 4 * c_stride, c_stride, vout45, mr - 4, nr);
-  if (mr > 6) q8rt_neon_8x8_store2(c + 6 * c_stride, c_stride, vout67, mr - 6, nr);
+  const uint8x16_t vout01 = q8rt_neon_requantize_2x8(acc->lo[0], acc->hi[0], acc->lo[1], acc->hi[1], &vq);
+  const uint8x16_t vout23 = q8rt_neon_requantize_2x8(acc->lo[2], acc->hi[2], acc->lo[3], acc->hi[3], &vq);
+  const uint8x16_t vout45 = q8rt_neon_requantize_2x8(acc->lo[4], acc->hi[4], acc->lo[5], acc->hi[5], &vq);
+  const uint8x16_t vout67 = q8rt_neon_requantize_2x8(acc->lo[6], acc->hi[6], acc->lo[7], acc->hi[7], &vq);
+  q8rt_neon_store_2x8(c, c_stride, vout01, mr, nr);
+  if (mr > 2) q8rt_neon_store_2x8(c + 2 * c_stride, c_stride, vout23, mr - 2, nr);
+  if (mr > 4) q8rt_neon_store_2x8(c + 4 * c_stride, c_stride, vout45, mr - 4, nr);
+  if (mr > 6) q8rt_neon_store_2x8(c + 6 * c_stride, c_stride, vout67, mr - 6, nr);
 }
