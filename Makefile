@@ -164,6 +164,11 @@ NEONDOT_FLAGS := -march=armv8.2-a+dotprod $(if $(findstring clang,$(CC)),,-fno-s
 $(BUILD)/obj/kernels/%-aarch64-neondot.o: ALL_CFLAGS += $(NEONDOT_FLAGS)
 NEONI8MM_FLAGS := -march=armv8.2-a+dotprod+i8mm $(if $(findstring clang,$(CC)),,-fno-schedule-insns)
 $(BUILD)/obj/kernels/%-aarch64-neoni8mm.o: ALL_CFLAGS += $(NEONI8MM_FLAGS)
+# The same scheduler issue in the fp32 8x8 tiles (16 accumulators, 8 A and 4 B registers) and the f32 depthwise
+# pixel pairs (18 weight registers): it adds register moves and spills to the loops.
+$(BUILD)/obj/kernels/f32gemm/8x8-aarch64-neon.o $(BUILD)/obj/kernels/f32conv/8x8-aarch64-neon.o \
+$(BUILD)/obj/kernels/f32dwconv/up16x9p-aarch64-neon.o: \
+  ALL_CFLAGS += $(if $(findstring clang,$(CC)),,-fno-schedule-insns)
 
 # Library objects: only what include/q8rt.h declares (under `#pragma GCC visibility push(default)`) is exported
 # from libq8rt.so; internal functions (test hooks such as q8rt_alloc_fail_after included) stay hidden. Static

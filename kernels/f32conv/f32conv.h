@@ -30,6 +30,8 @@ Q8RT_F32CONV_DECL(q8rt_f32conv_ukernel_4x8__scalar);
 Q8RT_F32CONV_DECL(q8rt_f32conv_ukernel_4x8__sse);
 Q8RT_F32CONV_DECL(q8rt_f32conv_ukernel_4x8__aarch64_neon);
 Q8RT_F32CONV_DECL(q8rt_f32conv_ukernel_4x8__aarch32_neon);
+Q8RT_F32CONV_DECL(q8rt_f32conv_ukernel_8x8__scalar);
+Q8RT_F32CONV_DECL(q8rt_f32conv_ukernel_8x8__aarch64_neon);
 Q8RT_F32CONV_DECL(q8rt_f32conv_ukernel_6x16__scalar);
 Q8RT_F32CONV_DECL(q8rt_f32conv_ukernel_6x16__avx2);
 Q8RT_F32CONV_DECL(q8rt_f32conv_ukernel_8x32__scalar);

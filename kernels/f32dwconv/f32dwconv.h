@@ -31,5 +31,7 @@ Q8RT_F32DWCONV_DECL(q8rt_f32dwconv_ukernel_up16x9__scalar);
 Q8RT_F32DWCONV_DECL(q8rt_f32dwconv_ukernel_up16x9__sse);
 Q8RT_F32DWCONV_DECL(q8rt_f32dwconv_ukernel_up16x9__aarch64_neon);
 Q8RT_F32DWCONV_DECL(q8rt_f32dwconv_ukernel_up16x9__aarch32_neon);
+/* up16x9 with output pixels in pairs when they share input columns (aarch64; same results as up16x9) */
+Q8RT_F32DWCONV_DECL(q8rt_f32dwconv_ukernel_up16x9p__aarch64_neon);
 Q8RT_F32DWCONV_DECL(q8rt_f32dwconv_ukernel_up16x9__avx2);
 Q8RT_F32DWCONV_DECL(q8rt_f32dwconv_ukernel_up16x9__avx512);

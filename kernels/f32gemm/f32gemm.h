@@ -39,6 +39,9 @@ Q8RT_F32GEMM_DECL(q8rt_f32gemm_ukernel_4x8__sse);
 /* NEON (A64 fmla / armv7 vmla.f32), the same 8-float panels */
 Q8RT_F32GEMM_DECL(q8rt_f32gemm_ukernel_4x8__aarch64_neon);
 Q8RT_F32GEMM_DECL(q8rt_f32gemm_ukernel_4x8__aarch32_neon);
+/* MR x NR = 8 x 8, the same 8-float panels (aarch64 NEON: 16 q accumulators; mr <= 4 runs the 4x8 body) */
+Q8RT_F32GEMM_DECL(q8rt_f32gemm_ukernel_8x8__scalar);
+Q8RT_F32GEMM_DECL(q8rt_f32gemm_ukernel_8x8__aarch64_neon);
 /* MR x NR = 8 x 32 and 1 x 32 (AVX-512F: 16 zmm accumulators), panels of 32 floats */
 Q8RT_F32GEMM_DECL(q8rt_f32gemm_ukernel_8x32__scalar);
 Q8RT_F32GEMM_DECL(q8rt_f32gemm_ukernel_8x32__avx512);

@@ -173,7 +173,7 @@ static const struct q8rt_kernels avx512vnni_kernels = {
 #if defined(__aarch64__) || (defined(__arm__) && !defined(__aarch64__))
 /* ARM: the NEON int8 and fp32 kernels (aarch64 files on arm64, armv7 -mfpu=neon files on 32-bit ARM, which
  * are only called when cpuinfo reports NEON). int8: 8x8 on aarch64, 4x8 on armv7 (one panel per call),
- * depthwise up16x9p; fp32: 4x8 / 1x8 tiles on 8-float panels, depthwise up16x9, vadd and avgpool. */
+ * depthwise up16x9p; fp32: 8x8 (aarch64) or 4x8 (armv7) and 1x8 tiles on 8-float panels, depthwise up16x9, vadd and avgpool. */
 #define Q8RT_HAVE_NEON 1
 #if defined(__aarch64__)
 #define Q8RT_NEON_UKERNEL(family, tile) q8rt_##family##_ukernel_##tile##__aarch64_neon
@@ -243,14 +243,30 @@ static const struct q8rt_dwconv_config dwconv_up16x9_neon = {
   .name = "up16x9p", .cr = 16, .packed_size = q8rt_packed_size_dw_16p, .pack = q8rt_pack_dw_16p,
   .ukernel = Q8RT_NEON_UKERNEL(q8dwconv, up16x9p),
 };
-static const struct q8rt_f32_gemm_config f32gemm_4x8_neon = {
+#if defined(__aarch64__)
+/* fp32 on aarch64: 8x8 tiles (16 q accumulators, 128-bit A loads, fmla by element; tiles of at most 4 rows run
+ * the 4x8 body) on the same 8-float panels; armv7: 4x8. */
+static const struct q8rt_f32_gemm_config f32gemm_neon = {
+  .name = "8x8", .mr = 8, .nr = 8, .packed_size = q8rt_packed_size_f32_gemm_8, .pack = q8rt_pack_f32_gemm_8,
+  .gemm = q8rt_f32gemm_ukernel_8x8__aarch64_neon, .gemm1 = q8rt_f32gemm_ukernel_1x8__aarch64_neon,
+  .igemm = q8rt_f32conv_ukernel_8x8__aarch64_neon,
+};
+#else
+static const struct q8rt_f32_gemm_config f32gemm_neon = {
   .name = "4x8", .mr = 4, .nr = 8, .packed_size = q8rt_packed_size_f32_gemm_8, .pack = q8rt_pack_f32_gemm_8,
   .gemm = Q8RT_NEON_UKERNEL(f32gemm, 4x8), .gemm1 = Q8RT_NEON_UKERNEL(f32gemm, 1x8),
   .igemm = Q8RT_NEON_UKERNEL(f32conv, 4x8),
 };
+#endif
 static const struct q8rt_f32_dwconv_config f32dwconv_neon = {
+#if defined(__aarch64__)
+  /* up16x9 with stride-1 and stride-2 output pixels in pairs (same tiles, same results) */
+  .name = "up16x9p", .packed_size = q8rt_packed_size_f32_dw, .pack = q8rt_pack_f32_dw_src,
+  .ukernel = q8rt_f32dwconv_ukernel_up16x9p__aarch64_neon,
+#else
   .name = "up16x9", .packed_size = q8rt_packed_size_f32_dw, .pack = q8rt_pack_f32_dw_src,
   .ukernel = Q8RT_NEON_UKERNEL(f32dwconv, up16x9),
+#endif
 };
 static const struct q8rt_kernels neon_kernels = {
   .name = "neon",
@@ -266,7 +282,7 @@ static const struct q8rt_kernels neon_kernels = {
   .vadd_tflite = Q8RT_NEON_UKERNEL0(q8vadd_tflite),
   .avgpool = Q8RT_NEON_UKERNEL0(q8avgpool),
   .avgpool_tflite = q8rt_q8avgpool_tflite_ukernel__scalar,
-  .f32gemm = &f32gemm_4x8_neon,
+  .f32gemm = &f32gemm_neon,
   .f32dwconv = &f32dwconv_neon,
   .f32vadd = Q8RT_NEON_UKERNEL0(f32vadd),
   .f32avgpool = Q8RT_NEON_UKERNEL0(f32avgpool),
@@ -284,7 +300,7 @@ static const struct q8rt_kernels neondot_kernels = {
   .vadd_tflite = Q8RT_NEON_UKERNEL0(q8vadd_tflite),
   .avgpool = Q8RT_NEON_UKERNEL0(q8avgpool),
   .avgpool_tflite = q8rt_q8avgpool_tflite_ukernel__scalar,
-  .f32gemm = &f32gemm_4x8_neon,
+  .f32gemm = &f32gemm_neon,
   .f32dwconv = &f32dwconv_neon,
   .f32vadd = Q8RT_NEON_UKERNEL0(f32vadd),
   .f32avgpool = Q8RT_NEON_UKERNEL0(f32avgpool),
@@ -302,7 +318,7 @@ static const struct q8rt_kernels neoni8mm_kernels = {
   .vadd_tflite = Q8RT_NEON_UKERNEL0(q8vadd_tflite),
   .avgpool = Q8RT_NEON_UKERNEL0(q8avgpool),
   .avgpool_tflite = q8rt_q8avgpool_tflite_ukernel__scalar,
-  .f32gemm = &f32gemm_4x8_neon,
+  .f32gemm = &f32gemm_neon,
   .f32dwconv = &f32dwconv_neon,
   .f32vadd = Q8RT_NEON_UKERNEL0(f32vadd),
   .f32avgpool = Q8RT_NEON_UKERNEL0(f32avgpool),

@@ -78,6 +78,9 @@ int main(void) {
 #if F32_HAVE_NEON
     {"up16x9 " F32_NEON_NAME, F32_NEON(f32dwconv, up16x9), f32_has_neon()},
 #endif
+#if F32_HAVE_NEON && defined(__aarch64__)
+    {"up16x9p aarch64_neon", q8rt_f32dwconv_ukernel_up16x9p__aarch64_neon, f32_has_neon()},
+#endif
   };
   for (size_t i = 0; i < sizeof kernels / sizeof kernels[0]; i++) {
     if (!kernels[i].available) {

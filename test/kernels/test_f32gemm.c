@@ -106,6 +106,7 @@ int main(void) {
     {"4x8 scalar", 4, 8, q8rt_f32gemm_ukernel_4x8__scalar, NULL, q8rt_f32conv_ukernel_4x8__scalar, NULL, true},
     {"8x32 scalar", 8, 32, q8rt_f32gemm_ukernel_8x32__scalar, NULL, q8rt_f32conv_ukernel_8x32__scalar, NULL, true},
     {"1x32 scalar", 1, 32, q8rt_f32gemm_ukernel_1x32__scalar, NULL, NULL, NULL, true},
+    {"8x8 scalar", 8, 8, q8rt_f32gemm_ukernel_8x8__scalar, NULL, q8rt_f32conv_ukernel_8x8__scalar, NULL, true},
     {"6x16 scalar", 6, 16, q8rt_f32gemm_ukernel_6x16__scalar, NULL, q8rt_f32conv_ukernel_6x16__scalar, NULL, true},
 #if F32_HAVE_X86
     {"1x8 sse", 1, 8, q8rt_f32gemm_ukernel_1x8__sse, q8rt_f32gemm_ukernel_1x8__scalar, NULL, NULL, f32_has_sse()},
@@ -125,6 +126,10 @@ int main(void) {
      f32_has_neon()},
     {"4x8 " F32_NEON_NAME, 4, 8, F32_NEON(f32gemm, 4x8), q8rt_f32gemm_ukernel_4x8__scalar, F32_NEON(f32conv, 4x8),
      q8rt_f32conv_ukernel_4x8__scalar, f32_has_neon()},
+#endif
+#if F32_HAVE_NEON && defined(__aarch64__)
+    {"8x8 aarch64_neon", 8, 8, q8rt_f32gemm_ukernel_8x8__aarch64_neon, q8rt_f32gemm_ukernel_8x8__scalar,
+     q8rt_f32conv_ukernel_8x8__aarch64_neon, q8rt_f32conv_ukernel_8x8__scalar, f32_has_neon()},
 #endif
   };
   for (size_t i = 0; i < sizeof variants / sizeof variants[0]; i++) {

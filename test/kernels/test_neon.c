@@ -129,7 +129,9 @@ static void conv_case(size_t mr, size_t nr, size_t kc, size_t ks, bool extreme) 
   uint8_t* zb = malloc(round_up(kc, Q8RT_GEMM_KR) + Q8RT_EXTRA_BYTES);
   memset(zb, izp, round_up(kc, Q8RT_GEMM_KR) + Q8RT_EXTRA_BYTES);
   const uint8_t** ind = malloc(ks * 3 * sizeof(uint8_t*));
-  for (size_t i = 0; i < ks * 3; i++) ind[i] = test_rand_range(0, 4) == 0 ? zb : in + test_rand_range(0, (unsigned) npix - 1) * kc;
+  for (size_t i = 0; i < ks * 3; i++) {
+    ind[i] = test_rand_range(0, 4) == 0 ? zb : in + test_rand_range(0, (unsigned) npix - 1) * kc;
+  }
   uint8_t* w = malloc(nr * ks * kc);
   int32_t bias[4];
   fill(w, nr * ks * kc, bias, nr, extreme);
@@ -171,7 +173,9 @@ static void dwconv_case(size_t channels, size_t output_width, size_t input_strid
   memset(zb, izp, channels + Q8RT_EXTRA_BYTES);
   const size_t nptr = (output_width - 1) * input_stride + 9;
   const uint8_t** ind = malloc(nptr * sizeof(uint8_t*));
-  for (size_t i = 0; i < nptr; i++) ind[i] = test_rand_range(0, 4) == 0 ? zb : in + test_rand_range(0, (unsigned) npix - 1) * channels;
+  for (size_t i = 0; i < nptr; i++) {
+    ind[i] = test_rand_range(0, 4) == 0 ? zb : in + test_rand_range(0, (unsigned) npix - 1) * channels;
+  }
   uint8_t* w = malloc(channels * 9);
   int32_t* bias = malloc(channels * sizeof(int32_t));
   fill(w, channels * 9, bias, channels, extreme);
@@ -258,7 +262,9 @@ static void avgpool_case(size_t ks, size_t channels) {
   uint8_t* zb = malloc(channels + Q8RT_EXTRA_BYTES);
   memset(zb, izp, channels + Q8RT_EXTRA_BYTES);
   const uint8_t** ptr = malloc(ks * sizeof(uint8_t*));
-  for (size_t t = 0; t < ks; t++) ptr[t] = test_rand_range(0, 5) == 0 ? zb : in + test_rand_range(0, (unsigned) npix - 1) * channels;
+  for (size_t t = 0; t < ks; t++) {
+    ptr[t] = test_rand_range(0, 5) == 0 ? zb : in + test_rand_range(0, (unsigned) npix - 1) * channels;
+  }
   uint8_t* y0 = malloc(channels + 16);
   uint8_t* y1 = malloc(channels + 16);
   memset(y0, 0xA5, channels + 16);
@@ -288,7 +294,8 @@ int main(void) {
     const struct q8rt_kernels* t = NULL;
     if (q8rt_kernels_select((q8rt_isa) isa, &t) != Q8RT_OK || t == NULL) continue;
     CHECKF(t->gemm != NULL && t->dwconv != NULL && t->vadd != NULL && t->vadd_tflite != NULL && t->avgpool != NULL &&
-           t->avgpool_tflite != NULL && t->f32gemm != NULL && t->f32dwconv != NULL && t->f32vadd != NULL && t->f32avgpool != NULL,
+           t->avgpool_tflite != NULL && t->f32gemm != NULL && t->f32dwconv != NULL && t->f32vadd != NULL &&
+               t->f32avgpool != NULL,
            "kernel table %s has an empty role", t->name);
   }
   const bool has_neon = cpuinfo_initialize() && cpuinfo_has_arm_neon();
@@ -336,9 +343,10 @@ int main(void) {
         CHECK(dot->gemm->gemv == q8rt_q8gemm_ukernel_1x16c4n__aarch64_neondot && dot->gemm->gemv_nc == 16);
         CHECK(dot->gemm->igemmn == q8rt_q8conv_ukernel_4x16c4__aarch64_neondot && dot->gemm->igemm == NULL);
         CHECK(dot->gemm->pack == q8rt_pack_gemm_16x4_dot && dot->gemm->packed_size == q8rt_packed_size_gemm_16x4_dot);
-        CHECK(dot->dwconv == kernels->dwconv && dot->vadd == kernels->vadd && dot->vadd_tflite == kernels->vadd_tflite &&
-              dot->vadd_tflite != NULL && dot->avgpool == kernels->avgpool &&
-              dot->avgpool_tflite == kernels->avgpool_tflite && dot->f32gemm == kernels->f32gemm && dot->f32dwconv == kernels->f32dwconv &&
+        CHECK(dot->dwconv == kernels->dwconv && dot->vadd == kernels->vadd &&
+              dot->vadd_tflite == kernels->vadd_tflite && dot->vadd_tflite != NULL &&
+              dot->avgpool == kernels->avgpool && dot->avgpool_tflite == kernels->avgpool_tflite &&
+              dot->f32gemm == kernels->f32gemm && dot->f32dwconv == kernels->f32dwconv &&
               dot->f32vadd == kernels->f32vadd && dot->f32avgpool == kernels->f32avgpool);
       }
     } else {
@@ -363,8 +371,9 @@ int main(void) {
         CHECK(mm->gemm->pack == q8rt_pack_gemm_16x8_i8mm && mm->gemm->packed_size == q8rt_packed_size_gemm_16x8_i8mm);
         CHECK(mm->dwconv == kernels->dwconv && mm->vadd == kernels->vadd && mm->vadd_tflite == kernels->vadd_tflite &&
               mm->vadd_tflite != NULL && mm->avgpool == kernels->avgpool &&
-              mm->avgpool_tflite == kernels->avgpool_tflite && mm->f32gemm == kernels->f32gemm && mm->f32dwconv == kernels->f32dwconv &&
-              mm->f32vadd == kernels->f32vadd && mm->f32avgpool == kernels->f32avgpool);
+              mm->avgpool_tflite == kernels->avgpool_tflite && mm->f32gemm == kernels->f32gemm &&
+              mm->f32dwconv == kernels->f32dwconv && mm->f32vadd == kernels->f32vadd &&
+              mm->f32avgpool == kernels->f32avgpool);
       }
     } else {
       const struct q8rt_kernels* mm = NULL;
@@ -393,13 +402,23 @@ int main(void) {
     CHECK(kernels->dwconv->ukernel == NEON(q8dwconv, up16x9p));
     CHECK(kernels->vadd == NEON0(q8vadd));
     CHECK(kernels->avgpool == NEON0(q8avgpool));
-    /* fp32: the NEON kernels on the 4x8 panels (compared with their scalar twins in test_f32gemm,
-     * test_f32dwconv and test_f32vadd, which run them when cpuinfo reports NEON) */
+    /* fp32: the NEON kernels on the 8-float panels, 8x8 tiles on aarch64, 4x8 on armv7 (compared with their
+     * scalar twins in test_f32gemm, test_f32dwconv and test_f32vadd, which run them when cpuinfo reports NEON) */
+#if defined(__aarch64__)
+    CHECK(kernels->f32gemm->mr == 8 && kernels->f32gemm->nr == 8);
+    CHECK(kernels->f32gemm->gemm == NEON(f32gemm, 8x8));
+    CHECK(kernels->f32gemm->igemm == NEON(f32conv, 8x8));
+#else
     CHECK(kernels->f32gemm->mr == 4 && kernels->f32gemm->nr == 8);
     CHECK(kernels->f32gemm->gemm == NEON(f32gemm, 4x8));
-    CHECK(kernels->f32gemm->gemm1 == NEON(f32gemm, 1x8));
     CHECK(kernels->f32gemm->igemm == NEON(f32conv, 4x8));
+#endif
+    CHECK(kernels->f32gemm->gemm1 == NEON(f32gemm, 1x8));
+#if defined(__aarch64__)
+    CHECK(kernels->f32dwconv->ukernel == NEON(f32dwconv, up16x9p));
+#else
     CHECK(kernels->f32dwconv->ukernel == NEON(f32dwconv, up16x9));
+#endif
     CHECK(kernels->f32vadd == NEON0(f32vadd));
     CHECK(kernels->f32avgpool == NEON0(f32avgpool));
     const struct q8rt_kernels* forced = NULL;
@@ -434,8 +453,8 @@ int main(void) {
     for (size_t c = 1; c <= 24; c++, cases++) avgpool_case(test_rand_range(1, 12), c);
     for (int i = 0; i < 100 * scale; i++, cases++) avgpool_case(test_rand_range(1, 400), test_rand_range(1, 300));
     printf("test_neon: NEON kernels (%s) ran %d cases: q8gemm 3x4c8, q8conv 3x4c8, q8dwconv up16x9p, q8vadd, "
-           "q8avgpool; table holds the NEON f32gemm 4x8 / 1x8, f32conv 4x8, f32dwconv up16x9, f32vadd, "
-           "f32avgpool\n", NEON_NAME, cases);
+           "q8avgpool; table holds the NEON f32gemm 8x8 (aarch64) or 4x8 / 1x8, f32conv 8x8 or 4x8, f32dwconv "
+           "up16x9p or up16x9, f32vadd, f32avgpool\n", NEON_NAME, cases);
   }
 #else
   printf("test_neon: not an ARM build (dispatch picks \"%s\"); NEON kernels not compiled\n", picked);
