@@ -36,6 +36,16 @@ void q8rt_q8conv_ukernel_4x16c4__aarch64_neondot(size_t mr, size_t nc, size_t kc
   const uint8_t* w = (const uint8_t*) packed_w;
   for (;;) {
     struct q8rt_dot4x16_acc acc;
+    if (nc <= Q8RT_GEMMDOT_NR / 2) { /* a last panel of at most 8 columns: half the work */
+      q8rt_dot4x8_init(&acc, w, vsums);
+      w += Q8RT_GEMMDOT_NR * sizeof(int32_t);
+      for (size_t t = 0; t < ks; t++) {
+        const uint8_t* const* at = a + t * Q8RT_GEMMDOT_MR;
+        q8rt_dot4x8_k(&acc, at[0], at[1], at[2], at[3], kc, &w);
+      }
+      q8rt_dot4x8_finish(&acc, mr, nc, c, c_stride, params);
+      return;
+    }
     q8rt_dot4x16_init(&acc, w, vsums);
     w += Q8RT_GEMMDOT_NR * sizeof(int32_t);
     for (size_t t = 0; t < ks; t++) {

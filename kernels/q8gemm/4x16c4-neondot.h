@@ -98,6 +98,25 @@ static inline __attribute__((always_inline)) void q8rt_dot4x16_init(struct q8rt_
   q8rt_dot4x16_init_row(acc->v[3], vb, vdupq_laneq_u32(vsums, 3));
 }
 
+/* q8rt_dot4x16_init for the first 8 columns only (accumulators v[.][0..1], a last panel with nr <= 8). */
+static inline __attribute__((always_inline)) void q8rt_dot4x8_init(struct q8rt_dot4x16_acc* acc, const uint8_t* panel,
+                                                                  uint32x4_t vsums) {
+  const uint32x4_t vb0 = vld1q_u32((const uint32_t*) panel);
+  const uint32x4_t vb1 = vld1q_u32((const uint32_t*) panel + 4);
+  const uint32x4_t vsum0 = vdupq_laneq_u32(vsums, 0);
+  const uint32x4_t vsum1 = vdupq_laneq_u32(vsums, 1);
+  const uint32x4_t vsum2 = vdupq_laneq_u32(vsums, 2);
+  const uint32x4_t vsum3 = vdupq_laneq_u32(vsums, 3);
+  acc->v[0][0] = vsubq_u32(vb0, vsum0);
+  acc->v[0][1] = vsubq_u32(vb1, vsum0);
+  acc->v[1][0] = vsubq_u32(vb0, vsum1);
+  acc->v[1][1] = vsubq_u32(vb1, vsum1);
+  acc->v[2][0] = vsubq_u32(vb0, vsum2);
+  acc->v[2][1] = vsubq_u32(vb1, vsum2);
+  acc->v[3][0] = vsubq_u32(vb0, vsum3);
+  acc->v[3][1] = vsubq_u32(vb1, vsum3);
+}
+
 /* Row m of the tile: acc += w (16 columns of one group) x the group in 32-bit lane `lane` of the row vector va.
  * The lane must be a compile-time constant for the by-element form: the switch folds once inlined. */
 static inline __attribute__((always_inline)) void q8rt_dot4x16_row_q(uint32x4_t* vacc, uint8x16x4_t vw, uint8x16_t va,
@@ -180,6 +199,79 @@ static inline __attribute__((always_inline)) void q8rt_dot4x16_k(struct q8rt_dot
   }
 }
 
+/* Row m of the tile, first 8 columns: acc[0..1] += w[0..1] x the group in lane `lane` of va (as
+ * q8rt_dot4x16_row_q). */
+static inline __attribute__((always_inline)) void q8rt_dot4x8_row_q(uint32x4_t* vacc, uint8x16x2_t vw, uint8x16_t va,
+                                                                   const int lane) {
+  switch (lane) {
+    case 0:
+      vacc[0] = vdotq_laneq_u32(vacc[0], vw.val[0], va, 0);
+      vacc[1] = vdotq_laneq_u32(vacc[1], vw.val[1], va, 0);
+      break;
+    case 1:
+      vacc[0] = vdotq_laneq_u32(vacc[0], vw.val[0], va, 1);
+      vacc[1] = vdotq_laneq_u32(vacc[1], vw.val[1], va, 1);
+      break;
+    case 2:
+      vacc[0] = vdotq_laneq_u32(vacc[0], vw.val[0], va, 2);
+      vacc[1] = vdotq_laneq_u32(vacc[1], vw.val[1], va, 2);
+      break;
+    default:
+      vacc[0] = vdotq_laneq_u32(vacc[0], vw.val[0], va, 3);
+      vacc[1] = vdotq_laneq_u32(vacc[1], vw.val[1], va, 3);
+      break;
+  }
+}
+
+/* The first 8 columns only (a last panel with nr <= 8, e.g. the second panel of 24 channels): one group of 4 k
+ * against column quads 0 and 1 (the first 32 of the group's 64 bytes; the other 32, zero padding in such a panel,
+ * are skipped; *w still advances by 64): half the `udot`s and weight loads. Accumulators v[.][2..3] are unused. */
+static inline __attribute__((always_inline)) void q8rt_dot4x8_group(struct q8rt_dot4x16_acc* acc, const uint8_t** w,
+                                                                   uint8x16_t va0, uint8x16_t va1, uint8x16_t va2,
+                                                                   uint8x16_t va3, const int lane) {
+  __asm__("" : "+r"(*w));
+  const uint8x16x2_t vw = vld1q_u8_x2(*w);
+  *w += 64;
+  q8rt_dot4x8_row_q(acc->v[0], vw, va0, lane);
+  q8rt_dot4x8_row_q(acc->v[1], vw, va1, lane);
+  q8rt_dot4x8_row_q(acc->v[2], vw, va2, lane);
+  q8rt_dot4x8_row_q(acc->v[3], vw, va3, lane);
+}
+
+/* q8rt_dot4x16_k for the first 8 columns only (q8rt_dot4x8_group; *w advances as in q8rt_dot4x16_k). */
+static inline __attribute__((always_inline)) void q8rt_dot4x8_k(struct q8rt_dot4x16_acc* acc, const uint8_t* a0,
+                                                               const uint8_t* a1, const uint8_t* a2,
+                                                               const uint8_t* a3, size_t k, const uint8_t** w) {
+  for (; k >= 16; k -= 16) {
+    const uint8x16_t va0 = vld1q_u8(a0);
+    a0 += 16;
+    const uint8x16_t va1 = vld1q_u8(a1);
+    a1 += 16;
+    const uint8x16_t va2 = vld1q_u8(a2);
+    a2 += 16;
+    const uint8x16_t va3 = vld1q_u8(a3);
+    a3 += 16;
+    q8rt_dot4x8_group(acc, w, va0, va1, va2, va3, 0);
+    q8rt_dot4x8_group(acc, w, va0, va1, va2, va3, 1);
+    q8rt_dot4x8_group(acc, w, va0, va1, va2, va3, 2);
+    q8rt_dot4x8_group(acc, w, va0, va1, va2, va3, 3);
+  }
+  if (k != 0) {
+    const uint8x16_t va0 = vld1q_u8(a0);
+    const uint8x16_t va1 = vld1q_u8(a1);
+    const uint8x16_t va2 = vld1q_u8(a2);
+    const uint8x16_t va3 = vld1q_u8(a3);
+    q8rt_dot4x8_group(acc, w, va0, va1, va2, va3, 0);
+    if (k > 4) {
+      q8rt_dot4x8_group(acc, w, va0, va1, va2, va3, 1);
+      if (k > 8) {
+        q8rt_dot4x8_group(acc, w, va0, va1, va2, va3, 2);
+        if (k > 12) q8rt_dot4x8_group(acc, w, va0, va1, va2, va3, 3);
+      }
+    }
+  }
+}
+
 /* How a tile is requantized (kernels/requantize-neon.h; one branch per tile, on a per-call constant). */
 enum q8rt_dot_requant {
   Q8RT_DOT_Q31_SHIFT = 0, /* the Q31 scheme with shift >= 1: vqrdmulh, the sign fix as one ssra, vrshl */
@@ -250,5 +342,32 @@ static inline __attribute__((always_inline)) void q8rt_dot4x16_finish(const stru
     case Q8RT_DOT_Q31_NOSHIFT: q8rt_dot4x16_store_tile(acc, mr, nr, c, c_stride, &vq, Q8RT_DOT_Q31_NOSHIFT); break;
     case Q8RT_DOT_SINGLE: q8rt_dot4x16_store_tile(acc, mr, nr, c, c_stride, &vq, Q8RT_DOT_SINGLE); break;
     default: q8rt_dot4x16_store_tile(acc, mr, nr, c, c_stride, &vq, Q8RT_DOT_Q31_SHIFT); break;
+  }
+}
+
+/* Requantizes the first 8 columns of the tile (accumulators v[.][0..1]) and stores mr rows x nr (<= 8) columns:
+ * two rows per 16-byte vector. */
+static inline __attribute__((always_inline)) void q8rt_dot4x8_store_tile(const struct q8rt_dot4x16_acc* acc,
+                                                                        size_t mr, size_t nr, uint8_t* c,
+                                                                        size_t c_stride,
+                                                                        const struct q8rt_neon_q31* vq,
+                                                                        const enum q8rt_dot_requant mode) {
+  const uint32x4_t v01[4] = {acc->v[0][0], acc->v[0][1], acc->v[1][0], acc->v[1][1]};
+  const uint32x4_t v23[4] = {acc->v[2][0], acc->v[2][1], acc->v[3][0], acc->v[3][1]};
+  const uint8x16_t vout01 = q8rt_dot4x16_requantize_row(v01, vq, mode);
+  const uint8x16_t vout23 = q8rt_dot4x16_requantize_row(v23, vq, mode);
+  q8rt_neon_store_2x8(c, c_stride, vout01, mr, nr);
+  if (mr > 2) q8rt_neon_store_2x8(c + 2 * c_stride, c_stride, vout23, mr - 2, nr);
+}
+
+/* q8rt_dot4x16_finish for the first 8 columns only (nr <= 8, after q8rt_dot4x8_k). */
+static inline __attribute__((always_inline)) void q8rt_dot4x8_finish(const struct q8rt_dot4x16_acc* acc, size_t mr,
+                                                                    size_t nr, uint8_t* c, size_t c_stride,
+                                                                    const struct q8rt_conv_params* params) {
+  const struct q8rt_neon_q31 vq = q8rt_neon_q31_init(params);
+  switch (q8rt_dot_requant_of(params)) {
+    case Q8RT_DOT_Q31_NOSHIFT: q8rt_dot4x8_store_tile(acc, mr, nr, c, c_stride, &vq, Q8RT_DOT_Q31_NOSHIFT); break;
+    case Q8RT_DOT_SINGLE: q8rt_dot4x8_store_tile(acc, mr, nr, c, c_stride, &vq, Q8RT_DOT_SINGLE); break;
+    default: q8rt_dot4x8_store_tile(acc, mr, nr, c, c_stride, &vq, Q8RT_DOT_Q31_SHIFT); break;
   }
 }

@@ -35,6 +35,13 @@ void q8rt_q8gemm_ukernel_4x16c4n__aarch64_neondot(size_t mr, size_t nc, size_t k
   const uint8_t* w = (const uint8_t*) packed_w;
   for (;;) {
     struct q8rt_dot4x16_acc acc;
+    if (nc <= Q8RT_GEMMDOT_NR / 2) { /* a last panel of at most 8 columns: half the work */
+      q8rt_dot4x8_init(&acc, w, vsums);
+      w += Q8RT_GEMMDOT_NR * sizeof(int32_t);
+      q8rt_dot4x8_k(&acc, a0, a1, a2, a3, k, &w);
+      q8rt_dot4x8_finish(&acc, mr, nc, c, c_stride, params);
+      return;
+    }
     q8rt_dot4x16_init(&acc, w, vsums);
     w += Q8RT_GEMMDOT_NR * sizeof(int32_t);
     q8rt_dot4x16_k(&acc, a0, a1, a2, a3, k, &w);

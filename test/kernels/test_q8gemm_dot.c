@@ -260,60 +260,63 @@ static void conv_case(size_t mr, size_t nc, size_t kc, size_t ks, int izp_mode, 
  * shifts 0 (no rounding shift: the kernels' separate path), 1, 7, 16, 30, 31 and two multipliers (the second one
  * with TFLITE_SINGLE_ROUNDING). */
 static void requant_edges(bool dot) {
-  const size_t nc = 48, k = 5;
+  const size_t k = 5;
   static const uint32_t shifts[] = {0, 1, 7, 16, 30, 31};
-  for (size_t si = 0; si < sizeof shifts / sizeof shifts[0]; si++) {
-    for (int mi = 0; mi < 2; mi++) {
-      const uint32_t shift = shifts[si];
-      const int64_t half = shift == 0 ? 0 : INT64_C(1) << (shift - 1);
-      int32_t bias[48];
-      for (size_t n = 0; n < nc; n++) {
-        const int64_t sign = (n & 1) ? -1 : 1;
-        int64_t t = (n / 2) % 4 == 0 ? half : (n / 2) % 4 == 1 ? half - 1 : (int64_t) (test_rand_u32() & 0x3FFFFFFF);
-        bias[n] = (int32_t) (2 * sign * t);
-      }
-      bias[40] = INT32_MIN;
-      bias[41] = INT32_MAX;
-      bias[42] = -1;
-      bias[43] = 1;
-      const uint8_t kzp = (uint8_t) test_rand_range(0, 255);
-      uint8_t w[48 * 5], a[4 * 5 + 32];
-      memset(w, kzp, sizeof w);
-      for (size_t i = 0; i < sizeof a; i++) a[i] = (uint8_t) test_rand_u32();
-      void* packed = packed_weights(nc, k, 1, 0, kzp, w, bias);
-      CHECK(packed != NULL);
-      if (packed == NULL) continue;
-      struct q8rt_conv_params params;
-      CHECK(q8rt_conv_params_init(&params, 0.5f, 1.0f, 1.0f, kzp, 128, 0, 255));
-      params.multiplier = mi == 0 ? INT32_C(0x40000000) : INT32_MAX;
-      params.shift = shift;
-      params.remainder_mask = (int32_t) ((UINT32_C(1) << shift) - 1);
-      params.remainder_threshold = (int32_t) ((uint32_t) params.remainder_mask >> 1);
-      params.single_rounding = (uint8_t) (mi == 1 && shift != 0); /* TFLITE_SINGLE_ROUNDING with INT32_MAX */
-      uint8_t want[4 * 48], got[4 * 48];
-      for (size_t m = 0; m < 4; m++) {
-        for (size_t n = 0; n < nc; n++) want[m * nc + n] = q8rt_requantize_q31(bias[n], &params);
-      }
-      memset(got, 0xA5, sizeof got);
-      q8rt_q8gemm_ukernel_4x16c4n__scalar(4, nc, k, a, k, packed, got, nc, &params);
-      CHECKF(memcmp(want, got, sizeof got) == 0, "requant edges, 4x16c4n scalar: shift %u", shift);
-#if HAVE_DOT_KERNELS
-      if (dot) {
+  /* nc = 48: three full panels; nc = 40: the edges in a last panel of 8 columns (the kernels' half tile) */
+  for (size_t nc = 40; nc <= 48; nc += 8) {
+    for (size_t si = 0; si < sizeof shifts / sizeof shifts[0]; si++) {
+      for (int mi = 0; mi < 2; mi++) {
+        const uint32_t shift = shifts[si];
+        const int64_t half = shift == 0 ? 0 : INT64_C(1) << (shift - 1);
+        int32_t bias[48];
+        for (size_t n = 0; n < nc; n++) {
+          const int64_t sign = (n & 1) ? -1 : 1;
+          int64_t t = (n / 2) % 4 == 0 ? half : (n / 2) % 4 == 1 ? half - 1 : (int64_t) (test_rand_u32() & 0x3FFFFFFF);
+          bias[n] = (int32_t) (2 * sign * t);
+        }
+        bias[nc - 8] = INT32_MIN;
+        bias[nc - 7] = INT32_MAX;
+        bias[nc - 6] = -1;
+        bias[nc - 5] = 1;
+        const uint8_t kzp = (uint8_t) test_rand_range(0, 255);
+        uint8_t w[48 * 5], a[4 * 5 + 32];
+        memset(w, kzp, sizeof w);
+        for (size_t i = 0; i < sizeof a; i++) a[i] = (uint8_t) test_rand_u32();
+        void* packed = packed_weights(nc, k, 1, 0, kzp, w, bias);
+        CHECK(packed != NULL);
+        if (packed == NULL) continue;
+        struct q8rt_conv_params params;
+        CHECK(q8rt_conv_params_init(&params, 0.5f, 1.0f, 1.0f, kzp, 128, 0, 255));
+        params.multiplier = mi == 0 ? INT32_C(0x40000000) : INT32_MAX;
+        params.shift = shift;
+        params.remainder_mask = (int32_t) ((UINT32_C(1) << shift) - 1);
+        params.remainder_threshold = (int32_t) ((uint32_t) params.remainder_mask >> 1);
+        params.single_rounding = (uint8_t) (mi == 1 && shift != 0); /* TFLITE_SINGLE_ROUNDING with INT32_MAX */
+        uint8_t want[4 * 48], got[4 * 48];
+        for (size_t m = 0; m < 4; m++) {
+          for (size_t n = 0; n < nc; n++) want[m * nc + n] = q8rt_requantize_q31(bias[n], &params);
+        }
         memset(got, 0xA5, sizeof got);
-        q8rt_q8gemm_ukernel_4x16c4n__aarch64_neondot(4, nc, k, a, k, packed, got, nc, &params);
-        CHECKF(memcmp(want, got, sizeof got) == 0, "requant edges, 4x16c4n neondot: shift %u", shift);
-        memset(got, 0xA5, sizeof got);
-        q8rt_q8gemm_ukernel_1x16c4n__aarch64_neondot(4, nc, k, a, k, packed, got, nc, &params);
-        CHECKF(memcmp(want, got, sizeof got) == 0, "requant edges, 1x16c4n neondot: shift %u", shift);
-        const uint8_t* ind[4] = {a, a + 5, a + 10, a + 15};
-        memset(got, 0xA5, sizeof got);
-        q8rt_q8conv_ukernel_4x16c4__aarch64_neondot(4, nc, k, 1, ind, packed, got, nc, &params);
-        CHECKF(memcmp(want, got, sizeof got) == 0, "requant edges, q8conv 4x16c4 neondot: shift %u", shift);
+        q8rt_q8gemm_ukernel_4x16c4n__scalar(4, nc, k, a, k, packed, got, nc, &params);
+        CHECKF(memcmp(want, got, 4 * nc) == 0, "requant edges, 4x16c4n scalar: shift %u", shift);
+  #if HAVE_DOT_KERNELS
+        if (dot) {
+          memset(got, 0xA5, sizeof got);
+          q8rt_q8gemm_ukernel_4x16c4n__aarch64_neondot(4, nc, k, a, k, packed, got, nc, &params);
+          CHECKF(memcmp(want, got, 4 * nc) == 0, "requant edges, 4x16c4n neondot: shift %u", shift);
+          memset(got, 0xA5, sizeof got);
+          q8rt_q8gemm_ukernel_1x16c4n__aarch64_neondot(4, nc, k, a, k, packed, got, nc, &params);
+          CHECKF(memcmp(want, got, 4 * nc) == 0, "requant edges, 1x16c4n neondot: shift %u", shift);
+          const uint8_t* ind[4] = {a, a + 5, a + 10, a + 15};
+          memset(got, 0xA5, sizeof got);
+          q8rt_q8conv_ukernel_4x16c4__aarch64_neondot(4, nc, k, 1, ind, packed, got, nc, &params);
+          CHECKF(memcmp(want, got, 4 * nc) == 0, "requant edges, q8conv 4x16c4 neondot: shift %u", shift);
+        }
+  #else
+        (void) dot;
+  #endif
+        free(packed);
       }
-#else
-      (void) dot;
-#endif
-      free(packed);
     }
   }
 }
@@ -332,7 +335,7 @@ int main(void) {
   for (int kind = 0; kind < 2; kind++) {
     const size_t max_mr = kind == 0 ? 4 : 6;
     for (size_t mr = 1; mr <= max_mr; mr++) {
-      for (size_t nc = 1; nc <= 40; nc += (nc < 18 ? 1 : 7)) {
+      for (size_t nc = 1; nc <= 40; nc += (nc < 18 ? 1 : nc < 24 ? 6 : 7)) {
         for (size_t k = 1; k <= 20; k++) {
           gemm_case(kind, mr, nc, k, (int) ((mr + k) % 5), (int) ((mr + nc + k) % 5), 0, dot);
         }
@@ -357,6 +360,13 @@ int main(void) {
   for (size_t mr = 1; mr <= 4; mr++) {
     for (size_t kc = 1; kc <= 20; kc++) {
       conv_case(mr, test_rand_range(1, 40), kc, test_rand_range(1, 12), (int) (kc % 5), (int) ((kc + mr) % 5), 0,
+                test_rand_range(0, 1) ? 30 : 0, dot);
+    }
+  }
+  /* column counts whose last panel has at most 8 columns (the half tile): 1..8, 24 (MobileNetV2's projections) */
+  for (size_t mr = 1; mr <= 4; mr++) {
+    for (size_t nc = 1; nc <= 24; nc += (nc < 8 ? 1 : 16)) {
+      conv_case(mr, nc, test_rand_range(1, 40), test_rand_range(1, 9), (int) (nc % 5), (int) ((nc + mr) % 5), 0,
                 test_rand_range(0, 1) ? 30 : 0, dot);
     }
   }
