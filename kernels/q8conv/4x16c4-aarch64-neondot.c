@@ -21,8 +21,11 @@
 #include "../q8gemm/4x16c4-neondot.h"
 #include "q8conv.h"
 
-void q8rt_q8conv_ukernel_4x16c4__aarch64_neondot(size_t mr, size_t nc, size_t kc, size_t ks, const uint8_t* const* a,
-    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params) {
+/* The kernel for one requantization mode and output stage (compile-time constants once inlined): the requantization
+ * constants are set up once per call, not per panel. */
+static inline __attribute__((always_inline)) void conv_4x16c4(size_t mr, size_t nc, size_t kc, size_t ks,
+    const uint8_t* const* a, const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params,
+    const enum q8rt_dot_requant mode, const bool plain) {
   /* kernel_zero_point * sum(a) per pixel over all taps, once for all panels */
   const uint8x16_t vkzp = vdupq_n_u8(params->kernel_zero_point);
   const uint8x16_t vkzp_tail = q8rt_dot_kzp_tail(vkzp, kc % 16);
@@ -32,6 +35,7 @@ void q8rt_q8conv_ukernel_4x16c4__aarch64_neondot(size_t mr, size_t nc, size_t kc
     q8rt_dot4x16_sum_k(vs, at[0], at[1], at[2], at[3], kc, vkzp, vkzp_tail);
   }
   const uint32x4_t vsums = q8rt_dot4x16_reduce(vs);
+  const struct q8rt_neon_q31 vq = q8rt_neon_q31_init(params);
 
   const uint8_t* w = (const uint8_t*) packed_w;
   for (;;) {
@@ -43,7 +47,7 @@ void q8rt_q8conv_ukernel_4x16c4__aarch64_neondot(size_t mr, size_t nc, size_t kc
         const uint8_t* const* at = a + t * Q8RT_GEMMDOT_MR;
         q8rt_dot4x8_k(&acc, at[0], at[1], at[2], at[3], kc, &w);
       }
-      q8rt_dot4x8_finish(&acc, mr, nc, c, c_stride, params);
+      q8rt_dot4x8_store_tile(&acc, mr, nc, c, c_stride, &vq, mode, plain);
       return;
     }
     q8rt_dot4x16_init(&acc, w, vsums);
@@ -53,11 +57,39 @@ void q8rt_q8conv_ukernel_4x16c4__aarch64_neondot(size_t mr, size_t nc, size_t kc
       q8rt_dot4x16_k(&acc, at[0], at[1], at[2], at[3], kc, &w);
     }
     if (nc <= Q8RT_GEMMDOT_NR) {
-      q8rt_dot4x16_finish(&acc, mr, nc, c, c_stride, params);
+      q8rt_dot4x16_store_tile(&acc, mr, nc, c, c_stride, &vq, mode, plain);
       return;
     }
-    q8rt_dot4x16_finish(&acc, mr, Q8RT_GEMMDOT_NR, c, c_stride, params);
+    q8rt_dot4x16_store_tile(&acc, mr, Q8RT_GEMMDOT_NR, c, c_stride, &vq, mode, plain);
     nc -= Q8RT_GEMMDOT_NR;
     c += Q8RT_GEMMDOT_NR;
+  }
+}
+
+void q8rt_q8conv_ukernel_4x16c4__aarch64_neondot(size_t mr, size_t nc, size_t kc, size_t ks, const uint8_t* const* a,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params) {
+  const bool plain = q8rt_dot_plain_output(params);
+  switch (q8rt_dot_requant_of(params)) {
+    case Q8RT_DOT_Q31_NOSHIFT:
+      if (plain) {
+        conv_4x16c4(mr, nc, kc, ks, a, packed_w, c, c_stride, params, Q8RT_DOT_Q31_NOSHIFT, true);
+      } else {
+        conv_4x16c4(mr, nc, kc, ks, a, packed_w, c, c_stride, params, Q8RT_DOT_Q31_NOSHIFT, false);
+      }
+      break;
+    case Q8RT_DOT_SINGLE:
+      if (plain) {
+        conv_4x16c4(mr, nc, kc, ks, a, packed_w, c, c_stride, params, Q8RT_DOT_SINGLE, true);
+      } else {
+        conv_4x16c4(mr, nc, kc, ks, a, packed_w, c, c_stride, params, Q8RT_DOT_SINGLE, false);
+      }
+      break;
+    default:
+      if (plain) {
+        conv_4x16c4(mr, nc, kc, ks, a, packed_w, c, c_stride, params, Q8RT_DOT_Q31_SHIFT, true);
+      } else {
+        conv_4x16c4(mr, nc, kc, ks, a, packed_w, c, c_stride, params, Q8RT_DOT_Q31_SHIFT, false);
+      }
+      break;
   }
 }

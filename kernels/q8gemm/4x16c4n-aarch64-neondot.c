@@ -18,8 +18,11 @@
 #include "4x16c4-neondot.h"
 #include "q8gemm.h"
 
-void q8rt_q8gemm_ukernel_4x16c4n__aarch64_neondot(size_t mr, size_t nc, size_t k, const uint8_t* a, size_t a_stride,
-    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params) {
+/* The kernel for one requantization mode and output stage (compile-time constants once inlined): the requantization
+ * constants are set up once per call, not per panel. */
+static inline __attribute__((always_inline)) void gemm_4x16c4n(size_t mr, size_t nc, size_t k, const uint8_t* a,
+    size_t a_stride, const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params,
+    const enum q8rt_dot_requant mode, const bool plain) {
   /* rows mr..3 are never read: they alias the last real row */
   const uint8_t* a0 = a;
   const uint8_t* a1 = mr > 1 ? a0 + a_stride : a0;
@@ -31,6 +34,7 @@ void q8rt_q8gemm_ukernel_4x16c4n__aarch64_neondot(size_t mr, size_t nc, size_t k
   uint32x4_t vs[4] = {vdupq_n_u32(0), vdupq_n_u32(0), vdupq_n_u32(0), vdupq_n_u32(0)};
   q8rt_dot4x16_sum_k(vs, a0, a1, a2, a3, k, vkzp, q8rt_dot_kzp_tail(vkzp, k % 16));
   const uint32x4_t vsums = q8rt_dot4x16_reduce(vs);
+  const struct q8rt_neon_q31 vq = q8rt_neon_q31_init(params);
 
   const uint8_t* w = (const uint8_t*) packed_w;
   for (;;) {
@@ -39,18 +43,46 @@ void q8rt_q8gemm_ukernel_4x16c4n__aarch64_neondot(size_t mr, size_t nc, size_t k
       q8rt_dot4x8_init(&acc, w, vsums);
       w += Q8RT_GEMMDOT_NR * sizeof(int32_t);
       q8rt_dot4x8_k(&acc, a0, a1, a2, a3, k, &w);
-      q8rt_dot4x8_finish(&acc, mr, nc, c, c_stride, params);
+      q8rt_dot4x8_store_tile(&acc, mr, nc, c, c_stride, &vq, mode, plain);
       return;
     }
     q8rt_dot4x16_init(&acc, w, vsums);
     w += Q8RT_GEMMDOT_NR * sizeof(int32_t);
     q8rt_dot4x16_k(&acc, a0, a1, a2, a3, k, &w);
     if (nc <= Q8RT_GEMMDOT_NR) {
-      q8rt_dot4x16_finish(&acc, mr, nc, c, c_stride, params);
+      q8rt_dot4x16_store_tile(&acc, mr, nc, c, c_stride, &vq, mode, plain);
       return;
     }
-    q8rt_dot4x16_finish(&acc, mr, Q8RT_GEMMDOT_NR, c, c_stride, params);
+    q8rt_dot4x16_store_tile(&acc, mr, Q8RT_GEMMDOT_NR, c, c_stride, &vq, mode, plain);
     nc -= Q8RT_GEMMDOT_NR;
     c += Q8RT_GEMMDOT_NR;
+  }
+}
+
+void q8rt_q8gemm_ukernel_4x16c4n__aarch64_neondot(size_t mr, size_t nc, size_t k, const uint8_t* a, size_t a_stride,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params) {
+  const bool plain = q8rt_dot_plain_output(params);
+  switch (q8rt_dot_requant_of(params)) {
+    case Q8RT_DOT_Q31_NOSHIFT:
+      if (plain) {
+        gemm_4x16c4n(mr, nc, k, a, a_stride, packed_w, c, c_stride, params, Q8RT_DOT_Q31_NOSHIFT, true);
+      } else {
+        gemm_4x16c4n(mr, nc, k, a, a_stride, packed_w, c, c_stride, params, Q8RT_DOT_Q31_NOSHIFT, false);
+      }
+      break;
+    case Q8RT_DOT_SINGLE:
+      if (plain) {
+        gemm_4x16c4n(mr, nc, k, a, a_stride, packed_w, c, c_stride, params, Q8RT_DOT_SINGLE, true);
+      } else {
+        gemm_4x16c4n(mr, nc, k, a, a_stride, packed_w, c, c_stride, params, Q8RT_DOT_SINGLE, false);
+      }
+      break;
+    default:
+      if (plain) {
+        gemm_4x16c4n(mr, nc, k, a, a_stride, packed_w, c, c_stride, params, Q8RT_DOT_Q31_SHIFT, true);
+      } else {
+        gemm_4x16c4n(mr, nc, k, a, a_stride, packed_w, c, c_stride, params, Q8RT_DOT_Q31_SHIFT, false);
+      }
+      break;
   }
 }

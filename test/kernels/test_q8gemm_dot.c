@@ -61,12 +61,14 @@ static bool random_params(int64_t maxabs, uint8_t kzp, struct q8rt_conv_params* 
     scale = exp2f(-test_rand_uniform(0.0f, 31.0f)) * 0.99f;
   }
   uint8_t omin = (uint8_t) test_rand_range(0, 80), omax = (uint8_t) test_rand_range(170, 255);
+  uint8_t ozp = (uint8_t) test_rand_range(0, 255);
   if (test_rand_range(0, 3) == 0) {
     omin = 0;
     omax = 255;
+    if (test_rand_range(0, 1) == 0) ozp = 0; /* the dot kernels' plain output stage (no zero point, no clamp) */
   }
   /* QNNPACK's rule, or TFLite's with two roundings or TFLITE_SINGLE_ROUNDING (tflite_params.h) */
-  return test_conv_params(params, scale, kzp, (uint8_t) test_rand_range(0, 255), omin, omax);
+  return test_conv_params(params, scale, kzp, ozp, omin, omax);
 }
 
 static void* packed_weights(size_t n, size_t kc, size_t ks, uint8_t izp, uint8_t kzp, const uint8_t* w,
@@ -286,7 +288,8 @@ static void requant_edges(bool dot) {
         CHECK(packed != NULL);
         if (packed == NULL) continue;
         struct q8rt_conv_params params;
-        CHECK(q8rt_conv_params_init(&params, 0.5f, 1.0f, 1.0f, kzp, 128, 0, 255));
+        /* output zero point 128, or 0 (the plain output stage: saturation alone): each shift gets both */
+      CHECK(q8rt_conv_params_init(&params, 0.5f, 1.0f, 1.0f, kzp, (uint8_t) ((si + nc / 8) % 2 == 0 ? 128 : 0), 0, 255));
         params.multiplier = mi == 0 ? INT32_C(0x40000000) : INT32_MAX;
         params.shift = shift;
         params.remainder_mask = (int32_t) ((UINT32_C(1) << shift) - 1);
