@@ -21,11 +21,11 @@
 #include "../q8gemm/4x16c4-neondot.h"
 #include "q8conv.h"
 
-/* The kernel for one requantization mode and output stage (compile-time constants once inlined): the requantization
- * constants are set up once per call, not per panel. */
+/* The kernel for one requantization mode and output stage (compile-time constants once inlined; 9 instances): the
+ * requantization constants are set up once per call, not per panel. */
 static inline __attribute__((always_inline)) void conv_4x16c4(size_t mr, size_t nc, size_t kc, size_t ks,
     const uint8_t* const* a, const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params,
-    const enum q8rt_dot_requant mode, const bool plain) {
+    const enum q8rt_dot_requant mode, const enum q8rt_dot_output out) {
   /* kernel_zero_point * sum(a) per pixel over all taps, once for all panels */
   const uint8x16_t vkzp = vdupq_n_u8(params->kernel_zero_point);
   const uint8x16_t vkzp_tail = q8rt_dot_kzp_tail(vkzp, kc % 16);
@@ -47,7 +47,7 @@ static inline __attribute__((always_inline)) void conv_4x16c4(size_t mr, size_t 
         const uint8_t* const* at = a + t * Q8RT_GEMMDOT_MR;
         q8rt_dot4x8_k(&acc, at[0], at[1], at[2], at[3], kc, &w);
       }
-      q8rt_dot4x8_store_tile(&acc, mr, nc, c, c_stride, &vq, mode, plain);
+      q8rt_dot4x8_store_tile(&acc, mr, nc, c, c_stride, &vq, mode, out);
       return;
     }
     q8rt_dot4x16_init(&acc, w, vsums);
@@ -57,10 +57,10 @@ static inline __attribute__((always_inline)) void conv_4x16c4(size_t mr, size_t 
       q8rt_dot4x16_k(&acc, at[0], at[1], at[2], at[3], kc, &w);
     }
     if (nc <= Q8RT_GEMMDOT_NR) {
-      q8rt_dot4x16_store_tile(&acc, mr, nc, c, c_stride, &vq, mode, plain);
+      q8rt_dot4x16_store_tile(&acc, mr, nc, c, c_stride, &vq, mode, out);
       return;
     }
-    q8rt_dot4x16_store_tile(&acc, mr, Q8RT_GEMMDOT_NR, c, c_stride, &vq, mode, plain);
+    q8rt_dot4x16_store_tile(&acc, mr, Q8RT_GEMMDOT_NR, c, c_stride, &vq, mode, out);
     nc -= Q8RT_GEMMDOT_NR;
     c += Q8RT_GEMMDOT_NR;
   }
@@ -68,28 +68,44 @@ static inline __attribute__((always_inline)) void conv_4x16c4(size_t mr, size_t 
 
 void q8rt_q8conv_ukernel_4x16c4__aarch64_neondot(size_t mr, size_t nc, size_t kc, size_t ks, const uint8_t* const* a,
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params) {
-  const bool plain = q8rt_dot_plain_output(params);
-  switch (q8rt_dot_requant_of(params)) {
-    case Q8RT_DOT_Q31_NOSHIFT:
-      if (plain) {
-        conv_4x16c4(mr, nc, kc, ks, a, packed_w, c, c_stride, params, Q8RT_DOT_Q31_NOSHIFT, true);
-      } else {
-        conv_4x16c4(mr, nc, kc, ks, a, packed_w, c, c_stride, params, Q8RT_DOT_Q31_NOSHIFT, false);
-      }
-      break;
-    case Q8RT_DOT_SINGLE:
-      if (plain) {
-        conv_4x16c4(mr, nc, kc, ks, a, packed_w, c, c_stride, params, Q8RT_DOT_SINGLE, true);
-      } else {
-        conv_4x16c4(mr, nc, kc, ks, a, packed_w, c, c_stride, params, Q8RT_DOT_SINGLE, false);
-      }
-      break;
-    default:
-      if (plain) {
-        conv_4x16c4(mr, nc, kc, ks, a, packed_w, c, c_stride, params, Q8RT_DOT_Q31_SHIFT, true);
-      } else {
-        conv_4x16c4(mr, nc, kc, ks, a, packed_w, c, c_stride, params, Q8RT_DOT_Q31_SHIFT, false);
-      }
-      break;
+  /* the output stage first (q8rt_dot_output_of): the plain stage of the expansion convolutions takes 2 branches */
+  const enum q8rt_dot_requant mode = q8rt_dot_requant_of(params);
+  const bool full_range = params->output_min == 0 && params->output_max == UINT8_MAX;
+  if (full_range && params->output_zero_point == 0) {
+    switch (mode) {
+      case Q8RT_DOT_Q31_SHIFT:
+        conv_4x16c4(mr, nc, kc, ks, a, packed_w, c, c_stride, params, Q8RT_DOT_Q31_SHIFT, Q8RT_DOT_OUT_PLAIN);
+        break;
+      case Q8RT_DOT_Q31_NOSHIFT:
+        conv_4x16c4(mr, nc, kc, ks, a, packed_w, c, c_stride, params, Q8RT_DOT_Q31_NOSHIFT, Q8RT_DOT_OUT_PLAIN);
+        break;
+      default:
+        conv_4x16c4(mr, nc, kc, ks, a, packed_w, c, c_stride, params, Q8RT_DOT_SINGLE, Q8RT_DOT_OUT_PLAIN);
+        break;
+    }
+  } else if (full_range) {
+    switch (mode) {
+      case Q8RT_DOT_Q31_SHIFT:
+        conv_4x16c4(mr, nc, kc, ks, a, packed_w, c, c_stride, params, Q8RT_DOT_Q31_SHIFT, Q8RT_DOT_OUT_ZP);
+        break;
+      case Q8RT_DOT_Q31_NOSHIFT:
+        conv_4x16c4(mr, nc, kc, ks, a, packed_w, c, c_stride, params, Q8RT_DOT_Q31_NOSHIFT, Q8RT_DOT_OUT_ZP);
+        break;
+      default:
+        conv_4x16c4(mr, nc, kc, ks, a, packed_w, c, c_stride, params, Q8RT_DOT_SINGLE, Q8RT_DOT_OUT_ZP);
+        break;
+    }
+  } else {
+    switch (mode) {
+      case Q8RT_DOT_Q31_SHIFT:
+        conv_4x16c4(mr, nc, kc, ks, a, packed_w, c, c_stride, params, Q8RT_DOT_Q31_SHIFT, Q8RT_DOT_OUT_CLAMP);
+        break;
+      case Q8RT_DOT_Q31_NOSHIFT:
+        conv_4x16c4(mr, nc, kc, ks, a, packed_w, c, c_stride, params, Q8RT_DOT_Q31_NOSHIFT, Q8RT_DOT_OUT_CLAMP);
+        break;
+      default:
+        conv_4x16c4(mr, nc, kc, ks, a, packed_w, c, c_stride, params, Q8RT_DOT_SINGLE, Q8RT_DOT_OUT_CLAMP);
+        break;
+    }
   }
 }

@@ -307,24 +307,35 @@ static inline __attribute__((always_inline)) uint8x16_t q8rt_dot4x16_requantize_
                            vq->min, vq->max);
 }
 
-/* Whether the output stage is plain: zero point 0 and the full range [0, 255] (MobileNetV2's expansion
- * convolutions: ReLU outputs with zero point 0; its projections have a zero point and the full range). Then the
- * saturating narrows alone give the result: the zero point addition (sqadd of 0) and the clamp (umax 0, umin 255)
- * change nothing, and are skipped (3 of the 23 instructions per 16 outputs). */
-static inline bool q8rt_dot_plain_output(const struct q8rt_conv_params* params) {
-  return params->output_zero_point == 0 && params->output_min == 0 && params->output_max == UINT8_MAX;
+/* The output stage after the scaling, for a call's parameters: the zero point addition and the clamp are skipped
+ * where they change nothing (the saturating narrows to int16 and uint8 give [0, 255] already). MobileNetV2's
+ * expansion convolutions (ReLU outputs with zero point 0) are PLAIN, its projections (no activation) ZP. */
+enum q8rt_dot_output {
+  Q8RT_DOT_OUT_PLAIN = 0, /* zero point 0, range [0, 255]: the narrows alone (3 instructions fewer per 16 outputs) */
+  Q8RT_DOT_OUT_ZP,        /* range [0, 255]: the narrows and the zero point (2 fewer, no clamp) */
+  Q8RT_DOT_OUT_CLAMP,     /* the zero point and the clamp (kernels/requantize-neon.h) */
+};
+
+static inline enum q8rt_dot_output q8rt_dot_output_of(const struct q8rt_conv_params* params) {
+  if (params->output_min != 0 || params->output_max != UINT8_MAX) return Q8RT_DOT_OUT_CLAMP;
+  return params->output_zero_point == 0 ? Q8RT_DOT_OUT_PLAIN : Q8RT_DOT_OUT_ZP;
 }
 
-/* q8rt_dot4x16_requantize_row with a plain output stage (q8rt_dot_plain_output) when `plain` (a constant). */
+/* q8rt_dot4x16_requantize_row with the output stage `out` (a constant). */
 static inline __attribute__((always_inline)) uint8x16_t q8rt_dot4x16_requantize_row_out(
-    const uint32x4_t* vacc, const struct q8rt_neon_q31* vq, const enum q8rt_dot_requant mode, const bool plain) {
-  if (!plain) return q8rt_dot4x16_requantize_row(vacc, vq, mode);
+    const uint32x4_t* vacc, const struct q8rt_neon_q31* vq, const enum q8rt_dot_requant mode,
+    const enum q8rt_dot_output out) {
+  if (out == Q8RT_DOT_OUT_CLAMP) return q8rt_dot4x16_requantize_row(vacc, vq, mode);
   const int32x4_t v0 = q8rt_dot_scale(vacc[0], vq, mode);
   const int32x4_t v1 = q8rt_dot_scale(vacc[1], vq, mode);
   const int32x4_t v2 = q8rt_dot_scale(vacc[2], vq, mode);
   const int32x4_t v3 = q8rt_dot_scale(vacc[3], vq, mode);
-  const int16x8_t v01 = vcombine_s16(vqmovn_s32(v0), vqmovn_s32(v1));
-  const int16x8_t v23 = vcombine_s16(vqmovn_s32(v2), vqmovn_s32(v3));
+  int16x8_t v01 = vcombine_s16(vqmovn_s32(v0), vqmovn_s32(v1));
+  int16x8_t v23 = vcombine_s16(vqmovn_s32(v2), vqmovn_s32(v3));
+  if (out == Q8RT_DOT_OUT_ZP) {
+    v01 = vqaddq_s16(v01, vq->zero_point);
+    v23 = vqaddq_s16(v23, vq->zero_point);
+  }
   return vcombine_u8(vqmovun_s16(v01), vqmovun_s16(v23));
 }
 
@@ -343,47 +354,15 @@ static inline __attribute__((always_inline)) void q8rt_dot4x16_store_tile(const 
                                                                          size_t c_stride,
                                                                          const struct q8rt_neon_q31* vq,
                                                                          const enum q8rt_dot_requant mode,
-                                                                         const bool plain) {
-  const uint8x16_t vout0 = q8rt_dot4x16_requantize_row_out(acc->v[0], vq, mode, plain);
-  const uint8x16_t vout1 = q8rt_dot4x16_requantize_row_out(acc->v[1], vq, mode, plain);
-  const uint8x16_t vout2 = q8rt_dot4x16_requantize_row_out(acc->v[2], vq, mode, plain);
-  const uint8x16_t vout3 = q8rt_dot4x16_requantize_row_out(acc->v[3], vq, mode, plain);
+                                                                         const enum q8rt_dot_output out) {
+  const uint8x16_t vout0 = q8rt_dot4x16_requantize_row_out(acc->v[0], vq, mode, out);
+  const uint8x16_t vout1 = q8rt_dot4x16_requantize_row_out(acc->v[1], vq, mode, out);
+  const uint8x16_t vout2 = q8rt_dot4x16_requantize_row_out(acc->v[2], vq, mode, out);
+  const uint8x16_t vout3 = q8rt_dot4x16_requantize_row_out(acc->v[3], vq, mode, out);
   q8rt_dot4x16_store(c, vout0, nr);
   if (mr > 1) q8rt_dot4x16_store(c + c_stride, vout1, nr);
   if (mr > 2) q8rt_dot4x16_store(c + 2 * c_stride, vout2, nr);
   if (mr > 3) q8rt_dot4x16_store(c + 3 * c_stride, vout3, nr);
-}
-
-/* Requantizes the tile and stores mr rows x nr columns at c, with or without the plain output stage (a constant):
- * one branch on the scaling mode. */
-static inline __attribute__((always_inline)) void q8rt_dot4x16_out(const struct q8rt_dot4x16_acc* acc, size_t mr,
-    size_t nr, uint8_t* c, size_t c_stride, const struct q8rt_neon_q31* vq, const struct q8rt_conv_params* params,
-    const bool plain) {
-  const enum q8rt_dot_requant mode = q8rt_dot_requant_of(params);
-  switch (mode) {
-    case Q8RT_DOT_Q31_NOSHIFT:
-      q8rt_dot4x16_store_tile(acc, mr, nr, c, c_stride, vq, Q8RT_DOT_Q31_NOSHIFT, plain);
-      break;
-    case Q8RT_DOT_SINGLE:
-      q8rt_dot4x16_store_tile(acc, mr, nr, c, c_stride, vq, Q8RT_DOT_SINGLE, plain);
-      break;
-    default:
-      q8rt_dot4x16_store_tile(acc, mr, nr, c, c_stride, vq, Q8RT_DOT_Q31_SHIFT, plain);
-      break;
-  }
-}
-
-/* Requantizes the tile and stores mr rows x nr columns at c. The requantization constants are set up here, per
- * tile, so that they take no registers during the k loop. */
-static inline __attribute__((always_inline)) void q8rt_dot4x16_finish(const struct q8rt_dot4x16_acc* acc, size_t mr,
-                                                                      size_t nr, uint8_t* c, size_t c_stride,
-                                                                      const struct q8rt_conv_params* params) {
-  const struct q8rt_neon_q31 vq = q8rt_neon_q31_init(params);
-  if (q8rt_dot_plain_output(params)) {
-    q8rt_dot4x16_out(acc, mr, nr, c, c_stride, &vq, params, true);
-  } else {
-    q8rt_dot4x16_out(acc, mr, nr, c, c_stride, &vq, params, false);
-  }
 }
 
 /* Requantizes the first 8 columns of the tile (accumulators v[.][0..1]) and stores mr rows x nr (<= 8) columns:
@@ -393,41 +372,12 @@ static inline __attribute__((always_inline)) void q8rt_dot4x8_store_tile(const s
                                                                         size_t c_stride,
                                                                         const struct q8rt_neon_q31* vq,
                                                                         const enum q8rt_dot_requant mode,
-                                                                        const bool plain) {
+                                                                        const enum q8rt_dot_output out) {
   const uint32x4_t v01[4] = {acc->v[0][0], acc->v[0][1], acc->v[1][0], acc->v[1][1]};
   const uint32x4_t v23[4] = {acc->v[2][0], acc->v[2][1], acc->v[3][0], acc->v[3][1]};
-  const uint8x16_t vout01 = q8rt_dot4x16_requantize_row_out(v01, vq, mode, plain);
-  const uint8x16_t vout23 = q8rt_dot4x16_requantize_row_out(v23, vq, mode, plain);
+  const uint8x16_t vout01 = q8rt_dot4x16_requantize_row_out(v01, vq, mode, out);
+  const uint8x16_t vout23 = q8rt_dot4x16_requantize_row_out(v23, vq, mode, out);
   q8rt_neon_store_2x8(c, c_stride, vout01, mr, nr);
   if (mr > 2) q8rt_neon_store_2x8(c + 2 * c_stride, c_stride, vout23, mr - 2, nr);
 }
 
-/* q8rt_dot4x16_out for the first 8 columns only. */
-static inline __attribute__((always_inline)) void q8rt_dot4x8_out(const struct q8rt_dot4x16_acc* acc, size_t mr,
-    size_t nr, uint8_t* c, size_t c_stride, const struct q8rt_neon_q31* vq, const struct q8rt_conv_params* params,
-    const bool plain) {
-  const enum q8rt_dot_requant mode = q8rt_dot_requant_of(params);
-  switch (mode) {
-    case Q8RT_DOT_Q31_NOSHIFT:
-      q8rt_dot4x8_store_tile(acc, mr, nr, c, c_stride, vq, Q8RT_DOT_Q31_NOSHIFT, plain);
-      break;
-    case Q8RT_DOT_SINGLE:
-      q8rt_dot4x8_store_tile(acc, mr, nr, c, c_stride, vq, Q8RT_DOT_SINGLE, plain);
-      break;
-    default:
-      q8rt_dot4x8_store_tile(acc, mr, nr, c, c_stride, vq, Q8RT_DOT_Q31_SHIFT, plain);
-      break;
-  }
-}
-
-/* q8rt_dot4x16_finish for the first 8 columns only (nr <= 8, after q8rt_dot4x8_k). */
-static inline __attribute__((always_inline)) void q8rt_dot4x8_finish(const struct q8rt_dot4x16_acc* acc, size_t mr,
-                                                                     size_t nr, uint8_t* c, size_t c_stride,
-                                                                     const struct q8rt_conv_params* params) {
-  const struct q8rt_neon_q31 vq = q8rt_neon_q31_init(params);
-  if (q8rt_dot_plain_output(params)) {
-    q8rt_dot4x8_out(acc, mr, nr, c, c_stride, &vq, params, true);
-  } else {
-    q8rt_dot4x8_out(acc, mr, nr, c, c_stride, &vq, params, false);
-  }
-}

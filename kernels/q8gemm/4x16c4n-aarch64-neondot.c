@@ -18,11 +18,11 @@
 #include "4x16c4-neondot.h"
 #include "q8gemm.h"
 
-/* The kernel for one requantization mode and output stage (compile-time constants once inlined): the requantization
- * constants are set up once per call, not per panel. */
+/* The kernel for one requantization mode and output stage (compile-time constants once inlined; 9 instances): the
+ * requantization constants are set up once per call, not per panel. */
 static inline __attribute__((always_inline)) void gemm_4x16c4n(size_t mr, size_t nc, size_t k, const uint8_t* a,
     size_t a_stride, const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params,
-    const enum q8rt_dot_requant mode, const bool plain) {
+    const enum q8rt_dot_requant mode, const enum q8rt_dot_output out) {
   /* rows mr..3 are never read: they alias the last real row */
   const uint8_t* a0 = a;
   const uint8_t* a1 = mr > 1 ? a0 + a_stride : a0;
@@ -43,17 +43,17 @@ static inline __attribute__((always_inline)) void gemm_4x16c4n(size_t mr, size_t
       q8rt_dot4x8_init(&acc, w, vsums);
       w += Q8RT_GEMMDOT_NR * sizeof(int32_t);
       q8rt_dot4x8_k(&acc, a0, a1, a2, a3, k, &w);
-      q8rt_dot4x8_store_tile(&acc, mr, nc, c, c_stride, &vq, mode, plain);
+      q8rt_dot4x8_store_tile(&acc, mr, nc, c, c_stride, &vq, mode, out);
       return;
     }
     q8rt_dot4x16_init(&acc, w, vsums);
     w += Q8RT_GEMMDOT_NR * sizeof(int32_t);
     q8rt_dot4x16_k(&acc, a0, a1, a2, a3, k, &w);
     if (nc <= Q8RT_GEMMDOT_NR) {
-      q8rt_dot4x16_store_tile(&acc, mr, nc, c, c_stride, &vq, mode, plain);
+      q8rt_dot4x16_store_tile(&acc, mr, nc, c, c_stride, &vq, mode, out);
       return;
     }
-    q8rt_dot4x16_store_tile(&acc, mr, Q8RT_GEMMDOT_NR, c, c_stride, &vq, mode, plain);
+    q8rt_dot4x16_store_tile(&acc, mr, Q8RT_GEMMDOT_NR, c, c_stride, &vq, mode, out);
     nc -= Q8RT_GEMMDOT_NR;
     c += Q8RT_GEMMDOT_NR;
   }
@@ -61,28 +61,33 @@ static inline __attribute__((always_inline)) void gemm_4x16c4n(size_t mr, size_t
 
 void q8rt_q8gemm_ukernel_4x16c4n__aarch64_neondot(size_t mr, size_t nc, size_t k, const uint8_t* a, size_t a_stride,
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params) {
-  const bool plain = q8rt_dot_plain_output(params);
-  switch (q8rt_dot_requant_of(params)) {
-    case Q8RT_DOT_Q31_NOSHIFT:
-      if (plain) {
-        gemm_4x16c4n(mr, nc, k, a, a_stride, packed_w, c, c_stride, params, Q8RT_DOT_Q31_NOSHIFT, true);
-      } else {
-        gemm_4x16c4n(mr, nc, k, a, a_stride, packed_w, c, c_stride, params, Q8RT_DOT_Q31_NOSHIFT, false);
-      }
+  switch (3 * q8rt_dot_requant_of(params) + q8rt_dot_output_of(params)) {
+    case 3 * Q8RT_DOT_Q31_SHIFT + Q8RT_DOT_OUT_PLAIN:
+      gemm_4x16c4n(mr, nc, k, a, a_stride, packed_w, c, c_stride, params, Q8RT_DOT_Q31_SHIFT, Q8RT_DOT_OUT_PLAIN);
       break;
-    case Q8RT_DOT_SINGLE:
-      if (plain) {
-        gemm_4x16c4n(mr, nc, k, a, a_stride, packed_w, c, c_stride, params, Q8RT_DOT_SINGLE, true);
-      } else {
-        gemm_4x16c4n(mr, nc, k, a, a_stride, packed_w, c, c_stride, params, Q8RT_DOT_SINGLE, false);
-      }
+    case 3 * Q8RT_DOT_Q31_SHIFT + Q8RT_DOT_OUT_ZP:
+      gemm_4x16c4n(mr, nc, k, a, a_stride, packed_w, c, c_stride, params, Q8RT_DOT_Q31_SHIFT, Q8RT_DOT_OUT_ZP);
+      break;
+    case 3 * Q8RT_DOT_Q31_SHIFT + Q8RT_DOT_OUT_CLAMP:
+      gemm_4x16c4n(mr, nc, k, a, a_stride, packed_w, c, c_stride, params, Q8RT_DOT_Q31_SHIFT, Q8RT_DOT_OUT_CLAMP);
+      break;
+    case 3 * Q8RT_DOT_Q31_NOSHIFT + Q8RT_DOT_OUT_PLAIN:
+      gemm_4x16c4n(mr, nc, k, a, a_stride, packed_w, c, c_stride, params, Q8RT_DOT_Q31_NOSHIFT, Q8RT_DOT_OUT_PLAIN);
+      break;
+    case 3 * Q8RT_DOT_Q31_NOSHIFT + Q8RT_DOT_OUT_ZP:
+      gemm_4x16c4n(mr, nc, k, a, a_stride, packed_w, c, c_stride, params, Q8RT_DOT_Q31_NOSHIFT, Q8RT_DOT_OUT_ZP);
+      break;
+    case 3 * Q8RT_DOT_Q31_NOSHIFT + Q8RT_DOT_OUT_CLAMP:
+      gemm_4x16c4n(mr, nc, k, a, a_stride, packed_w, c, c_stride, params, Q8RT_DOT_Q31_NOSHIFT, Q8RT_DOT_OUT_CLAMP);
+      break;
+    case 3 * Q8RT_DOT_SINGLE + Q8RT_DOT_OUT_PLAIN:
+      gemm_4x16c4n(mr, nc, k, a, a_stride, packed_w, c, c_stride, params, Q8RT_DOT_SINGLE, Q8RT_DOT_OUT_PLAIN);
+      break;
+    case 3 * Q8RT_DOT_SINGLE + Q8RT_DOT_OUT_ZP:
+      gemm_4x16c4n(mr, nc, k, a, a_stride, packed_w, c, c_stride, params, Q8RT_DOT_SINGLE, Q8RT_DOT_OUT_ZP);
       break;
     default:
-      if (plain) {
-        gemm_4x16c4n(mr, nc, k, a, a_stride, packed_w, c, c_stride, params, Q8RT_DOT_Q31_SHIFT, true);
-      } else {
-        gemm_4x16c4n(mr, nc, k, a, a_stride, packed_w, c, c_stride, params, Q8RT_DOT_Q31_SHIFT, false);
-      }
+      gemm_4x16c4n(mr, nc, k, a, a_stride, packed_w, c, c_stride, params, Q8RT_DOT_SINGLE, Q8RT_DOT_OUT_CLAMP);
       break;
   }
 }
