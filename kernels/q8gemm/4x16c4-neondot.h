@@ -245,20 +245,22 @@ static inline __attribute__((always_inline)) void q8rt_dot4x8_group(struct q8rt_
 static inline __attribute__((always_inline)) void q8rt_dot4x8_k(struct q8rt_dot4x16_acc* acc, const uint8_t* a0,
                                                                const uint8_t* a1, const uint8_t* a2,
                                                                const uint8_t* a3, size_t k, const uint8_t** w) {
-  for (; k >= 16; k -= 16) {
-    const uint8x16_t va0 = vld1q_u8(a0);
-    a0 += 16;
-    const uint8x16_t va1 = vld1q_u8(a1);
-    a1 += 16;
-    const uint8x16_t va2 = vld1q_u8(a2);
-    a2 += 16;
-    const uint8x16_t va3 = vld1q_u8(a3);
-    a3 += 16;
+  const size_t k16 = k & ~(size_t) 15; /* as q8rt_dot4x16_k */
+  for (size_t i = 0; i < k16; i += 16) {
+    const uint8x16_t va0 = vld1q_u8(a0 + i);
+    const uint8x16_t va1 = vld1q_u8(a1 + i);
+    const uint8x16_t va2 = vld1q_u8(a2 + i);
+    const uint8x16_t va3 = vld1q_u8(a3 + i);
     q8rt_dot4x8_group(acc, w, va0, va1, va2, va3, 0);
     q8rt_dot4x8_group(acc, w, va0, va1, va2, va3, 1);
     q8rt_dot4x8_group(acc, w, va0, va1, va2, va3, 2);
     q8rt_dot4x8_group(acc, w, va0, va1, va2, va3, 3);
   }
+  a0 += k16;
+  a1 += k16;
+  a2 += k16;
+  a3 += k16;
+  k -= k16;
   if (k != 0) {
     const uint8x16_t va0 = vld1q_u8(a0);
     const uint8x16_t va1 = vld1q_u8(a1);
