@@ -16,7 +16,9 @@
  * packed bias; kernel_zero_point * sum(a) of each row is computed once per call, before the panels, by `udot` of
  * the rows against a vector of kernel_zero_point bytes (one `ldr q` and one `udot` per row and 16 k), reduced with
  * three `addp` and subtracted from the bias when the accumulators are initialized (per panel: 4 `dup` + 16 `sub`
- * instead of 16 `mov`). Then the requantization of kernels/requantize-neon.h, one branch per tile: the Q31 scheme
+ * instead of 16 `mov`). Then the requantization of kernels/requantize-neon.h, its mode and output stage (enum
+ * q8rt_dot_requant, enum q8rt_dot_output) chosen once per call by the kernels, whose bodies are instantiated per
+ * mode and stage with the constants set up once per call: the Q31 scheme
  * (QNNPACK's sequence) with the sign fix (`bic` + `ssra`) reduced to one `ssra` when shift > 0 and skipped, with the
  * rounding shift, when shift = 0 (the same values: the fix subtracts 1 from negative values only when shift > 0);
  * TFLITE_SINGLE_ROUNDING (params->single_rounding, shift > 0) as `sqdmulh` then the rounding shift.
@@ -277,7 +279,7 @@ static inline __attribute__((always_inline)) void q8rt_dot4x8_k(struct q8rt_dot4
   }
 }
 
-/* How a tile is requantized (kernels/requantize-neon.h; one branch per tile, on a per-call constant). */
+/* How a tile is requantized (kernels/requantize-neon.h; a per-call constant). */
 enum q8rt_dot_requant {
   Q8RT_DOT_Q31_SHIFT = 0, /* the Q31 scheme with shift >= 1: vqrdmulh, the sign fix as one ssra, vrshl */
   Q8RT_DOT_Q31_NOSHIFT,   /* shift = 0, either rule: vqrdmulh only (the sign fix and the shift change nothing) */
