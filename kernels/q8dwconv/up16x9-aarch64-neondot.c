@@ -71,16 +71,29 @@ DWDOT_AI void dwdot_mac(struct dwdot_acc* acc, struct dwdot_col col, const uint8
   acc->z3 = vdotq_u32(acc->z3, col.v3, vkzp);
 }
 
+/* Requantization sequences, chosen once per call (no per-vector branch on q->single). */
+enum dwdot_mode {
+  DWDOT_SHIFTED, /* shift >= 1, two roundings (QNNPACK, TFLite): q8rt_neon_q31_scale_shifted */
+  DWDOT_SINGLE,  /* shift >= 1, TFLITE_SINGLE_ROUNDING: q8rt_neon_q31_scale_single */
+  DWDOT_DOUBLE,  /* shift 0: q8rt_neon_q31_scale_double */
+};
+
+DWDOT_AI int32x4_t dwdot_scale(int32x4_t acc, const struct q8rt_neon_q31* vq, enum dwdot_mode mode) {
+  if (mode == DWDOT_SHIFTED) return q8rt_neon_q31_scale_shifted(acc, vq);
+  if (mode == DWDOT_SINGLE) return q8rt_neon_q31_scale_single(acc, vq);
+  return q8rt_neon_q31_scale_double(acc, vq);
+}
+
 /* One output pixel of one tile from its 3 columns; cr: channels of the tile (16 for full tiles). */
 DWDOT_AI void dwdot_pixel(struct dwdot_col c0, struct dwdot_col c1, struct dwdot_col c2, const uint8_t* tile,
-                          uint8x16_t vkzp, const struct q8rt_neon_q31* vq, bool shifted, uint8_t* out, size_t cr) {
+                          uint8x16_t vkzp, const struct q8rt_neon_q31* vq, enum dwdot_mode mode, uint8_t* out, size_t cr) {
   __asm__("" : "+r"(tile)); /* per-pixel weight loads (see the top comment) */
-  const uint32x4x4_t vb = vld1q_u32_x4((const uint32_t*) tile);
+  const uint32_t* vb = (const uint32_t*) tile; /* separate loads (ldp): ld1 of 4 registers costs 4 moves here */
   struct dwdot_acc acc;
-  acc.a0 = vb.val[0];
-  acc.a1 = vb.val[1];
-  acc.a2 = vb.val[2];
-  acc.a3 = vb.val[3];
+  acc.a0 = vld1q_u32(vb);
+  acc.a1 = vld1q_u32(vb + 4);
+  acc.a2 = vld1q_u32(vb + 8);
+  acc.a3 = vld1q_u32(vb + 12);
   acc.z0 = vdupq_n_u32(0);
   acc.z1 = vdupq_n_u32(0);
   acc.z2 = vdupq_n_u32(0);
@@ -88,38 +101,39 @@ DWDOT_AI void dwdot_pixel(struct dwdot_col c0, struct dwdot_col c1, struct dwdot
   dwdot_mac(&acc, c0, tile, 0, vkzp);
   dwdot_mac(&acc, c1, tile, 1, vkzp);
   dwdot_mac(&acc, c2, tile, 2, vkzp);
-  struct q8rt_neon_dw16p_acc r;
-  r.c0 = vreinterpretq_s32_u32(vsubq_u32(acc.a0, acc.z0));
-  r.c4 = vreinterpretq_s32_u32(vsubq_u32(acc.a1, acc.z1));
-  r.c8 = vreinterpretq_s32_u32(vsubq_u32(acc.a2, acc.z2));
-  r.c12 = vreinterpretq_s32_u32(vsubq_u32(acc.a3, acc.z3));
-  q8rt_neon_dw16p_store(out, q8rt_neon_dw16p_requantize(r, vq, shifted), cr);
+  const int32x4_t y0 = dwdot_scale(vreinterpretq_s32_u32(vsubq_u32(acc.a0, acc.z0)), vq, mode);
+  const int32x4_t y1 = dwdot_scale(vreinterpretq_s32_u32(vsubq_u32(acc.a1, acc.z1)), vq, mode);
+  const int32x4_t y2 = dwdot_scale(vreinterpretq_s32_u32(vsubq_u32(acc.a2, acc.z2)), vq, mode);
+  const int32x4_t y3 = dwdot_scale(vreinterpretq_s32_u32(vsubq_u32(acc.a3, acc.z3)), vq, mode);
+  const uint8x16_t v = q8rt_neon_pack_u8(q8rt_neon_pack_zp(y0, y1, vq->zero_point),
+                                         q8rt_neon_pack_zp(y2, y3, vq->zero_point), vq->min, vq->max);
+  q8rt_neon_dw16p_store(out, v, cr);
 }
 
 /* All output pixels of one tile (channel offset off, cr channels): pixel x at out + x * out_stride. */
 DWDOT_AI void dwdot_tile(size_t output_width, const uint8_t* const* input, size_t input_stride, size_t off,
                          const uint8_t* tile, uint8_t* out, size_t out_stride, uint8x16_t vkzp,
-                         const struct q8rt_neon_q31* vq, bool shifted, size_t cr) {
+                         const struct q8rt_neon_q31* vq, enum dwdot_mode mode, size_t cr) {
   if (input_stride == 3) { /* column j at input + 3 * j; pixel x uses columns x, x + 1, x + 2 */
     struct dwdot_col a = dwdot_load_col(input, off);
     struct dwdot_col b = dwdot_load_col(input + 3, off);
     input += 6;
     for (; output_width >= 3; output_width -= 3) {
       const struct dwdot_col c = dwdot_load_col(input, off);
-      dwdot_pixel(a, b, c, tile, vkzp, vq, shifted, out, cr);
+      dwdot_pixel(a, b, c, tile, vkzp, vq, mode, out, cr);
       a = dwdot_load_col(input + 3, off);
-      dwdot_pixel(b, c, a, tile, vkzp, vq, shifted, out + out_stride, cr);
+      dwdot_pixel(b, c, a, tile, vkzp, vq, mode, out + out_stride, cr);
       b = dwdot_load_col(input + 6, off);
-      dwdot_pixel(c, a, b, tile, vkzp, vq, shifted, out + 2 * out_stride, cr);
+      dwdot_pixel(c, a, b, tile, vkzp, vq, mode, out + 2 * out_stride, cr);
       input += 9;
       out += 3 * out_stride;
     }
     if (output_width != 0) {
       const struct dwdot_col c = dwdot_load_col(input, off);
-      dwdot_pixel(a, b, c, tile, vkzp, vq, shifted, out, cr);
+      dwdot_pixel(a, b, c, tile, vkzp, vq, mode, out, cr);
       if (output_width == 2) {
         a = dwdot_load_col(input + 3, off);
-        dwdot_pixel(b, c, a, tile, vkzp, vq, shifted, out + out_stride, cr);
+        dwdot_pixel(b, c, a, tile, vkzp, vq, mode, out + out_stride, cr);
       }
     }
   } else if (input_stride == 6) { /* pixel x uses columns 2x, 2x + 1, 2x + 2 */
@@ -128,46 +142,46 @@ DWDOT_AI void dwdot_tile(size_t output_width, const uint8_t* const* input, size_
     for (; output_width >= 2; output_width -= 2) {
       struct dwdot_col b = dwdot_load_col(input, off);
       const struct dwdot_col c = dwdot_load_col(input + 3, off);
-      dwdot_pixel(a, b, c, tile, vkzp, vq, shifted, out, cr);
+      dwdot_pixel(a, b, c, tile, vkzp, vq, mode, out, cr);
       b = dwdot_load_col(input + 6, off);
       a = dwdot_load_col(input + 9, off);
-      dwdot_pixel(c, b, a, tile, vkzp, vq, shifted, out + out_stride, cr);
+      dwdot_pixel(c, b, a, tile, vkzp, vq, mode, out + out_stride, cr);
       input += 12;
       out += 2 * out_stride;
     }
     if (output_width != 0) {
       const struct dwdot_col b = dwdot_load_col(input, off);
       const struct dwdot_col c = dwdot_load_col(input + 3, off);
-      dwdot_pixel(a, b, c, tile, vkzp, vq, shifted, out, cr);
+      dwdot_pixel(a, b, c, tile, vkzp, vq, mode, out, cr);
     }
   } else {
     for (; output_width != 0; output_width--) {
       const struct dwdot_col a = dwdot_load_col(input, off);
       const struct dwdot_col b = dwdot_load_col(input + 3, off);
       const struct dwdot_col c = dwdot_load_col(input + 6, off);
-      dwdot_pixel(a, b, c, tile, vkzp, vq, shifted, out, cr);
+      dwdot_pixel(a, b, c, tile, vkzp, vq, mode, out, cr);
       input += input_stride;
       out += out_stride;
     }
   }
 }
 
-/* The whole row; shifted: params->shift >= 1 with two roundings (two instantiations). */
+/* The whole row, in one requantization mode (three instantiations). */
 DWDOT_AI void dwdot_row(size_t channels, size_t output_width, const uint8_t* const* input, size_t input_stride,
                         const void* packed_w, uint8_t* output, size_t output_increment,
-                        const struct q8rt_conv_params* params, bool shifted) {
+                        const struct q8rt_conv_params* params, enum dwdot_mode mode) {
   const size_t out_stride = channels + output_increment;
   const struct q8rt_neon_q31 vq = q8rt_neon_q31_init(params);
   const uint8x16_t vkzp = vreinterpretq_u8_u32(vdupq_n_u32((uint32_t) params->kernel_zero_point * 0x010101u));
   const uint8_t* tile = (const uint8_t*) packed_w;
   size_t off = 0;
   for (; channels - off >= Q8RT_DWDOT_CR; off += Q8RT_DWDOT_CR) {
-    dwdot_tile(output_width, input, input_stride, off, tile, output + off, out_stride, vkzp, &vq, shifted,
+    dwdot_tile(output_width, input, input_stride, off, tile, output + off, out_stride, vkzp, &vq, mode,
                Q8RT_DWDOT_CR);
     tile += Q8RT_DWDOT_TILE_BYTES;
   }
   if (off != channels) {
-    dwdot_tile(output_width, input, input_stride, off, tile, output + off, out_stride, vkzp, &vq, shifted,
+    dwdot_tile(output_width, input, input_stride, off, tile, output + off, out_stride, vkzp, &vq, mode,
                channels - off);
   }
 }
@@ -176,9 +190,14 @@ void q8rt_q8dwconv_ukernel_up16x9dot__aarch64_neondot(size_t channels, size_t ou
     const uint8_t* const* input, size_t input_stride, const void* packed_w, uint8_t* output,
     size_t output_increment, const struct q8rt_conv_params* params) {
   if (channels == 0 || output_width == 0) return;
-  if (params->shift != 0 && !params->single_rounding) { /* the shifted sequence is the QNNPACK / TFLite-double one */
-    dwdot_row(channels, output_width, input, input_stride, packed_w, output, output_increment, params, true);
+  if (params->shift == 0) {
+    dwdot_row(channels, output_width, input, input_stride, packed_w, output, output_increment, params,
+              DWDOT_DOUBLE);
+  } else if (params->single_rounding) {
+    dwdot_row(channels, output_width, input, input_stride, packed_w, output, output_increment, params,
+              DWDOT_SINGLE);
   } else {
-    dwdot_row(channels, output_width, input, input_stride, packed_w, output, output_increment, params, false);
+    dwdot_row(channels, output_width, input, input_stride, packed_w, output, output_increment, params,
+              DWDOT_SHIFTED);
   }
 }
