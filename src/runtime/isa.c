@@ -295,8 +295,8 @@ static const struct q8rt_kernels neon_kernels = {
 };
 #if defined(__aarch64__)
 #define Q8RT_HAVE_NEONDOT 1
-/* The neon table with the dot-product GEMM and convolution configuration (ARMv8.2 cores with the dot product
- * extension: Cortex-A55/A76 and newer). */
+/* The neon table with the dot-product GEMM and convolution configuration and the udot depthwise kernel (ARMv8.2
+ * cores with the dot product extension: Cortex-A55/A76 and newer). */
 static const struct q8rt_kernels neondot_kernels = {
   .name = "neondot",
   .isa = Q8RT_ISA_NEONDOT,
