@@ -186,3 +186,23 @@
 #define Q8RT_GEMMI8MM_NR 16
 #define Q8RT_GEMMI8MM_KR 8
 #define Q8RT_GEMMI8MM_BIAS_BYTES 128
+
+/*
+ * Q8RT_LAYOUT_DWCONV_DOT (tag 10): built from the raw weights (q8rt_pack_dw_dot, src/pack/pack_dw_dot.c), for the
+ * q8dwconv up16x9dot kernels (aarch64 `udot`, the neondot and neoni8mm tables, and the scalar twin): depthwise 3x3
+ * weights as RAW uint8 in groups of the 3 taps of one kernel column, channels split into tiles of
+ * Q8RT_DWDOT_CR = 16 (the last tile padded). Each tile:
+ *     int32_t bias[16]            channel order; the folded bias' of Q8RT_LAYOUT_DWCONV (padded channels: 0)
+ *     uint8_t w[3][16][4]         [kx][channel j]: [w(ky 0, kx), w(ky 1, kx), w(ky 2, kx), 0] raw uint8 (padded
+ *                                 channels 0): one 64-byte group per kernel column = 4 `udot` operands of 4
+ *                                 channels each (lane j % 4 of vector j / 4)
+ *   Tile size = 16 * 4 + 3 * 64 = 256 bytes (a multiple of 64).
+ * A kernel transposes the 3 taps of one input column (16 channels each) into 4 vectors of 32-bit lanes
+ * [x(ky 0), x(ky 1), x(ky 2), 0] and computes, as the Q8RT_LAYOUT_GEMM_DOT kernels,
+ *     acc = bias'[c] + sum_t x[t][c] * w[c][t] - kernel_zero_point * sum_t x[t][c]
+ *         = bias'[c] + sum_t x[t][c] * (w[c][t] - kernel_zero_point)                    (exactly, mod 2^32)
+ * i.e. the accumulator of Q8RT_LAYOUT_DWCONV_16P.
+ */
+#define Q8RT_LAYOUT_DWCONV_DOT 10 /* runtime only */
+#define Q8RT_DWDOT_CR 16
+#define Q8RT_DWDOT_TILE_BYTES (Q8RT_DWDOT_CR * 4 + 3 * Q8RT_DWDOT_CR * 4) /* 256 */

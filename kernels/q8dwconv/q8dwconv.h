@@ -58,6 +58,16 @@ void q8rt_q8dwconv_ukernel_up16x9p__aarch32_neon(size_t channels, size_t output_
     size_t input_stride, const void* packed_w, uint8_t* output, size_t output_increment,
     const struct q8rt_conv_params* params);
 
+/* up16x9dot: Q8RT_LAYOUT_DWCONV_DOT tiles (raw uint8 column triples, src/pack/pack_dw_dot.c), aarch64 `udot`
+ * (neondot and neoni8mm tables; loops over tiles then pixels, reusing transposed input columns between pixels
+ * when input_stride is 3 or 6) and the scalar twin; reads 16 bytes per pointer per tile. */
+void q8rt_q8dwconv_ukernel_up16x9dot__scalar(size_t channels, size_t output_width, const uint8_t* const* input,
+    size_t input_stride, const void* packed_w, uint8_t* output, size_t output_increment,
+    const struct q8rt_conv_params* params);
+void q8rt_q8dwconv_ukernel_up16x9dot__aarch64_neondot(size_t channels, size_t output_width,
+    const uint8_t* const* input, size_t input_stride, const void* packed_w, uint8_t* output,
+    size_t output_increment, const struct q8rt_conv_params* params);
+
 /* Number of 64-channel blocks of a Q8RT_LAYOUT_DWCONV_VNNI tensor (kernels/layout.h): none when the kernel zero
  * point is 0 (the correction 128 - 0 does not fit int8), the whole tensor then being 16-channel tiles. */
 static inline size_t q8rt_dw_vnni_blocks(size_t channels, uint8_t kernel_zero_point) {

@@ -56,6 +56,9 @@ void q8rt_pack_dw_16(const struct q8rt_pack_src* src, void* out);
 /* int8 depthwise, Q8RT_LAYOUT_DWCONV_16P (16-channel tiles, plain channel order, int16 w - kzp; pack_dw16p.c). */
 size_t q8rt_packed_size_dw_16p(const struct q8rt_pack_src* src);
 void q8rt_pack_dw_16p(const struct q8rt_pack_src* src, void* out);
+/* int8 depthwise, Q8RT_LAYOUT_DWCONV_DOT (16-channel tiles, raw uint8 column triples for udot; pack_dw_dot.c). */
+size_t q8rt_packed_size_dw_dot(const struct q8rt_pack_src* src);
+void q8rt_pack_dw_dot(const struct q8rt_pack_src* src, void* out);
 /* int8 depthwise, Q8RT_LAYOUT_DWCONV_VNNI (64-channel int8 blocks, then 16-channel tiles). */
 size_t q8rt_packed_size_dw_64(const struct q8rt_pack_src* src);
 void q8rt_pack_dw_64(const struct q8rt_pack_src* src, void* out);

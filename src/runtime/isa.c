@@ -246,6 +246,12 @@ static const struct q8rt_dwconv_config dwconv_up16x9_neon = {
   .ukernel = Q8RT_NEON_UKERNEL(q8dwconv, up16x9p),
 };
 #if defined(__aarch64__)
+/* Depthwise on Q8RT_LAYOUT_DWCONV_DOT (raw uint8 column triples; `udot` on transposed input columns, reused
+ * between stride-1 and stride-2 pixels): the neondot and neoni8mm tables. */
+static const struct q8rt_dwconv_config dwconv_up16x9dot_neondot = {
+  .name = "up16x9dot", .cr = 16, .packed_size = q8rt_packed_size_dw_dot, .pack = q8rt_pack_dw_dot,
+  .ukernel = q8rt_q8dwconv_ukernel_up16x9dot__aarch64_neondot,
+};
 /* fp32 on aarch64: 8x8 tiles (16 q accumulators, 128-bit A loads, fmla by element; tiles of at most 4 rows run
  * the 4x8 body) on the same 8-float panels; armv7: 4x8. */
 static const struct q8rt_f32_gemm_config f32gemm_neon = {
@@ -291,13 +297,13 @@ static const struct q8rt_kernels neon_kernels = {
 };
 #if defined(__aarch64__)
 #define Q8RT_HAVE_NEONDOT 1
-/* The neon table with the dot-product GEMM and convolution configuration (ARMv8.2 cores with the dot product
- * extension: Cortex-A55/A76 and newer). */
+/* The neon table with the dot-product GEMM and convolution configuration and the udot depthwise kernel (ARMv8.2
+ * cores with the dot product extension: Cortex-A55/A76 and newer). */
 static const struct q8rt_kernels neondot_kernels = {
   .name = "neondot",
   .isa = Q8RT_ISA_NEONDOT,
   .gemm = &gemm_4x16c4_neondot,
-  .dwconv = &dwconv_up16x9_neon,
+  .dwconv = &dwconv_up16x9dot_neondot,
   .vadd = Q8RT_NEON_UKERNEL0(q8vadd),
   .vadd_tflite = Q8RT_NEON_UKERNEL0(q8vadd_tflite),
   .avgpool = Q8RT_NEON_UKERNEL0(q8avgpool),
@@ -315,7 +321,7 @@ static const struct q8rt_kernels neoni8mm_kernels = {
   .isa = Q8RT_ISA_NEONI8MM,
   .gemm = &gemm_4x16c8_neoni8mm,
   .conv_small_kc = &gemm_4x16c4_neondot_small_kc,
-  .dwconv = &dwconv_up16x9_neon,
+  .dwconv = &dwconv_up16x9dot_neondot,
   .vadd = Q8RT_NEON_UKERNEL0(q8vadd),
   .vadd_tflite = Q8RT_NEON_UKERNEL0(q8vadd_tflite),
   .avgpool = Q8RT_NEON_UKERNEL0(q8avgpool),

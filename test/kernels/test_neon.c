@@ -333,7 +333,8 @@ int main(void) {
 #if defined(__aarch64__)
     const struct q8rt_kernels* dot = NULL;
     if (has_dot) {
-      /* the neondot table: the neon table with the 4x16c4 udot configuration for GEMMs and convolutions */
+      /* the neondot table: the neon table with the 4x16c4 udot configuration for GEMMs and convolutions and the
+       * udot depthwise kernel */
       CHECK(q8rt_kernels_select(Q8RT_ISA_NEONDOT, &dot) == Q8RT_OK && (has_i8mm || dot == auto_kernels));
       CHECK(dot != NULL && strcmp(dot->name, "neondot") == 0 && dot->isa == Q8RT_ISA_NEONDOT);
       if (dot != NULL) {
@@ -343,7 +344,11 @@ int main(void) {
         CHECK(dot->gemm->gemv == q8rt_q8gemm_ukernel_1x16c4n__aarch64_neondot && dot->gemm->gemv_nc == 16);
         CHECK(dot->gemm->igemmn == q8rt_q8conv_ukernel_4x16c4__aarch64_neondot && dot->gemm->igemm == NULL);
         CHECK(dot->gemm->pack == q8rt_pack_gemm_16x4_dot && dot->gemm->packed_size == q8rt_packed_size_gemm_16x4_dot);
-        CHECK(dot->dwconv == kernels->dwconv && dot->vadd == kernels->vadd &&
+        /* depthwise: the udot up16x9dot kernel on Q8RT_LAYOUT_DWCONV_DOT (vs its scalar twin: test_q8dwconv_dot) */
+        CHECK(dot->dwconv != kernels->dwconv && dot->dwconv->cr == 16 &&
+              dot->dwconv->ukernel == q8rt_q8dwconv_ukernel_up16x9dot__aarch64_neondot &&
+              dot->dwconv->pack == q8rt_pack_dw_dot && dot->dwconv->packed_size == q8rt_packed_size_dw_dot);
+        CHECK(dot->vadd == kernels->vadd &&
               dot->vadd_tflite == kernels->vadd_tflite && dot->vadd_tflite != NULL &&
               dot->avgpool == kernels->avgpool && dot->avgpool_tflite == kernels->avgpool_tflite &&
               dot->f32gemm == kernels->f32gemm && dot->f32dwconv == kernels->f32dwconv &&
@@ -354,7 +359,8 @@ int main(void) {
       CHECK(auto_kernels == kernels);
     }
     if (has_i8mm) {
-      /* the neoni8mm table: the neon table with the 4x16c8 ummla configuration for GEMMs and convolutions */
+      /* the neoni8mm table: the neon table with the 4x16c8 ummla configuration for GEMMs and convolutions and the
+       * neondot depthwise kernel */
       const struct q8rt_kernels* mm = i8mm_kernels;
       CHECK(has_dot && mm != NULL && mm == auto_kernels && strcmp(mm->name, "neoni8mm") == 0 &&
             mm->isa == Q8RT_ISA_NEONI8MM);
@@ -369,8 +375,8 @@ int main(void) {
         CHECK(mm->gemm->gemv == q8rt_q8gemm_ukernel_2x16c8n__aarch64_neoni8mm && mm->gemm->gemv_nc == 16);
         CHECK(mm->gemm->igemmn == q8rt_q8conv_ukernel_4x16c8__aarch64_neoni8mm && mm->gemm->igemm == NULL);
         CHECK(mm->gemm->pack == q8rt_pack_gemm_16x8_i8mm && mm->gemm->packed_size == q8rt_packed_size_gemm_16x8_i8mm);
-        CHECK(mm->dwconv == kernels->dwconv && mm->vadd == kernels->vadd && mm->vadd_tflite == kernels->vadd_tflite &&
-              mm->vadd_tflite != NULL && mm->avgpool == kernels->avgpool &&
+        CHECK(dot != NULL && mm->dwconv == dot->dwconv && mm->vadd == kernels->vadd &&
+              mm->vadd_tflite == kernels->vadd_tflite && mm->vadd_tflite != NULL && mm->avgpool == kernels->avgpool &&
               mm->avgpool_tflite == kernels->avgpool_tflite && mm->f32gemm == kernels->f32gemm &&
               mm->f32dwconv == kernels->f32dwconv && mm->f32vadd == kernels->f32vadd &&
               mm->f32avgpool == kernels->f32avgpool);
