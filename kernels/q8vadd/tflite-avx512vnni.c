@@ -33,16 +33,23 @@ struct q8rt_vadd_vnni_table {
   __m512i plane[4][4];
 };
 
-/* t[v] = the exact requantized (v + offset) << left_shift for v = 0 .. 255 (integer forms only: the fp32 form
- * is exact only up to the output saturation, and these are intermediate values). */
-static void q8rt_vadd_vnni_table_init(struct q8rt_vadd_vnni_table* t, int32_t offset, uint32_t left_shift,
-                                             int32_t multiplier, uint32_t shift, int single) {
+/* One of the three steps of reference/add.h as the Q31 requantization of struct q8rt_conv_params (output zero
+ * point 0, no clamp until the caller sets them). */
+static struct q8rt_conv_params q8rt_vadd_vnni_step_params(int32_t multiplier, uint32_t shift, int single) {
   struct q8rt_conv_params p = {0};
   p.multiplier = multiplier;
   p.shift = shift;
   p.remainder_mask = (int32_t) ((UINT32_C(1) << shift) - 1);
   p.remainder_threshold = (int32_t) ((uint32_t) p.remainder_mask >> 1);
   p.single_rounding = (uint8_t) (single && shift != 0); /* shift 0: one rounding either way */
+  return p;
+}
+
+/* t[v] = the exact requantized (v + offset) << left_shift for v = 0 .. 255 (integer forms only: the fp32 form
+ * is exact only up to the output saturation, and these are intermediate values). */
+static void q8rt_vadd_vnni_table_init(struct q8rt_vadd_vnni_table* t, int32_t offset, uint32_t left_shift,
+                                      int32_t multiplier, uint32_t shift, int single) {
+  const struct q8rt_conv_params p = q8rt_vadd_vnni_step_params(multiplier, shift, single);
   struct q8rt_vnni_rq rq;
   q8rt_vnni_rq_init(&rq, &p);
   const __m128i vleft_shift = _mm_cvtsi32_si128((int) left_shift);
@@ -113,16 +120,10 @@ static void q8rt_vadd_vnni_state_init(struct q8rt_vadd_vnni_state* st, const str
   q8rt_vadd_vnni_table_init(&st->a, params->a_offset, params->left_shift, params->a_multiplier, params->a_shift, single);
   q8rt_vadd_vnni_table_init(&st->b, params->b_offset, params->left_shift, params->b_multiplier, params->b_shift, single);
   /* |sa + sb| < 2^28 (kernels/params.h) */
-  struct q8rt_conv_params* out = &st->out;
-  *out = (struct q8rt_conv_params) {0};
-  out->multiplier = params->output_multiplier;
-  out->shift = params->output_shift;
-  out->remainder_mask = (int32_t) ((UINT32_C(1) << params->output_shift) - 1);
-  out->remainder_threshold = (int32_t) ((uint32_t) out->remainder_mask >> 1);
-  out->output_zero_point = params->output_zero_point;
-  out->output_min = params->output_min;
-  out->output_max = params->output_max;
-  out->single_rounding = (uint8_t) (single && params->output_shift != 0);
+  st->out = q8rt_vadd_vnni_step_params(params->output_multiplier, params->output_shift, single);
+  st->out.output_zero_point = params->output_zero_point;
+  st->out.output_min = params->output_min;
+  st->out.output_max = params->output_max;
 }
 
 void q8rt_q8vadd_tflite_prepare__avx512vnni(const struct q8rt_tflite_add_params* params, void* state) {

@@ -17,7 +17,7 @@ static q8rt_status conv_pack(struct q8rt_op_ctx* s, struct q8rt_op_plan* base) {
   plan->direct_gemm = ks == 1 && r->stride_h == 1 && r->stride_w == 1 && r->pad_top == 0 && r->pad_left == 0 &&
                       r->pad_bottom == 0 && r->pad_right == 0;
   plan->gemm = q8rt_gemm_config_for(s, c, ks, !plan->direct_gemm);
-  q8rt_conv_plan_params(plan, base->op);
+  q8rt_plan_conv_params(&plan->params, base->op, plan->gemm->prepare_params);
   return q8rt_op_packed_weights(s, base->op, plan->gemm->pack, plan->gemm->packed_size, &plan->packed_w);
 }
 

@@ -7,8 +7,7 @@
 
 static q8rt_status dwconv_pack(struct q8rt_op_ctx* s, struct q8rt_op_plan* base) {
   struct q8rt_dwconv_plan* plan = q8rt_dwconv_plan_of(base);
-  plan->params = base->op->params.conv;
-  if (s->kernels->dwconv->prepare_params != NULL) s->kernels->dwconv->prepare_params(&plan->params);
+  q8rt_plan_conv_params(&plan->params, base->op, s->kernels->dwconv->prepare_params);
   return q8rt_op_packed_weights(s, base->op, s->kernels->dwconv->pack, s->kernels->dwconv->packed_size,
                                 &plan->packed_w);
 }

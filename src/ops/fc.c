@@ -5,7 +5,7 @@ static q8rt_status fc_pack(struct q8rt_op_ctx* s, struct q8rt_op_plan* base) {
   struct q8rt_conv_plan* plan = q8rt_conv_plan_of(base);
   plan->direct_gemm = true;
   plan->gemm = q8rt_gemm_config_for(s, base->op->w->dims[1], 1, false);
-  q8rt_conv_plan_params(plan, base->op);
+  q8rt_plan_conv_params(&plan->params, base->op, plan->gemm->prepare_params);
   return q8rt_op_packed_weights(s, base->op, plan->gemm->pack, plan->gemm->packed_size, &plan->packed_w);
 }
 

@@ -190,10 +190,12 @@ const struct q8rt_gemm_config* q8rt_gemm_config_for(const struct q8rt_op_ctx* s,
 
 /* int8 GEMM of M rows (A rows a_stride apart, K = k) by plan->packed_w (configuration plan->gemm), into y rows of
  * N bytes; tasks on the context's thread pool. */
-/* plan->params: the op's requantization parameters, with plan->gemm's prepare_params applied. */
-static inline void q8rt_conv_plan_params(struct q8rt_conv_plan* plan, const struct q8rt_model_op* op) {
-  plan->params = op->params.conv;
-  if (plan->gemm->prepare_params != NULL) plan->gemm->prepare_params(&plan->params);
+/* A plan's copy of the op's requantization parameters, with its configuration's prepare_params (may be NULL)
+ * applied: conv / fc (q8rt_gemm_config) and depthwise (q8rt_dwconv_config) plans. */
+static inline void q8rt_plan_conv_params(struct q8rt_conv_params* params, const struct q8rt_model_op* op,
+                                         void (*prepare_params)(struct q8rt_conv_params*)) {
+  *params = op->params.conv;
+  if (prepare_params != NULL) prepare_params(params);
 }
 
 void q8rt_run_gemm(struct q8rt_op_ctx* s, const struct q8rt_conv_plan* plan, size_t m, size_t n, size_t k,
