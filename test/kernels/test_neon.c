@@ -390,10 +390,11 @@ int main(void) {
 #endif
     /* the neon table holds exactly this file's NEON kernels */
 #if defined(__aarch64__)
-    /* aarch64: GEMMs and indirect convolutions on the 8x8 kernels (compared with their scalar twins in
-     * test_q8gemm_8x8 and test_q8conv_8x8) */
-    CHECK(kernels->gemm->gemm == q8rt_q8gemm_ukernel_8x8__aarch64_neon && kernels->gemm->mr == 8 &&
-          kernels->gemm->nr == 8);
+    /* aarch64: GEMMs on the 8x8n multi-panel kernel in row blocks, indirect convolutions on the 8x8 kernel, on
+     * the same panels (compared with their scalar twins in test_q8gemm_8x8 and test_q8conv_8x8) */
+    CHECK(kernels->gemm->gemmn == q8rt_q8gemm_ukernel_8x8n__aarch64_neon && kernels->gemm->mr == 8 &&
+          kernels->gemm->nr == 8 && kernels->gemm->split == Q8RT_SPLIT_ROW_BLOCKS);
+    CHECK(kernels->gemm->pack == kernels->conv->pack && kernels->gemm->packed_size == kernels->conv->packed_size);
     CHECK(kernels->gemm->gemv == q8rt_q8gemm_ukernel_1x8n__aarch64_neon && kernels->gemm->gemv_nc == 8);
     CHECK(kernels->conv != NULL && kernels->conv->mr == 8 && kernels->conv->nr == 8);
     CHECK(kernels->conv->igemm == q8rt_q8conv_ukernel_8x8__aarch64_neon);

@@ -199,6 +199,100 @@ static void gemv_case(size_t mr, size_t nc, size_t k, bool neon) {
   free(c1);
 }
 
+/* 8x8n (aarch64 NEON: mr <= 8 rows x any nc columns, rows widened once per call; 8-, 4-, 2- and 1-row bodies;
+ * above Q8RT_GEMM8N_MAX_KC each panel through the 8x8 kernel) vs its scalar twin 1x8n scalar (itself checked
+ * against the reference by gemv_case), byte for byte over the whole output buffer. extreme: activations 255,
+ * weights alternating 0 / 255, kernel zero point 0, biases near the int32 limits (the int32 sums may wrap). */
+static void gemmn_case(size_t mr, size_t nc, size_t k, bool extreme, bool neon) {
+  const size_t a_stride = k + test_rand_range(0, 3) * (test_rand_range(0, 1) ? 1 : 17);
+  const size_t c_stride = nc + test_rand_range(0, 1) * test_rand_range(1, 9);
+  const uint8_t izp = pick_zero_point(), kzp = extreme ? 0 : pick_zero_point();
+  const size_t a_size = (mr - 1) * a_stride + round_up8(k) + Q8RT_EXTRA_BYTES;
+  uint8_t* a = malloc(a_size);
+  for (size_t i = 0; i < a_size; i++) a[i] = extreme ? 255 : (uint8_t) test_rand_u32();
+  uint8_t* w = malloc(nc * k);
+  for (size_t i = 0; i < nc * k; i++) w[i] = extreme ? ((i & 1) ? 0 : 255) : (uint8_t) test_rand_u32();
+  int32_t* bias = malloc(nc * sizeof(int32_t));
+  for (size_t n = 0; n < nc; n++) {
+    bias[n] = (int32_t) test_rand_range(0, 200000) - 100000;
+    if (extreme && test_rand_range(0, 1)) {
+      const int32_t big = INT32_MAX - (1 << 22) - (int32_t) test_rand_range(0, 1000);
+      bias[n] = test_rand_range(0, 1) ? big : -big;
+    }
+  }
+  struct q8rt_pack_src src = {.n = nc, .kc = k, .ks = 1, .input_zero_point = izp, .kernel_zero_point = kzp,
+                              .w = w, .bias = test_rand_range(0, 9) == 0 ? NULL : bias};
+  while (!q8rt_pack_bias_fits(&src)) {
+    for (size_t n = 0; n < nc; n++) bias[n] /= 4;
+  }
+  void* packed = NULL;
+  CHECK(posix_memalign(&packed, 64, q8rt_packed_size_gemm_8x8(&src)) == 0);
+  q8rt_pack_gemm_8x8(&src, packed);
+  /* scale from the largest exact sum (the scalar twin wraps like the NEON kernel when it leaves int32) */
+  int64_t maxabs = 1;
+  for (size_t m = 0; m < mr; m++) {
+    for (size_t n = 0; n < nc; n++) {
+      int64_t sum = src.bias != NULL ? bias[n] : 0;
+      for (size_t kk = 0; kk < k; kk++) {
+        sum += ((int64_t) a[m * a_stride + kk] - izp) * ((int64_t) w[n * k + kk] - kzp);
+      }
+      if (llabs(sum) > maxabs) maxabs = llabs(sum);
+    }
+  }
+  uint8_t omin = (uint8_t) test_rand_range(0, 80), omax = (uint8_t) test_rand_range(170, 255);
+  if (test_rand_range(0, 2) == 0) {
+    omin = 0;
+    omax = 255;
+  }
+  struct q8rt_conv_params params;
+  CHECK(test_conv_params(&params, pick_scale(maxabs), kzp, pick_zero_point(), omin, omax));
+  const size_t c_size = mr * c_stride + 16;
+  uint8_t* c0 = malloc(c_size);
+  uint8_t* c1 = malloc(c_size);
+  memset(c0, 0xA5, c_size);
+  memset(c1, 0xA5, c_size);
+  q8rt_q8gemm_ukernel_1x8n__scalar(mr, nc, k, a, a_stride, packed, c0, c_stride, &params);
+#if HAVE_NEON_8X8
+  if (neon) {
+    q8rt_q8gemm_ukernel_8x8n__aarch64_neon(mr, nc, k, a, a_stride, packed, c1, c_stride, &params);
+    CHECKF(memcmp(c0, c1, c_size) == 0,
+           "8x8n neon vs scalar: mr=%zu nc=%zu k=%zu a_stride=%zu c_stride=%zu izp=%u kzp=%u extreme=%d", mr, nc, k,
+           a_stride, c_stride, izp, kzp, (int) extreme);
+  }
+#else
+  (void) neon;
+  (void) c1;
+#endif
+  free(a);
+  free(w);
+  free(bias);
+  free(packed);
+  free(c0);
+  free(c1);
+}
+
+/* The 8x8n cases: every mr 1..8 with nc 1..40 on small k, k around the stack bound and above it, random shapes. */
+static int gemmn_cases(bool neon, bool quick) {
+  int cases = 0;
+  for (size_t mr = 1; mr <= 8; mr++) {
+    for (size_t nc = 1; nc <= 40; nc++, cases++) gemmn_case(mr, nc, test_rand_range(1, 40), false, neon);
+  }
+  for (size_t mr = 1; mr <= 8; mr++) {
+    for (size_t k = 1; k <= 24; k++, cases++) gemmn_case(mr, test_rand_range(1, 24), k, k % 5 == 0, neon);
+    const size_t big_k[] = {Q8RT_GEMM8N_MAX_KC - 9, Q8RT_GEMM8N_MAX_KC - 7, Q8RT_GEMM8N_MAX_KC,
+                            Q8RT_GEMM8N_MAX_KC + 1, Q8RT_GEMM8N_MAX_KC + 8, Q8RT_GEMM8N_MAX_KC + 9, 1500};
+    for (size_t i = 0; i < sizeof(big_k) / sizeof(big_k[0]); i++, cases++) {
+      gemmn_case(mr, test_rand_range(1, 20), big_k[i], i == 2 && mr == 8, neon);
+    }
+  }
+  const int random_cases = quick ? 300 : 1500;
+  for (int i = 0; i < random_cases; i++, cases++) {
+    const size_t k = test_rand_range(0, 3) == 0 ? test_rand_range(1, 1200) : test_rand_range(1, 100);
+    gemmn_case(test_rand_range(1, 8), test_rand_range(1, 40), k, test_rand_range(0, 15) == 0, neon);
+  }
+  return cases;
+}
+
 int main(void) {
   test_rng_seed(0x38783820);
   const bool quick = getenv("Q8RT_TEST_QUICK") != NULL && strcmp(getenv("Q8RT_TEST_QUICK"), "0") != 0;
@@ -225,8 +319,9 @@ int main(void) {
   for (int i = 0; i < random_cases / 4; i++, cases++) {
     gemv_case(test_rand_range(1, 7), test_rand_range(1, 100), test_rand_range(1, 1400), neon);
   }
+  cases += gemmn_cases(neon, quick);
   printf("test_q8gemm_8x8: %d cases, scalar 8x8 / 1x8n vs reference%s\n", cases,
          !neon ? " (no NEON: NEON kernels not run)"
-         : HAVE_NEON_8X8 ? ", aarch64 NEON 8x8 / 1x8n vs scalar" : ", armv7 NEON 4x8 vs scalar (mr <= 4)");
+         : HAVE_NEON_8X8 ? ", aarch64 NEON 8x8 / 8x8n / 1x8n vs scalar" : ", armv7 NEON 4x8 vs scalar (mr <= 4)");
   return test_summary("test_q8gemm_8x8");
 }

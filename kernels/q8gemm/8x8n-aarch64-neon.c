@@ -1,0 +1,332 @@
+/*
+ * q8gemm 8x8n micro-kernel, aarch64 (A64) NEON, on the Q8RT_LAYOUT_GEMM_8X8 panels of the 8x8 kernel
+ * (kernels/layout.h): mr <= 8 rows x any nc columns over consecutive panels (the multi-panel contract of q8gemm.h).
+ * Twin: 1x8n-scalar.c (any mr x nc on the same panels, each output with the arithmetic of 8x8-scalar.c).
+ *
+ * The mr rows of A are widened to int16 once per call, into a stack buffer laid out block by block (per 8 k: the
+ * rows' 8 int16 one after the other), then every panel runs on it. Per 8 k of an 8-row tile: two `ld1 {4 regs}`
+ * bring the 8 widened rows, one `ld1 {4 regs}` the panel's 64 weight bytes (8 k x 8 columns), usubl / usubl2 against
+ * the kernel zero point give each k's int16 weights, and 128 smlal / smlal2 by lane (the rows' k-th element) add
+ * 512 products: 141 instructions with the loop (the 8x8 kernel: 171, with 8 row loads + 8 uxtl per panel). Rows
+ * 5..8 run the 8-row body, 3..4 a 4-row body, 2 and 1 a 2-row and a 1-row body (the same weight loads and usubl,
+ * fewer smlal), so a leftover row tile does not pay for 8 rows. The 16-bit by-element forms take their element
+ * register from v0..v15: the rows (8), the weight bytes (4), the int16 weights and the zero point fit there, the 16
+ * accumulators take v16..v31.
+ * The requantization (kernels/requantize-neon.h) is set up once per call, in the sequence the parameters select
+ * (two roundings with a shift >= 1 or any shift, or single rounding), one instance of the kernel per sequence.
+ * K is processed in whole blocks of 8 (padded k hold w = kernel zero point, zero after the subtraction); A rows are
+ * read in 16-byte chunks, up to round_up(k, 16) <= round_up(k, 8) + 8 bytes (within the Q8RT_EXTRA_BYTES slack).
+ * round_up(k, 8) > Q8RT_GEMM8N_MAX_KC (a buffer beyond 16 KiB): each panel through the 8x8 kernel.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include <arm_neon.h>
+
+#if !defined(__aarch64__)
+#error "this file is for aarch64"
+#endif
+
+#include "../layout.h"
+#include "../params.h"
+#include "../requantize-neon.h"
+#include "8x8-neon.h"
+#include "q8gemm.h"
+
+/* The Q31 sequence of one kernel instance (a compile-time constant once inlined). */
+enum gemm8n_requant {
+  GEMM8N_DOUBLE = 0,  /* two roundings, any shift (q8rt_neon_q31_scale_double) */
+  GEMM8N_SHIFTED = 1, /* two roundings, shift >= 1 (q8rt_neon_q31_scale_shifted) */
+  GEMM8N_SINGLE = 2,  /* TFLITE_SINGLE_ROUNDING, shift >= 1 (q8rt_neon_q31_scale_single) */
+};
+
+static inline __attribute__((always_inline)) int32x4_t gemm8n_scale(int32x4_t vacc, const struct q8rt_neon_q31* q,
+                                                                    const enum gemm8n_requant mode) {
+  switch (mode) {
+    case GEMM8N_SINGLE: return q8rt_neon_q31_scale_single(vacc, q);
+    case GEMM8N_SHIFTED: return q8rt_neon_q31_scale_shifted(vacc, q);
+    default: return q8rt_neon_q31_scale_double(vacc, q);
+  }
+}
+
+/* Rows i and i + 1 (if i + 1 < mr) of the tile -> uint8 at c + i * c_stride. */
+static inline __attribute__((always_inline)) void gemm8n_store_pair(const struct q8rt_neon_8x8_acc* acc, const int i,
+                                                                    size_t mr, size_t nr, uint8_t* c,
+                                                                    size_t c_stride, const struct q8rt_neon_q31* vq,
+                                                                    const enum gemm8n_requant mode) {
+  const int16x8_t vz0 = q8rt_neon_pack_zp(gemm8n_scale(acc->lo[i], vq, mode), gemm8n_scale(acc->hi[i], vq, mode),
+                                          vq->zero_point);
+  const int16x8_t vz1 = q8rt_neon_pack_zp(gemm8n_scale(acc->lo[i + 1], vq, mode),
+                                          gemm8n_scale(acc->hi[i + 1], vq, mode), vq->zero_point);
+  q8rt_neon_store_2x8(c + (size_t) i * c_stride, c_stride, q8rt_neon_pack_u8(vz0, vz1, vq->min, vq->max),
+                      mr - (size_t) i, nr);
+}
+
+/* Rows 0..mr-1 of the tile's first `rows` accumulator rows (rows in pairs, as q8rt_neon_8x8_store) -> uint8 at c. */
+static inline __attribute__((always_inline)) void gemm8n_store(const struct q8rt_neon_8x8_acc* acc, const int rows,
+                                                               size_t mr, size_t nr, uint8_t* c, size_t c_stride,
+                                                               const struct q8rt_neon_q31* vq,
+                                                               const enum gemm8n_requant mode) {
+  if (rows == 1) {
+    const int16x8_t vz = q8rt_neon_pack_zp(gemm8n_scale(acc->lo[0], vq, mode), gemm8n_scale(acc->hi[0], vq, mode),
+                                           vq->zero_point);
+    const uint8x16_t vout = q8rt_neon_pack_u8(vz, vz, vq->min, vq->max);
+    if (nr == Q8RT_GEMM8_NR) {
+      vst1_u8(c, vget_low_u8(vout));
+    } else {
+      q8rt_neon_store_partial_u8(c, vout, nr);
+    }
+    return;
+  }
+  gemm8n_store_pair(acc, 0, mr, nr, c, c_stride, vq, mode);
+  if (rows > 2 && mr > 2) gemm8n_store_pair(acc, 2, mr, nr, c, c_stride, vq, mode);
+  if (rows > 4 && mr > 4) gemm8n_store_pair(acc, 4, mr, nr, c, c_stride, vq, mode);
+  if (rows > 6 && mr > 6) gemm8n_store_pair(acc, 6, mr, nr, c, c_stride, vq, mode);
+}
+
+/* One k of the block: int16 weights (w - kzp) of k = 2 * (lane / 2) + lane % 2 from the block's 64 bytes, times
+ * the rows' lane-th element, into the first `rows` accumulator rows. */
+static inline __attribute__((always_inline)) void gemm8n_k(struct q8rt_neon_8x8_acc* acc, const int rows,
+                                                           const int16x8_t* vx, const uint8x16_t* vw,
+                                                           uint8x16_t vkzp, const int lane) {
+  const int16x8_t vb = vreinterpretq_s16_u16(
+      (lane & 1) ? vsubl_high_u8(vw[lane / 2], vkzp) : vsubl_u8(vget_low_u8(vw[lane / 2]), vget_low_u8(vkzp)));
+  /* written out row by row: constant indices keep the accumulators in registers */
+  q8rt_neon_8x8_row(&acc->lo[0], &acc->hi[0], vb, vx[0], lane);
+  if (rows > 1) q8rt_neon_8x8_row(&acc->lo[1], &acc->hi[1], vb, vx[1], lane);
+  if (rows > 2) q8rt_neon_8x8_row(&acc->lo[2], &acc->hi[2], vb, vx[2], lane);
+  if (rows > 3) q8rt_neon_8x8_row(&acc->lo[3], &acc->hi[3], vb, vx[3], lane);
+  if (rows > 4) q8rt_neon_8x8_row(&acc->lo[4], &acc->hi[4], vb, vx[4], lane);
+  if (rows > 5) q8rt_neon_8x8_row(&acc->lo[5], &acc->hi[5], vb, vx[5], lane);
+  if (rows > 6) q8rt_neon_8x8_row(&acc->lo[6], &acc->hi[6], vb, vx[6], lane);
+  if (rows > 7) q8rt_neon_8x8_row(&acc->lo[7], &acc->hi[7], vb, vx[7], lane);
+}
+
+/* The k loop of the 8-row body (blocks >= 1 blocks of 8 k), in assembly: gcc 12 keeps the intrinsics version's
+ * 30 live vectors only with register moves and a zero point reloaded from the stack (149 to 158 instructions per
+ * block instead of 141). Rows in v0..v7 (the by-element operand of the 16-bit forms must be in v0..v15), the
+ * block's 64 weight bytes in v8..v11, the int16 weights of even / odd k alternately in v12 / v13, the 16
+ * accumulators wherever the compiler puts them. acc->lo[0] / hi[0] come in holding the bias, copied to the other
+ * rows first (in-out operands count twice towards the limit of 30: the other 14 are outputs only). */
+static inline __attribute__((always_inline)) void gemm8n_k8_rows8(struct q8rt_neon_8x8_acc* acc, size_t blocks,
+                                                                  const int16_t* pa, const uint8_t* w,
+                                                                  uint8x16_t vkzp) {
+  __asm__ volatile(
+      "mov %[l1].16b, %[l0].16b\n\t" "mov %[h1].16b, %[h0].16b\n\t"
+      "mov %[l2].16b, %[l0].16b\n\t" "mov %[h2].16b, %[h0].16b\n\t"
+      "mov %[l3].16b, %[l0].16b\n\t" "mov %[h3].16b, %[h0].16b\n\t"
+      "mov %[l4].16b, %[l0].16b\n\t" "mov %[h4].16b, %[h0].16b\n\t"
+      "mov %[l5].16b, %[l0].16b\n\t" "mov %[h5].16b, %[h0].16b\n\t"
+      "mov %[l6].16b, %[l0].16b\n\t" "mov %[h6].16b, %[h0].16b\n\t"
+      "mov %[l7].16b, %[l0].16b\n\t" "mov %[h7].16b, %[h0].16b\n\t"
+      "0:\n\t"
+      "ld1 {v0.8h-v3.8h}, [%[a]], #64\n\t" "ld1 {v4.8h-v7.8h}, [%[a]], #64\n\t"
+      "ld1 {v8.16b-v11.16b}, [%[w]], #64\n\t"
+      "usubl v12.8h, v8.8b, %[kzp].8b\n\t"
+      "smlal %[l0].4s, v12.4h, v0.h[0]\n\t" "smlal2 %[h0].4s, v12.8h, v0.h[0]\n\t"
+      "smlal %[l1].4s, v12.4h, v1.h[0]\n\t" "smlal2 %[h1].4s, v12.8h, v1.h[0]\n\t"
+      "smlal %[l2].4s, v12.4h, v2.h[0]\n\t" "smlal2 %[h2].4s, v12.8h, v2.h[0]\n\t"
+      "smlal %[l3].4s, v12.4h, v3.h[0]\n\t" "smlal2 %[h3].4s, v12.8h, v3.h[0]\n\t"
+      "smlal %[l4].4s, v12.4h, v4.h[0]\n\t" "smlal2 %[h4].4s, v12.8h, v4.h[0]\n\t"
+      "smlal %[l5].4s, v12.4h, v5.h[0]\n\t" "smlal2 %[h5].4s, v12.8h, v5.h[0]\n\t"
+      "smlal %[l6].4s, v12.4h, v6.h[0]\n\t" "smlal2 %[h6].4s, v12.8h, v6.h[0]\n\t"
+      "smlal %[l7].4s, v12.4h, v7.h[0]\n\t" "smlal2 %[h7].4s, v12.8h, v7.h[0]\n\t"
+      "usubl2 v13.8h, v8.16b, %[kzp].16b\n\t"
+      "smlal %[l0].4s, v13.4h, v0.h[1]\n\t" "smlal2 %[h0].4s, v13.8h, v0.h[1]\n\t"
+      "smlal %[l1].4s, v13.4h, v1.h[1]\n\t" "smlal2 %[h1].4s, v13.8h, v1.h[1]\n\t"
+      "smlal %[l2].4s, v13.4h, v2.h[1]\n\t" "smlal2 %[h2].4s, v13.8h, v2.h[1]\n\t"
+      "smlal %[l3].4s, v13.4h, v3.h[1]\n\t" "smlal2 %[h3].4s, v13.8h, v3.h[1]\n\t"
+      "smlal %[l4].4s, v13.4h, v4.h[1]\n\t" "smlal2 %[h4].4s, v13.8h, v4.h[1]\n\t"
+      "smlal %[l5].4s, v13.4h, v5.h[1]\n\t" "smlal2 %[h5].4s, v13.8h, v5.h[1]\n\t"
+      "smlal %[l6].4s, v13.4h, v6.h[1]\n\t" "smlal2 %[h6].4s, v13.8h, v6.h[1]\n\t"
+      "smlal %[l7].4s, v13.4h, v7.h[1]\n\t" "smlal2 %[h7].4s, v13.8h, v7.h[1]\n\t"
+      "usubl v12.8h, v9.8b, %[kzp].8b\n\t"
+      "smlal %[l0].4s, v12.4h, v0.h[2]\n\t" "smlal2 %[h0].4s, v12.8h, v0.h[2]\n\t"
+      "smlal %[l1].4s, v12.4h, v1.h[2]\n\t" "smlal2 %[h1].4s, v12.8h, v1.h[2]\n\t"
+      "smlal %[l2].4s, v12.4h, v2.h[2]\n\t" "smlal2 %[h2].4s, v12.8h, v2.h[2]\n\t"
+      "smlal %[l3].4s, v12.4h, v3.h[2]\n\t" "smlal2 %[h3].4s, v12.8h, v3.h[2]\n\t"
+      "smlal %[l4].4s, v12.4h, v4.h[2]\n\t" "smlal2 %[h4].4s, v12.8h, v4.h[2]\n\t"
+      "smlal %[l5].4s, v12.4h, v5.h[2]\n\t" "smlal2 %[h5].4s, v12.8h, v5.h[2]\n\t"
+      "smlal %[l6].4s, v12.4h, v6.h[2]\n\t" "smlal2 %[h6].4s, v12.8h, v6.h[2]\n\t"
+      "smlal %[l7].4s, v12.4h, v7.h[2]\n\t" "smlal2 %[h7].4s, v12.8h, v7.h[2]\n\t"
+      "usubl2 v13.8h, v9.16b, %[kzp].16b\n\t"
+      "smlal %[l0].4s, v13.4h, v0.h[3]\n\t" "smlal2 %[h0].4s, v13.8h, v0.h[3]\n\t"
+      "smlal %[l1].4s, v13.4h, v1.h[3]\n\t" "smlal2 %[h1].4s, v13.8h, v1.h[3]\n\t"
+      "smlal %[l2].4s, v13.4h, v2.h[3]\n\t" "smlal2 %[h2].4s, v13.8h, v2.h[3]\n\t"
+      "smlal %[l3].4s, v13.4h, v3.h[3]\n\t" "smlal2 %[h3].4s, v13.8h, v3.h[3]\n\t"
+      "smlal %[l4].4s, v13.4h, v4.h[3]\n\t" "smlal2 %[h4].4s, v13.8h, v4.h[3]\n\t"
+      "smlal %[l5].4s, v13.4h, v5.h[3]\n\t" "smlal2 %[h5].4s, v13.8h, v5.h[3]\n\t"
+      "smlal %[l6].4s, v13.4h, v6.h[3]\n\t" "smlal2 %[h6].4s, v13.8h, v6.h[3]\n\t"
+      "smlal %[l7].4s, v13.4h, v7.h[3]\n\t" "smlal2 %[h7].4s, v13.8h, v7.h[3]\n\t"
+      "usubl v12.8h, v10.8b, %[kzp].8b\n\t"
+      "smlal %[l0].4s, v12.4h, v0.h[4]\n\t" "smlal2 %[h0].4s, v12.8h, v0.h[4]\n\t"
+      "smlal %[l1].4s, v12.4h, v1.h[4]\n\t" "smlal2 %[h1].4s, v12.8h, v1.h[4]\n\t"
+      "smlal %[l2].4s, v12.4h, v2.h[4]\n\t" "smlal2 %[h2].4s, v12.8h, v2.h[4]\n\t"
+      "smlal %[l3].4s, v12.4h, v3.h[4]\n\t" "smlal2 %[h3].4s, v12.8h, v3.h[4]\n\t"
+      "smlal %[l4].4s, v12.4h, v4.h[4]\n\t" "smlal2 %[h4].4s, v12.8h, v4.h[4]\n\t"
+      "smlal %[l5].4s, v12.4h, v5.h[4]\n\t" "smlal2 %[h5].4s, v12.8h, v5.h[4]\n\t"
+      "smlal %[l6].4s, v12.4h, v6.h[4]\n\t" "smlal2 %[h6].4s, v12.8h, v6.h[4]\n\t"
+      "smlal %[l7].4s, v12.4h, v7.h[4]\n\t" "smlal2 %[h7].4s, v12.8h, v7.h[4]\n\t"
+      "usubl2 v13.8h, v10.16b, %[kzp].16b\n\t"
+      "smlal %[l0].4s, v13.4h, v0.h[5]\n\t" "smlal2 %[h0].4s, v13.8h, v0.h[5]\n\t"
+      "smlal %[l1].4s, v13.4h, v1.h[5]\n\t" "smlal2 %[h1].4s, v13.8h, v1.h[5]\n\t"
+      "smlal %[l2].4s, v13.4h, v2.h[5]\n\t" "smlal2 %[h2].4s, v13.8h, v2.h[5]\n\t"
+      "smlal %[l3].4s, v13.4h, v3.h[5]\n\t" "smlal2 %[h3].4s, v13.8h, v3.h[5]\n\t"
+      "smlal %[l4].4s, v13.4h, v4.h[5]\n\t" "smlal2 %[h4].4s, v13.8h, v4.h[5]\n\t"
+      "smlal %[l5].4s, v13.4h, v5.h[5]\n\t" "smlal2 %[h5].4s, v13.8h, v5.h[5]\n\t"
+      "smlal %[l6].4s, v13.4h, v6.h[5]\n\t" "smlal2 %[h6].4s, v13.8h, v6.h[5]\n\t"
+      "smlal %[l7].4s, v13.4h, v7.h[5]\n\t" "smlal2 %[h7].4s, v13.8h, v7.h[5]\n\t"
+      "usubl v12.8h, v11.8b, %[kzp].8b\n\t"
+      "smlal %[l0].4s, v12.4h, v0.h[6]\n\t" "smlal2 %[h0].4s, v12.8h, v0.h[6]\n\t"
+      "smlal %[l1].4s, v12.4h, v1.h[6]\n\t" "smlal2 %[h1].4s, v12.8h, v1.h[6]\n\t"
+      "smlal %[l2].4s, v12.4h, v2.h[6]\n\t" "smlal2 %[h2].4s, v12.8h, v2.h[6]\n\t"
+      "smlal %[l3].4s, v12.4h, v3.h[6]\n\t" "smlal2 %[h3].4s, v12.8h, v3.h[6]\n\t"
+      "smlal %[l4].4s, v12.4h, v4.h[6]\n\t" "smlal2 %[h4].4s, v12.8h, v4.h[6]\n\t"
+      "smlal %[l5].4s, v12.4h, v5.h[6]\n\t" "smlal2 %[h5].4s, v12.8h, v5.h[6]\n\t"
+      "smlal %[l6].4s, v12.4h, v6.h[6]\n\t" "smlal2 %[h6].4s, v12.8h, v6.h[6]\n\t"
+      "smlal %[l7].4s, v12.4h, v7.h[6]\n\t" "smlal2 %[h7].4s, v12.8h, v7.h[6]\n\t"
+      "usubl2 v13.8h, v11.16b, %[kzp].16b\n\t"
+      "smlal %[l0].4s, v13.4h, v0.h[7]\n\t" "smlal2 %[h0].4s, v13.8h, v0.h[7]\n\t"
+      "smlal %[l1].4s, v13.4h, v1.h[7]\n\t" "smlal2 %[h1].4s, v13.8h, v1.h[7]\n\t"
+      "smlal %[l2].4s, v13.4h, v2.h[7]\n\t" "smlal2 %[h2].4s, v13.8h, v2.h[7]\n\t"
+      "smlal %[l3].4s, v13.4h, v3.h[7]\n\t" "smlal2 %[h3].4s, v13.8h, v3.h[7]\n\t"
+      "smlal %[l4].4s, v13.4h, v4.h[7]\n\t" "smlal2 %[h4].4s, v13.8h, v4.h[7]\n\t"
+      "smlal %[l5].4s, v13.4h, v5.h[7]\n\t" "smlal2 %[h5].4s, v13.8h, v5.h[7]\n\t"
+      "smlal %[l6].4s, v13.4h, v6.h[7]\n\t" "smlal2 %[h6].4s, v13.8h, v6.h[7]\n\t"
+      "smlal %[l7].4s, v13.4h, v7.h[7]\n\t" "smlal2 %[h7].4s, v13.8h, v7.h[7]\n\t"
+      "subs %[n], %[n], #1\n\t" "b.ne 0b\n\t"
+      : [l0] "+w"(acc->lo[0]), [h0] "+w"(acc->hi[0]), [l1] "=&w"(acc->lo[1]), [h1] "=&w"(acc->hi[1]),
+        [l2] "=&w"(acc->lo[2]), [h2] "=&w"(acc->hi[2]), [l3] "=&w"(acc->lo[3]), [h3] "=&w"(acc->hi[3]),
+        [l4] "=&w"(acc->lo[4]), [h4] "=&w"(acc->hi[4]), [l5] "=&w"(acc->lo[5]), [h5] "=&w"(acc->hi[5]),
+        [l6] "=&w"(acc->lo[6]), [h6] "=&w"(acc->hi[6]), [l7] "=&w"(acc->lo[7]), [h7] "=&w"(acc->hi[7]),
+        [n] "+r"(blocks), [a] "+r"(pa), [w] "+r"(w)
+      : [kzp] "w"(vkzp)
+      : "cc", "memory", "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10", "v11", "v12", "v13");
+}
+
+/* One panel (8 columns) on `rows` widened rows at buf. */
+static inline __attribute__((always_inline)) void gemm8n_panel(const int rows, const enum gemm8n_requant mode,
+                                                               size_t blocks, const int16_t* buf,
+                                                               const uint8_t* panel, uint8x16_t vkzp, size_t mr,
+                                                               size_t nr, uint8_t* c, size_t c_stride,
+                                                               const struct q8rt_neon_q31* vq) {
+  const int32x4_t vbias_lo = vld1q_s32((const int32_t*) panel);
+  const int32x4_t vbias_hi = vld1q_s32((const int32_t*) panel + 4);
+  struct q8rt_neon_8x8_acc acc = {
+    .lo = {vbias_lo, vbias_lo, vbias_lo, vbias_lo, vbias_lo, vbias_lo, vbias_lo, vbias_lo},
+    .hi = {vbias_hi, vbias_hi, vbias_hi, vbias_hi, vbias_hi, vbias_hi, vbias_hi, vbias_hi},
+  };
+  const uint8_t* w = panel + Q8RT_GEMM8_NR * sizeof(int32_t);
+  const int16_t* pa = buf;
+  if (rows == 8) {
+    gemm8n_k8_rows8(&acc, blocks, pa, w, vkzp);
+    blocks = 0;
+  }
+  for (; blocks != 0; blocks--) {
+    int16x8_t vx[8];
+    if (rows == 4) {
+      const int16x8x4_t va0123 = vld1q_s16_x4(pa);
+      vx[0] = va0123.val[0];
+      vx[1] = va0123.val[1];
+      vx[2] = va0123.val[2];
+      vx[3] = va0123.val[3];
+    } else if (rows == 2) {
+      const int16x8x2_t va01 = vld1q_s16_x2(pa);
+      vx[0] = va01.val[0];
+      vx[1] = va01.val[1];
+    } else {
+      vx[0] = vld1q_s16(pa);
+    }
+    pa += rows * 8;
+    const uint8x16x4_t vw4 = vld1q_u8_x4(w);
+    w += 64;
+    const uint8x16_t vw[4] = {vw4.val[0], vw4.val[1], vw4.val[2], vw4.val[3]};
+    gemm8n_k(&acc, rows, vx, vw, vkzp, 0);
+    gemm8n_k(&acc, rows, vx, vw, vkzp, 1);
+    gemm8n_k(&acc, rows, vx, vw, vkzp, 2);
+    gemm8n_k(&acc, rows, vx, vw, vkzp, 3);
+    gemm8n_k(&acc, rows, vx, vw, vkzp, 4);
+    gemm8n_k(&acc, rows, vx, vw, vkzp, 5);
+    gemm8n_k(&acc, rows, vx, vw, vkzp, 6);
+    gemm8n_k(&acc, rows, vx, vw, vkzp, 7);
+  }
+  gemm8n_store(&acc, rows, mr, nr, c, c_stride, vq, mode);
+}
+
+/* Widens `rows` rows of A (rows mr..rows-1 repeat row mr - 1) into buf: block b, row r, k 8b + j at
+ * buf[(b * rows + r) * 8 + j]. */
+static inline __attribute__((always_inline)) void gemm8n_widen(int16_t* buf, const int rows, size_t mr, size_t blocks,
+                                                               const uint8_t* a, size_t a_stride) {
+  for (int r = 0; r < rows; r++) {
+    const uint8_t* p = a + ((size_t) r < mr ? (size_t) r : mr - 1) * a_stride;
+    int16_t* o = buf + r * 8;
+    size_t b = blocks;
+    for (; b >= 2; b -= 2) {
+      const uint8x16_t v = vld1q_u8(p);
+      p += 16;
+      vst1q_s16(o, vreinterpretq_s16_u16(vmovl_u8(vget_low_u8(v))));
+      vst1q_s16(o + rows * 8, vreinterpretq_s16_u16(vmovl_high_u8(v)));
+      o += 2 * rows * 8;
+    }
+    if (b != 0) vst1q_s16(o, vreinterpretq_s16_u16(vmovl_u8(vld1_u8(p))));
+  }
+}
+
+static inline __attribute__((always_inline)) void gemm8n(const int rows, const enum gemm8n_requant mode, size_t mr,
+                                                         size_t nc, size_t blocks, const uint8_t* a, size_t a_stride,
+                                                         const uint8_t* panel, uint8_t* c, size_t c_stride,
+                                                         const struct q8rt_conv_params* params, int16_t* buf) {
+  gemm8n_widen(buf, rows, mr, blocks, a, a_stride);
+  const size_t panel_bytes = Q8RT_GEMM8_NR * sizeof(int32_t) + blocks * Q8RT_GEMM8_KR * Q8RT_GEMM8_NR;
+  const uint8x16_t vkzp = vdupq_n_u8(params->kernel_zero_point);
+  const struct q8rt_neon_q31 vq = q8rt_neon_q31_init(params);
+  for (;;) {
+    if (nc <= Q8RT_GEMM8_NR) {
+      gemm8n_panel(rows, mode, blocks, buf, panel, vkzp, mr, nc, c, c_stride, &vq);
+      return;
+    }
+    gemm8n_panel(rows, mode, blocks, buf, panel, vkzp, mr, Q8RT_GEMM8_NR, c, c_stride, &vq);
+    panel += panel_bytes;
+    c += Q8RT_GEMM8_NR;
+    nc -= Q8RT_GEMM8_NR;
+  }
+}
+
+/* One instance per row count of the body (8, 4, 2, 1). */
+static inline __attribute__((always_inline)) void gemm8n_mode(const enum gemm8n_requant mode, size_t mr, size_t nc,
+                                                              size_t blocks, const uint8_t* a, size_t a_stride,
+                                                              const uint8_t* panel, uint8_t* c, size_t c_stride,
+                                                              const struct q8rt_conv_params* params, int16_t* buf) {
+  if (mr > 4) {
+    gemm8n(8, mode, mr, nc, blocks, a, a_stride, panel, c, c_stride, params, buf);
+  } else if (mr > 2) {
+    gemm8n(4, mode, mr, nc, blocks, a, a_stride, panel, c, c_stride, params, buf);
+  } else if (mr == 2) {
+    gemm8n(2, mode, mr, nc, blocks, a, a_stride, panel, c, c_stride, params, buf);
+  } else {
+    gemm8n(1, mode, mr, nc, blocks, a, a_stride, panel, c, c_stride, params, buf);
+  }
+}
+
+void q8rt_q8gemm_ukernel_8x8n__aarch64_neon(size_t mr, size_t nc, size_t k, const uint8_t* a, size_t a_stride,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params) {
+  const size_t blocks = (k + Q8RT_GEMM8_KR - 1) / Q8RT_GEMM8_KR;
+  const uint8_t* panel = (const uint8_t*) packed_w;
+  if (blocks * Q8RT_GEMM8_KR > Q8RT_GEMM8N_MAX_KC) {
+    const size_t panel_bytes = Q8RT_GEMM8_NR * sizeof(int32_t) + blocks * Q8RT_GEMM8_KR * Q8RT_GEMM8_NR;
+    for (size_t n0 = 0; n0 < nc; n0 += Q8RT_GEMM8_NR) {
+      const size_t nr = nc - n0 < Q8RT_GEMM8_NR ? nc - n0 : Q8RT_GEMM8_NR;
+      q8rt_q8gemm_ukernel_8x8__aarch64_neon(mr, nr, k, a, a_stride, panel, c + n0, c_stride, params);
+      panel += panel_bytes;
+    }
+    return;
+  }
+  int16_t buf[Q8RT_GEMM8N_MAX_KC * Q8RT_GEMM8_MR] __attribute__((aligned(16)));
+  if (params->single_rounding) {
+    gemm8n_mode(GEMM8N_SINGLE, mr, nc, blocks, a, a_stride, panel, c, c_stride, params, buf);
+  } else if (params->shift != 0) {
+    gemm8n_mode(GEMM8N_SHIFTED, mr, nc, blocks, a, a_stride, panel, c, c_stride, params, buf);
+  } else {
+    gemm8n_mode(GEMM8N_DOUBLE, mr, nc, blocks, a, a_stride, panel, c, c_stride, params, buf);
+  }
+}
