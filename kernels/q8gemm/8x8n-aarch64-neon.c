@@ -16,7 +16,9 @@
  * (two roundings with a shift >= 1 or any shift, or single rounding), one instance of the kernel per sequence.
  * K is processed in whole blocks of 8 (padded k hold w = kernel zero point, zero after the subtraction); A rows are
  * read in 16-byte chunks, up to round_up(k, 16) <= round_up(k, 8) + 8 bytes (within the Q8RT_EXTRA_BYTES slack).
- * round_up(k, 8) > Q8RT_GEMM8N_MAX_KC (a buffer beyond 16 KiB): each panel through the 8x8 kernel.
+ * The buffer holds Q8RT_GEMM8N_MAX_KC x 8 int16 (16 KiB): k up to Q8RT_GEMM8N_MAX_KC for 5..8 rows, twice that for
+ * 3..4 rows, 4 times for 2 rows and 8 times for 1 row (a fully connected layer at batch 1); beyond, each panel runs
+ * through the 8x8 kernel.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -106,19 +108,18 @@ static inline __attribute__((always_inline)) void gemm8n_k(struct q8rt_neon_8x8_
  * 30 live vectors only with register moves and a zero point reloaded from the stack (149 to 158 instructions per
  * block instead of 141). Rows in v0..v7 (the by-element operand of the 16-bit forms must be in v0..v15), the
  * block's 64 weight bytes in v8..v11, the int16 weights of even / odd k alternately in v12 / v13, the 16
- * accumulators wherever the compiler puts them. acc->lo[0] / hi[0] come in holding the bias, copied to the other
- * rows first (in-out operands count twice towards the limit of 30: the other 14 are outputs only). */
-static inline __attribute__((always_inline)) void gemm8n_k8_rows8(struct q8rt_neon_8x8_acc* acc, size_t blocks,
-                                                                  const int16_t* pa, const uint8_t* w,
-                                                                  uint8x16_t vkzp) {
+ * accumulators wherever the compiler puts them (outputs only: in-out operands would count twice towards the limit
+ * of 30), loaded with the panel's bias at w first (8 ldp: fewer instructions than one load and 14 moves). Returns
+ * the end of the panel (the next panel). */
+static inline __attribute__((always_inline)) const uint8_t* gemm8n_k8_rows8(struct q8rt_neon_8x8_acc* acc,
+                                                                            const uint8_t* w, const int16_t* pa,
+                                                                            const int16_t* pa_end,
+                                                                            uint8x16_t vkzp) {
   __asm__ volatile(
-      "mov %[l1].16b, %[l0].16b\n\t" "mov %[h1].16b, %[h0].16b\n\t"
-      "mov %[l2].16b, %[l0].16b\n\t" "mov %[h2].16b, %[h0].16b\n\t"
-      "mov %[l3].16b, %[l0].16b\n\t" "mov %[h3].16b, %[h0].16b\n\t"
-      "mov %[l4].16b, %[l0].16b\n\t" "mov %[h4].16b, %[h0].16b\n\t"
-      "mov %[l5].16b, %[l0].16b\n\t" "mov %[h5].16b, %[h0].16b\n\t"
-      "mov %[l6].16b, %[l0].16b\n\t" "mov %[h6].16b, %[h0].16b\n\t"
-      "mov %[l7].16b, %[l0].16b\n\t" "mov %[h7].16b, %[h0].16b\n\t"
+      "ldp %q[l0], %q[h0], [%[w]]\n\t" "ldp %q[l1], %q[h1], [%[w]]\n\t"
+      "ldp %q[l2], %q[h2], [%[w]]\n\t" "ldp %q[l3], %q[h3], [%[w]]\n\t"
+      "ldp %q[l4], %q[h4], [%[w]]\n\t" "ldp %q[l5], %q[h5], [%[w]]\n\t"
+      "ldp %q[l6], %q[h6], [%[w]]\n\t" "ldp %q[l7], %q[h7], [%[w]], #32\n\t"
       "0:\n\t"
       "ld1 {v0.8h-v3.8h}, [%[a]], #64\n\t" "ld1 {v4.8h-v7.8h}, [%[a]], #64\n\t"
       "ld1 {v8.16b-v11.16b}, [%[w]], #64\n\t"
@@ -194,34 +195,37 @@ static inline __attribute__((always_inline)) void gemm8n_k8_rows8(struct q8rt_ne
       "smlal %[l5].4s, v13.4h, v5.h[7]\n\t" "smlal2 %[h5].4s, v13.8h, v5.h[7]\n\t"
       "smlal %[l6].4s, v13.4h, v6.h[7]\n\t" "smlal2 %[h6].4s, v13.8h, v6.h[7]\n\t"
       "smlal %[l7].4s, v13.4h, v7.h[7]\n\t" "smlal2 %[h7].4s, v13.8h, v7.h[7]\n\t"
-      "subs %[n], %[n], #1\n\t" "b.ne 0b\n\t"
-      : [l0] "+w"(acc->lo[0]), [h0] "+w"(acc->hi[0]), [l1] "=&w"(acc->lo[1]), [h1] "=&w"(acc->hi[1]),
+      "cmp %[a], %[a_end]\n\t" "b.ne 0b\n\t"
+      : [l0] "=&w"(acc->lo[0]), [h0] "=&w"(acc->hi[0]), [l1] "=&w"(acc->lo[1]), [h1] "=&w"(acc->hi[1]),
         [l2] "=&w"(acc->lo[2]), [h2] "=&w"(acc->hi[2]), [l3] "=&w"(acc->lo[3]), [h3] "=&w"(acc->hi[3]),
         [l4] "=&w"(acc->lo[4]), [h4] "=&w"(acc->hi[4]), [l5] "=&w"(acc->lo[5]), [h5] "=&w"(acc->hi[5]),
         [l6] "=&w"(acc->lo[6]), [h6] "=&w"(acc->hi[6]), [l7] "=&w"(acc->lo[7]), [h7] "=&w"(acc->hi[7]),
-        [n] "+r"(blocks), [a] "+r"(pa), [w] "+r"(w)
-      : [kzp] "w"(vkzp)
+        [a] "+r"(pa), [w] "+r"(w)
+      : [a_end] "r"(pa_end), [kzp] "w"(vkzp)
       : "cc", "memory", "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10", "v11", "v12", "v13");
+  return w;
 }
 
-/* One panel (8 columns) on `rows` widened rows at buf. */
-static inline __attribute__((always_inline)) void gemm8n_panel(const int rows, const enum gemm8n_requant mode,
+/* One panel (8 columns) on `rows` widened rows at buf; returns the next panel. */
+static inline __attribute__((always_inline)) const uint8_t* gemm8n_panel(const int rows, const enum gemm8n_requant mode,
                                                                size_t blocks, const int16_t* buf,
                                                                const uint8_t* panel, uint8x16_t vkzp, size_t mr,
                                                                size_t nr, uint8_t* c, size_t c_stride,
                                                                const struct q8rt_neon_q31* vq) {
+  struct q8rt_neon_8x8_acc acc;
+  if (rows == 8) {
+    const uint8_t* next = gemm8n_k8_rows8(&acc, panel, buf, buf + blocks * 64, vkzp);
+    gemm8n_store(&acc, rows, mr, nr, c, c_stride, vq, mode);
+    return next;
+  }
   const int32x4_t vbias_lo = vld1q_s32((const int32_t*) panel);
   const int32x4_t vbias_hi = vld1q_s32((const int32_t*) panel + 4);
-  struct q8rt_neon_8x8_acc acc = {
+  acc = (struct q8rt_neon_8x8_acc){
     .lo = {vbias_lo, vbias_lo, vbias_lo, vbias_lo, vbias_lo, vbias_lo, vbias_lo, vbias_lo},
     .hi = {vbias_hi, vbias_hi, vbias_hi, vbias_hi, vbias_hi, vbias_hi, vbias_hi, vbias_hi},
   };
   const uint8_t* w = panel + Q8RT_GEMM8_NR * sizeof(int32_t);
   const int16_t* pa = buf;
-  if (rows == 8) {
-    gemm8n_k8_rows8(&acc, blocks, pa, w, vkzp);
-    blocks = 0;
-  }
   for (; blocks != 0; blocks--) {
     int16x8_t vx[8];
     if (rows == 4) {
@@ -251,6 +255,7 @@ static inline __attribute__((always_inline)) void gemm8n_panel(const int rows, c
     gemm8n_k(&acc, rows, vx, vw, vkzp, 7);
   }
   gemm8n_store(&acc, rows, mr, nr, c, c_stride, vq, mode);
+  return w;
 }
 
 /* Widens `rows` rows of A (rows mr..rows-1 repeat row mr - 1) into buf: block b, row r, k 8b + j at
@@ -277,7 +282,6 @@ static inline __attribute__((always_inline)) void gemm8n(const int rows, const e
                                                          const uint8_t* panel, uint8_t* c, size_t c_stride,
                                                          const struct q8rt_conv_params* params, int16_t* buf) {
   gemm8n_widen(buf, rows, mr, blocks, a, a_stride);
-  const size_t panel_bytes = Q8RT_GEMM8_NR * sizeof(int32_t) + blocks * Q8RT_GEMM8_KR * Q8RT_GEMM8_NR;
   const uint8x16_t vkzp = vdupq_n_u8(params->kernel_zero_point);
   const struct q8rt_neon_q31 vq = q8rt_neon_q31_init(params);
   for (;;) {
@@ -285,8 +289,7 @@ static inline __attribute__((always_inline)) void gemm8n(const int rows, const e
       gemm8n_panel(rows, mode, blocks, buf, panel, vkzp, mr, nc, c, c_stride, &vq);
       return;
     }
-    gemm8n_panel(rows, mode, blocks, buf, panel, vkzp, mr, Q8RT_GEMM8_NR, c, c_stride, &vq);
-    panel += panel_bytes;
+    panel = gemm8n_panel(rows, mode, blocks, buf, panel, vkzp, mr, Q8RT_GEMM8_NR, c, c_stride, &vq);
     c += Q8RT_GEMM8_NR;
     nc -= Q8RT_GEMM8_NR;
   }
@@ -311,8 +314,9 @@ static inline __attribute__((always_inline)) void gemm8n_mode(const enum gemm8n_
 void q8rt_q8gemm_ukernel_8x8n__aarch64_neon(size_t mr, size_t nc, size_t k, const uint8_t* a, size_t a_stride,
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params) {
   const size_t blocks = (k + Q8RT_GEMM8_KR - 1) / Q8RT_GEMM8_KR;
+  const size_t rows = mr > 4 ? 8 : mr > 2 ? 4 : mr; /* rows of the body */
   const uint8_t* panel = (const uint8_t*) packed_w;
-  if (blocks * Q8RT_GEMM8_KR > Q8RT_GEMM8N_MAX_KC) {
+  if (blocks * Q8RT_GEMM8_KR * rows > Q8RT_GEMM8N_MAX_KC * Q8RT_GEMM8_MR) {
     const size_t panel_bytes = Q8RT_GEMM8_NR * sizeof(int32_t) + blocks * Q8RT_GEMM8_KR * Q8RT_GEMM8_NR;
     for (size_t n0 = 0; n0 < nc; n0 += Q8RT_GEMM8_NR) {
       const size_t nr = nc - n0 < Q8RT_GEMM8_NR ? nc - n0 : Q8RT_GEMM8_NR;

@@ -48,10 +48,11 @@ void q8rt_q8gemm_ukernel_8x8__aarch64_neon(size_t mr, size_t nr, size_t k, const
 void q8rt_q8gemm_ukernel_4x8__aarch32_neon(size_t mr, size_t nr, size_t k, const uint8_t* a, size_t a_stride,
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
 /* 8x8n: mr <= 8 rows x any nc >= 1 columns over consecutive panels of the same layout (the multi-panel contract
- * below), aarch64 NEON: the rows are widened to int16 once per call into a stack buffer of round_up(k, 8) x 8
- * int16, which every panel reuses; above Q8RT_GEMM8N_MAX_KC it runs each panel through the 8x8 kernel. Its scalar
- * twin is q8rt_q8gemm_ukernel_1x8n__scalar (any mr x nc on these panels, each output with the 8x8 scalar
- * arithmetic: the same int32 sums with wrap-around and the same requantization). */
+ * below), aarch64 NEON: the rows are widened to int16 once per call into a stack buffer (round_up(k, 8) int16 per
+ * row of its 8-, 4-, 2- or 1-row body), which every panel reuses; when round_up(k, 8) x body rows exceeds
+ * Q8RT_GEMM8N_MAX_KC x 8 (16 KiB) it runs each panel through the 8x8 kernel. Its scalar twin is
+ * q8rt_q8gemm_ukernel_1x8n__scalar (any mr x nc on these panels, each output with the 8x8 scalar arithmetic: the
+ * same int32 sums with wrap-around and the same requantization). */
 #define Q8RT_GEMM8N_MAX_KC 1024
 void q8rt_q8gemm_ukernel_8x8n__aarch64_neon(size_t mr, size_t nc, size_t k, const uint8_t* a, size_t a_stride,
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);

@@ -201,15 +201,15 @@ static const struct q8rt_gemm_config gemm_8x8_neon = {
   .gemm = q8rt_q8gemm_ukernel_8x8__aarch64_neon, .gemv = q8rt_q8gemm_ukernel_1x8n__aarch64_neon, .gemv_nc = 8,
   .igemm = q8rt_q8conv_ukernel_8x8__aarch64_neon, .split = Q8RT_SPLIT_ROW_TILES,
 };
-/* The neon table's GEMMs on the same panels: the 8x8n multi-panel kernel (each row tile's rows widened to int16
- * once, then every panel on them: 141 instructions per 8 k of an 8x8 tile instead of 171; 4-, 2- and 1-row bodies
- * for a leftover row tile) over all columns per call, the 1x8n GEMV kernel for products with fewer than 8 rows.
+/* The neon table's GEMMs on the same panels: the 8x8n multi-panel kernel over all columns per call (each row
+ * tile's rows widened to int16 once, then every panel on them: 141 instructions per 8 k of an 8x8 tile instead of
+ * 171; 4-, 2- and 1-row bodies for a leftover row tile and for products with fewer than 8 rows, e.g. a fully
+ * connected layer at batch 1, where its 1-row body takes fewer instructions than the 1x8n GEMV kernel: no gemv).
  * Split in row blocks: with one thread the driver calls the kernel directly per 8-row tile. Indirect convolutions
  * keep the configuration above (its igemm is one panel per call). */
 static const struct q8rt_gemm_config gemm_8x8n_neon = {
   .name = "8x8n", .mr = 8, .nr = 8, .kr = 8, .packed_size = q8rt_packed_size_gemm_8x8, .pack = q8rt_pack_gemm_8x8,
-  .gemmn = q8rt_q8gemm_ukernel_8x8n__aarch64_neon, .gemv = q8rt_q8gemm_ukernel_1x8n__aarch64_neon, .gemv_nc = 8,
-  .split = Q8RT_SPLIT_ROW_BLOCKS,
+  .gemmn = q8rt_q8gemm_ukernel_8x8n__aarch64_neon, .split = Q8RT_SPLIT_ROW_BLOCKS,
 };
 #endif
 #if defined(__aarch64__)

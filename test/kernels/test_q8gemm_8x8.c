@@ -200,7 +200,7 @@ static void gemv_case(size_t mr, size_t nc, size_t k, bool neon) {
 }
 
 /* 8x8n (aarch64 NEON: mr <= 8 rows x any nc columns, rows widened once per call; 8-, 4-, 2- and 1-row bodies;
- * above Q8RT_GEMM8N_MAX_KC each panel through the 8x8 kernel) vs its scalar twin 1x8n scalar (itself checked
+ * beyond its stack buffer each panel through the 8x8 kernel) vs its scalar twin 1x8n scalar (itself checked
  * against the reference by gemv_case), byte for byte over the whole output buffer. extreme: activations 255,
  * weights alternating 0 / 255, kernel zero point 0, biases near the int32 limits (the int32 sums may wrap). */
 static void gemmn_case(size_t mr, size_t nc, size_t k, bool extreme, bool neon) {
@@ -271,7 +271,8 @@ static void gemmn_case(size_t mr, size_t nc, size_t k, bool extreme, bool neon) 
   free(c1);
 }
 
-/* The 8x8n cases: every mr 1..8 with nc 1..40 on small k, k around the stack bound and above it, random shapes. */
+/* The 8x8n cases: every mr 1..8 with nc 1..40 on small k, k around the stack buffer's bound for the row count and
+ * above it, random shapes. */
 static int gemmn_cases(bool neon, bool quick) {
   int cases = 0;
   for (size_t mr = 1; mr <= 8; mr++) {
@@ -279,8 +280,10 @@ static int gemmn_cases(bool neon, bool quick) {
   }
   for (size_t mr = 1; mr <= 8; mr++) {
     for (size_t k = 1; k <= 24; k++, cases++) gemmn_case(mr, test_rand_range(1, 24), k, k % 5 == 0, neon);
-    const size_t big_k[] = {Q8RT_GEMM8N_MAX_KC - 9, Q8RT_GEMM8N_MAX_KC - 7, Q8RT_GEMM8N_MAX_KC,
-                            Q8RT_GEMM8N_MAX_KC + 1, Q8RT_GEMM8N_MAX_KC + 8, Q8RT_GEMM8N_MAX_KC + 9, 1500};
+    /* the stack buffer holds Q8RT_GEMM8N_MAX_KC x 8 int16 for a body of 8, 4, 2 or 1 rows */
+    const size_t body_rows = mr > 4 ? 8 : mr > 2 ? 4 : mr;
+    const size_t limit = Q8RT_GEMM8N_MAX_KC * 8 / body_rows;
+    const size_t big_k[] = {limit - 9, limit - 7, limit, limit + 1, limit + 8, limit + 9, 1500};
     for (size_t i = 0; i < sizeof(big_k) / sizeof(big_k[0]); i++, cases++) {
       gemmn_case(mr, test_rand_range(1, 20), big_k[i], i == 2 && mr == 8, neon);
     }
