@@ -44,6 +44,17 @@ void q8rt_q8conv_ukernel_8x8__scalar(size_t mr, size_t nr, size_t kc, size_t ks,
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
 void q8rt_q8conv_ukernel_8x8__aarch64_neon(size_t mr, size_t nr, size_t kc, size_t ks, const uint8_t* const* a,
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+/* 8x8n: the same indirection buffer and panels, nr (called nc) any number >= 1 of columns spanning consecutive
+ * panels (each 32 + ks * round_up(kc, 8) * 8 bytes): aarch64 NEON (the rows of every tap widened to int16 once per
+ * call, into a stack buffer of up to Q8RT_Q8CONV8N_MAX_BLOCKS blocks of 8 rows x 8 k, for kc a multiple of 8 or
+ * kc <= Q8RT_Q8CONV8N_MAX_SMALL_KC; otherwise each panel through the q8conv 8x8 kernel) and the scalar twin (each
+ * panel through the q8conv 8x8 scalar kernel). */
+#define Q8RT_Q8CONV8N_MAX_BLOCKS 128
+#define Q8RT_Q8CONV8N_MAX_SMALL_KC 4
+void q8rt_q8conv_ukernel_8x8n__scalar(size_t mr, size_t nc, size_t kc, size_t ks, const uint8_t* const* a,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+void q8rt_q8conv_ukernel_8x8n__aarch64_neon(size_t mr, size_t nc, size_t kc, size_t ks, const uint8_t* const* a,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
 /* MR x NR = 4 x 8 on the same panels, 4 row pointers per tap: armv7 NEON and the scalar twin. */
 void q8rt_q8conv_ukernel_4x8__scalar(size_t mr, size_t nr, size_t kc, size_t ks, const uint8_t* const* a,
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);

@@ -2,7 +2,8 @@
  * Building blocks of the aarch64 NEON 8x8 micro-kernels on Q8RT_LAYOUT_GEMM_8X8 panels (kernels/layout.h):
  * q8gemm 8x8 (8x8-aarch64-neon.c) and q8conv 8x8 (kernels/q8conv/8x8-aarch64-neon.c). 16 int32x4 accumulators
  * (8 rows x 2 column halves), rows widened to int16 8 k at a time, per k one 8-byte weight load minus the kernel
- * zero point and 16 smlal / smlal2 by lane; one Q31 requantization per 64 outputs.
+ * zero point and 16 smlal / smlal2 by lane; one Q31 requantization per 64 outputs. The second part serves the
+ * multi-panel kernels q8gemm 8x8n and q8conv 8x8n (rows widened to int16 once per call, then every panel on them).
  */
 #pragma once
 
@@ -109,4 +110,110 @@ static inline __attribute__((always_inline)) void q8rt_neon_8x8_store(const stru
   if (mr > 2) q8rt_neon_store_2x8(c + 2 * c_stride, c_stride, vout23, mr - 2, nr);
   if (mr > 4) q8rt_neon_store_2x8(c + 4 * c_stride, c_stride, vout45, mr - 4, nr);
   if (mr > 6) q8rt_neon_store_2x8(c + 6 * c_stride, c_stride, vout67, mr - 6, nr);
+}
+
+/* ---- Multi-panel kernels (q8gemm 8x8n, q8conv 8x8n): rows widened once into a buffer, 8-, 4-, 2-, 1-row bodies. */
+
+/* The Q31 sequence of one kernel instance (a compile-time constant once inlined), chosen once per call by
+ * q8rt_neon_8x8_requant_of. */
+enum q8rt_neon_8x8_requant {
+  Q8RT_NEON_8X8_DOUBLE = 0,  /* two roundings, any shift (q8rt_neon_q31_scale_double) */
+  Q8RT_NEON_8X8_SHIFTED = 1, /* two roundings, shift >= 1 (q8rt_neon_q31_scale_shifted) */
+  Q8RT_NEON_8X8_SINGLE = 2,  /* TFLITE_SINGLE_ROUNDING, shift >= 1 (q8rt_neon_q31_scale_single) */
+};
+
+static inline __attribute__((always_inline)) int32x4_t q8rt_neon_8x8_scale(
+    int32x4_t vacc, const struct q8rt_neon_q31* q, const enum q8rt_neon_8x8_requant mode) {
+  switch (mode) {
+    case Q8RT_NEON_8X8_SINGLE: return q8rt_neon_q31_scale_single(vacc, q);
+    case Q8RT_NEON_8X8_SHIFTED: return q8rt_neon_q31_scale_shifted(vacc, q);
+    default: return q8rt_neon_q31_scale_double(vacc, q);
+  }
+}
+
+/* Rows i and i + 1 (if i + 1 < mr) of the tile -> uint8 at c + i * c_stride. */
+static inline __attribute__((always_inline)) void q8rt_neon_8x8_store_pair(
+    const struct q8rt_neon_8x8_acc* acc, const int i, size_t mr, size_t nr, uint8_t* c, size_t c_stride,
+    const struct q8rt_neon_q31* vq, const enum q8rt_neon_8x8_requant mode) {
+  const int16x8_t vz0 = q8rt_neon_pack_zp(q8rt_neon_8x8_scale(acc->lo[i], vq, mode),
+                                          q8rt_neon_8x8_scale(acc->hi[i], vq, mode), vq->zero_point);
+  const int16x8_t vz1 = q8rt_neon_pack_zp(q8rt_neon_8x8_scale(acc->lo[i + 1], vq, mode),
+                                          q8rt_neon_8x8_scale(acc->hi[i + 1], vq, mode), vq->zero_point);
+  q8rt_neon_store_2x8(c + (size_t) i * c_stride, c_stride, q8rt_neon_pack_u8(vz0, vz1, vq->min, vq->max),
+                      mr - (size_t) i, nr);
+}
+
+/* Rows 0..mr-1 (mr <= rows) of the tile's first `rows` accumulator rows (rows in pairs, as q8rt_neon_8x8_store)
+ * -> uint8 at c, in the sequence `mode`. */
+static inline __attribute__((always_inline)) void q8rt_neon_8x8_store_rows(
+    const struct q8rt_neon_8x8_acc* acc, const int rows, size_t mr, size_t nr, uint8_t* c, size_t c_stride,
+    const struct q8rt_neon_q31* vq, const enum q8rt_neon_8x8_requant mode) {
+  if (rows == 1) {
+    const int16x8_t vz = q8rt_neon_pack_zp(q8rt_neon_8x8_scale(acc->lo[0], vq, mode),
+                                           q8rt_neon_8x8_scale(acc->hi[0], vq, mode), vq->zero_point);
+    const uint8x16_t vout = q8rt_neon_pack_u8(vz, vz, vq->min, vq->max);
+    if (nr == Q8RT_GEMM8_NR) {
+      vst1_u8(c, vget_low_u8(vout));
+    } else {
+      q8rt_neon_store_partial_u8(c, vout, nr);
+    }
+    return;
+  }
+  q8rt_neon_8x8_store_pair(acc, 0, mr, nr, c, c_stride, vq, mode);
+  if (rows > 2 && mr > 2) q8rt_neon_8x8_store_pair(acc, 2, mr, nr, c, c_stride, vq, mode);
+  if (rows > 4 && mr > 4) q8rt_neon_8x8_store_pair(acc, 4, mr, nr, c, c_stride, vq, mode);
+  if (rows > 6 && mr > 6) q8rt_neon_8x8_store_pair(acc, 6, mr, nr, c, c_stride, vq, mode);
+}
+
+/* k = lane of a block: its int16 weights (w - kzp) from the block's weight bytes vw (k-major, 8 per k: k = lane in
+ * the low (even lane) or high (odd lane) half of vw[lane / 2]), times the rows' lane-th element, into the first
+ * `rows` accumulator rows. */
+static inline __attribute__((always_inline)) void q8rt_neon_8x8_k64(
+    struct q8rt_neon_8x8_acc* acc, const int rows, const int16x8_t* vx, const uint8x16_t* vw, uint8x16_t vkzp,
+    const int lane) {
+  const int16x8_t vb = vreinterpretq_s16_u16(
+      (lane & 1) ? vsubl_high_u8(vw[lane / 2], vkzp) : vsubl_u8(vget_low_u8(vw[lane / 2]), vget_low_u8(vkzp)));
+  /* written out row by row: constant indices keep the accumulators in registers */
+  q8rt_neon_8x8_row(&acc->lo[0], &acc->hi[0], vb, vx[0], lane);
+  if (rows > 1) q8rt_neon_8x8_row(&acc->lo[1], &acc->hi[1], vb, vx[1], lane);
+  if (rows > 2) q8rt_neon_8x8_row(&acc->lo[2], &acc->hi[2], vb, vx[2], lane);
+  if (rows > 3) q8rt_neon_8x8_row(&acc->lo[3], &acc->hi[3], vb, vx[3], lane);
+  if (rows > 4) q8rt_neon_8x8_row(&acc->lo[4], &acc->hi[4], vb, vx[4], lane);
+  if (rows > 5) q8rt_neon_8x8_row(&acc->lo[5], &acc->hi[5], vb, vx[5], lane);
+  if (rows > 6) q8rt_neon_8x8_row(&acc->lo[6], &acc->hi[6], vb, vx[6], lane);
+  if (rows > 7) q8rt_neon_8x8_row(&acc->lo[7], &acc->hi[7], vb, vx[7], lane);
+}
+
+static inline enum q8rt_neon_8x8_requant q8rt_neon_8x8_requant_of(const struct q8rt_conv_params* params) {
+  if (params->single_rounding) return Q8RT_NEON_8X8_SINGLE;
+  return params->shift != 0 ? Q8RT_NEON_8X8_SHIFTED : Q8RT_NEON_8X8_DOUBLE;
+}
+
+/* `rows` widened rows (8 int16 each, one after the other) at pa into vx[0..rows-1]. */
+static inline __attribute__((always_inline)) void q8rt_neon_8x8_load_widened(int16x8_t* vx, const int rows,
+                                                                            const int16_t* pa) {
+  if (rows == 8) {
+    const int16x8x4_t va0123 = vld1q_s16_x4(pa);
+    const int16x8x4_t va4567 = vld1q_s16_x4(pa + 32);
+    vx[0] = va0123.val[0];
+    vx[1] = va0123.val[1];
+    vx[2] = va0123.val[2];
+    vx[3] = va0123.val[3];
+    vx[4] = va4567.val[0];
+    vx[5] = va4567.val[1];
+    vx[6] = va4567.val[2];
+    vx[7] = va4567.val[3];
+  } else if (rows == 4) {
+    const int16x8x4_t va0123 = vld1q_s16_x4(pa);
+    vx[0] = va0123.val[0];
+    vx[1] = va0123.val[1];
+    vx[2] = va0123.val[2];
+    vx[3] = va0123.val[3];
+  } else if (rows == 2) {
+    const int16x8x2_t va01 = vld1q_s16_x2(pa);
+    vx[0] = va01.val[0];
+    vx[1] = va01.val[1];
+  } else {
+    vx[0] = vld1q_s16(pa);
+  }
 }

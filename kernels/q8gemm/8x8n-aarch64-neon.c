@@ -35,75 +35,6 @@
 #include "8x8-neon.h"
 #include "q8gemm.h"
 
-/* The Q31 sequence of one kernel instance (a compile-time constant once inlined). */
-enum gemm8n_requant {
-  GEMM8N_DOUBLE = 0,  /* two roundings, any shift (q8rt_neon_q31_scale_double) */
-  GEMM8N_SHIFTED = 1, /* two roundings, shift >= 1 (q8rt_neon_q31_scale_shifted) */
-  GEMM8N_SINGLE = 2,  /* TFLITE_SINGLE_ROUNDING, shift >= 1 (q8rt_neon_q31_scale_single) */
-};
-
-static inline __attribute__((always_inline)) int32x4_t gemm8n_scale(int32x4_t vacc, const struct q8rt_neon_q31* q,
-                                                                    const enum gemm8n_requant mode) {
-  switch (mode) {
-    case GEMM8N_SINGLE: return q8rt_neon_q31_scale_single(vacc, q);
-    case GEMM8N_SHIFTED: return q8rt_neon_q31_scale_shifted(vacc, q);
-    default: return q8rt_neon_q31_scale_double(vacc, q);
-  }
-}
-
-/* Rows i and i + 1 (if i + 1 < mr) of the tile -> uint8 at c + i * c_stride. */
-static inline __attribute__((always_inline)) void gemm8n_store_pair(const struct q8rt_neon_8x8_acc* acc, const int i,
-                                                                    size_t mr, size_t nr, uint8_t* c,
-                                                                    size_t c_stride, const struct q8rt_neon_q31* vq,
-                                                                    const enum gemm8n_requant mode) {
-  const int16x8_t vz0 = q8rt_neon_pack_zp(gemm8n_scale(acc->lo[i], vq, mode), gemm8n_scale(acc->hi[i], vq, mode),
-                                          vq->zero_point);
-  const int16x8_t vz1 = q8rt_neon_pack_zp(gemm8n_scale(acc->lo[i + 1], vq, mode),
-                                          gemm8n_scale(acc->hi[i + 1], vq, mode), vq->zero_point);
-  q8rt_neon_store_2x8(c + (size_t) i * c_stride, c_stride, q8rt_neon_pack_u8(vz0, vz1, vq->min, vq->max),
-                      mr - (size_t) i, nr);
-}
-
-/* Rows 0..mr-1 of the tile's first `rows` accumulator rows (rows in pairs, as q8rt_neon_8x8_store) -> uint8 at c. */
-static inline __attribute__((always_inline)) void gemm8n_store(const struct q8rt_neon_8x8_acc* acc, const int rows,
-                                                               size_t mr, size_t nr, uint8_t* c, size_t c_stride,
-                                                               const struct q8rt_neon_q31* vq,
-                                                               const enum gemm8n_requant mode) {
-  if (rows == 1) {
-    const int16x8_t vz = q8rt_neon_pack_zp(gemm8n_scale(acc->lo[0], vq, mode), gemm8n_scale(acc->hi[0], vq, mode),
-                                           vq->zero_point);
-    const uint8x16_t vout = q8rt_neon_pack_u8(vz, vz, vq->min, vq->max);
-    if (nr == Q8RT_GEMM8_NR) {
-      vst1_u8(c, vget_low_u8(vout));
-    } else {
-      q8rt_neon_store_partial_u8(c, vout, nr);
-    }
-    return;
-  }
-  gemm8n_store_pair(acc, 0, mr, nr, c, c_stride, vq, mode);
-  if (rows > 2 && mr > 2) gemm8n_store_pair(acc, 2, mr, nr, c, c_stride, vq, mode);
-  if (rows > 4 && mr > 4) gemm8n_store_pair(acc, 4, mr, nr, c, c_stride, vq, mode);
-  if (rows > 6 && mr > 6) gemm8n_store_pair(acc, 6, mr, nr, c, c_stride, vq, mode);
-}
-
-/* One k of the block: int16 weights (w - kzp) of k = 2 * (lane / 2) + lane % 2 from the block's 64 bytes, times
- * the rows' lane-th element, into the first `rows` accumulator rows. */
-static inline __attribute__((always_inline)) void gemm8n_k(struct q8rt_neon_8x8_acc* acc, const int rows,
-                                                           const int16x8_t* vx, const uint8x16_t* vw,
-                                                           uint8x16_t vkzp, const int lane) {
-  const int16x8_t vb = vreinterpretq_s16_u16(
-      (lane & 1) ? vsubl_high_u8(vw[lane / 2], vkzp) : vsubl_u8(vget_low_u8(vw[lane / 2]), vget_low_u8(vkzp)));
-  /* written out row by row: constant indices keep the accumulators in registers */
-  q8rt_neon_8x8_row(&acc->lo[0], &acc->hi[0], vb, vx[0], lane);
-  if (rows > 1) q8rt_neon_8x8_row(&acc->lo[1], &acc->hi[1], vb, vx[1], lane);
-  if (rows > 2) q8rt_neon_8x8_row(&acc->lo[2], &acc->hi[2], vb, vx[2], lane);
-  if (rows > 3) q8rt_neon_8x8_row(&acc->lo[3], &acc->hi[3], vb, vx[3], lane);
-  if (rows > 4) q8rt_neon_8x8_row(&acc->lo[4], &acc->hi[4], vb, vx[4], lane);
-  if (rows > 5) q8rt_neon_8x8_row(&acc->lo[5], &acc->hi[5], vb, vx[5], lane);
-  if (rows > 6) q8rt_neon_8x8_row(&acc->lo[6], &acc->hi[6], vb, vx[6], lane);
-  if (rows > 7) q8rt_neon_8x8_row(&acc->lo[7], &acc->hi[7], vb, vx[7], lane);
-}
-
 /* The k loop of the 8-row body (blocks >= 1 blocks of 8 k), in assembly: gcc 12 keeps the intrinsics version's
  * 30 live vectors only with register moves and a zero point reloaded from the stack (149 to 158 instructions per
  * block instead of 141). Rows in v0..v7 (the by-element operand of the 16-bit forms must be in v0..v15), the
@@ -207,15 +138,13 @@ static inline __attribute__((always_inline)) const uint8_t* gemm8n_k8_rows8(stru
 }
 
 /* One panel (8 columns) on `rows` widened rows at buf; returns the next panel. */
-static inline __attribute__((always_inline)) const uint8_t* gemm8n_panel(const int rows, const enum gemm8n_requant mode,
-                                                               size_t blocks, const int16_t* buf,
-                                                               const uint8_t* panel, uint8x16_t vkzp, size_t mr,
-                                                               size_t nr, uint8_t* c, size_t c_stride,
-                                                               const struct q8rt_neon_q31* vq) {
+static inline __attribute__((always_inline)) const uint8_t* gemm8n_panel(
+    const int rows, const enum q8rt_neon_8x8_requant mode, size_t blocks, const int16_t* buf, const uint8_t* panel,
+    uint8x16_t vkzp, size_t mr, size_t nr, uint8_t* c, size_t c_stride, const struct q8rt_neon_q31* vq) {
   struct q8rt_neon_8x8_acc acc;
   if (rows == 8) {
     const uint8_t* next = gemm8n_k8_rows8(&acc, panel, buf, buf + blocks * 64, vkzp);
-    gemm8n_store(&acc, rows, mr, nr, c, c_stride, vq, mode);
+    q8rt_neon_8x8_store_rows(&acc, rows, mr, nr, c, c_stride, vq, mode);
     return next;
   }
   const int32x4_t vbias_lo = vld1q_s32((const int32_t*) panel);
@@ -228,33 +157,21 @@ static inline __attribute__((always_inline)) const uint8_t* gemm8n_panel(const i
   const int16_t* pa = buf;
   for (; blocks != 0; blocks--) {
     int16x8_t vx[8];
-    if (rows == 4) {
-      const int16x8x4_t va0123 = vld1q_s16_x4(pa);
-      vx[0] = va0123.val[0];
-      vx[1] = va0123.val[1];
-      vx[2] = va0123.val[2];
-      vx[3] = va0123.val[3];
-    } else if (rows == 2) {
-      const int16x8x2_t va01 = vld1q_s16_x2(pa);
-      vx[0] = va01.val[0];
-      vx[1] = va01.val[1];
-    } else {
-      vx[0] = vld1q_s16(pa);
-    }
+    q8rt_neon_8x8_load_widened(vx, rows, pa);
     pa += rows * 8;
     const uint8x16x4_t vw4 = vld1q_u8_x4(w);
     w += 64;
     const uint8x16_t vw[4] = {vw4.val[0], vw4.val[1], vw4.val[2], vw4.val[3]};
-    gemm8n_k(&acc, rows, vx, vw, vkzp, 0);
-    gemm8n_k(&acc, rows, vx, vw, vkzp, 1);
-    gemm8n_k(&acc, rows, vx, vw, vkzp, 2);
-    gemm8n_k(&acc, rows, vx, vw, vkzp, 3);
-    gemm8n_k(&acc, rows, vx, vw, vkzp, 4);
-    gemm8n_k(&acc, rows, vx, vw, vkzp, 5);
-    gemm8n_k(&acc, rows, vx, vw, vkzp, 6);
-    gemm8n_k(&acc, rows, vx, vw, vkzp, 7);
+    q8rt_neon_8x8_k64(&acc, rows, vx, vw, vkzp, 0);
+    q8rt_neon_8x8_k64(&acc, rows, vx, vw, vkzp, 1);
+    q8rt_neon_8x8_k64(&acc, rows, vx, vw, vkzp, 2);
+    q8rt_neon_8x8_k64(&acc, rows, vx, vw, vkzp, 3);
+    q8rt_neon_8x8_k64(&acc, rows, vx, vw, vkzp, 4);
+    q8rt_neon_8x8_k64(&acc, rows, vx, vw, vkzp, 5);
+    q8rt_neon_8x8_k64(&acc, rows, vx, vw, vkzp, 6);
+    q8rt_neon_8x8_k64(&acc, rows, vx, vw, vkzp, 7);
   }
-  gemm8n_store(&acc, rows, mr, nr, c, c_stride, vq, mode);
+  q8rt_neon_8x8_store_rows(&acc, rows, mr, nr, c, c_stride, vq, mode);
   return w;
 }
 
@@ -277,10 +194,10 @@ static inline __attribute__((always_inline)) void gemm8n_widen(int16_t* buf, con
   }
 }
 
-static inline __attribute__((always_inline)) void gemm8n(const int rows, const enum gemm8n_requant mode, size_t mr,
-                                                         size_t nc, size_t blocks, const uint8_t* a, size_t a_stride,
-                                                         const uint8_t* panel, uint8_t* c, size_t c_stride,
-                                                         const struct q8rt_conv_params* params, int16_t* buf) {
+static inline __attribute__((always_inline)) void gemm8n(
+    const int rows, const enum q8rt_neon_8x8_requant mode, size_t mr, size_t nc, size_t blocks, const uint8_t* a,
+    size_t a_stride, const uint8_t* panel, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params,
+    int16_t* buf) {
   gemm8n_widen(buf, rows, mr, blocks, a, a_stride);
   const uint8x16_t vkzp = vdupq_n_u8(params->kernel_zero_point);
   const struct q8rt_neon_q31 vq = q8rt_neon_q31_init(params);
@@ -296,10 +213,9 @@ static inline __attribute__((always_inline)) void gemm8n(const int rows, const e
 }
 
 /* One instance per row count of the body (8, 4, 2, 1). */
-static inline __attribute__((always_inline)) void gemm8n_mode(const enum gemm8n_requant mode, size_t mr, size_t nc,
-                                                              size_t blocks, const uint8_t* a, size_t a_stride,
-                                                              const uint8_t* panel, uint8_t* c, size_t c_stride,
-                                                              const struct q8rt_conv_params* params, int16_t* buf) {
+static inline __attribute__((always_inline)) void gemm8n_mode(
+    const enum q8rt_neon_8x8_requant mode, size_t mr, size_t nc, size_t blocks, const uint8_t* a, size_t a_stride,
+    const uint8_t* panel, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params, int16_t* buf) {
   if (mr > 4) {
     gemm8n(8, mode, mr, nc, blocks, a, a_stride, panel, c, c_stride, params, buf);
   } else if (mr > 2) {
@@ -326,11 +242,15 @@ void q8rt_q8gemm_ukernel_8x8n__aarch64_neon(size_t mr, size_t nc, size_t k, cons
     return;
   }
   int16_t buf[Q8RT_GEMM8N_MAX_KC * Q8RT_GEMM8_MR] __attribute__((aligned(16)));
-  if (params->single_rounding) {
-    gemm8n_mode(GEMM8N_SINGLE, mr, nc, blocks, a, a_stride, panel, c, c_stride, params, buf);
-  } else if (params->shift != 0) {
-    gemm8n_mode(GEMM8N_SHIFTED, mr, nc, blocks, a, a_stride, panel, c, c_stride, params, buf);
-  } else {
-    gemm8n_mode(GEMM8N_DOUBLE, mr, nc, blocks, a, a_stride, panel, c, c_stride, params, buf);
+  switch (q8rt_neon_8x8_requant_of(params)) {
+    case Q8RT_NEON_8X8_SINGLE:
+      gemm8n_mode(Q8RT_NEON_8X8_SINGLE, mr, nc, blocks, a, a_stride, panel, c, c_stride, params, buf);
+      break;
+    case Q8RT_NEON_8X8_SHIFTED:
+      gemm8n_mode(Q8RT_NEON_8X8_SHIFTED, mr, nc, blocks, a, a_stride, panel, c, c_stride, params, buf);
+      break;
+    default:
+      gemm8n_mode(Q8RT_NEON_8X8_DOUBLE, mr, nc, blocks, a, a_stride, panel, c, c_stride, params, buf);
+      break;
   }
 }

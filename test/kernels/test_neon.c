@@ -397,7 +397,8 @@ int main(void) {
     CHECK(kernels->gemm->pack == kernels->conv->pack && kernels->gemm->packed_size == kernels->conv->packed_size);
     CHECK(kernels->gemm->gemm == NULL && kernels->gemm->gemv == NULL);
     CHECK(kernels->conv != NULL && kernels->conv->mr == 8 && kernels->conv->nr == 8);
-    CHECK(kernels->conv->igemm == q8rt_q8conv_ukernel_8x8__aarch64_neon);
+    CHECK(kernels->conv->igemm == q8rt_q8conv_ukernel_8x8__aarch64_neon &&
+          kernels->conv->igemmn == q8rt_q8conv_ukernel_8x8n__aarch64_neon);
 #else
     /* armv7: GEMMs and indirect convolutions on the 4x8 kernels (compared with their scalar twins in
      * test_q8gemm_8x8 and test_q8conv_8x8) */

@@ -143,6 +143,97 @@ static void run_case(size_t tile_mr, size_t mr, size_t nr, size_t kc, size_t ks,
   free(c0);
 }
 
+/* q8conv 8x8n (8 pixels x any nc columns over consecutive panels; aarch64 NEON: every tap's rows widened once,
+ * kc a multiple of 8 or kc <= Q8RT_Q8CONV8N_MAX_SMALL_KC, otherwise and beyond its buffer per panel through q8conv
+ * 8x8) vs its scalar twin q8conv 8x8n scalar (each panel through q8conv 8x8 scalar, checked against the reference
+ * above), byte for byte over the whole output buffer. */
+static void conv8n_case(size_t mr, size_t nc, size_t kc, size_t ks, bool extreme) {
+  const uint8_t izp = (uint8_t) test_rand_range(0, 255);
+  const uint8_t kzp = extreme ? 0 : (uint8_t) test_rand_range(0, 255);
+  const size_t c_stride = nc + test_rand_range(0, 1) * test_rand_range(1, 9);
+  const size_t npix = test_rand_range(1, 12);
+  const size_t in_size = npix * kc + round_up8(kc) + Q8RT_EXTRA_BYTES;
+  uint8_t* in = malloc(in_size);
+  for (size_t i = 0; i < in_size; i++) in[i] = extreme ? 255 : (uint8_t) test_rand_u32();
+  const size_t zb_size = round_up8(kc) + Q8RT_EXTRA_BYTES;
+  uint8_t* zb = malloc(zb_size);
+  memset(zb, izp, zb_size);
+  const uint8_t** ind = malloc(ks * 8 * sizeof(uint8_t*));
+  for (size_t t = 0; t < ks; t++) {
+    for (size_t m = 0; m < 8; m++) {
+      ind[t * 8 + m] = m >= mr ? ind[t * 8 + mr - 1]
+                       : test_rand_range(0, 4) == 0 ? zb
+                                                    : in + test_rand_range(0, (unsigned) npix - 1) * kc;
+    }
+  }
+  uint8_t* w = malloc(nc * ks * kc);
+  for (size_t i = 0; i < nc * ks * kc; i++) w[i] = extreme ? ((i & 1) ? 0 : 255) : (uint8_t) test_rand_u32();
+  int32_t* bias = malloc(nc * sizeof(int32_t));
+  for (size_t n = 0; n < nc; n++) {
+    bias[n] = (int32_t) test_rand_range(0, 200000) - 100000;
+    if (extreme && test_rand_range(0, 1)) {
+      const int32_t big = INT32_MAX - (1 << 24) - (int32_t) test_rand_range(0, 1000);
+      bias[n] = test_rand_range(0, 1) ? big : -big;
+    }
+  }
+  const struct q8rt_pack_src src = {
+    .n = nc, .kc = kc, .ks = ks, .input_zero_point = izp, .kernel_zero_point = kzp, .w = w, .bias = bias,
+  };
+  void* packed = NULL;
+  CHECK(posix_memalign(&packed, 64, q8rt_packed_size_gemm_8x8(&src)) == 0);
+  q8rt_pack_gemm_8x8(&src, packed);
+  float scale;
+  switch (test_rand_range(0, 4)) {
+    case 0: scale = 0.99999994f; break;
+    case 1: scale = exp2f(-32.0f); break;
+    default: scale = exp2f(-test_rand_uniform(4.0f, 24.0f)) * 0.99f; break;
+  }
+  struct q8rt_conv_params params;
+  CHECK(test_conv_params(&params, scale, kzp, (uint8_t) test_rand_range(0, 255), (uint8_t) test_rand_range(0, 60),
+                         (uint8_t) test_rand_range(190, 255)));
+  const size_t c_size = mr * c_stride + 16;
+  uint8_t* c0 = malloc(c_size);
+  uint8_t* c1 = malloc(c_size);
+  memset(c0, 0xA5, c_size);
+  memset(c1, 0xA5, c_size);
+  q8rt_q8conv_ukernel_8x8n__scalar(mr, nc, kc, ks, ind, packed, c0, c_stride, &params);
+#if defined(__aarch64__)
+  if (g_neon) {
+    q8rt_q8conv_ukernel_8x8n__aarch64_neon(mr, nc, kc, ks, ind, packed, c1, c_stride, &params);
+    CHECKF(memcmp(c0, c1, c_size) == 0,
+           "q8conv 8x8n neon vs scalar: mr=%zu nc=%zu kc=%zu ks=%zu izp=%u kzp=%u extreme=%d", mr, nc, kc, ks, izp,
+           kzp, (int) extreme);
+  }
+#endif
+  free(in);
+  free(zb);
+  free(ind);
+  free(w);
+  free(bias);
+  free(packed);
+  free(c0);
+  free(c1);
+}
+
+/* The 8x8n cases: mr 1..8 x nc 1..40 with kc 1..4 / 8 / 16 and other kc, ks 1..25, ks x blocks around the buffer. */
+static void conv8n_cases(bool quick) {
+  for (size_t mr = 1; mr <= 8; mr++) {
+    for (size_t nc = 1; nc <= 40; nc++) {
+      static const size_t kcs[] = {1, 2, 3, 4, 5, 8, 9, 16};
+      conv8n_case(mr, nc, kcs[nc % 8], test_rand_range(1, 9), nc % 7 == 0);
+    }
+  }
+  for (size_t kc = 1; kc <= 24; kc++) conv8n_case(test_rand_range(1, 8), test_rand_range(1, 40), kc, 9, kc % 5 == 0);
+  static const size_t big[][2] = {{8, 16}, {8, 17}, {16, 8}, {16, 9}, {3, 128}, {3, 129}, {24, 42}, {24, 43}};
+  for (size_t i = 0; i < sizeof(big) / sizeof(big[0]); i++) {
+    conv8n_case(test_rand_range(1, 8), test_rand_range(1, 24), big[i][0], big[i][1], false);
+  }
+  for (int i = 0; i < (quick ? 150 : 600); i++) {
+    const size_t kc = test_rand_range(0, 2) == 0 ? test_rand_range(1, 4) : test_rand_range(1, 40);
+    conv8n_case(test_rand_range(1, 8), test_rand_range(1, 40), kc, test_rand_range(1, 25), test_rand_range(0, 9) == 0);
+  }
+}
+
 int main(void) {
   test_rng_seed(0xC88);
   const bool quick = getenv("Q8RT_TEST_QUICK") != NULL && strcmp(getenv("Q8RT_TEST_QUICK"), "0") != 0;
@@ -168,8 +259,9 @@ int main(void) {
       run_case(tm, test_rand_range(1, tm), test_rand_range(1, 8), test_rand_range(1, 40), test_rand_range(1, 9), true);
     }
   }
+  conv8n_cases(quick);
   printf("test_q8conv_8x8: q8conv 8x8 / 4x8 scalar vs reference%s\n",
          !g_neon ? " (no NEON: NEON kernels not run)"
-         : NEON_MR == 8 ? ", aarch64 NEON 8x8 vs scalar" : ", armv7 NEON 4x8 vs scalar");
+         : NEON_MR == 8 ? ", aarch64 NEON 8x8 / 8x8n vs scalar" : ", armv7 NEON 4x8 vs scalar");
   return test_summary("test_q8conv_8x8");
 }
