@@ -6,13 +6,13 @@
  *
  * The 8 rows of every tap are widened to int16 once per call, into a stack buffer laid out tap by tap and block
  * by block (per 8 k: the 8 rows' 8 int16 one after the other), then every panel runs on it (building blocks:
- * kernels/q8gemm/8x8-neon.h). Per panel and tap: two `ld1 {4 regs}` bring the 8 widened rows of a block, one load
- * the block's weights, usubl / usubl2 against the kernel zero point give each k's int16 weights, 16 smlal / smlal2
- * by lane per k. kc <= Q8RT_Q8CONV8N_MAX_SMALL_KC = 4 (a first layer on 3 input channels): the kc k of a tap one
- * at a time (padded k skipped), in the instance compiled for that kc: 3 lane steps per tap, their weight bytes in
- * one load, where the q8conv 8x8
- * kernel loads and widens the 8 rows of every tap again for each panel. The requantization is set up once per
- * call, in the sequence the parameters select.
+ * kernels/q8gemm/8x8-neon.h), where the q8conv 8x8 kernel loads and widens the 8 rows of every tap again for each
+ * panel. kc a multiple of 8: the taps' blocks follow each other in the buffer and in the panel, so a panel is the
+ * k loop of the q8gemm 8x8n kernel over ks x kc / 8 blocks (141 instructions per block of 8 rows x 8 k x 8
+ * columns). kc <= Q8RT_Q8CONV8N_MAX_SMALL_KC = 4 (a first layer on 3 input channels): per tap two `ld1 {4 regs}`
+ * (the 8 rows), one load of the first 16 or 32 weight bytes, and for each of the kc k one usubl / usubl2 and 16
+ * smlal / smlal2 by lane, the block's padded k skipped (in assembly, instantiated per kc: 57 instructions per tap
+ * for kc = 3). The requantization is set up once per call, in the sequence the parameters select.
  * Rows are read for round_up(kc, 8) bytes per tap (8-byte loads). When ks x round_up(kc, 8) / 8 exceeds
  * Q8RT_Q8CONV8N_MAX_BLOCKS (a 16 KiB buffer), or kc > 4 is not a multiple of 8, each panel runs through the q8conv
  * 8x8 kernel (which takes the kc % 8 last k of a tap one at a time).
@@ -61,72 +61,107 @@ static void conv8n_widen(int16_t* buf, size_t ks, size_t blocks, const uint8_t* 
   }
 }
 
-/* One panel on the widened taps at buf: kc = 8 x blocks (rem = 0) or kc = rem <= Q8RT_Q8CONV8N_MAX_SMALL_KC
- * (blocks = 1), rem a compile-time constant once inlined. Returns the next panel. */
-static inline __attribute__((always_inline)) const uint8_t* conv8n_panel(
-    const size_t rem, const enum q8rt_neon_8x8_requant mode, size_t ks, size_t blocks, const int16_t* buf,
-    const uint8_t* panel, uint8x16_t vkzp, size_t mr, size_t nr, uint8_t* c, size_t c_stride,
-    const struct q8rt_neon_q31* vq) {
-  const int32x4_t vbias_lo = vld1q_s32((const int32_t*) panel);
-  const int32x4_t vbias_hi = vld1q_s32((const int32_t*) panel + 4);
-  struct q8rt_neon_8x8_acc acc = {
-    .lo = {vbias_lo, vbias_lo, vbias_lo, vbias_lo, vbias_lo, vbias_lo, vbias_lo, vbias_lo},
-    .hi = {vbias_hi, vbias_hi, vbias_hi, vbias_hi, vbias_hi, vbias_hi, vbias_hi, vbias_hi},
-  };
-  const uint8_t* w = panel + Q8RT_GEMM8_NR * sizeof(int32_t);
-  const int16_t* pa = buf;
-  for (; ks != 0; ks--) {
-    for (size_t b = rem != 0 ? 0 : blocks; b != 0; b--) {
-      int16x8_t vx[8];
-      q8rt_neon_8x8_load_widened(vx, 8, pa);
-      pa += 64;
-      const uint8x16x4_t vw4 = vld1q_u8_x4(w);
-      w += 64;
-      const uint8x16_t vw[4] = {vw4.val[0], vw4.val[1], vw4.val[2], vw4.val[3]};
-      q8rt_neon_8x8_k64(&acc, 8, vx, vw, vkzp, 0);
-      q8rt_neon_8x8_k64(&acc, 8, vx, vw, vkzp, 1);
-      q8rt_neon_8x8_k64(&acc, 8, vx, vw, vkzp, 2);
-      q8rt_neon_8x8_k64(&acc, 8, vx, vw, vkzp, 3);
-      q8rt_neon_8x8_k64(&acc, 8, vx, vw, vkzp, 4);
-      q8rt_neon_8x8_k64(&acc, 8, vx, vw, vkzp, 5);
-      q8rt_neon_8x8_k64(&acc, 8, vx, vw, vkzp, 6);
-      q8rt_neon_8x8_k64(&acc, 8, vx, vw, vkzp, 7);
-    }
-    if (rem != 0) {
-      int16x8_t vx[8];
-      q8rt_neon_8x8_load_widened(vx, 8, pa);
-      pa += 64;
-      /* the weight bytes of the rem k only (two k per register), then the block's padded k skipped */
-      uint8x16_t vw[4];
-      if (rem <= 2) {
-        vw[0] = vld1q_u8(w);
-      } else {
-        const uint8x16x2_t vw2 = vld1q_u8_x2(w);
-        vw[0] = vw2.val[0];
-        vw[1] = vw2.val[1];
-      }
-      w += 64;
-      q8rt_neon_8x8_k64(&acc, 8, vx, vw, vkzp, 0);
-      if (rem > 1) q8rt_neon_8x8_k64(&acc, 8, vx, vw, vkzp, 1);
-      if (rem > 2) q8rt_neon_8x8_k64(&acc, 8, vx, vw, vkzp, 2);
-      if (rem > 3) q8rt_neon_8x8_k64(&acc, 8, vx, vw, vkzp, 3);
-    }
-  }
-  q8rt_neon_8x8_store_rows(&acc, 8, mr, nr, c, c_stride, vq, mode);
+/* The tap loop for kc <= Q8RT_Q8CONV8N_MAX_SMALL_KC (a compile-time constant: the assembler keeps the lanes below
+ * it), in assembly like q8rt_neon_8x8_rows8_k8 (gcc 12 adds 9 to 11 register moves per tap to the intrinsics
+ * version): the bias of the panel at w into the 16 accumulators, then per tap the 8 widened rows (pa .. pa_end: one
+ * block of 8 rows x 8 k per tap) in v0..v7, the tap's first 16 or 32 weight bytes in v8 / v9, per k usubl / usubl2
+ * and 16 smlal / smlal2 by lane, the block's padded k skipped. Returns the end of the panel (the next panel). */
+static inline __attribute__((always_inline)) const uint8_t* conv8n_small_kc(
+    struct q8rt_neon_8x8_acc* acc, const int kc, const uint8_t* w, const int16_t* pa, const int16_t* pa_end,
+    uint8x16_t vkzp) {
+  __asm__ volatile(
+      "ldp %q[l0], %q[h0], [%[w]]\n\t" "ldp %q[l1], %q[h1], [%[w]]\n\t"
+      "ldp %q[l2], %q[h2], [%[w]]\n\t" "ldp %q[l3], %q[h3], [%[w]]\n\t"
+      "ldp %q[l4], %q[h4], [%[w]]\n\t" "ldp %q[l5], %q[h5], [%[w]]\n\t"
+      "ldp %q[l6], %q[h6], [%[w]]\n\t" "ldp %q[l7], %q[h7], [%[w]], #32\n\t"
+      "0:\n\t"
+      "ld1 {v0.8h-v3.8h}, [%[a]], #64\n\t" "ld1 {v4.8h-v7.8h}, [%[a]], #64\n\t"
+      ".if %c[kc] <= 2\n\t" "ld1 {v8.16b}, [%[w]]\n\t" ".else\n\t" "ld1 {v8.16b, v9.16b}, [%[w]]\n\t" ".endif\n\t"
+      "add %[w], %[w], #64\n\t"
+      "usubl v12.8h, v8.8b, %[kzp].8b\n\t"
+      "smlal %[l0].4s, v12.4h, v0.h[0]\n\t" "smlal2 %[h0].4s, v12.8h, v0.h[0]\n\t"
+      "smlal %[l1].4s, v12.4h, v1.h[0]\n\t" "smlal2 %[h1].4s, v12.8h, v1.h[0]\n\t"
+      "smlal %[l2].4s, v12.4h, v2.h[0]\n\t" "smlal2 %[h2].4s, v12.8h, v2.h[0]\n\t"
+      "smlal %[l3].4s, v12.4h, v3.h[0]\n\t" "smlal2 %[h3].4s, v12.8h, v3.h[0]\n\t"
+      "smlal %[l4].4s, v12.4h, v4.h[0]\n\t" "smlal2 %[h4].4s, v12.8h, v4.h[0]\n\t"
+      "smlal %[l5].4s, v12.4h, v5.h[0]\n\t" "smlal2 %[h5].4s, v12.8h, v5.h[0]\n\t"
+      "smlal %[l6].4s, v12.4h, v6.h[0]\n\t" "smlal2 %[h6].4s, v12.8h, v6.h[0]\n\t"
+      "smlal %[l7].4s, v12.4h, v7.h[0]\n\t" "smlal2 %[h7].4s, v12.8h, v7.h[0]\n\t"
+      ".if %c[kc] > 1\n\t"
+      "usubl2 v13.8h, v8.16b, %[kzp].16b\n\t"
+      "smlal %[l0].4s, v13.4h, v0.h[1]\n\t" "smlal2 %[h0].4s, v13.8h, v0.h[1]\n\t"
+      "smlal %[l1].4s, v13.4h, v1.h[1]\n\t" "smlal2 %[h1].4s, v13.8h, v1.h[1]\n\t"
+      "smlal %[l2].4s, v13.4h, v2.h[1]\n\t" "smlal2 %[h2].4s, v13.8h, v2.h[1]\n\t"
+      "smlal %[l3].4s, v13.4h, v3.h[1]\n\t" "smlal2 %[h3].4s, v13.8h, v3.h[1]\n\t"
+      "smlal %[l4].4s, v13.4h, v4.h[1]\n\t" "smlal2 %[h4].4s, v13.8h, v4.h[1]\n\t"
+      "smlal %[l5].4s, v13.4h, v5.h[1]\n\t" "smlal2 %[h5].4s, v13.8h, v5.h[1]\n\t"
+      "smlal %[l6].4s, v13.4h, v6.h[1]\n\t" "smlal2 %[h6].4s, v13.8h, v6.h[1]\n\t"
+      "smlal %[l7].4s, v13.4h, v7.h[1]\n\t" "smlal2 %[h7].4s, v13.8h, v7.h[1]\n\t"
+      ".endif\n\t"
+      ".if %c[kc] > 2\n\t"
+      "usubl v12.8h, v9.8b, %[kzp].8b\n\t"
+      "smlal %[l0].4s, v12.4h, v0.h[2]\n\t" "smlal2 %[h0].4s, v12.8h, v0.h[2]\n\t"
+      "smlal %[l1].4s, v12.4h, v1.h[2]\n\t" "smlal2 %[h1].4s, v12.8h, v1.h[2]\n\t"
+      "smlal %[l2].4s, v12.4h, v2.h[2]\n\t" "smlal2 %[h2].4s, v12.8h, v2.h[2]\n\t"
+      "smlal %[l3].4s, v12.4h, v3.h[2]\n\t" "smlal2 %[h3].4s, v12.8h, v3.h[2]\n\t"
+      "smlal %[l4].4s, v12.4h, v4.h[2]\n\t" "smlal2 %[h4].4s, v12.8h, v4.h[2]\n\t"
+      "smlal %[l5].4s, v12.4h, v5.h[2]\n\t" "smlal2 %[h5].4s, v12.8h, v5.h[2]\n\t"
+      "smlal %[l6].4s, v12.4h, v6.h[2]\n\t" "smlal2 %[h6].4s, v12.8h, v6.h[2]\n\t"
+      "smlal %[l7].4s, v12.4h, v7.h[2]\n\t" "smlal2 %[h7].4s, v12.8h, v7.h[2]\n\t"
+      ".endif\n\t"
+      ".if %c[kc] > 3\n\t"
+      "usubl2 v13.8h, v9.16b, %[kzp].16b\n\t"
+      "smlal %[l0].4s, v13.4h, v0.h[3]\n\t" "smlal2 %[h0].4s, v13.8h, v0.h[3]\n\t"
+      "smlal %[l1].4s, v13.4h, v1.h[3]\n\t" "smlal2 %[h1].4s, v13.8h, v1.h[3]\n\t"
+      "smlal %[l2].4s, v13.4h, v2.h[3]\n\t" "smlal2 %[h2].4s, v13.8h, v2.h[3]\n\t"
+      "smlal %[l3].4s, v13.4h, v3.h[3]\n\t" "smlal2 %[h3].4s, v13.8h, v3.h[3]\n\t"
+      "smlal %[l4].4s, v13.4h, v4.h[3]\n\t" "smlal2 %[h4].4s, v13.8h, v4.h[3]\n\t"
+      "smlal %[l5].4s, v13.4h, v5.h[3]\n\t" "smlal2 %[h5].4s, v13.8h, v5.h[3]\n\t"
+      "smlal %[l6].4s, v13.4h, v6.h[3]\n\t" "smlal2 %[h6].4s, v13.8h, v6.h[3]\n\t"
+      "smlal %[l7].4s, v13.4h, v7.h[3]\n\t" "smlal2 %[h7].4s, v13.8h, v7.h[3]\n\t"
+      ".endif\n\t"
+      "cmp %[a], %[a_end]\n\t" "b.ne 0b\n\t"
+      : [l0] "=&w"(acc->lo[0]), [h0] "=&w"(acc->hi[0]), [l1] "=&w"(acc->lo[1]), [h1] "=&w"(acc->hi[1]),
+        [l2] "=&w"(acc->lo[2]), [h2] "=&w"(acc->hi[2]), [l3] "=&w"(acc->lo[3]), [h3] "=&w"(acc->hi[3]),
+        [l4] "=&w"(acc->lo[4]), [h4] "=&w"(acc->hi[4]), [l5] "=&w"(acc->lo[5]), [h5] "=&w"(acc->hi[5]),
+        [l6] "=&w"(acc->lo[6]), [h6] "=&w"(acc->hi[6]), [l7] "=&w"(acc->lo[7]), [h7] "=&w"(acc->hi[7]),
+        [a] "+r"(pa), [w] "+r"(w)
+      : [a_end] "r"(pa_end), [kzp] "w"(vkzp), [kc] "i"(kc)
+      : "cc", "memory", "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v12", "v13");
   return w;
 }
 
+/* One panel on the widened taps at buf: kc = 8 x blocks (rem = 0) or kc = rem <= Q8RT_Q8CONV8N_MAX_SMALL_KC
+ * (blocks = 1), rem a compile-time constant once inlined. Returns the next panel. */
+static inline __attribute__((always_inline)) const uint8_t* conv8n_panel(
+    const int rem, const enum q8rt_neon_8x8_requant mode, size_t ks, size_t blocks, const int16_t* buf,
+    const uint8_t* panel, uint8x16_t vkzp, size_t mr, size_t nr, uint8_t* c, size_t c_stride,
+    const struct q8rt_neon_q31* vq, enum q8rt_neon_8x8_output out) {
+  struct q8rt_neon_8x8_acc acc;
+  const uint8_t* next;
+  if (rem == 0) { /* the taps' blocks follow each other in the buffer and in the panel: one GEMM loop */
+    next = q8rt_neon_8x8_rows8_k8(&acc, panel, buf, buf + ks * blocks * 64, vkzp);
+  } else {
+    next = conv8n_small_kc(&acc, rem, panel, buf, buf + ks * 64, vkzp);
+  }
+  q8rt_neon_8x8_store_rows(&acc, 8, mr, nr, c, c_stride, vq, mode, out);
+  return next;
+}
+
 static inline __attribute__((always_inline)) void conv8n(
-    const size_t rem, const enum q8rt_neon_8x8_requant mode, size_t mr, size_t nc, size_t ks, size_t blocks,
+    const int rem, const enum q8rt_neon_8x8_requant mode, size_t mr, size_t nc, size_t ks, size_t blocks,
     const int16_t* buf, const uint8_t* panel, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params) {
   const uint8x16_t vkzp = vdupq_n_u8(params->kernel_zero_point);
   const struct q8rt_neon_q31 vq = q8rt_neon_q31_init(params);
+  /* one output stage (with the clamp) in every instance: the three stages would save up to 12 instructions per
+   * panel and double the code (gcc copies the tap loop per stage) */
+  const enum q8rt_neon_8x8_output out = Q8RT_NEON_8X8_OUT_CLAMP;
   for (;;) {
     if (nc <= Q8RT_GEMM8_NR) {
-      conv8n_panel(rem, mode, ks, blocks, buf, panel, vkzp, mr, nc, c, c_stride, &vq);
+      conv8n_panel(rem, mode, ks, blocks, buf, panel, vkzp, mr, nc, c, c_stride, &vq, out);
       return;
     }
-    panel = conv8n_panel(rem, mode, ks, blocks, buf, panel, vkzp, mr, Q8RT_GEMM8_NR, c, c_stride, &vq);
+    panel = conv8n_panel(rem, mode, ks, blocks, buf, panel, vkzp, mr, Q8RT_GEMM8_NR, c, c_stride, &vq, out);
     c += Q8RT_GEMM8_NR;
     nc -= Q8RT_GEMM8_NR;
   }
@@ -134,7 +169,7 @@ static inline __attribute__((always_inline)) void conv8n(
 
 /* One instance per requantization sequence. */
 static inline __attribute__((always_inline)) void conv8n_rem(
-    const size_t rem, size_t mr, size_t nc, size_t ks, size_t blocks, const int16_t* buf, const uint8_t* panel,
+    const int rem, size_t mr, size_t nc, size_t ks, size_t blocks, const int16_t* buf, const uint8_t* panel,
     uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params) {
   switch (q8rt_neon_8x8_requant_of(params)) {
     case Q8RT_NEON_8X8_SINGLE:

@@ -131,27 +131,57 @@ static inline __attribute__((always_inline)) int32x4_t q8rt_neon_8x8_scale(
   }
 }
 
+/* The output stage after the scaling (chosen once per call by q8rt_neon_8x8_output_of): OUT_PLAIN for output zero
+ * point 0 and range [0, 255] (saturating narrows only: MobileNetV2's expansion convolutions, ReLU6 on scale 6/255),
+ * OUT_ZP for range [0, 255] with a zero point (no clamp: its projections), OUT_CLAMP otherwise. Each gives
+ * clamp(y + zero_point, min, max). */
+enum q8rt_neon_8x8_output {
+  Q8RT_NEON_8X8_OUT_CLAMP = 0,
+  Q8RT_NEON_8X8_OUT_ZP = 1,
+  Q8RT_NEON_8X8_OUT_PLAIN = 2,
+};
+
+static inline enum q8rt_neon_8x8_output q8rt_neon_8x8_output_of(const struct q8rt_conv_params* params) {
+  if (params->output_min != 0 || params->output_max != 255) return Q8RT_NEON_8X8_OUT_CLAMP;
+  return params->output_zero_point == 0 ? Q8RT_NEON_8X8_OUT_PLAIN : Q8RT_NEON_8X8_OUT_ZP;
+}
+
+/* Two int32x4 of y values -> int16x8, the zero point added unless out is OUT_PLAIN. */
+static inline __attribute__((always_inline)) int16x8_t q8rt_neon_8x8_pack16(int32x4_t vlo, int32x4_t vhi,
+                                                                           const struct q8rt_neon_q31* vq,
+                                                                           const enum q8rt_neon_8x8_output out) {
+  const int16x8_t vz = vcombine_s16(vqmovn_s32(vlo), vqmovn_s32(vhi));
+  return out == Q8RT_NEON_8X8_OUT_PLAIN ? vz : vqaddq_s16(vz, vq->zero_point);
+}
+
+/* Two int16x8 -> 16 uint8, clamped if out is OUT_CLAMP. */
+static inline __attribute__((always_inline)) uint8x16_t q8rt_neon_8x8_pack8(int16x8_t vlo, int16x8_t vhi,
+                                                                           const struct q8rt_neon_q31* vq,
+                                                                           const enum q8rt_neon_8x8_output out) {
+  const uint8x16_t vout = vcombine_u8(vqmovun_s16(vlo), vqmovun_s16(vhi));
+  return out == Q8RT_NEON_8X8_OUT_CLAMP ? vminq_u8(vmaxq_u8(vout, vq->min), vq->max) : vout;
+}
+
 /* Rows i and i + 1 (if i + 1 < mr) of the tile -> uint8 at c + i * c_stride. */
 static inline __attribute__((always_inline)) void q8rt_neon_8x8_store_pair(
     const struct q8rt_neon_8x8_acc* acc, const int i, size_t mr, size_t nr, uint8_t* c, size_t c_stride,
-    const struct q8rt_neon_q31* vq, const enum q8rt_neon_8x8_requant mode) {
-  const int16x8_t vz0 = q8rt_neon_pack_zp(q8rt_neon_8x8_scale(acc->lo[i], vq, mode),
-                                          q8rt_neon_8x8_scale(acc->hi[i], vq, mode), vq->zero_point);
-  const int16x8_t vz1 = q8rt_neon_pack_zp(q8rt_neon_8x8_scale(acc->lo[i + 1], vq, mode),
-                                          q8rt_neon_8x8_scale(acc->hi[i + 1], vq, mode), vq->zero_point);
-  q8rt_neon_store_2x8(c + (size_t) i * c_stride, c_stride, q8rt_neon_pack_u8(vz0, vz1, vq->min, vq->max),
-                      mr - (size_t) i, nr);
+    const struct q8rt_neon_q31* vq, const enum q8rt_neon_8x8_requant mode, const enum q8rt_neon_8x8_output out) {
+  const int16x8_t vz0 = q8rt_neon_8x8_pack16(q8rt_neon_8x8_scale(acc->lo[i], vq, mode),
+                                             q8rt_neon_8x8_scale(acc->hi[i], vq, mode), vq, out);
+  const int16x8_t vz1 = q8rt_neon_8x8_pack16(q8rt_neon_8x8_scale(acc->lo[i + 1], vq, mode),
+                                             q8rt_neon_8x8_scale(acc->hi[i + 1], vq, mode), vq, out);
+  q8rt_neon_store_2x8(c + (size_t) i * c_stride, c_stride, q8rt_neon_8x8_pack8(vz0, vz1, vq, out), mr - (size_t) i,
+                      nr);
 }
 
-/* Rows 0..mr-1 (mr <= rows) of the tile's first `rows` accumulator rows (rows in pairs, as q8rt_neon_8x8_store)
- * -> uint8 at c, in the sequence `mode`. */
-static inline __attribute__((always_inline)) void q8rt_neon_8x8_store_rows(
+/* q8rt_neon_8x8_store_rows for one output stage. */
+static inline __attribute__((always_inline)) void q8rt_neon_8x8_store_rows_out(
     const struct q8rt_neon_8x8_acc* acc, const int rows, size_t mr, size_t nr, uint8_t* c, size_t c_stride,
-    const struct q8rt_neon_q31* vq, const enum q8rt_neon_8x8_requant mode) {
+    const struct q8rt_neon_q31* vq, const enum q8rt_neon_8x8_requant mode, const enum q8rt_neon_8x8_output out) {
   if (rows == 1) {
-    const int16x8_t vz = q8rt_neon_pack_zp(q8rt_neon_8x8_scale(acc->lo[0], vq, mode),
-                                           q8rt_neon_8x8_scale(acc->hi[0], vq, mode), vq->zero_point);
-    const uint8x16_t vout = q8rt_neon_pack_u8(vz, vz, vq->min, vq->max);
+    const int16x8_t vz = q8rt_neon_8x8_pack16(q8rt_neon_8x8_scale(acc->lo[0], vq, mode),
+                                              q8rt_neon_8x8_scale(acc->hi[0], vq, mode), vq, out);
+    const uint8x16_t vout = q8rt_neon_8x8_pack8(vz, vz, vq, out);
     if (nr == Q8RT_GEMM8_NR) {
       vst1_u8(c, vget_low_u8(vout));
     } else {
@@ -159,10 +189,25 @@ static inline __attribute__((always_inline)) void q8rt_neon_8x8_store_rows(
     }
     return;
   }
-  q8rt_neon_8x8_store_pair(acc, 0, mr, nr, c, c_stride, vq, mode);
-  if (rows > 2 && mr > 2) q8rt_neon_8x8_store_pair(acc, 2, mr, nr, c, c_stride, vq, mode);
-  if (rows > 4 && mr > 4) q8rt_neon_8x8_store_pair(acc, 4, mr, nr, c, c_stride, vq, mode);
-  if (rows > 6 && mr > 6) q8rt_neon_8x8_store_pair(acc, 6, mr, nr, c, c_stride, vq, mode);
+  q8rt_neon_8x8_store_pair(acc, 0, mr, nr, c, c_stride, vq, mode, out);
+  if (rows > 2 && mr > 2) q8rt_neon_8x8_store_pair(acc, 2, mr, nr, c, c_stride, vq, mode, out);
+  if (rows > 4 && mr > 4) q8rt_neon_8x8_store_pair(acc, 4, mr, nr, c, c_stride, vq, mode, out);
+  if (rows > 6 && mr > 6) q8rt_neon_8x8_store_pair(acc, 6, mr, nr, c, c_stride, vq, mode, out);
+}
+
+/* Rows 0..mr-1 (mr <= rows) of the tile's first `rows` accumulator rows (rows in pairs, as q8rt_neon_8x8_store)
+ * -> uint8 at c, in the sequence `mode` (a compile-time constant once inlined) and the output stage `out` (one
+ * branch per call of this function into code for that stage). */
+static inline __attribute__((always_inline)) void q8rt_neon_8x8_store_rows(
+    const struct q8rt_neon_8x8_acc* acc, const int rows, size_t mr, size_t nr, uint8_t* c, size_t c_stride,
+    const struct q8rt_neon_q31* vq, const enum q8rt_neon_8x8_requant mode, enum q8rt_neon_8x8_output out) {
+  if (out == Q8RT_NEON_8X8_OUT_PLAIN) {
+    q8rt_neon_8x8_store_rows_out(acc, rows, mr, nr, c, c_stride, vq, mode, Q8RT_NEON_8X8_OUT_PLAIN);
+  } else if (out == Q8RT_NEON_8X8_OUT_ZP) {
+    q8rt_neon_8x8_store_rows_out(acc, rows, mr, nr, c, c_stride, vq, mode, Q8RT_NEON_8X8_OUT_ZP);
+  } else {
+    q8rt_neon_8x8_store_rows_out(acc, rows, mr, nr, c, c_stride, vq, mode, Q8RT_NEON_8X8_OUT_CLAMP);
+  }
 }
 
 /* k = lane of a block: its int16 weights (w - kzp) from the block's weight bytes vw (k-major, 8 per k: k = lane in
@@ -216,4 +261,107 @@ static inline __attribute__((always_inline)) void q8rt_neon_8x8_load_widened(int
   } else {
     vx[0] = vld1q_s16(pa);
   }
+}
+
+/* The k loop of an 8-row body on widened rows (pa .. pa_end: blocks >= 1 of 8 rows x 8 k, the weights of the panel
+ * at w: bias, then 64 bytes per block), in assembly: gcc 12 keeps the intrinsics version's
+ * 30 live vectors only with register moves and a zero point reloaded from the stack (149 to 158 instructions per
+ * block instead of 141). Rows in v0..v7 (the by-element operand of the 16-bit forms must be in v0..v15), the
+ * block's 64 weight bytes in v8..v11, the int16 weights of even / odd k alternately in v12 / v13, the 16
+ * accumulators wherever the compiler puts them (outputs only: in-out operands would count twice towards the limit
+ * of 30), loaded with the panel's bias at w first (8 ldp: fewer instructions than one load and 14 moves). Returns
+ * the end of the panel (the next panel). */
+static inline __attribute__((always_inline)) const uint8_t* q8rt_neon_8x8_rows8_k8(struct q8rt_neon_8x8_acc* acc,
+                                                                            const uint8_t* w, const int16_t* pa,
+                                                                            const int16_t* pa_end,
+                                                                            uint8x16_t vkzp) {
+  __asm__ volatile(
+      "ldp %q[l0], %q[h0], [%[w]]\n\t" "ldp %q[l1], %q[h1], [%[w]]\n\t"
+      "ldp %q[l2], %q[h2], [%[w]]\n\t" "ldp %q[l3], %q[h3], [%[w]]\n\t"
+      "ldp %q[l4], %q[h4], [%[w]]\n\t" "ldp %q[l5], %q[h5], [%[w]]\n\t"
+      "ldp %q[l6], %q[h6], [%[w]]\n\t" "ldp %q[l7], %q[h7], [%[w]], #32\n\t"
+      "0:\n\t"
+      "ld1 {v0.8h-v3.8h}, [%[a]], #64\n\t" "ld1 {v4.8h-v7.8h}, [%[a]], #64\n\t"
+      "ld1 {v8.16b-v11.16b}, [%[w]], #64\n\t"
+      "usubl v12.8h, v8.8b, %[kzp].8b\n\t"
+      "smlal %[l0].4s, v12.4h, v0.h[0]\n\t" "smlal2 %[h0].4s, v12.8h, v0.h[0]\n\t"
+      "smlal %[l1].4s, v12.4h, v1.h[0]\n\t" "smlal2 %[h1].4s, v12.8h, v1.h[0]\n\t"
+      "smlal %[l2].4s, v12.4h, v2.h[0]\n\t" "smlal2 %[h2].4s, v12.8h, v2.h[0]\n\t"
+      "smlal %[l3].4s, v12.4h, v3.h[0]\n\t" "smlal2 %[h3].4s, v12.8h, v3.h[0]\n\t"
+      "smlal %[l4].4s, v12.4h, v4.h[0]\n\t" "smlal2 %[h4].4s, v12.8h, v4.h[0]\n\t"
+      "smlal %[l5].4s, v12.4h, v5.h[0]\n\t" "smlal2 %[h5].4s, v12.8h, v5.h[0]\n\t"
+      "smlal %[l6].4s, v12.4h, v6.h[0]\n\t" "smlal2 %[h6].4s, v12.8h, v6.h[0]\n\t"
+      "smlal %[l7].4s, v12.4h, v7.h[0]\n\t" "smlal2 %[h7].4s, v12.8h, v7.h[0]\n\t"
+      "usubl2 v13.8h, v8.16b, %[kzp].16b\n\t"
+      "smlal %[l0].4s, v13.4h, v0.h[1]\n\t" "smlal2 %[h0].4s, v13.8h, v0.h[1]\n\t"
+      "smlal %[l1].4s, v13.4h, v1.h[1]\n\t" "smlal2 %[h1].4s, v13.8h, v1.h[1]\n\t"
+      "smlal %[l2].4s, v13.4h, v2.h[1]\n\t" "smlal2 %[h2].4s, v13.8h, v2.h[1]\n\t"
+      "smlal %[l3].4s, v13.4h, v3.h[1]\n\t" "smlal2 %[h3].4s, v13.8h, v3.h[1]\n\t"
+      "smlal %[l4].4s, v13.4h, v4.h[1]\n\t" "smlal2 %[h4].4s, v13.8h, v4.h[1]\n\t"
+      "smlal %[l5].4s, v13.4h, v5.h[1]\n\t" "smlal2 %[h5].4s, v13.8h, v5.h[1]\n\t"
+      "smlal %[l6].4s, v13.4h, v6.h[1]\n\t" "smlal2 %[h6].4s, v13.8h, v6.h[1]\n\t"
+      "smlal %[l7].4s, v13.4h, v7.h[1]\n\t" "smlal2 %[h7].4s, v13.8h, v7.h[1]\n\t"
+      "usubl v12.8h, v9.8b, %[kzp].8b\n\t"
+      "smlal %[l0].4s, v12.4h, v0.h[2]\n\t" "smlal2 %[h0].4s, v12.8h, v0.h[2]\n\t"
+      "smlal %[l1].4s, v12.4h, v1.h[2]\n\t" "smlal2 %[h1].4s, v12.8h, v1.h[2]\n\t"
+      "smlal %[l2].4s, v12.4h, v2.h[2]\n\t" "smlal2 %[h2].4s, v12.8h, v2.h[2]\n\t"
+      "smlal %[l3].4s, v12.4h, v3.h[2]\n\t" "smlal2 %[h3].4s, v12.8h, v3.h[2]\n\t"
+      "smlal %[l4].4s, v12.4h, v4.h[2]\n\t" "smlal2 %[h4].4s, v12.8h, v4.h[2]\n\t"
+      "smlal %[l5].4s, v12.4h, v5.h[2]\n\t" "smlal2 %[h5].4s, v12.8h, v5.h[2]\n\t"
+      "smlal %[l6].4s, v12.4h, v6.h[2]\n\t" "smlal2 %[h6].4s, v12.8h, v6.h[2]\n\t"
+      "smlal %[l7].4s, v12.4h, v7.h[2]\n\t" "smlal2 %[h7].4s, v12.8h, v7.h[2]\n\t"
+      "usubl2 v13.8h, v9.16b, %[kzp].16b\n\t"
+      "smlal %[l0].4s, v13.4h, v0.h[3]\n\t" "smlal2 %[h0].4s, v13.8h, v0.h[3]\n\t"
+      "smlal %[l1].4s, v13.4h, v1.h[3]\n\t" "smlal2 %[h1].4s, v13.8h, v1.h[3]\n\t"
+      "smlal %[l2].4s, v13.4h, v2.h[3]\n\t" "smlal2 %[h2].4s, v13.8h, v2.h[3]\n\t"
+      "smlal %[l3].4s, v13.4h, v3.h[3]\n\t" "smlal2 %[h3].4s, v13.8h, v3.h[3]\n\t"
+      "smlal %[l4].4s, v13.4h, v4.h[3]\n\t" "smlal2 %[h4].4s, v13.8h, v4.h[3]\n\t"
+      "smlal %[l5].4s, v13.4h, v5.h[3]\n\t" "smlal2 %[h5].4s, v13.8h, v5.h[3]\n\t"
+      "smlal %[l6].4s, v13.4h, v6.h[3]\n\t" "smlal2 %[h6].4s, v13.8h, v6.h[3]\n\t"
+      "smlal %[l7].4s, v13.4h, v7.h[3]\n\t" "smlal2 %[h7].4s, v13.8h, v7.h[3]\n\t"
+      "usubl v12.8h, v10.8b, %[kzp].8b\n\t"
+      "smlal %[l0].4s, v12.4h, v0.h[4]\n\t" "smlal2 %[h0].4s, v12.8h, v0.h[4]\n\t"
+      "smlal %[l1].4s, v12.4h, v1.h[4]\n\t" "smlal2 %[h1].4s, v12.8h, v1.h[4]\n\t"
+      "smlal %[l2].4s, v12.4h, v2.h[4]\n\t" "smlal2 %[h2].4s, v12.8h, v2.h[4]\n\t"
+      "smlal %[l3].4s, v12.4h, v3.h[4]\n\t" "smlal2 %[h3].4s, v12.8h, v3.h[4]\n\t"
+      "smlal %[l4].4s, v12.4h, v4.h[4]\n\t" "smlal2 %[h4].4s, v12.8h, v4.h[4]\n\t"
+      "smlal %[l5].4s, v12.4h, v5.h[4]\n\t" "smlal2 %[h5].4s, v12.8h, v5.h[4]\n\t"
+      "smlal %[l6].4s, v12.4h, v6.h[4]\n\t" "smlal2 %[h6].4s, v12.8h, v6.h[4]\n\t"
+      "smlal %[l7].4s, v12.4h, v7.h[4]\n\t" "smlal2 %[h7].4s, v12.8h, v7.h[4]\n\t"
+      "usubl2 v13.8h, v10.16b, %[kzp].16b\n\t"
+      "smlal %[l0].4s, v13.4h, v0.h[5]\n\t" "smlal2 %[h0].4s, v13.8h, v0.h[5]\n\t"
+      "smlal %[l1].4s, v13.4h, v1.h[5]\n\t" "smlal2 %[h1].4s, v13.8h, v1.h[5]\n\t"
+      "smlal %[l2].4s, v13.4h, v2.h[5]\n\t" "smlal2 %[h2].4s, v13.8h, v2.h[5]\n\t"
+      "smlal %[l3].4s, v13.4h, v3.h[5]\n\t" "smlal2 %[h3].4s, v13.8h, v3.h[5]\n\t"
+      "smlal %[l4].4s, v13.4h, v4.h[5]\n\t" "smlal2 %[h4].4s, v13.8h, v4.h[5]\n\t"
+      "smlal %[l5].4s, v13.4h, v5.h[5]\n\t" "smlal2 %[h5].4s, v13.8h, v5.h[5]\n\t"
+      "smlal %[l6].4s, v13.4h, v6.h[5]\n\t" "smlal2 %[h6].4s, v13.8h, v6.h[5]\n\t"
+      "smlal %[l7].4s, v13.4h, v7.h[5]\n\t" "smlal2 %[h7].4s, v13.8h, v7.h[5]\n\t"
+      "usubl v12.8h, v11.8b, %[kzp].8b\n\t"
+      "smlal %[l0].4s, v12.4h, v0.h[6]\n\t" "smlal2 %[h0].4s, v12.8h, v0.h[6]\n\t"
+      "smlal %[l1].4s, v12.4h, v1.h[6]\n\t" "smlal2 %[h1].4s, v12.8h, v1.h[6]\n\t"
+      "smlal %[l2].4s, v12.4h, v2.h[6]\n\t" "smlal2 %[h2].4s, v12.8h, v2.h[6]\n\t"
+      "smlal %[l3].4s, v12.4h, v3.h[6]\n\t" "smlal2 %[h3].4s, v12.8h, v3.h[6]\n\t"
+      "smlal %[l4].4s, v12.4h, v4.h[6]\n\t" "smlal2 %[h4].4s, v12.8h, v4.h[6]\n\t"
+      "smlal %[l5].4s, v12.4h, v5.h[6]\n\t" "smlal2 %[h5].4s, v12.8h, v5.h[6]\n\t"
+      "smlal %[l6].4s, v12.4h, v6.h[6]\n\t" "smlal2 %[h6].4s, v12.8h, v6.h[6]\n\t"
+      "smlal %[l7].4s, v12.4h, v7.h[6]\n\t" "smlal2 %[h7].4s, v12.8h, v7.h[6]\n\t"
+      "usubl2 v13.8h, v11.16b, %[kzp].16b\n\t"
+      "smlal %[l0].4s, v13.4h, v0.h[7]\n\t" "smlal2 %[h0].4s, v13.8h, v0.h[7]\n\t"
+      "smlal %[l1].4s, v13.4h, v1.h[7]\n\t" "smlal2 %[h1].4s, v13.8h, v1.h[7]\n\t"
+      "smlal %[l2].4s, v13.4h, v2.h[7]\n\t" "smlal2 %[h2].4s, v13.8h, v2.h[7]\n\t"
+      "smlal %[l3].4s, v13.4h, v3.h[7]\n\t" "smlal2 %[h3].4s, v13.8h, v3.h[7]\n\t"
+      "smlal %[l4].4s, v13.4h, v4.h[7]\n\t" "smlal2 %[h4].4s, v13.8h, v4.h[7]\n\t"
+      "smlal %[l5].4s, v13.4h, v5.h[7]\n\t" "smlal2 %[h5].4s, v13.8h, v5.h[7]\n\t"
+      "smlal %[l6].4s, v13.4h, v6.h[7]\n\t" "smlal2 %[h6].4s, v13.8h, v6.h[7]\n\t"
+      "smlal %[l7].4s, v13.4h, v7.h[7]\n\t" "smlal2 %[h7].4s, v13.8h, v7.h[7]\n\t"
+      "cmp %[a], %[a_end]\n\t" "b.ne 0b\n\t"
+      : [l0] "=&w"(acc->lo[0]), [h0] "=&w"(acc->hi[0]), [l1] "=&w"(acc->lo[1]), [h1] "=&w"(acc->hi[1]),
+        [l2] "=&w"(acc->lo[2]), [h2] "=&w"(acc->hi[2]), [l3] "=&w"(acc->lo[3]), [h3] "=&w"(acc->hi[3]),
+        [l4] "=&w"(acc->lo[4]), [h4] "=&w"(acc->hi[4]), [l5] "=&w"(acc->lo[5]), [h5] "=&w"(acc->hi[5]),
+        [l6] "=&w"(acc->lo[6]), [h6] "=&w"(acc->hi[6]), [l7] "=&w"(acc->lo[7]), [h7] "=&w"(acc->hi[7]),
+        [a] "+r"(pa), [w] "+r"(w)
+      : [a_end] "r"(pa_end), [kzp] "w"(vkzp)
+      : "cc", "memory", "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10", "v11", "v12", "v13");
+  return w;
 }

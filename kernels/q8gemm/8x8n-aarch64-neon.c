@@ -35,116 +35,15 @@
 #include "8x8-neon.h"
 #include "q8gemm.h"
 
-/* The k loop of the 8-row body (blocks >= 1 blocks of 8 k), in assembly: gcc 12 keeps the intrinsics version's
- * 30 live vectors only with register moves and a zero point reloaded from the stack (149 to 158 instructions per
- * block instead of 141). Rows in v0..v7 (the by-element operand of the 16-bit forms must be in v0..v15), the
- * block's 64 weight bytes in v8..v11, the int16 weights of even / odd k alternately in v12 / v13, the 16
- * accumulators wherever the compiler puts them (outputs only: in-out operands would count twice towards the limit
- * of 30), loaded with the panel's bias at w first (8 ldp: fewer instructions than one load and 14 moves). Returns
- * the end of the panel (the next panel). */
-static inline __attribute__((always_inline)) const uint8_t* gemm8n_k8_rows8(struct q8rt_neon_8x8_acc* acc,
-                                                                            const uint8_t* w, const int16_t* pa,
-                                                                            const int16_t* pa_end,
-                                                                            uint8x16_t vkzp) {
-  __asm__ volatile(
-      "ldp %q[l0], %q[h0], [%[w]]\n\t" "ldp %q[l1], %q[h1], [%[w]]\n\t"
-      "ldp %q[l2], %q[h2], [%[w]]\n\t" "ldp %q[l3], %q[h3], [%[w]]\n\t"
-      "ldp %q[l4], %q[h4], [%[w]]\n\t" "ldp %q[l5], %q[h5], [%[w]]\n\t"
-      "ldp %q[l6], %q[h6], [%[w]]\n\t" "ldp %q[l7], %q[h7], [%[w]], #32\n\t"
-      "0:\n\t"
-      "ld1 {v0.8h-v3.8h}, [%[a]], #64\n\t" "ld1 {v4.8h-v7.8h}, [%[a]], #64\n\t"
-      "ld1 {v8.16b-v11.16b}, [%[w]], #64\n\t"
-      "usubl v12.8h, v8.8b, %[kzp].8b\n\t"
-      "smlal %[l0].4s, v12.4h, v0.h[0]\n\t" "smlal2 %[h0].4s, v12.8h, v0.h[0]\n\t"
-      "smlal %[l1].4s, v12.4h, v1.h[0]\n\t" "smlal2 %[h1].4s, v12.8h, v1.h[0]\n\t"
-      "smlal %[l2].4s, v12.4h, v2.h[0]\n\t" "smlal2 %[h2].4s, v12.8h, v2.h[0]\n\t"
-      "smlal %[l3].4s, v12.4h, v3.h[0]\n\t" "smlal2 %[h3].4s, v12.8h, v3.h[0]\n\t"
-      "smlal %[l4].4s, v12.4h, v4.h[0]\n\t" "smlal2 %[h4].4s, v12.8h, v4.h[0]\n\t"
-      "smlal %[l5].4s, v12.4h, v5.h[0]\n\t" "smlal2 %[h5].4s, v12.8h, v5.h[0]\n\t"
-      "smlal %[l6].4s, v12.4h, v6.h[0]\n\t" "smlal2 %[h6].4s, v12.8h, v6.h[0]\n\t"
-      "smlal %[l7].4s, v12.4h, v7.h[0]\n\t" "smlal2 %[h7].4s, v12.8h, v7.h[0]\n\t"
-      "usubl2 v13.8h, v8.16b, %[kzp].16b\n\t"
-      "smlal %[l0].4s, v13.4h, v0.h[1]\n\t" "smlal2 %[h0].4s, v13.8h, v0.h[1]\n\t"
-      "smlal %[l1].4s, v13.4h, v1.h[1]\n\t" "smlal2 %[h1].4s, v13.8h, v1.h[1]\n\t"
-      "smlal %[l2].4s, v13.4h, v2.h[1]\n\t" "smlal2 %[h2].4s, v13.8h, v2.h[1]\n\t"
-      "smlal %[l3].4s, v13.4h, v3.h[1]\n\t" "smlal2 %[h3].4s, v13.8h, v3.h[1]\n\t"
-      "smlal %[l4].4s, v13.4h, v4.h[1]\n\t" "smlal2 %[h4].4s, v13.8h, v4.h[1]\n\t"
-      "smlal %[l5].4s, v13.4h, v5.h[1]\n\t" "smlal2 %[h5].4s, v13.8h, v5.h[1]\n\t"
-      "smlal %[l6].4s, v13.4h, v6.h[1]\n\t" "smlal2 %[h6].4s, v13.8h, v6.h[1]\n\t"
-      "smlal %[l7].4s, v13.4h, v7.h[1]\n\t" "smlal2 %[h7].4s, v13.8h, v7.h[1]\n\t"
-      "usubl v12.8h, v9.8b, %[kzp].8b\n\t"
-      "smlal %[l0].4s, v12.4h, v0.h[2]\n\t" "smlal2 %[h0].4s, v12.8h, v0.h[2]\n\t"
-      "smlal %[l1].4s, v12.4h, v1.h[2]\n\t" "smlal2 %[h1].4s, v12.8h, v1.h[2]\n\t"
-      "smlal %[l2].4s, v12.4h, v2.h[2]\n\t" "smlal2 %[h2].4s, v12.8h, v2.h[2]\n\t"
-      "smlal %[l3].4s, v12.4h, v3.h[2]\n\t" "smlal2 %[h3].4s, v12.8h, v3.h[2]\n\t"
-      "smlal %[l4].4s, v12.4h, v4.h[2]\n\t" "smlal2 %[h4].4s, v12.8h, v4.h[2]\n\t"
-      "smlal %[l5].4s, v12.4h, v5.h[2]\n\t" "smlal2 %[h5].4s, v12.8h, v5.h[2]\n\t"
-      "smlal %[l6].4s, v12.4h, v6.h[2]\n\t" "smlal2 %[h6].4s, v12.8h, v6.h[2]\n\t"
-      "smlal %[l7].4s, v12.4h, v7.h[2]\n\t" "smlal2 %[h7].4s, v12.8h, v7.h[2]\n\t"
-      "usubl2 v13.8h, v9.16b, %[kzp].16b\n\t"
-      "smlal %[l0].4s, v13.4h, v0.h[3]\n\t" "smlal2 %[h0].4s, v13.8h, v0.h[3]\n\t"
-      "smlal %[l1].4s, v13.4h, v1.h[3]\n\t" "smlal2 %[h1].4s, v13.8h, v1.h[3]\n\t"
-      "smlal %[l2].4s, v13.4h, v2.h[3]\n\t" "smlal2 %[h2].4s, v13.8h, v2.h[3]\n\t"
-      "smlal %[l3].4s, v13.4h, v3.h[3]\n\t" "smlal2 %[h3].4s, v13.8h, v3.h[3]\n\t"
-      "smlal %[l4].4s, v13.4h, v4.h[3]\n\t" "smlal2 %[h4].4s, v13.8h, v4.h[3]\n\t"
-      "smlal %[l5].4s, v13.4h, v5.h[3]\n\t" "smlal2 %[h5].4s, v13.8h, v5.h[3]\n\t"
-      "smlal %[l6].4s, v13.4h, v6.h[3]\n\t" "smlal2 %[h6].4s, v13.8h, v6.h[3]\n\t"
-      "smlal %[l7].4s, v13.4h, v7.h[3]\n\t" "smlal2 %[h7].4s, v13.8h, v7.h[3]\n\t"
-      "usubl v12.8h, v10.8b, %[kzp].8b\n\t"
-      "smlal %[l0].4s, v12.4h, v0.h[4]\n\t" "smlal2 %[h0].4s, v12.8h, v0.h[4]\n\t"
-      "smlal %[l1].4s, v12.4h, v1.h[4]\n\t" "smlal2 %[h1].4s, v12.8h, v1.h[4]\n\t"
-      "smlal %[l2].4s, v12.4h, v2.h[4]\n\t" "smlal2 %[h2].4s, v12.8h, v2.h[4]\n\t"
-      "smlal %[l3].4s, v12.4h, v3.h[4]\n\t" "smlal2 %[h3].4s, v12.8h, v3.h[4]\n\t"
-      "smlal %[l4].4s, v12.4h, v4.h[4]\n\t" "smlal2 %[h4].4s, v12.8h, v4.h[4]\n\t"
-      "smlal %[l5].4s, v12.4h, v5.h[4]\n\t" "smlal2 %[h5].4s, v12.8h, v5.h[4]\n\t"
-      "smlal %[l6].4s, v12.4h, v6.h[4]\n\t" "smlal2 %[h6].4s, v12.8h, v6.h[4]\n\t"
-      "smlal %[l7].4s, v12.4h, v7.h[4]\n\t" "smlal2 %[h7].4s, v12.8h, v7.h[4]\n\t"
-      "usubl2 v13.8h, v10.16b, %[kzp].16b\n\t"
-      "smlal %[l0].4s, v13.4h, v0.h[5]\n\t" "smlal2 %[h0].4s, v13.8h, v0.h[5]\n\t"
-      "smlal %[l1].4s, v13.4h, v1.h[5]\n\t" "smlal2 %[h1].4s, v13.8h, v1.h[5]\n\t"
-      "smlal %[l2].4s, v13.4h, v2.h[5]\n\t" "smlal2 %[h2].4s, v13.8h, v2.h[5]\n\t"
-      "smlal %[l3].4s, v13.4h, v3.h[5]\n\t" "smlal2 %[h3].4s, v13.8h, v3.h[5]\n\t"
-      "smlal %[l4].4s, v13.4h, v4.h[5]\n\t" "smlal2 %[h4].4s, v13.8h, v4.h[5]\n\t"
-      "smlal %[l5].4s, v13.4h, v5.h[5]\n\t" "smlal2 %[h5].4s, v13.8h, v5.h[5]\n\t"
-      "smlal %[l6].4s, v13.4h, v6.h[5]\n\t" "smlal2 %[h6].4s, v13.8h, v6.h[5]\n\t"
-      "smlal %[l7].4s, v13.4h, v7.h[5]\n\t" "smlal2 %[h7].4s, v13.8h, v7.h[5]\n\t"
-      "usubl v12.8h, v11.8b, %[kzp].8b\n\t"
-      "smlal %[l0].4s, v12.4h, v0.h[6]\n\t" "smlal2 %[h0].4s, v12.8h, v0.h[6]\n\t"
-      "smlal %[l1].4s, v12.4h, v1.h[6]\n\t" "smlal2 %[h1].4s, v12.8h, v1.h[6]\n\t"
-      "smlal %[l2].4s, v12.4h, v2.h[6]\n\t" "smlal2 %[h2].4s, v12.8h, v2.h[6]\n\t"
-      "smlal %[l3].4s, v12.4h, v3.h[6]\n\t" "smlal2 %[h3].4s, v12.8h, v3.h[6]\n\t"
-      "smlal %[l4].4s, v12.4h, v4.h[6]\n\t" "smlal2 %[h4].4s, v12.8h, v4.h[6]\n\t"
-      "smlal %[l5].4s, v12.4h, v5.h[6]\n\t" "smlal2 %[h5].4s, v12.8h, v5.h[6]\n\t"
-      "smlal %[l6].4s, v12.4h, v6.h[6]\n\t" "smlal2 %[h6].4s, v12.8h, v6.h[6]\n\t"
-      "smlal %[l7].4s, v12.4h, v7.h[6]\n\t" "smlal2 %[h7].4s, v12.8h, v7.h[6]\n\t"
-      "usubl2 v13.8h, v11.16b, %[kzp].16b\n\t"
-      "smlal %[l0].4s, v13.4h, v0.h[7]\n\t" "smlal2 %[h0].4s, v13.8h, v0.h[7]\n\t"
-      "smlal %[l1].4s, v13.4h, v1.h[7]\n\t" "smlal2 %[h1].4s, v13.8h, v1.h[7]\n\t"
-      "smlal %[l2].4s, v13.4h, v2.h[7]\n\t" "smlal2 %[h2].4s, v13.8h, v2.h[7]\n\t"
-      "smlal %[l3].4s, v13.4h, v3.h[7]\n\t" "smlal2 %[h3].4s, v13.8h, v3.h[7]\n\t"
-      "smlal %[l4].4s, v13.4h, v4.h[7]\n\t" "smlal2 %[h4].4s, v13.8h, v4.h[7]\n\t"
-      "smlal %[l5].4s, v13.4h, v5.h[7]\n\t" "smlal2 %[h5].4s, v13.8h, v5.h[7]\n\t"
-      "smlal %[l6].4s, v13.4h, v6.h[7]\n\t" "smlal2 %[h6].4s, v13.8h, v6.h[7]\n\t"
-      "smlal %[l7].4s, v13.4h, v7.h[7]\n\t" "smlal2 %[h7].4s, v13.8h, v7.h[7]\n\t"
-      "cmp %[a], %[a_end]\n\t" "b.ne 0b\n\t"
-      : [l0] "=&w"(acc->lo[0]), [h0] "=&w"(acc->hi[0]), [l1] "=&w"(acc->lo[1]), [h1] "=&w"(acc->hi[1]),
-        [l2] "=&w"(acc->lo[2]), [h2] "=&w"(acc->hi[2]), [l3] "=&w"(acc->lo[3]), [h3] "=&w"(acc->hi[3]),
-        [l4] "=&w"(acc->lo[4]), [h4] "=&w"(acc->hi[4]), [l5] "=&w"(acc->lo[5]), [h5] "=&w"(acc->hi[5]),
-        [l6] "=&w"(acc->lo[6]), [h6] "=&w"(acc->hi[6]), [l7] "=&w"(acc->lo[7]), [h7] "=&w"(acc->hi[7]),
-        [a] "+r"(pa), [w] "+r"(w)
-      : [a_end] "r"(pa_end), [kzp] "w"(vkzp)
-      : "cc", "memory", "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10", "v11", "v12", "v13");
-  return w;
-}
-
 /* One panel (8 columns) on `rows` widened rows at buf; returns the next panel. */
 static inline __attribute__((always_inline)) const uint8_t* gemm8n_panel(
     const int rows, const enum q8rt_neon_8x8_requant mode, size_t blocks, const int16_t* buf, const uint8_t* panel,
-    uint8x16_t vkzp, size_t mr, size_t nr, uint8_t* c, size_t c_stride, const struct q8rt_neon_q31* vq) {
+    uint8x16_t vkzp, size_t mr, size_t nr, uint8_t* c, size_t c_stride, const struct q8rt_neon_q31* vq,
+    enum q8rt_neon_8x8_output out) {
   struct q8rt_neon_8x8_acc acc;
   if (rows == 8) {
-    const uint8_t* next = gemm8n_k8_rows8(&acc, panel, buf, buf + blocks * 64, vkzp);
-    q8rt_neon_8x8_store_rows(&acc, rows, mr, nr, c, c_stride, vq, mode);
+    const uint8_t* next = q8rt_neon_8x8_rows8_k8(&acc, panel, buf, buf + blocks * 64, vkzp);
+    q8rt_neon_8x8_store_rows(&acc, rows, mr, nr, c, c_stride, vq, mode, out);
     return next;
   }
   const int32x4_t vbias_lo = vld1q_s32((const int32_t*) panel);
@@ -171,7 +70,7 @@ static inline __attribute__((always_inline)) const uint8_t* gemm8n_panel(
     q8rt_neon_8x8_k64(&acc, rows, vx, vw, vkzp, 6);
     q8rt_neon_8x8_k64(&acc, rows, vx, vw, vkzp, 7);
   }
-  q8rt_neon_8x8_store_rows(&acc, rows, mr, nr, c, c_stride, vq, mode);
+  q8rt_neon_8x8_store_rows(&acc, rows, mr, nr, c, c_stride, vq, mode, out);
   return w;
 }
 
@@ -201,12 +100,13 @@ static inline __attribute__((always_inline)) void gemm8n(
   gemm8n_widen(buf, rows, mr, blocks, a, a_stride);
   const uint8x16_t vkzp = vdupq_n_u8(params->kernel_zero_point);
   const struct q8rt_neon_q31 vq = q8rt_neon_q31_init(params);
+  const enum q8rt_neon_8x8_output out = q8rt_neon_8x8_output_of(params);
   for (;;) {
     if (nc <= Q8RT_GEMM8_NR) {
-      gemm8n_panel(rows, mode, blocks, buf, panel, vkzp, mr, nc, c, c_stride, &vq);
+      gemm8n_panel(rows, mode, blocks, buf, panel, vkzp, mr, nc, c, c_stride, &vq, out);
       return;
     }
-    panel = gemm8n_panel(rows, mode, blocks, buf, panel, vkzp, mr, Q8RT_GEMM8_NR, c, c_stride, &vq);
+    panel = gemm8n_panel(rows, mode, blocks, buf, panel, vkzp, mr, Q8RT_GEMM8_NR, c, c_stride, &vq, out);
     c += Q8RT_GEMM8_NR;
     nc -= Q8RT_GEMM8_NR;
   }
