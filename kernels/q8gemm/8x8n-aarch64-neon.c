@@ -13,7 +13,9 @@
  * register from v0..v15: the rows (8), the weight bytes (4), the int16 weights and the zero point fit there, the 16
  * accumulators take v16..v31.
  * The requantization (kernels/requantize-neon.h) is set up once per call, in the sequence the parameters select
- * (two roundings with a shift >= 1 or any shift, or single rounding), one instance of the kernel per sequence.
+ * (two roundings with a shift >= 1 or any shift, or single rounding), one instance of the kernel per sequence, and
+ * with the output stage chosen once per call (no zero point add and no clamp where they cannot change the result).
+ * The 8-row k loop is inline assembly (q8rt_neon_8x8_rows8_k8 in 8x8-neon.h), the other bodies intrinsics.
  * K is processed in whole blocks of 8 (padded k hold w = kernel zero point, zero after the subtraction); A rows are
  * read in 16-byte chunks, up to round_up(k, 16) <= round_up(k, 8) + 8 bytes (within the Q8RT_EXTRA_BYTES slack).
  * The buffer holds Q8RT_GEMM8N_MAX_KC x 8 int16 (16 KiB): k up to Q8RT_GEMM8N_MAX_KC for 5..8 rows, twice that for

@@ -192,25 +192,24 @@ static const struct q8rt_gemm_config gemm_4x8_neon = {
   .split = Q8RT_SPLIT_ROW_TILES,
 };
 #else
-/* aarch64: GEMMs (1x1 convolutions, fully connected) and indirect convolutions on QNNPACK's 8x8 scheme
- * (Q8RT_LAYOUT_GEMM_8X8: uint8 weights, lane-wise smlal / smlal2, one requantization per 64 outputs; products
- * with fewer than 8 rows, e.g. a fully connected layer at batch 1, on the 1x8n GEMV kernel; the q8conv 8x8
- * kernel takes a tap's kc % 8 last channels one at a time, e.g. the 3 of a first layer). Indirect convolutions
- * run the q8conv 8x8n kernel per 8-pixel tile over all columns (every tap's rows widened once, then each panel
- * on them; the q8conv 8x8 kernel per panel for shapes beyond its buffer or with kc > 4 not a multiple of 8). The
- * neon table uses this configuration for convolutions only. */
+/* aarch64: indirect convolutions (the neon table's conv configuration) on QNNPACK's 8x8 scheme (Q8RT_LAYOUT_GEMM_8X8:
+ * uint8 weights, lane-wise smlal / smlal2, one requantization per 64 outputs): the q8conv 8x8n kernel per 8-pixel
+ * tile over all columns (every tap's rows widened to int16 once, then each panel on them; kc <= 4, e.g. the 3
+ * channels of a first layer, taken one at a time per tap), the q8conv 8x8 kernel per panel for shapes beyond its
+ * buffer or with kc > 4 not a multiple of 8 (it takes a tap's kc % 8 last channels one at a time). Its gemm / gemv
+ * (the single-panel 8x8 kernel and the 1x8n GEMV kernel on the same panels) are not used by the table. */
 static const struct q8rt_gemm_config gemm_8x8_neon = {
   .name = "8x8", .mr = 8, .nr = 8, .kr = 8, .packed_size = q8rt_packed_size_gemm_8x8, .pack = q8rt_pack_gemm_8x8,
   .gemm = q8rt_q8gemm_ukernel_8x8__aarch64_neon, .gemv = q8rt_q8gemm_ukernel_1x8n__aarch64_neon, .gemv_nc = 8,
   .igemm = q8rt_q8conv_ukernel_8x8__aarch64_neon, .igemmn = q8rt_q8conv_ukernel_8x8n__aarch64_neon,
   .split = Q8RT_SPLIT_ROW_TILES,
 };
-/* The neon table's GEMMs on the same panels: the 8x8n multi-panel kernel over all columns per call (each row
- * tile's rows widened to int16 once, then every panel on them: 141 instructions per 8 k of an 8x8 tile instead of
- * 171; 4-, 2- and 1-row bodies for a leftover row tile and for products with fewer than 8 rows, e.g. a fully
- * connected layer at batch 1, where its 1-row body takes fewer instructions than the 1x8n GEMV kernel: no gemv).
- * Split in row blocks: with one thread the driver calls the kernel directly per 8-row tile. Indirect convolutions
- * keep the configuration above (its igemm is one panel per call). */
+/* aarch64: the neon table's GEMMs (1x1 convolutions, fully connected) on the same panels: the q8gemm 8x8n
+ * multi-panel kernel over all columns per call (each row tile's rows widened to int16 once, then every panel on
+ * them: 141 instructions per 8 k of an 8x8 tile instead of 171; 4-, 2- and 1-row bodies for a leftover row tile and
+ * for products with fewer than 8 rows, e.g. a fully connected layer at batch 1, where the 1-row body takes fewer
+ * instructions than the 1x8n GEMV kernel: no gemv). Split in row blocks: with one thread the driver calls the
+ * kernel directly per 8-row tile. */
 static const struct q8rt_gemm_config gemm_8x8n_neon = {
   .name = "8x8n", .mr = 8, .nr = 8, .kr = 8, .packed_size = q8rt_packed_size_gemm_8x8, .pack = q8rt_pack_gemm_8x8,
   .gemmn = q8rt_q8gemm_ukernel_8x8n__aarch64_neon, .split = Q8RT_SPLIT_ROW_BLOCKS,
