@@ -98,11 +98,16 @@ static inline __attribute__((always_inline)) void q8rt_i8mm4x16_init(struct q8rt
 static inline __attribute__((always_inline)) void q8rt_i8mm4x8_init(struct q8rt_i8mm4x16_acc* acc,
                                                                    const uint8_t* panel, uint32x4_t vsum01,
                                                                    uint32x4_t vsum23) {
+  /* written out: a loop here makes gcc keep the accumulators in memory */
   const uint32x4x4_t vb = vld1q_u32_x4((const uint32_t*) panel);
-  for (int j = 0; j < 4; j++) {
-    acc->v[0][j] = vsubq_u32(vb.val[j], vsum01);
-    acc->v[1][j] = vsubq_u32(vb.val[j], vsum23);
-  }
+  acc->v[0][0] = vsubq_u32(vb.val[0], vsum01);
+  acc->v[0][1] = vsubq_u32(vb.val[1], vsum01);
+  acc->v[0][2] = vsubq_u32(vb.val[2], vsum01);
+  acc->v[0][3] = vsubq_u32(vb.val[3], vsum01);
+  acc->v[1][0] = vsubq_u32(vb.val[0], vsum23);
+  acc->v[1][1] = vsubq_u32(vb.val[1], vsum23);
+  acc->v[1][2] = vsubq_u32(vb.val[2], vsum23);
+  acc->v[1][3] = vsubq_u32(vb.val[3], vsum23);
 }
 
 /* Half a group (4 column pairs, 64 bytes at *w, advanced by 64) for both row pairs: 8 `ummla`. */
