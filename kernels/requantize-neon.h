@@ -90,7 +90,8 @@ static inline uint8x16_t q8rt_neon_pack_u8(int16x8_t vlo, int16x8_t vhi, uint8x1
 /* The output stage after the scaling, for a call's parameters: the zero point addition and the clamp are skipped
  * where they change nothing (the saturating narrows to int16 and uint8 give [0, 255] already). MobileNetV2's
  * expansion convolutions (ReLU outputs with zero point 0) are PLAIN, its projections (no activation) ZP, its depthwise
- * convolutions (ReLU6 on [0, 255] with zero point 0) PLAIN. Used by the aarch64 dot-product and i8mm kernels. */
+ * convolutions (ReLU6 on [0, 255] with zero point 0) PLAIN. Used by the aarch64 dot-product, i8mm and q8gemm 8x8n
+ * kernels. */
 enum q8rt_dot_output {
   Q8RT_DOT_OUT_PLAIN = 0, /* zero point 0, range [0, 255]: the narrows alone (3 instructions fewer per 16 outputs) */
   Q8RT_DOT_OUT_ZP,        /* range [0, 255]: the narrows and the zero point (2 fewer, no clamp) */

@@ -136,7 +136,7 @@ static inline __attribute__((always_inline)) const uint8_t* conv8n_small_kc(
 static inline __attribute__((always_inline)) const uint8_t* conv8n_panel(
     const int rem, const enum q8rt_neon_8x8_requant mode, size_t ks, size_t blocks, const int16_t* buf,
     const uint8_t* panel, uint8x16_t vkzp, size_t mr, size_t nr, uint8_t* c, size_t c_stride,
-    const struct q8rt_neon_q31* vq, enum q8rt_neon_8x8_output out) {
+    const struct q8rt_neon_q31* vq, enum q8rt_dot_output out) {
   struct q8rt_neon_8x8_acc acc;
   const uint8_t* next;
   if (rem == 0) { /* the taps' blocks follow each other in the buffer and in the panel: one GEMM loop */
@@ -155,7 +155,7 @@ static inline __attribute__((always_inline)) void conv8n(
   const struct q8rt_neon_q31 vq = q8rt_neon_q31_init(params);
   /* one output stage (with the clamp) in every instance: the three stages would save up to 12 instructions per
    * panel and double the code (gcc copies the tap loop per stage) */
-  const enum q8rt_neon_8x8_output out = Q8RT_NEON_8X8_OUT_CLAMP;
+  const enum q8rt_dot_output out = Q8RT_DOT_OUT_CLAMP;
   for (;;) {
     if (nc <= Q8RT_GEMM8_NR) {
       conv8n_panel(rem, mode, ks, blocks, buf, panel, vkzp, mr, nc, c, c_stride, &vq, out);

@@ -131,57 +131,24 @@ static inline __attribute__((always_inline)) int32x4_t q8rt_neon_8x8_scale(
   }
 }
 
-/* The output stage after the scaling (chosen once per call by q8rt_neon_8x8_output_of): OUT_PLAIN for output zero
- * point 0 and range [0, 255] (saturating narrows only: MobileNetV2's expansion convolutions, ReLU6 on scale 6/255),
- * OUT_ZP for range [0, 255] with a zero point (no clamp: its projections), OUT_CLAMP otherwise. Each gives
- * clamp(y + zero_point, min, max). */
-enum q8rt_neon_8x8_output {
-  Q8RT_NEON_8X8_OUT_CLAMP = 0,
-  Q8RT_NEON_8X8_OUT_ZP = 1,
-  Q8RT_NEON_8X8_OUT_PLAIN = 2,
-};
-
-static inline enum q8rt_neon_8x8_output q8rt_neon_8x8_output_of(const struct q8rt_conv_params* params) {
-  if (params->output_min != 0 || params->output_max != 255) return Q8RT_NEON_8X8_OUT_CLAMP;
-  return params->output_zero_point == 0 ? Q8RT_NEON_8X8_OUT_PLAIN : Q8RT_NEON_8X8_OUT_ZP;
-}
-
-/* Two int32x4 of y values -> int16x8, the zero point added unless out is OUT_PLAIN. */
-static inline __attribute__((always_inline)) int16x8_t q8rt_neon_8x8_pack16(int32x4_t vlo, int32x4_t vhi,
-                                                                           const struct q8rt_neon_q31* vq,
-                                                                           const enum q8rt_neon_8x8_output out) {
-  const int16x8_t vz = vcombine_s16(vqmovn_s32(vlo), vqmovn_s32(vhi));
-  return out == Q8RT_NEON_8X8_OUT_PLAIN ? vz : vqaddq_s16(vz, vq->zero_point);
-}
-
-/* Two int16x8 -> 16 uint8, clamped if out is OUT_CLAMP. */
-static inline __attribute__((always_inline)) uint8x16_t q8rt_neon_8x8_pack8(int16x8_t vlo, int16x8_t vhi,
-                                                                           const struct q8rt_neon_q31* vq,
-                                                                           const enum q8rt_neon_8x8_output out) {
-  const uint8x16_t vout = vcombine_u8(vqmovun_s16(vlo), vqmovun_s16(vhi));
-  return out == Q8RT_NEON_8X8_OUT_CLAMP ? vminq_u8(vmaxq_u8(vout, vq->min), vq->max) : vout;
-}
-
 /* Rows i and i + 1 (if i + 1 < mr) of the tile -> uint8 at c + i * c_stride. */
 static inline __attribute__((always_inline)) void q8rt_neon_8x8_store_pair(
     const struct q8rt_neon_8x8_acc* acc, const int i, size_t mr, size_t nr, uint8_t* c, size_t c_stride,
-    const struct q8rt_neon_q31* vq, const enum q8rt_neon_8x8_requant mode, const enum q8rt_neon_8x8_output out) {
-  const int16x8_t vz0 = q8rt_neon_8x8_pack16(q8rt_neon_8x8_scale(acc->lo[i], vq, mode),
-                                             q8rt_neon_8x8_scale(acc->hi[i], vq, mode), vq, out);
-  const int16x8_t vz1 = q8rt_neon_8x8_pack16(q8rt_neon_8x8_scale(acc->lo[i + 1], vq, mode),
-                                             q8rt_neon_8x8_scale(acc->hi[i + 1], vq, mode), vq, out);
-  q8rt_neon_store_2x8(c + (size_t) i * c_stride, c_stride, q8rt_neon_8x8_pack8(vz0, vz1, vq, out), mr - (size_t) i,
-                      nr);
+    const struct q8rt_neon_q31* vq, const enum q8rt_neon_8x8_requant mode, const enum q8rt_dot_output out) {
+  const uint8x16_t vout = q8rt_neon_pack16_out(
+      q8rt_neon_8x8_scale(acc->lo[i], vq, mode), q8rt_neon_8x8_scale(acc->hi[i], vq, mode),
+      q8rt_neon_8x8_scale(acc->lo[i + 1], vq, mode), q8rt_neon_8x8_scale(acc->hi[i + 1], vq, mode), vq, out);
+  q8rt_neon_store_2x8(c + (size_t) i * c_stride, c_stride, vout, mr - (size_t) i, nr);
 }
 
 /* q8rt_neon_8x8_store_rows for one output stage. */
 static inline __attribute__((always_inline)) void q8rt_neon_8x8_store_rows_out(
     const struct q8rt_neon_8x8_acc* acc, const int rows, size_t mr, size_t nr, uint8_t* c, size_t c_stride,
-    const struct q8rt_neon_q31* vq, const enum q8rt_neon_8x8_requant mode, const enum q8rt_neon_8x8_output out) {
+    const struct q8rt_neon_q31* vq, const enum q8rt_neon_8x8_requant mode, const enum q8rt_dot_output out) {
   if (rows == 1) {
-    const int16x8_t vz = q8rt_neon_8x8_pack16(q8rt_neon_8x8_scale(acc->lo[0], vq, mode),
-                                              q8rt_neon_8x8_scale(acc->hi[0], vq, mode), vq, out);
-    const uint8x16_t vout = q8rt_neon_8x8_pack8(vz, vz, vq, out);
+    const int32x4_t vlo = q8rt_neon_8x8_scale(acc->lo[0], vq, mode);
+    const int32x4_t vhi = q8rt_neon_8x8_scale(acc->hi[0], vq, mode);
+    const uint8x16_t vout = q8rt_neon_pack16_out(vlo, vhi, vlo, vhi, vq, out);
     if (nr == Q8RT_GEMM8_NR) {
       vst1_u8(c, vget_low_u8(vout));
     } else {
@@ -196,17 +163,18 @@ static inline __attribute__((always_inline)) void q8rt_neon_8x8_store_rows_out(
 }
 
 /* Rows 0..mr-1 (mr <= rows) of the tile's first `rows` accumulator rows (rows in pairs, as q8rt_neon_8x8_store)
- * -> uint8 at c, in the sequence `mode` (a compile-time constant once inlined) and the output stage `out` (one
- * branch per call of this function into code for that stage). */
+ * -> uint8 at c, in the sequence `mode` (a compile-time constant once inlined) and the output stage `out`
+ * (q8rt_dot_output_of in kernels/requantize-neon.h: one branch per call of this function into code for that
+ * stage). */
 static inline __attribute__((always_inline)) void q8rt_neon_8x8_store_rows(
     const struct q8rt_neon_8x8_acc* acc, const int rows, size_t mr, size_t nr, uint8_t* c, size_t c_stride,
-    const struct q8rt_neon_q31* vq, const enum q8rt_neon_8x8_requant mode, enum q8rt_neon_8x8_output out) {
-  if (out == Q8RT_NEON_8X8_OUT_PLAIN) {
-    q8rt_neon_8x8_store_rows_out(acc, rows, mr, nr, c, c_stride, vq, mode, Q8RT_NEON_8X8_OUT_PLAIN);
-  } else if (out == Q8RT_NEON_8X8_OUT_ZP) {
-    q8rt_neon_8x8_store_rows_out(acc, rows, mr, nr, c, c_stride, vq, mode, Q8RT_NEON_8X8_OUT_ZP);
+    const struct q8rt_neon_q31* vq, const enum q8rt_neon_8x8_requant mode, enum q8rt_dot_output out) {
+  if (out == Q8RT_DOT_OUT_PLAIN) {
+    q8rt_neon_8x8_store_rows_out(acc, rows, mr, nr, c, c_stride, vq, mode, Q8RT_DOT_OUT_PLAIN);
+  } else if (out == Q8RT_DOT_OUT_ZP) {
+    q8rt_neon_8x8_store_rows_out(acc, rows, mr, nr, c, c_stride, vq, mode, Q8RT_DOT_OUT_ZP);
   } else {
-    q8rt_neon_8x8_store_rows_out(acc, rows, mr, nr, c, c_stride, vq, mode, Q8RT_NEON_8X8_OUT_CLAMP);
+    q8rt_neon_8x8_store_rows_out(acc, rows, mr, nr, c, c_stride, vq, mode, Q8RT_DOT_OUT_CLAMP);
   }
 }
 

@@ -41,7 +41,7 @@
 static inline __attribute__((always_inline)) const uint8_t* gemm8n_panel(
     const int rows, const enum q8rt_neon_8x8_requant mode, size_t blocks, const int16_t* buf, const uint8_t* panel,
     uint8x16_t vkzp, size_t mr, size_t nr, uint8_t* c, size_t c_stride, const struct q8rt_neon_q31* vq,
-    enum q8rt_neon_8x8_output out) {
+    enum q8rt_dot_output out) {
   struct q8rt_neon_8x8_acc acc;
   if (rows == 8) {
     const uint8_t* next = q8rt_neon_8x8_rows8_k8(&acc, panel, buf, buf + blocks * 64, vkzp);
@@ -102,7 +102,7 @@ static inline __attribute__((always_inline)) void gemm8n(
   gemm8n_widen(buf, rows, mr, blocks, a, a_stride);
   const uint8x16_t vkzp = vdupq_n_u8(params->kernel_zero_point);
   const struct q8rt_neon_q31 vq = q8rt_neon_q31_init(params);
-  const enum q8rt_neon_8x8_output out = q8rt_neon_8x8_output_of(params);
+  const enum q8rt_dot_output out = q8rt_dot_output_of(params);
   for (;;) {
     if (nc <= Q8RT_GEMM8_NR) {
       gemm8n_panel(rows, mode, blocks, buf, panel, vkzp, mr, nc, c, c_stride, &vq, out);
