@@ -186,12 +186,14 @@ static const struct q8rt_kernels avx512vnni_kernels = {
 /* armv7: GEMMs and indirect convolutions on QNNPACK's 4x8 aarch32 scheme, on the Q8RT_LAYOUT_GEMM_8X8 panels
  * (4 rows x 8 columns in 8 q registers, vmlal by scalar; the q8conv kernel takes a tap's kc % 8 last channels
  * one at a time). GEMMs on the 4x8n multi-panel kernel (4 rows x all columns per call, the rows widened to int16
- * once per call); products with fewer than 4 rows (a fully connected layer at batch 1) on the 1x8n GEMV kernel. */
+ * once per call); products with fewer than 4 rows (a fully connected layer at batch 1) on the 1x8n GEMV kernel.
+ * Convolutions on the q8conv 4x8n multi-panel kernel: kc <= 4 (a first layer) with the taps' rows widened once per
+ * call, other kc through the 4x8 kernel per panel. */
 static const struct q8rt_gemm_config gemm_4x8_neon = {
   .name = "4x8", .mr = 4, .nr = 8, .kr = 8, .packed_size = q8rt_packed_size_gemm_8x8, .pack = q8rt_pack_gemm_8x8,
   .gemm = q8rt_q8gemm_ukernel_4x8__aarch32_neon, .gemmn = q8rt_q8gemm_ukernel_4x8n__aarch32_neon,
   .gemv = q8rt_q8gemm_ukernel_1x8n__aarch32_neon, .gemv_nc = 8, .igemm = q8rt_q8conv_ukernel_4x8__aarch32_neon,
-  .split = Q8RT_SPLIT_ROW_TILES,
+  .igemmn = q8rt_q8conv_ukernel_4x8n__aarch32_neon, .split = Q8RT_SPLIT_ROW_TILES,
 };
 #else
 /* aarch64: GEMMs (1x1 convolutions, fully connected) and indirect convolutions on QNNPACK's 8x8 scheme

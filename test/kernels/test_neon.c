@@ -398,13 +398,14 @@ int main(void) {
     CHECK(kernels->conv != NULL && kernels->conv->mr == 8 && kernels->conv->nr == 8);
     CHECK(kernels->conv->igemm == q8rt_q8conv_ukernel_8x8__aarch64_neon);
 #else
-    /* armv7: GEMMs on the 4x8 / 4x8n / 1x8n kernels, indirect convolutions on the 4x8 kernel (compared with
-     * their scalar twins in test_q8gemm_8x8 and test_q8conv_8x8) */
+    /* armv7: GEMMs on the 4x8 / 4x8n / 1x8n kernels, indirect convolutions on the 4x8 / 4x8n kernels (compared
+     * with their scalar twins in test_q8gemm_8x8 and test_q8conv_8x8) */
     CHECK(kernels->gemm->gemm == q8rt_q8gemm_ukernel_4x8__aarch32_neon && kernels->gemm->mr == 4 &&
           kernels->gemm->nr == 8);
     CHECK(kernels->gemm->gemmn == q8rt_q8gemm_ukernel_4x8n__aarch32_neon);
     CHECK(kernels->gemm->gemv == q8rt_q8gemm_ukernel_1x8n__aarch32_neon && kernels->gemm->gemv_nc == 8);
     CHECK(kernels->gemm->igemm == q8rt_q8conv_ukernel_4x8__aarch32_neon);
+    CHECK(kernels->gemm->igemmn == q8rt_q8conv_ukernel_4x8n__aarch32_neon);
     CHECK(kernels->conv == NULL);
 #endif
     CHECK(kernels->dwconv->ukernel == NEON(q8dwconv, up16x9p));
