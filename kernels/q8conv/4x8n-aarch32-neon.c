@@ -54,7 +54,7 @@ void q8rt_q8conv_ukernel_4x8n__aarch32_neon(size_t mr, size_t nc, size_t kc, siz
     if (kc == 4) {
       __asm__ volatile(
           "0:\n\t"
-          Q8RT_4X8N_BEGIN
+          Q8RT_4X8N_BEGIN Q8RT_4X8N_KZP
           "mov %[pa], %[abuf]\n\t"
           "mov %[count], %[ks]\n\t"
           "1:\n\t"
@@ -70,7 +70,7 @@ void q8rt_q8conv_ukernel_4x8n__aarch32_neon(size_t mr, size_t nc, size_t kc, siz
     } else { /* kc 1..3: three k (the padded ones meet zero weights) */
       __asm__ volatile(
           "0:\n\t"
-          Q8RT_4X8N_BEGIN
+          Q8RT_4X8N_BEGIN Q8RT_4X8N_KZP
           "mov %[pa], %[abuf]\n\t"
           "mov %[count], %[ks]\n\t"
           "1:\n\t"

@@ -68,7 +68,7 @@ void q8rt_q8gemm_ukernel_4x8n__aarch32_neon(size_t mr, size_t nc, size_t k, cons
     const uint8_t* t;
     __asm__ volatile(
         "0:\n\t"
-        Q8RT_4X8N_BEGIN
+        Q8RT_4X8N_BEGIN Q8RT_4X8N_KZP
         "mov %[pa], %[abuf]\n\t"
         "mov %[count], %[blocks]\n\t"
         "1:\n\t"

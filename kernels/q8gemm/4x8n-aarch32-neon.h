@@ -1,11 +1,13 @@
 /*
- * Building blocks of the armv7 NEON multi-panel 4x8 micro-kernels on Q8RT_LAYOUT_GEMM_8X8 panels: q8gemm 4x8n
- * (kernels/q8gemm/4x8n-aarch32-neon.c) and q8conv 4x8n (kernels/q8conv/4x8n-aarch32-neon.c). Both widen the 4
+ * Building blocks of the armv7 NEON multi-panel 4x8 micro-kernels on Q8RT_LAYOUT_GEMM_8X8 panels (q8gemm 4x8n,
+ * kernels/q8gemm/4x8n-aarch32-neon.c; q8conv 4x8n, kernels/q8conv/4x8n-aarch32-neon.c) and on
+ * Q8RT_LAYOUT_GEMM_8X8_W16 panels (q8gemm 4x8w16n, kernels/q8gemm/4x8w16n-aarch32-neon.c). All widen the 4
  * rows of A to int16 once per call into a stack buffer, in groups of 4 k: row 0 k 0-3, row 1 k 0-3, row 2 k 0-3,
  * row 3 k 0-3 (32 bytes), so that one vld1 of 4 d registers (d0-d3) gives lane j = k j of row m in d(m). The
  * panel loop is inline assembly with fixed registers:
  *   q8-q15  accumulators, row m in q(8 + 2m) (columns 0-3) and q(9 + 2m) (columns 4-7), from the folded bias;
  *   d4      the kernel zero point (8 copies); d8-d11 4 k of raw weights; q6 / q7 one k widened (vsubl);
+ *           (int16 weights: d8-d15 4 k, no widening);
  * then the Q31 requantization of kernels/requantize-neon.h in the variant of the parameters (a bit mask chosen
  * once per call: two roundings with shift 0 are vqrdmulh alone, with shift >= 1 vqrdmulh / vsra / vrshl, single
  * rounding vqdmulh / vrshl), narrowing, the zero point, clamping, and whole 4x8 tiles stored by four 8-byte row
@@ -99,13 +101,22 @@ static inline void q8rt_aarch32_4x8n_store_partial(const struct q8rt_aarch32_4x8
   op " q11, q11" operand "\n\t" op " q12, q12" operand "\n\t" op " q13, q13" operand "\n\t"                        \
   op " q14, q14" operand "\n\t" op " q15, q15" operand "\n\t"
 
-/* Panel start: accumulators = bias (w advanced to the weights), d4 = kernel zero point. Operands w, pp. */
+/* Panel start: accumulators = bias (w advanced to the weights). Operand w. */
 #define Q8RT_4X8N_BEGIN                                                                                            \
   "vld1.32 {d16-d19}, [%[w]]\n\t"                                                                                  \
   "vld1.32 {d20-d23}, [%[w]]\n\t"                                                                                  \
   "vld1.32 {d24-d27}, [%[w]]\n\t"                                                                                  \
-  "vld1.32 {d28-d31}, [%[w]]!\n\t"                                                                                 \
-  "vld1.8 {d4}, [%[pp]]\n\t"
+  "vld1.32 {d28-d31}, [%[w]]!\n\t"
+
+/* d4 = kernel zero point (uint8 weights). Operand pp. */
+#define Q8RT_4X8N_KZP "vld1.8 {d4}, [%[pp]]\n\t"
+
+/* k 0..3 of the group in d0-d3 with 4 k of int16 weights (Q8RT_LAYOUT_GEMM_8X8_W16) loaded from w into d8-d15. */
+#define Q8RT_4X8N_W16_K4                                                                                           \
+  "vld1.16 {d8-d11}, [%[w]]!\n\t"                                                                                  \
+  "vld1.16 {d12-d15}, [%[w]]!\n\t"                                                                                 \
+  Q8RT_4X8N_K("d8", "d9", "0") Q8RT_4X8N_K("d10", "d11", "1") Q8RT_4X8N_K("d12", "d13", "2")                       \
+  Q8RT_4X8N_K("d14", "d15", "3")
 
 /* Panel end: requantization (operands pp, mode, scratch t) and the store of a whole tile at c (rows cs apart,
  * c advanced by 8, nc reduced by 8, back to label 0 while columns remain), or of a partial tile into pp->out
