@@ -120,20 +120,16 @@ static inline void q8rt_aarch32_4x8n_store_partial(const struct q8rt_aarch32_4x8
 
 /* Panel end: requantization (operands pp, mode, scratch t) and the store of a whole tile at c (rows cs apart,
  * c advanced by 8, nc reduced by 8, back to label 0 while columns remain), or of a partial tile into pp->out
- * (then out of the loop with c and nc unchanged). A whole tile: not Q8RT_4X8N_PARTIAL and nc >= 8. */
+ * (then out of the loop with c and nc unchanged). A whole tile: not Q8RT_4X8N_PARTIAL and nc >= 8. The
+ * two-rounding sequence with shift >= 1 (QNNPACK's and TFLite's usual case) runs inline; the other two variants
+ * are out of line after the loop (label 3), and come back to label 4. */
 #define Q8RT_4X8N_END                                                                                              \
   "add %[t], %[pp], #16\n\t"                                                                                       \
   "vld1.32 {d0-d3}, [%[t]]!\n\t"                                                                                   \
-  "tst %[mode], #1\n\t"                                                                                            \
-  "bne 3f\n\t"                                                                                                     \
-  Q8RT_4X8N_ALL("vqrdmulh.s32", ", q0")                                                                            \
   "tst %[mode], #2\n\t"                                                                                            \
-  "beq 4f\n\t"                                                                                                     \
+  "beq 3f\n\t"                                                                                                     \
+  Q8RT_4X8N_ALL("vqrdmulh.s32", ", q0")                                                                            \
   Q8RT_4X8N_ALL("vsra.s32", ", #31")                                                                               \
-  "b 5f\n\t"                                                                                                       \
-  "3:\n\t"                                                                                                         \
-  Q8RT_4X8N_ALL("vqdmulh.s32", ", q0")                                                                             \
-  "5:\n\t"                                                                                                         \
   Q8RT_4X8N_ALL("vrshl.s32", ", q1")                                                                               \
   "4:\n\t"                                                                                                         \
   "vld1.16 {d4-d7}, [%[t]]!\n\t"                                                                                   \
@@ -171,6 +167,15 @@ static inline void q8rt_aarch32_4x8n_store_partial(const struct q8rt_aarch32_4x8
   "subs %[nc], %[nc], #8\n\t"                                                                                      \
   "bne 0b\n\t"                                                                                                     \
   "b 7f\n\t"                                                                                                       \
+  "3:\n\t"                                                                                                         \
+  "tst %[mode], #1\n\t"                                                                                            \
+  "bne 5f\n\t"                                                                                                     \
+  Q8RT_4X8N_ALL("vqrdmulh.s32", ", q0")                                                                            \
+  "b 4b\n\t"                                                                                                       \
+  "5:\n\t"                                                                                                         \
+  Q8RT_4X8N_ALL("vqdmulh.s32", ", q0")                                                                             \
+  Q8RT_4X8N_ALL("vrshl.s32", ", q1")                                                                               \
+  "b 4b\n\t"                                                                                                       \
   "6:\n\t"                                                                                                         \
   "vst1.8 {d14-d17}, [%[t]]\n\t"                                                                                   \
   "7:\n\t"

@@ -187,11 +187,12 @@ static const struct q8rt_kernels avx512vnni_kernels = {
  * Q8RT_LAYOUT_GEMM_8X8 with int16 w - kzp, so no widening of the weights in the inner loop): the 4x8w16n
  * multi-panel kernel (4 rows x all columns per call, the rows widened to int16 once per call, 4 rows x 8 columns in
  * 8 q registers, vmlal by scalar); products with fewer than 4 rows (a fully connected layer at batch 1) on the
- * 1x8w16n GEMV kernel. */
+ * 1x8w16n GEMV kernel. Split in row blocks: with one thread the driver calls the kernel directly per 4-row tile
+ * instead of one pthreadpool task per tile. */
 static const struct q8rt_gemm_config gemm_4x8w16_neon = {
   .name = "4x8w16", .mr = 4, .nr = 8, .kr = 8, .packed_size = q8rt_packed_size_gemm_8x8_w16,
   .pack = q8rt_pack_gemm_8x8_w16, .gemmn = q8rt_q8gemm_ukernel_4x8w16n__aarch32_neon,
-  .gemv = q8rt_q8gemm_ukernel_1x8w16n__aarch32_neon, .gemv_nc = 8, .split = Q8RT_SPLIT_ROW_TILES,
+  .gemv = q8rt_q8gemm_ukernel_1x8w16n__aarch32_neon, .gemv_nc = 8, .split = Q8RT_SPLIT_ROW_BLOCKS,
 };
 /* armv7 indirect convolutions on QNNPACK's 4x8 aarch32 scheme, on the Q8RT_LAYOUT_GEMM_8X8 panels (uint8 weights,
  * vsubl of the kernel zero point): the q8conv 4x8n multi-panel kernel, kc <= 4 (a first layer) with the taps' rows
