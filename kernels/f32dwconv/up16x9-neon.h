@@ -1,10 +1,11 @@
 /*
- * Shared body of the NEON fp32 depthwise 3x3 micro-kernels (up16x9-aarch64-neon.c, up16x9-aarch32-neon.c).
- * Twin: up16x9-scalar.c. Layout: the f32 depthwise tiles of kernels/f32gemm/f32params.h (bias[16], w[9][16]).
+ * Body of the aarch64 NEON fp32 depthwise 3x3 micro-kernel up16x9-aarch64-neon.c (armv7 has its own asm tile in
+ * up16x9-aarch32-neon.c). Twin: up16x9-scalar.c. Layout: the f32 depthwise tiles of kernels/f32gemm/f32params.h
+ * (bias[16], w[9][16]).
  *
  * Per output pixel and 16-channel tile: 4 q accumulators start at the bias, then taps t = 0..8 in order (the
  * scalar order, unrolled, the 9 row pointers in registers and advanced by 16), each 4 input loads + 4 weight
- * loads + 4 multiply-adds (fmla on aarch64, vmla.f32 on armv7; f32-neon.h). A partial last tile computes all 16 lanes (inputs have Q8RT_F32_EXTRA_FLOATS readable floats,
+ * loads + 4 fmla. A partial last tile computes all 16 lanes (inputs have Q8RT_F32_EXTRA_FLOATS readable floats,
  * the packed weights are zero-padded) and stores only the real channels.
  */
 #pragma once

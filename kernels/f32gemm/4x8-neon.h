@@ -4,12 +4,12 @@
  * 4x8-scalar.c, 1x8-scalar.c, ../f32conv/4x8-scalar.c. Layout: the 8-float f32 GEMM panels of
  * kernels/f32gemm/f32params.h (bias[8], then w[ks][kc][8]), the same panels as the SSE kernels.
  *
- * 8 accumulators (4 rows x 2 q registers of 4 columns), initialised with the bias. A is read KBLOCK floats
- * per row at a time (f32-neon.h: 4 with one ldr q on aarch64, 2 with one vld1.32 d on armv7) and used by
- * lane: per k, 2 B loads (one panel row of 8 floats) and 8 multiply-adds by element, so
- *   aarch64, per 4 k: 4 A loads + 8 B loads (or 4 ldp q) for 32 fmla (128 MACs);
- *   armv7,   per 2 k: 4 A loads + 4 B loads (vld1.32 {d, d}) for 16 vmla.f32 (64 MACs).
- * The remaining k (< KBLOCK) broadcast one float per row (ld1r / vld1.32 {d[]}).
+ * 8 accumulators (4 rows x 2 q registers of 4 columns), initialised with the bias. A is read 4 floats per row
+ * at a time (one q register) and used by lane: per k, one panel row of 8 floats and 8 multiply-adds by element, so
+ *   aarch64, per 4 k: 4 A loads + 8 B loads (or 4 ldp q) for 32 fmla (128 MACs), intrinsics;
+ *   armv7,   per 4 k: 4 A loads + 4 B loads (vld1.32 {4 d}) for 32 vmla.f32 (128 MACs) + 2 loop instructions,
+ *            as an asm loop (q8rt_f32_neon_4x8_kblocks).
+ * The remaining k (< 4) broadcast one float per row (ld1r / vld1.32 {d[]}).
  * Rows mr..3 alias the last real row (GEMM) and are never stored; stores go row 3 first, so that for the conv
  * kernel, whose rows >= mr read real but unrelated pixels, the aliased row's correct values are stored last.
  */
@@ -73,16 +73,64 @@ static inline __attribute__((always_inline)) void q8rt_f32_neon_4x8_kblock(struc
   q8rt_f32_neon_4x8_lane3(acc, pw, va0, va1, va2, va3);
 }
 #else
-Q8RT_F32_NEON_4X8_LANE_FN(0, float32x2_t)
-Q8RT_F32_NEON_4X8_LANE_FN(1, float32x2_t)
-static inline __attribute__((always_inline)) void q8rt_f32_neon_4x8_kblock(struct q8rt_f32_neon_4x8_acc* acc,
-                                                                            const float** pa0, const float** pa1,
-                                                                            const float** pa2, const float** pa3,
-                                                                            const float** pw) {
-  const float32x2_t va0 = vld1_f32(*pa0), va1 = vld1_f32(*pa1), va2 = vld1_f32(*pa2), va3 = vld1_f32(*pa3);
-  *pa0 += 2, *pa1 += 2, *pa2 += 2, *pa3 += 2;
-  q8rt_f32_neon_4x8_lane0(acc, pw, va0, va1, va2, va3);
-  q8rt_f32_neon_4x8_lane1(acc, pw, va0, va1, va2, va3);
+/* armv7: nblocks >= 1 blocks of 4 k as one asm loop, because gcc 12 computes every weight address with an add,
+ * copies registers and spills the row pointers (about 55 instructions per 4 k where 42 do): per block 4 row loads
+ * of 4 floats (q0-q3), per k one 32-byte weight load (vld1.32 {d8-d11}: the panel row of 8 floats) and 8
+ * vmla.f32 by scalar, then the loop count. */
+static inline __attribute__((always_inline)) void q8rt_f32_neon_4x8_kblocks(struct q8rt_f32_neon_4x8_acc* acc,
+                                                                             const float** pa0, const float** pa1,
+                                                                             const float** pa2, const float** pa3,
+                                                                             const float** pw, size_t nblocks) {
+  __asm__(
+      "1:\n\t"
+      "vld1.32 {d0-d1}, [%[a0]]!\n\t"
+      "vld1.32 {d2-d3}, [%[a1]]!\n\t"
+      "vld1.32 {d4-d5}, [%[a2]]!\n\t"
+      "vld1.32 {d6-d7}, [%[a3]]!\n\t"
+      "vld1.32 {d8-d11}, [%[w]]!\n\t"
+      "vmla.f32 %q[l0], q4, d0[0]\n\t"
+      "vmla.f32 %q[h0], q5, d0[0]\n\t"
+      "vmla.f32 %q[l1], q4, d2[0]\n\t"
+      "vmla.f32 %q[h1], q5, d2[0]\n\t"
+      "vmla.f32 %q[l2], q4, d4[0]\n\t"
+      "vmla.f32 %q[h2], q5, d4[0]\n\t"
+      "vmla.f32 %q[l3], q4, d6[0]\n\t"
+      "vmla.f32 %q[h3], q5, d6[0]\n\t"
+      "vld1.32 {d8-d11}, [%[w]]!\n\t"
+      "vmla.f32 %q[l0], q4, d0[1]\n\t"
+      "vmla.f32 %q[h0], q5, d0[1]\n\t"
+      "vmla.f32 %q[l1], q4, d2[1]\n\t"
+      "vmla.f32 %q[h1], q5, d2[1]\n\t"
+      "vmla.f32 %q[l2], q4, d4[1]\n\t"
+      "vmla.f32 %q[h2], q5, d4[1]\n\t"
+      "vmla.f32 %q[l3], q4, d6[1]\n\t"
+      "vmla.f32 %q[h3], q5, d6[1]\n\t"
+      "vld1.32 {d8-d11}, [%[w]]!\n\t"
+      "vmla.f32 %q[l0], q4, d1[0]\n\t"
+      "vmla.f32 %q[h0], q5, d1[0]\n\t"
+      "vmla.f32 %q[l1], q4, d3[0]\n\t"
+      "vmla.f32 %q[h1], q5, d3[0]\n\t"
+      "vmla.f32 %q[l2], q4, d5[0]\n\t"
+      "vmla.f32 %q[h2], q5, d5[0]\n\t"
+      "vmla.f32 %q[l3], q4, d7[0]\n\t"
+      "vmla.f32 %q[h3], q5, d7[0]\n\t"
+      "vld1.32 {d8-d11}, [%[w]]!\n\t"
+      "vmla.f32 %q[l0], q4, d1[1]\n\t"
+      "vmla.f32 %q[h0], q5, d1[1]\n\t"
+      "vmla.f32 %q[l1], q4, d3[1]\n\t"
+      "vmla.f32 %q[h1], q5, d3[1]\n\t"
+      "vmla.f32 %q[l2], q4, d5[1]\n\t"
+      "vmla.f32 %q[h2], q5, d5[1]\n\t"
+      "vmla.f32 %q[l3], q4, d7[1]\n\t"
+      "vmla.f32 %q[h3], q5, d7[1]\n\t"
+      "subs %[n], %[n], #1\n\t"
+      "bne 1b\n\t"
+      : [l0] "+w"(acc->l[0]), [h0] "+w"(acc->h[0]), [l1] "+w"(acc->l[1]), [h1] "+w"(acc->h[1]),
+        [l2] "+w"(acc->l[2]), [h2] "+w"(acc->h[2]), [l3] "+w"(acc->l[3]), [h3] "+w"(acc->h[3]),
+        [a0] "+r"(*pa0), [a1] "+r"(*pa1), [a2] "+r"(*pa2), [a3] "+r"(*pa3), [w] "+r"(*pw),
+        [n] "+r"(nblocks)
+      :
+      : "cc", "d0", "d1", "d2", "d3", "d4", "d5", "d6", "d7", "d8", "d9", "d10", "d11", "memory");
 }
 #endif
 #undef Q8RT_F32_NEON_4X8_LANE_FN
@@ -109,7 +157,12 @@ static inline __attribute__((always_inline)) void q8rt_f32_neon_4x8_rows(struct 
                                                                           const float** pa2, const float** pa3,
                                                                           const float** pw, size_t k) {
   size_t kk = k;
+#if defined(__aarch64__)
   for (; kk >= Q8RT_F32_NEON_KBLOCK; kk -= Q8RT_F32_NEON_KBLOCK) q8rt_f32_neon_4x8_kblock(acc, pa0, pa1, pa2, pa3, pw);
+#else
+  if (kk >= 4) q8rt_f32_neon_4x8_kblocks(acc, pa0, pa1, pa2, pa3, pw, kk / 4);
+  kk %= 4;
+#endif
   for (; kk != 0; kk--) q8rt_f32_neon_4x8_k1(acc, pa0, pa1, pa2, pa3, pw);
 }
 

@@ -5,8 +5,7 @@
  *   Q8RT_F32_NEON_MLA(acc, a, b)             acc + a * b, lane-wise
  *   Q8RT_F32_NEON_MLA_LANE(acc, b, va, lane) acc + b * va[lane]; va is float32x4_t on aarch64 (fmla by element,
  *                                            any of 4 lanes), float32x2_t on armv7 (vmla.f32 q, q, d[lane])
- *   Q8RT_F32_NEON_KBLOCK                     k per A load in the GEMM tiles: 4 (ldr q) on aarch64, 2 (vld1 d)
- *                                            on armv7, where 16 q registers leave no room for 4 q of A
+ *   Q8RT_F32_NEON_KBLOCK                     k per A load in the GEMM tiles: 4 (one q register per row)
  *
  * aarch64 uses fused multiply-add (fmla: one rounding). armv7 NEON without VFPv4 has no fused form: vmla.f32
  * rounds the product and then the sum, and NEON arithmetic on armv7 always flushes denormals to zero. Both
@@ -25,7 +24,7 @@
 #else
 #define Q8RT_F32_NEON_MLA(acc, a, b) vmlaq_f32(acc, a, b)
 #define Q8RT_F32_NEON_MLA_LANE(acc, b, va, lane) vmlaq_lane_f32(acc, b, va, lane)
-#define Q8RT_F32_NEON_KBLOCK 2
+#define Q8RT_F32_NEON_KBLOCK 4
 #endif
 
 /* min(max(v, vmin), vmax) */
