@@ -4,7 +4,7 @@
  * nc >= 1 columns over consecutive panels. Per 2 k: one 16-byte weight load, per k a vsubl against the kernel
  * zero point and two vmlal.s16 by the row's k-th lane (the armv7 form of 1x8n-aarch64-neon.c); even and odd k go
  * to two accumulator pairs, added before the Q31 requantization (kernels/requantize-neon.h).
- * Twin: 1x8n-scalar.c.
+ * Twin: 1x8n-scalar.c. The GEMV of the uint8 panels of q8gemm 4x8n (not in the armv7 table, which runs 1x8w16n).
  */
 #include <stddef.h>
 #include <stdint.h>

@@ -8,6 +8,8 @@
  * load, one 32-byte weight load, per k a vsubl against the kernel zero point and 8 vmlal.s16 by scalar (256 MACs
  * in 78 instructions per 8 k), then the requantization and the four row stores of a whole tile. One row (mr = 1)
  * runs the 1x8n GEMV kernel; k above Q8RT_Q8GEMM_4X8N_MAX_K (the stack buffer) the 4x8 kernel per panel.
+ * Not in the armv7 table, whose GEMMs run 4x8w16n on int16 panels (6 instructions fewer per 8 k, twice the weight
+ * bytes); kept, and tested, for a table that prefers the uint8 panels.
  */
 #include <stddef.h>
 #include <stdint.h>

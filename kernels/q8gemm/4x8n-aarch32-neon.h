@@ -8,11 +8,11 @@
  *   q8-q15  accumulators, row m in q(8 + 2m) (columns 0-3) and q(9 + 2m) (columns 4-7), from the folded bias;
  *   d4      the kernel zero point (8 copies); d8-d11 4 k of raw weights; q6 / q7 one k widened (vsubl);
  *           (int16 weights: d8-d15 4 k, no widening);
- * then the Q31 requantization of kernels/requantize-neon.h in the variant of the parameters (a bit mask chosen
- * once per call: two roundings with shift 0 are vqrdmulh alone, with shift >= 1 vqrdmulh / vsra / vrshl, single
- * rounding vqdmulh / vrshl), narrowing, the zero point, clamping, and whole 4x8 tiles stored by four 8-byte row
- * stores; a partial tile (fewer rows, or the last panel's nc % 8 columns) leaves the assembly with its rows in a
- * 32-byte buffer, stored by q8rt_aarch32_4x8n_store_partial.
+ * then the Q31 requantization of kernels/requantize-neon.h in the variant of the parameters (mode bits chosen
+ * once per call: two roundings with shift >= 1 are vqrdmulh / vsra / vrshl, inline; with shift 0 vqrdmulh alone
+ * and single rounding vqdmulh / vrshl, out of line), narrowing, the zero point, clamping, and whole 4x8 tiles
+ * stored by four 8-byte row stores; a partial tile (fewer rows, or the last panel's nc % 8 columns) leaves the
+ * assembly with its rows in a 32-byte buffer, stored by q8rt_aarch32_4x8n_store_partial.
  */
 #pragma once
 
@@ -55,8 +55,8 @@ static inline size_t q8rt_aarch32_4x8n_init(struct q8rt_aarch32_4x8n_params* p, 
   return mode | (mr < 4 ? Q8RT_4X8N_PARTIAL : 0);
 }
 
-/* Rows r0..r3, 4 k each, widened into 16 int16 at buf in the group order above (the 8 bytes at each pointer are
- * read; bytes 4..7 of a row are the next group's). */
+/* The first 4 k of rows r0..r3 widened into 16 int16 at buf (the group order above) and, if both, their next 4 k
+ * into the 16 after (8 bytes are read at each pointer). */
 static inline __attribute__((always_inline)) void q8rt_aarch32_4x8n_widen2(int16_t* buf, const uint8_t* r0,
                                                                           const uint8_t* r1, const uint8_t* r2,
                                                                           const uint8_t* r3, int both) {

@@ -172,8 +172,9 @@ static const struct q8rt_kernels avx512vnni_kernels = {
 
 #if defined(__aarch64__) || (defined(__arm__) && !defined(__aarch64__))
 /* ARM: the NEON int8 and fp32 kernels (aarch64 files on arm64, armv7 -mfpu=neon files on 32-bit ARM, which
- * are only called when cpuinfo reports NEON). int8: 8x8 on aarch64, 4x8 on armv7 (multi-panel, int16 weights for GEMMs),
- * depthwise up16x9p; fp32: 8x8 (aarch64) or 4x8 (armv7) and 1x8 tiles on 8-float panels, depthwise up16x9, vadd and avgpool. */
+ * are only called when cpuinfo reports NEON). int8: 8x8 on aarch64, 4x8 on armv7 (multi-panel, int16 weights for
+ * GEMMs), depthwise up16x9p; fp32: 8x8 (aarch64) or 4x8 (armv7) and 1x8 tiles on 8-float panels, depthwise
+ * up16x9, vadd and avgpool. */
 #define Q8RT_HAVE_NEON 1
 #if defined(__aarch64__)
 #define Q8RT_NEON_UKERNEL(family, tile) q8rt_##family##_ukernel_##tile##__aarch64_neon

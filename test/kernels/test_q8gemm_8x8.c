@@ -1,8 +1,10 @@
-/* q8gemm 8x8 and 1x8n (Q8RT_LAYOUT_GEMM_8X8, packed by q8rt_pack_gemm_8x8): the scalar twins vs a naive reference on the
- * unpacked weights, and on aarch64 the NEON kernel vs the scalar twin, byte for byte (whole output buffers, so
- * bytes outside the mr x nr tile must be left alone). Shapes: every mr 1..8 x nr 1..8 with k 1..20, k not a multiple
- * of 8, row and output strides larger than the tile, zero points 0 / 1 / 255 / random, scales from 2^-32 to just
- * below 1, extreme weights / activations / biases. Q8RT_TEST_QUICK=1: fewer random cases (qemu-user). */
+/* q8gemm 8x8 and 1x8n (Q8RT_LAYOUT_GEMM_8X8, packed by q8rt_pack_gemm_8x8): the scalar twins vs a naive reference
+ * on the unpacked weights, and on aarch64 the NEON kernel vs the scalar twin, byte for byte (whole output buffers,
+ * so bytes outside the mr x nr tile must be left alone). Shapes: every mr 1..8 x nr 1..8 with k 1..20, k not a
+ * multiple of 8, row and output strides larger than the tile, zero points 0 / 1 / 255 / random, scales from 2^-32
+ * to just below 1, extreme weights / activations / biases. armv7: the NEON 4x8, 4x8n and 1x8n kernels vs the 1x8n
+ * scalar twin (armv7_case). Every platform: 1x8w16n scalar (Q8RT_LAYOUT_GEMM_8X8_W16) vs the reference, and on
+ * armv7 the NEON 4x8w16n / 1x8w16n vs it (w16_case). Q8RT_TEST_QUICK=1: fewer random cases (qemu-user). */
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -333,7 +335,10 @@ static void armv7_case(size_t mr, size_t nc, size_t k, int edges) {
     bias[n] = (int32_t) test_rand_range(0, 200000) - 100000;
     if (edges) {
       const int64_t half = shift == 0 ? 0 : INT64_C(1) << (shift - 1);
-      const int64_t t = n % 4 == 0 ? half : n % 4 == 1 ? half - 1 : n % 4 == 2 ? half + 1 : (int64_t) (test_rand_u32() & 0x3FFFFFFF);
+      const int64_t t = n % 4 == 0   ? half
+                        : n % 4 == 1 ? half - 1
+                        : n % 4 == 2 ? half + 1
+                                     : (int64_t) (test_rand_u32() & 0x3FFFFFFF);
       bias[n] = (int32_t) ((n & 4) ? -2 * t : 2 * t);
     }
   }
@@ -438,6 +443,7 @@ int main(void) {
   cases += w16_cases(quick, neon);
   printf("test_q8gemm_8x8: %d cases, scalar 8x8 / 1x8n / 1x8w16n vs reference%s\n", cases,
          !neon ? " (no NEON: NEON kernels not run)"
-         : HAVE_NEON_8X8 ? ", aarch64 NEON 8x8 / 1x8n vs scalar" : ", armv7 NEON 4x8 / 4x8n / 1x8n / 4x8w16n / 1x8w16n vs scalar");
+         : HAVE_NEON_8X8 ? ", aarch64 NEON 8x8 / 1x8n vs scalar"
+                         : ", armv7 NEON 4x8 / 4x8n / 1x8n / 4x8w16n / 1x8w16n vs scalar");
   return test_summary("test_q8gemm_8x8");
 }
