@@ -7,7 +7,8 @@
  * formed in uint16 (uaddl / uaddl2 / uaddw / uaddw2). One output pixel is then: the bias' minus kzp times the sum
  * of its 9 inputs (2 x 2 uint16 adds of the 3 column sums, at most 2295, and 4 umlsl / umlsl2 onto the loaded
  * biases), 12 `udot` with the raw weights of its 3 columns, and the Q31 requantization of the up16x9p kernel
- * (kernels/requantize-neon.h, the sequence chosen once per call). Exact mod 2^32: the accumulators equal those of
+ * (kernels/requantize-neon.h, the sequence and the output stage chosen once per call: MobileNetV2's ReLU6 outputs
+ * on [0, 255] with zero point 0 skip the zero point add and the clamp). Exact mod 2^32: the accumulators equal those of
  * Q8RT_LAYOUT_DWCONV_16P.
  *
  * The loops run over tiles, then pixels, so transposed columns are reused: with input_stride 3 (stride 1)
@@ -87,8 +88,8 @@ DWDOT_AI int32x4_t dwdot_scale(int32x4_t acc, const struct q8rt_neon_q31* vq, en
 
 /* One output pixel of one tile from its 3 columns; cr: channels of the tile (16 for full tiles). */
 DWDOT_AI void dwdot_pixel(struct dwdot_col c0, struct dwdot_col c1, struct dwdot_col c2, const uint8_t* tile,
-                          uint16x8_t vkzp, const struct q8rt_neon_q31* vq, enum dwdot_mode mode, uint8_t* out,
-                          size_t cr) {
+                          uint16x8_t vkzp, const struct q8rt_neon_q31* vq, enum dwdot_mode mode,
+                          enum q8rt_dot_output stage, uint8_t* out, size_t cr) {
   __asm__("" : "+r"(tile)); /* per-pixel weight loads (see the top comment) */
   const uint32_t* vb = (const uint32_t*) tile; /* separate loads (ldp): ld1 of 4 registers costs 4 moves here */
   struct dwdot_acc acc;
@@ -106,35 +107,34 @@ DWDOT_AI void dwdot_pixel(struct dwdot_col c0, struct dwdot_col c1, struct dwdot
   const int32x4_t y1 = dwdot_scale(vreinterpretq_s32_u32(acc.a1), vq, mode);
   const int32x4_t y2 = dwdot_scale(vreinterpretq_s32_u32(acc.a2), vq, mode);
   const int32x4_t y3 = dwdot_scale(vreinterpretq_s32_u32(acc.a3), vq, mode);
-  const uint8x16_t v = q8rt_neon_pack_u8(q8rt_neon_pack_zp(y0, y1, vq->zero_point),
-                                         q8rt_neon_pack_zp(y2, y3, vq->zero_point), vq->min, vq->max);
-  q8rt_neon_dw16p_store(out, v, cr);
+  q8rt_neon_dw16p_store(out, q8rt_neon_pack16_out(y0, y1, y2, y3, vq, stage), cr);
 }
 
 /* All output pixels of one tile (channel offset off, cr channels): pixel x at out + x * out_stride. */
 DWDOT_AI void dwdot_tile(size_t output_width, const uint8_t* const* input, size_t input_stride, size_t off,
                          const uint8_t* tile, uint8_t* out, size_t out_stride, uint16x8_t vkzp,
-                         const struct q8rt_neon_q31* vq, enum dwdot_mode mode, size_t cr) {
+                         const struct q8rt_neon_q31* vq, enum dwdot_mode mode, enum q8rt_dot_output stage,
+                         size_t cr) {
   if (input_stride == 3) { /* column j at input + 3 * j; pixel x uses columns x, x + 1, x + 2 */
     struct dwdot_col a = dwdot_load_col(input, off);
     struct dwdot_col b = dwdot_load_col(input + 3, off);
     input += 6;
     for (; output_width >= 3; output_width -= 3) {
       const struct dwdot_col c = dwdot_load_col(input, off);
-      dwdot_pixel(a, b, c, tile, vkzp, vq, mode, out, cr);
+      dwdot_pixel(a, b, c, tile, vkzp, vq, mode, stage, out, cr);
       a = dwdot_load_col(input + 3, off);
-      dwdot_pixel(b, c, a, tile, vkzp, vq, mode, out + out_stride, cr);
+      dwdot_pixel(b, c, a, tile, vkzp, vq, mode, stage, out + out_stride, cr);
       b = dwdot_load_col(input + 6, off);
-      dwdot_pixel(c, a, b, tile, vkzp, vq, mode, out + 2 * out_stride, cr);
+      dwdot_pixel(c, a, b, tile, vkzp, vq, mode, stage, out + 2 * out_stride, cr);
       input += 9;
       out += 3 * out_stride;
     }
     if (output_width != 0) {
       const struct dwdot_col c = dwdot_load_col(input, off);
-      dwdot_pixel(a, b, c, tile, vkzp, vq, mode, out, cr);
+      dwdot_pixel(a, b, c, tile, vkzp, vq, mode, stage, out, cr);
       if (output_width == 2) {
         a = dwdot_load_col(input + 3, off);
-        dwdot_pixel(b, c, a, tile, vkzp, vq, mode, out + out_stride, cr);
+        dwdot_pixel(b, c, a, tile, vkzp, vq, mode, stage, out + out_stride, cr);
       }
     }
   } else if (input_stride == 6) { /* pixel x uses columns 2x, 2x + 1, 2x + 2 */
@@ -143,24 +143,24 @@ DWDOT_AI void dwdot_tile(size_t output_width, const uint8_t* const* input, size_
     for (; output_width >= 2; output_width -= 2) {
       struct dwdot_col b = dwdot_load_col(input, off);
       const struct dwdot_col c = dwdot_load_col(input + 3, off);
-      dwdot_pixel(a, b, c, tile, vkzp, vq, mode, out, cr);
+      dwdot_pixel(a, b, c, tile, vkzp, vq, mode, stage, out, cr);
       b = dwdot_load_col(input + 6, off);
       a = dwdot_load_col(input + 9, off);
-      dwdot_pixel(c, b, a, tile, vkzp, vq, mode, out + out_stride, cr);
+      dwdot_pixel(c, b, a, tile, vkzp, vq, mode, stage, out + out_stride, cr);
       input += 12;
       out += 2 * out_stride;
     }
     if (output_width != 0) {
       const struct dwdot_col b = dwdot_load_col(input, off);
       const struct dwdot_col c = dwdot_load_col(input + 3, off);
-      dwdot_pixel(a, b, c, tile, vkzp, vq, mode, out, cr);
+      dwdot_pixel(a, b, c, tile, vkzp, vq, mode, stage, out, cr);
     }
   } else {
     for (; output_width != 0; output_width--) {
       const struct dwdot_col a = dwdot_load_col(input, off);
       const struct dwdot_col b = dwdot_load_col(input + 3, off);
       const struct dwdot_col c = dwdot_load_col(input + 6, off);
-      dwdot_pixel(a, b, c, tile, vkzp, vq, mode, out, cr);
+      dwdot_pixel(a, b, c, tile, vkzp, vq, mode, stage, out, cr);
       input += input_stride;
       out += out_stride;
     }
@@ -170,20 +170,41 @@ DWDOT_AI void dwdot_tile(size_t output_width, const uint8_t* const* input, size_
 /* The whole row, in one requantization mode (three instantiations). */
 DWDOT_AI void dwdot_row(size_t channels, size_t output_width, const uint8_t* const* input, size_t input_stride,
                         const void* packed_w, uint8_t* output, size_t output_increment,
-                        const struct q8rt_conv_params* params, enum dwdot_mode mode) {
+                        const struct q8rt_conv_params* params, enum dwdot_mode mode,
+                        enum q8rt_dot_output stage) {
   const size_t out_stride = channels + output_increment;
   const struct q8rt_neon_q31 vq = q8rt_neon_q31_init(params);
   const uint16x8_t vkzp = vdupq_n_u16(params->kernel_zero_point);
   const uint8_t* tile = (const uint8_t*) packed_w;
   size_t off = 0;
   for (; channels - off >= Q8RT_DWDOT_CR; off += Q8RT_DWDOT_CR) {
-    dwdot_tile(output_width, input, input_stride, off, tile, output + off, out_stride, vkzp, &vq, mode,
+    dwdot_tile(output_width, input, input_stride, off, tile, output + off, out_stride, vkzp, &vq, mode, stage,
                Q8RT_DWDOT_CR);
     tile += Q8RT_DWDOT_TILE_BYTES;
   }
   if (off != channels) {
-    dwdot_tile(output_width, input, input_stride, off, tile, output + off, out_stride, vkzp, &vq, mode,
+    dwdot_tile(output_width, input, input_stride, off, tile, output + off, out_stride, vkzp, &vq, mode, stage,
                channels - off);
+  }
+}
+
+/* The row for one requantization mode, in the call's output stage (three instantiations each). */
+DWDOT_AI void dwdot_row_mode(size_t channels, size_t output_width, const uint8_t* const* input, size_t input_stride,
+                             const void* packed_w, uint8_t* output, size_t output_increment,
+                             const struct q8rt_conv_params* params, enum dwdot_mode mode) {
+  switch (q8rt_dot_output_of(params)) {
+    case Q8RT_DOT_OUT_PLAIN:
+      dwdot_row(channels, output_width, input, input_stride, packed_w, output, output_increment, params, mode,
+                Q8RT_DOT_OUT_PLAIN);
+      break;
+    case Q8RT_DOT_OUT_ZP:
+      dwdot_row(channels, output_width, input, input_stride, packed_w, output, output_increment, params, mode,
+                Q8RT_DOT_OUT_ZP);
+      break;
+    default:
+      dwdot_row(channels, output_width, input, input_stride, packed_w, output, output_increment, params, mode,
+                Q8RT_DOT_OUT_CLAMP);
+      break;
   }
 }
 
@@ -192,13 +213,13 @@ void q8rt_q8dwconv_ukernel_up16x9dot__aarch64_neondot(size_t channels, size_t ou
     size_t output_increment, const struct q8rt_conv_params* params) {
   if (channels == 0 || output_width == 0) return;
   if (params->shift == 0) {
-    dwdot_row(channels, output_width, input, input_stride, packed_w, output, output_increment, params,
-              DWDOT_DOUBLE);
+    dwdot_row_mode(channels, output_width, input, input_stride, packed_w, output, output_increment, params,
+                   DWDOT_DOUBLE);
   } else if (params->single_rounding) {
-    dwdot_row(channels, output_width, input, input_stride, packed_w, output, output_increment, params,
-              DWDOT_SINGLE);
+    dwdot_row_mode(channels, output_width, input, input_stride, packed_w, output, output_increment, params,
+                   DWDOT_SINGLE);
   } else {
-    dwdot_row(channels, output_width, input, input_stride, packed_w, output, output_increment, params,
-              DWDOT_SHIFTED);
+    dwdot_row_mode(channels, output_width, input, input_stride, packed_w, output, output_increment, params,
+                   DWDOT_SHIFTED);
   }
 }

@@ -88,7 +88,7 @@ static inline __attribute__((always_inline)) void q8rt_i8mm2x16_store(const uint
                                                                      const struct q8rt_neon_q31* vq,
                                                                      const enum q8rt_dot_requant mode) {
   uint8x16_t vout0, vout1;
-  q8rt_i8mm_requantize_pair(vacc, vq, mode, &vout0, &vout1);
+  q8rt_i8mm_requantize_pair(vacc, vq, mode, Q8RT_DOT_OUT_CLAMP, &vout0, &vout1);
   q8rt_dot4x16_store(c0, vout0, nr);
   if (second) q8rt_dot4x16_store(c1, vout1, nr);
 }

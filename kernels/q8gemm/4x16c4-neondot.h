@@ -18,7 +18,7 @@
  * three `addp` and subtracted from the bias when the accumulators are initialized (per panel: 4 `dup` + 16 `sub`
  * instead of 16 `mov`). Then the requantization of kernels/requantize-neon.h, its mode and output stage (enum
  * q8rt_dot_requant, enum q8rt_dot_output) chosen once per call by the kernels, whose bodies are instantiated per
- * mode and stage with the constants set up once per call: the Q31 scheme
+ * mode and stage (kernels/requantize-neon.h) with the constants set up once per call: the Q31 scheme
  * (QNNPACK's sequence) with the sign fix (`bic` + `ssra`) reduced to one `ssra` when shift > 0 and skipped, with the
  * rounding shift, when shift = 0 (the same values: the fix subtracts 1 from negative values only when shift > 0);
  * TFLITE_SINGLE_ROUNDING (params->single_rounding, shift > 0) as `sqdmulh` then the rounding shift.
@@ -314,36 +314,13 @@ static inline __attribute__((always_inline)) uint8x16_t q8rt_dot4x16_requantize_
                            vq->min, vq->max);
 }
 
-/* The output stage after the scaling, for a call's parameters: the zero point addition and the clamp are skipped
- * where they change nothing (the saturating narrows to int16 and uint8 give [0, 255] already). MobileNetV2's
- * expansion convolutions (ReLU outputs with zero point 0) are PLAIN, its projections (no activation) ZP. */
-enum q8rt_dot_output {
-  Q8RT_DOT_OUT_PLAIN = 0, /* zero point 0, range [0, 255]: the narrows alone (3 instructions fewer per 16 outputs) */
-  Q8RT_DOT_OUT_ZP,        /* range [0, 255]: the narrows and the zero point (2 fewer, no clamp) */
-  Q8RT_DOT_OUT_CLAMP,     /* the zero point and the clamp (kernels/requantize-neon.h) */
-};
-
-static inline enum q8rt_dot_output q8rt_dot_output_of(const struct q8rt_conv_params* params) {
-  if (params->output_min != 0 || params->output_max != UINT8_MAX) return Q8RT_DOT_OUT_CLAMP;
-  return params->output_zero_point == 0 ? Q8RT_DOT_OUT_PLAIN : Q8RT_DOT_OUT_ZP;
-}
-
-/* q8rt_dot4x16_requantize_row with the output stage `out` (a constant). */
+/* q8rt_dot4x16_requantize_row with the output stage `out` (a constant; kernels/requantize-neon.h). */
 static inline __attribute__((always_inline)) uint8x16_t q8rt_dot4x16_requantize_row_out(
     const uint32x4_t* vacc, const struct q8rt_neon_q31* vq, const enum q8rt_dot_requant mode,
     const enum q8rt_dot_output out) {
   if (out == Q8RT_DOT_OUT_CLAMP) return q8rt_dot4x16_requantize_row(vacc, vq, mode);
-  const int32x4_t v0 = q8rt_dot_scale(vacc[0], vq, mode);
-  const int32x4_t v1 = q8rt_dot_scale(vacc[1], vq, mode);
-  const int32x4_t v2 = q8rt_dot_scale(vacc[2], vq, mode);
-  const int32x4_t v3 = q8rt_dot_scale(vacc[3], vq, mode);
-  int16x8_t v01 = vcombine_s16(vqmovn_s32(v0), vqmovn_s32(v1));
-  int16x8_t v23 = vcombine_s16(vqmovn_s32(v2), vqmovn_s32(v3));
-  if (out == Q8RT_DOT_OUT_ZP) {
-    v01 = vqaddq_s16(v01, vq->zero_point);
-    v23 = vqaddq_s16(v23, vq->zero_point);
-  }
-  return vcombine_u8(vqmovun_s16(v01), vqmovun_s16(v23));
+  return q8rt_neon_pack16_out(q8rt_dot_scale(vacc[0], vq, mode), q8rt_dot_scale(vacc[1], vq, mode),
+                              q8rt_dot_scale(vacc[2], vq, mode), q8rt_dot_scale(vacc[3], vq, mode), vq, out);
 }
 
 /* Stores the first nr (1..16) bytes of vout at c. */

@@ -17,10 +17,14 @@
  * bytes (masked to k % 16 bytes in the last chunk) and subtracted from the bias when the accumulators are
  * initialized (the row sums [s0 s1 s2 s3] zipped to [s0 s0 s1 s1] and [s2 s2 s3 s3]; the layout stores each
  * column pair's bias as [b2j b2j+1 b2j b2j+1], so the 8 bias vectors are two 4-register loads).
- * Requantization: the dot-product kernels' (q8rt_dot4x16_requantize_row: Q31 with the sign fix as one `ssra`,
- * shift 0 without it, TFLITE_SINGLE_ROUNDING as `sqdmulh` + rounding shift) on the interleaved accumulators of a
- * row pair, 8 column pairs at a time, which gives 16 bytes [r c2j r c2j+1 r' c2j r' c2j+1 ...]; `uzp1` / `uzp2`
- * on 16-bit lanes of the two halves then give the 16 bytes of each row.
+ * Requantization: the dot-product kernels' (q8rt_dot4x16_requantize_row_out: Q31 with the sign fix as one `ssra`,
+ * shift 0 without it, TFLITE_SINGLE_ROUNDING as `sqdmulh` + rounding shift; the output stage without the zero
+ * point add or the clamp where they change nothing) on the interleaved accumulators of a row pair, 8 column pairs
+ * at a time, which gives 16 bytes [r c2j r c2j+1 r' c2j r' c2j+1 ...]; `uzp1` / `uzp2` on 16-bit lanes of the two
+ * halves then give the 16 bytes of each row. As in the dot-product kernels, the mode and the output stage are
+ * compile-time constants of kernel bodies instantiated per call's parameters, the constants set up once per call.
+ * A last panel of at most 8 columns runs on half the tile (q8rt_i8mm4x8_*: 4 weight registers per group, 16
+ * `ummla` per 16 k, 8 initial `sub`, one requantized vector per row pair).
  *
  * k is processed in chunks of 16 (2 groups of 8), then the remaining 1..15 bytes as one 16-byte load per row of
  * which 1 or 2 groups are used: rows are read up to k + 15 bytes (within the Q8RT_EXTRA_BYTES slack). Bytes past
@@ -78,13 +82,32 @@ static inline __attribute__((always_inline)) void q8rt_i8mm_init_pair(uint32x4_t
   vacc[7] = vsubq_u32(vb[7], vsum);
 }
 
-/* The tile's accumulators from the panel's folded bias and the row sums vsums = [s0 s1 s2 s3]. */
+/* The tile's accumulators from the panel's folded bias and the row sums of the two row pairs, vsum01 = [s0 s0 s1 s1]
+ * and vsum23 = [s2 s2 s3 s3] (zipped once per call). */
 static inline __attribute__((always_inline)) void q8rt_i8mm4x16_init(struct q8rt_i8mm4x16_acc* acc,
-                                                                    const uint8_t* panel, uint32x4_t vsums) {
+                                                                    const uint8_t* panel, uint32x4_t vsum01,
+                                                                    uint32x4_t vsum23) {
   uint32x4_t vb[8];
   q8rt_i8mm_load_bias(vb, panel);
-  q8rt_i8mm_init_pair(acc->v[0], vb, vzip1q_u32(vsums, vsums));
-  q8rt_i8mm_init_pair(acc->v[1], vb, vzip2q_u32(vsums, vsums));
+  q8rt_i8mm_init_pair(acc->v[0], vb, vsum01);
+  q8rt_i8mm_init_pair(acc->v[1], vb, vsum23);
+}
+
+/* q8rt_i8mm4x16_init for the first 8 columns only (accumulators v[.][0..3], a last panel with nr <= 8): the first
+ * 4-register bias load and 8 `sub`. */
+static inline __attribute__((always_inline)) void q8rt_i8mm4x8_init(struct q8rt_i8mm4x16_acc* acc,
+                                                                   const uint8_t* panel, uint32x4_t vsum01,
+                                                                   uint32x4_t vsum23) {
+  /* written out: a loop here makes gcc keep the accumulators in memory */
+  const uint32x4x4_t vb = vld1q_u32_x4((const uint32_t*) panel);
+  acc->v[0][0] = vsubq_u32(vb.val[0], vsum01);
+  acc->v[0][1] = vsubq_u32(vb.val[1], vsum01);
+  acc->v[0][2] = vsubq_u32(vb.val[2], vsum01);
+  acc->v[0][3] = vsubq_u32(vb.val[3], vsum01);
+  acc->v[1][0] = vsubq_u32(vb.val[0], vsum23);
+  acc->v[1][1] = vsubq_u32(vb.val[1], vsum23);
+  acc->v[1][2] = vsubq_u32(vb.val[2], vsum23);
+  acc->v[1][3] = vsubq_u32(vb.val[3], vsum23);
 }
 
 /* Half a group (4 column pairs, 64 bytes at *w, advanced by 64) for both row pairs: 8 `ummla`. */
@@ -118,24 +141,23 @@ static inline __attribute__((always_inline)) void q8rt_i8mm4x16_group(struct q8r
 static inline __attribute__((always_inline)) void q8rt_i8mm4x16_k(struct q8rt_i8mm4x16_acc* acc, const uint8_t* a0,
                                                                  const uint8_t* a1, const uint8_t* a2,
                                                                  const uint8_t* a3, size_t k, const uint8_t** w) {
-  for (; k >= 16; k -= 16) {
-    const uint8x16_t va0 = vld1q_u8(a0);
-    a0 += 16;
-    const uint8x16_t va1 = vld1q_u8(a1);
-    a1 += 16;
-    const uint8x16_t va2 = vld1q_u8(a2);
-    a2 += 16;
-    const uint8x16_t va3 = vld1q_u8(a3);
-    a3 += 16;
+  /* the remainder's rows at a + k16, not the loop's pointers: a per-call value, no copies per tile */
+  const size_t k16 = k & ~(size_t) 15;
+  for (size_t i = 0; i < k16; i += 16) {
+    const uint8x16_t va0 = vld1q_u8(a0 + i);
+    const uint8x16_t va1 = vld1q_u8(a1 + i);
+    const uint8x16_t va2 = vld1q_u8(a2 + i);
+    const uint8x16_t va3 = vld1q_u8(a3 + i);
     q8rt_i8mm4x16_group(acc, w, q8rt_i8mm_pair_lo(va0, va1), q8rt_i8mm_pair_lo(va2, va3));
     q8rt_i8mm4x16_group(acc, w, q8rt_i8mm_pair_hi(va0, va1), q8rt_i8mm_pair_hi(va2, va3));
   }
+  k -= k16;
   if (k != 0) {
     /* 1..15 bytes left: one 16-byte load per row, 1 or 2 groups (bytes past k meet zero weights) */
-    const uint8x16_t va0 = vld1q_u8(a0);
-    const uint8x16_t va1 = vld1q_u8(a1);
-    const uint8x16_t va2 = vld1q_u8(a2);
-    const uint8x16_t va3 = vld1q_u8(a3);
+    const uint8x16_t va0 = vld1q_u8(a0 + k16);
+    const uint8x16_t va1 = vld1q_u8(a1 + k16);
+    const uint8x16_t va2 = vld1q_u8(a2 + k16);
+    const uint8x16_t va3 = vld1q_u8(a3 + k16);
     q8rt_i8mm4x16_group(acc, w, q8rt_i8mm_pair_lo(va0, va1), q8rt_i8mm_pair_lo(va2, va3));
     if (k > 8) q8rt_i8mm4x16_group(acc, w, q8rt_i8mm_pair_hi(va0, va1), q8rt_i8mm_pair_hi(va2, va3));
   }
@@ -143,29 +165,27 @@ static inline __attribute__((always_inline)) void q8rt_i8mm4x16_k(struct q8rt_i8
 
 /* The first 8 columns only (a last panel with nr <= 8, e.g. the second panel of 24 channels): k bytes of the 4 rows
  * against column pairs 0..3 of each weight group (the first 64 of its 128 bytes; the other 64, zero padding in such
- * a panel, are skipped): half the `ummla`s and weight loads. Accumulators v[.][4..7] are left as they are. */
+ * a panel, are skipped): half the `ummla`s and weight loads. Accumulators v[.][4..7] are unused. */
 static inline __attribute__((always_inline)) void q8rt_i8mm4x8_k(struct q8rt_i8mm4x16_acc* acc, const uint8_t* a0,
                                                                 const uint8_t* a1, const uint8_t* a2,
                                                                 const uint8_t* a3, size_t k, const uint8_t** w) {
-  for (; k >= 16; k -= 16) {
-    const uint8x16_t va0 = vld1q_u8(a0);
-    a0 += 16;
-    const uint8x16_t va1 = vld1q_u8(a1);
-    a1 += 16;
-    const uint8x16_t va2 = vld1q_u8(a2);
-    a2 += 16;
-    const uint8x16_t va3 = vld1q_u8(a3);
-    a3 += 16;
+  const size_t k16 = k & ~(size_t) 15; /* as q8rt_i8mm4x16_k */
+  for (size_t i = 0; i < k16; i += 16) {
+    const uint8x16_t va0 = vld1q_u8(a0 + i);
+    const uint8x16_t va1 = vld1q_u8(a1 + i);
+    const uint8x16_t va2 = vld1q_u8(a2 + i);
+    const uint8x16_t va3 = vld1q_u8(a3 + i);
     q8rt_i8mm4x16_half(&acc->v[0][0], &acc->v[1][0], w, q8rt_i8mm_pair_lo(va0, va1), q8rt_i8mm_pair_lo(va2, va3));
     *w += 64;
     q8rt_i8mm4x16_half(&acc->v[0][0], &acc->v[1][0], w, q8rt_i8mm_pair_hi(va0, va1), q8rt_i8mm_pair_hi(va2, va3));
     *w += 64;
   }
+  k -= k16;
   if (k != 0) {
-    const uint8x16_t va0 = vld1q_u8(a0);
-    const uint8x16_t va1 = vld1q_u8(a1);
-    const uint8x16_t va2 = vld1q_u8(a2);
-    const uint8x16_t va3 = vld1q_u8(a3);
+    const uint8x16_t va0 = vld1q_u8(a0 + k16);
+    const uint8x16_t va1 = vld1q_u8(a1 + k16);
+    const uint8x16_t va2 = vld1q_u8(a2 + k16);
+    const uint8x16_t va3 = vld1q_u8(a3 + k16);
     q8rt_i8mm4x16_half(&acc->v[0][0], &acc->v[1][0], w, q8rt_i8mm_pair_lo(va0, va1), q8rt_i8mm_pair_lo(va2, va3));
     *w += 64;
     if (k > 8) {
@@ -175,69 +195,57 @@ static inline __attribute__((always_inline)) void q8rt_i8mm4x8_k(struct q8rt_i8m
   }
 }
 
-/* A row pair's 8 interleaved accumulators requantized to its two rows of 16 bytes (*vout0: the first row). */
+/* A row pair's 8 interleaved accumulators requantized to its two rows of 16 bytes (*vout0: the first row), for one
+ * requantization mode and output stage (constants). */
 static inline __attribute__((always_inline)) void q8rt_i8mm_requantize_pair(const uint32x4_t* vacc,
                                                                            const struct q8rt_neon_q31* vq,
                                                                            const enum q8rt_dot_requant mode,
+                                                                           const enum q8rt_dot_output out,
                                                                            uint8x16_t* vout0, uint8x16_t* vout1) {
-  const uint16x8_t vlo = vreinterpretq_u16_u8(q8rt_dot4x16_requantize_row(vacc, vq, mode));     /* columns 0..7 */
-  const uint16x8_t vhi = vreinterpretq_u16_u8(q8rt_dot4x16_requantize_row(vacc + 4, vq, mode)); /* 8..15 */
+  const uint16x8_t vlo = vreinterpretq_u16_u8(q8rt_dot4x16_requantize_row_out(vacc, vq, mode, out)); /* c 0..7 */
+  const uint16x8_t vhi = vreinterpretq_u16_u8(q8rt_dot4x16_requantize_row_out(vacc + 4, vq, mode, out)); /* 8..15 */
   *vout0 = vreinterpretq_u8_u16(vuzp1q_u16(vlo, vhi));
   *vout1 = vreinterpretq_u8_u16(vuzp2q_u16(vlo, vhi));
 }
 
-/* Requantizes the tile and stores mr rows x nr columns at c, for one requantization mode. */
+/* Requantizes the tile and stores mr rows x nr columns at c, for one requantization mode and output stage. */
 static inline __attribute__((always_inline)) void q8rt_i8mm4x16_store_tile(const struct q8rt_i8mm4x16_acc* acc,
                                                                           size_t mr, size_t nr, uint8_t* c,
                                                                           size_t c_stride,
                                                                           const struct q8rt_neon_q31* vq,
-                                                                          const enum q8rt_dot_requant mode) {
+                                                                          const enum q8rt_dot_requant mode,
+                                                                          const enum q8rt_dot_output out) {
   uint8x16_t vout0, vout1, vout2, vout3;
-  q8rt_i8mm_requantize_pair(acc->v[0], vq, mode, &vout0, &vout1);
-  q8rt_i8mm_requantize_pair(acc->v[1], vq, mode, &vout2, &vout3);
+  q8rt_i8mm_requantize_pair(acc->v[0], vq, mode, out, &vout0, &vout1);
+  q8rt_i8mm_requantize_pair(acc->v[1], vq, mode, out, &vout2, &vout3);
   q8rt_dot4x16_store(c, vout0, nr);
   if (mr > 1) q8rt_dot4x16_store(c + c_stride, vout1, nr);
   if (mr > 2) q8rt_dot4x16_store(c + 2 * c_stride, vout2, nr);
   if (mr > 3) q8rt_dot4x16_store(c + 3 * c_stride, vout3, nr);
 }
 
-/* Requantizes the first 8 columns of the tile (accumulators v[.][0..3]) and stores mr rows x nr (<= 8) columns. */
+/* Requantizes the first 8 columns of the tile (accumulators v[.][0..3]) and stores mr rows x nr (<= 8) columns.
+ * The requantized pairs are [r0 c0 c1 r1 c0 c1 ... r0 c6 c7 r1 c6 c7] and the same for rows 2, 3: `uzp1` / `uzp2`
+ * of the two give [row 0 | row 2] and [row 1 | row 3], 8 bytes each. */
 static inline __attribute__((always_inline)) void q8rt_i8mm4x8_store_tile(const struct q8rt_i8mm4x16_acc* acc,
                                                                          size_t mr, size_t nr, uint8_t* c,
                                                                          size_t c_stride,
                                                                          const struct q8rt_neon_q31* vq,
-                                                                         const enum q8rt_dot_requant mode) {
-  /* [r c0 c1 r' c0 c1 ... r c6 c7 r' c6 c7]: uzp of the vector with itself gives each row's 8 bytes twice */
-  const uint16x8_t v01 = vreinterpretq_u16_u8(q8rt_dot4x16_requantize_row(acc->v[0], vq, mode));
-  const uint16x8_t v23 = vreinterpretq_u16_u8(q8rt_dot4x16_requantize_row(acc->v[1], vq, mode));
-  q8rt_dot4x16_store(c, vreinterpretq_u8_u16(vuzp1q_u16(v01, v01)), nr);
-  if (mr > 1) q8rt_dot4x16_store(c + c_stride, vreinterpretq_u8_u16(vuzp2q_u16(v01, v01)), nr);
-  if (mr > 2) q8rt_dot4x16_store(c + 2 * c_stride, vreinterpretq_u8_u16(vuzp1q_u16(v23, v23)), nr);
-  if (mr > 3) q8rt_dot4x16_store(c + 3 * c_stride, vreinterpretq_u8_u16(vuzp2q_u16(v23, v23)), nr);
-}
-
-/* Requantizes the tile and stores mr rows x nr columns at c (constants set up per tile, as the dot kernels). */
-static inline __attribute__((always_inline)) void q8rt_i8mm4x16_finish(const struct q8rt_i8mm4x16_acc* acc,
-                                                                      size_t mr, size_t nr, uint8_t* c,
-                                                                      size_t c_stride,
-                                                                      const struct q8rt_conv_params* params) {
-  const struct q8rt_neon_q31 vq = q8rt_neon_q31_init(params);
-  switch (q8rt_dot_requant_of(params)) {
-    case Q8RT_DOT_Q31_NOSHIFT: q8rt_i8mm4x16_store_tile(acc, mr, nr, c, c_stride, &vq, Q8RT_DOT_Q31_NOSHIFT); break;
-    case Q8RT_DOT_SINGLE: q8rt_i8mm4x16_store_tile(acc, mr, nr, c, c_stride, &vq, Q8RT_DOT_SINGLE); break;
-    default: q8rt_i8mm4x16_store_tile(acc, mr, nr, c, c_stride, &vq, Q8RT_DOT_Q31_SHIFT); break;
-  }
-}
-
-/* q8rt_i8mm4x16_finish for the first 8 columns only (nr <= 8, after q8rt_i8mm4x8_k). */
-static inline __attribute__((always_inline)) void q8rt_i8mm4x8_finish(const struct q8rt_i8mm4x16_acc* acc,
-                                                                     size_t mr, size_t nr, uint8_t* c,
-                                                                     size_t c_stride,
-                                                                     const struct q8rt_conv_params* params) {
-  const struct q8rt_neon_q31 vq = q8rt_neon_q31_init(params);
-  switch (q8rt_dot_requant_of(params)) {
-    case Q8RT_DOT_Q31_NOSHIFT: q8rt_i8mm4x8_store_tile(acc, mr, nr, c, c_stride, &vq, Q8RT_DOT_Q31_NOSHIFT); break;
-    case Q8RT_DOT_SINGLE: q8rt_i8mm4x8_store_tile(acc, mr, nr, c, c_stride, &vq, Q8RT_DOT_SINGLE); break;
-    default: q8rt_i8mm4x8_store_tile(acc, mr, nr, c, c_stride, &vq, Q8RT_DOT_Q31_SHIFT); break;
+                                                                         const enum q8rt_dot_requant mode,
+                                                                         const enum q8rt_dot_output out) {
+  const uint16x8_t v01 = vreinterpretq_u16_u8(q8rt_dot4x16_requantize_row_out(acc->v[0], vq, mode, out));
+  const uint16x8_t v23 = vreinterpretq_u16_u8(q8rt_dot4x16_requantize_row_out(acc->v[1], vq, mode, out));
+  const uint8x16_t v02 = vreinterpretq_u8_u16(vuzp1q_u16(v01, v23));
+  const uint8x16_t v13 = vreinterpretq_u8_u16(vuzp2q_u16(v01, v23));
+  if (nr == 8) {
+    vst1_u8(c, vget_low_u8(v02));
+    if (mr > 1) vst1_u8(c + c_stride, vget_low_u8(v13));
+    if (mr > 2) vst1_u8(c + 2 * c_stride, vget_high_u8(v02));
+    if (mr > 3) vst1_u8(c + 3 * c_stride, vget_high_u8(v13));
+  } else {
+    q8rt_neon_store_partial_u8(c, v02, nr);
+    if (mr > 1) q8rt_neon_store_partial_u8(c + c_stride, v13, nr);
+    if (mr > 2) q8rt_neon_store_partial_u8(c + 2 * c_stride, vextq_u8(v02, v02, 8), nr);
+    if (mr > 3) q8rt_neon_store_partial_u8(c + 3 * c_stride, vextq_u8(v13, v13, 8), nr);
   }
 }

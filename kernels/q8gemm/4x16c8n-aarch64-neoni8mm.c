@@ -2,7 +2,8 @@
  * q8gemm 4x16c8n micro-kernel, aarch64 ARMv8.6 i8mm (`ummla`, built with -march=armv8.2-a+dotprod+i8mm; called only
  * when the CPU reports i8mm and the dot product) on Q8RT_LAYOUT_GEMM_I8MM panels (kernels/layout.h): mr <= 4 rows x
  * any nc columns, one 16-column panel per step. The tile, the k loop and the zero point handling are in
- * 4x16c8-neoni8mm.h. The kernel zero point row sums are computed once (`udot`), before the panels.
+ * 4x16c8-neoni8mm.h. The kernel zero point row sums are computed once (`udot`), before the panels, and the
+ * requantization mode and output stage chosen once per call.
  * Twin: 4x16c8n-scalar.c.
  */
 #include <stddef.h>
@@ -19,8 +20,11 @@
 #include "4x16c8-neoni8mm.h"
 #include "q8gemm.h"
 
-void q8rt_q8gemm_ukernel_4x16c8n__aarch64_neoni8mm(size_t mr, size_t nc, size_t k, const uint8_t* a, size_t a_stride,
-    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params) {
+/* The kernel for one requantization mode and output stage (compile-time constants once inlined; 9 instances, as the
+ * dot-product kernel): the requantization constants and the paired row sums are set up once per call. */
+static inline __attribute__((always_inline)) void gemm_4x16c8n(size_t mr, size_t nc, size_t k, const uint8_t* a,
+    size_t a_stride, const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params,
+    const enum q8rt_dot_requant mode, const enum q8rt_dot_output out) {
   /* rows mr..3 are never stored: they alias the last real row */
   const uint8_t* a0 = a;
   const uint8_t* a1 = mr > 1 ? a0 + a_stride : a0;
@@ -32,24 +36,62 @@ void q8rt_q8gemm_ukernel_4x16c8n__aarch64_neoni8mm(size_t mr, size_t nc, size_t 
   uint32x4_t vs[4] = {vdupq_n_u32(0), vdupq_n_u32(0), vdupq_n_u32(0), vdupq_n_u32(0)};
   q8rt_dot4x16_sum_k(vs, a0, a1, a2, a3, k, vkzp, q8rt_dot_kzp_tail(vkzp, k % 16));
   const uint32x4_t vsums = q8rt_dot4x16_reduce(vs);
+  const uint32x4_t vsum01 = vzip1q_u32(vsums, vsums);
+  const uint32x4_t vsum23 = vzip2q_u32(vsums, vsums);
+  const struct q8rt_neon_q31 vq = q8rt_neon_q31_init(params);
 
   const uint8_t* w = (const uint8_t*) packed_w;
   for (;;) {
     struct q8rt_i8mm4x16_acc acc;
-    q8rt_i8mm4x16_init(&acc, w, vsums);
-    w += Q8RT_GEMMI8MM_BIAS_BYTES;
     if (nc <= Q8RT_GEMMI8MM_NR / 2) { /* a last panel of at most 8 columns: half the work */
+      q8rt_i8mm4x8_init(&acc, w, vsum01, vsum23);
+      w += Q8RT_GEMMI8MM_BIAS_BYTES;
       q8rt_i8mm4x8_k(&acc, a0, a1, a2, a3, k, &w);
-      q8rt_i8mm4x8_finish(&acc, mr, nc, c, c_stride, params);
+      q8rt_i8mm4x8_store_tile(&acc, mr, nc, c, c_stride, &vq, mode, out);
       return;
     }
+    q8rt_i8mm4x16_init(&acc, w, vsum01, vsum23);
+    w += Q8RT_GEMMI8MM_BIAS_BYTES;
     q8rt_i8mm4x16_k(&acc, a0, a1, a2, a3, k, &w);
     if (nc <= Q8RT_GEMMI8MM_NR) {
-      q8rt_i8mm4x16_finish(&acc, mr, nc, c, c_stride, params);
+      q8rt_i8mm4x16_store_tile(&acc, mr, nc, c, c_stride, &vq, mode, out);
       return;
     }
-    q8rt_i8mm4x16_finish(&acc, mr, Q8RT_GEMMI8MM_NR, c, c_stride, params);
+    q8rt_i8mm4x16_store_tile(&acc, mr, Q8RT_GEMMI8MM_NR, c, c_stride, &vq, mode, out);
     nc -= Q8RT_GEMMI8MM_NR;
     c += Q8RT_GEMMI8MM_NR;
+  }
+}
+
+void q8rt_q8gemm_ukernel_4x16c8n__aarch64_neoni8mm(size_t mr, size_t nc, size_t k, const uint8_t* a, size_t a_stride,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params) {
+  switch (3 * q8rt_dot_requant_of(params) + q8rt_dot_output_of(params)) {
+    case 3 * Q8RT_DOT_Q31_SHIFT + Q8RT_DOT_OUT_PLAIN:
+      gemm_4x16c8n(mr, nc, k, a, a_stride, packed_w, c, c_stride, params, Q8RT_DOT_Q31_SHIFT, Q8RT_DOT_OUT_PLAIN);
+      break;
+    case 3 * Q8RT_DOT_Q31_SHIFT + Q8RT_DOT_OUT_ZP:
+      gemm_4x16c8n(mr, nc, k, a, a_stride, packed_w, c, c_stride, params, Q8RT_DOT_Q31_SHIFT, Q8RT_DOT_OUT_ZP);
+      break;
+    case 3 * Q8RT_DOT_Q31_SHIFT + Q8RT_DOT_OUT_CLAMP:
+      gemm_4x16c8n(mr, nc, k, a, a_stride, packed_w, c, c_stride, params, Q8RT_DOT_Q31_SHIFT, Q8RT_DOT_OUT_CLAMP);
+      break;
+    case 3 * Q8RT_DOT_Q31_NOSHIFT + Q8RT_DOT_OUT_PLAIN:
+      gemm_4x16c8n(mr, nc, k, a, a_stride, packed_w, c, c_stride, params, Q8RT_DOT_Q31_NOSHIFT, Q8RT_DOT_OUT_PLAIN);
+      break;
+    case 3 * Q8RT_DOT_Q31_NOSHIFT + Q8RT_DOT_OUT_ZP:
+      gemm_4x16c8n(mr, nc, k, a, a_stride, packed_w, c, c_stride, params, Q8RT_DOT_Q31_NOSHIFT, Q8RT_DOT_OUT_ZP);
+      break;
+    case 3 * Q8RT_DOT_Q31_NOSHIFT + Q8RT_DOT_OUT_CLAMP:
+      gemm_4x16c8n(mr, nc, k, a, a_stride, packed_w, c, c_stride, params, Q8RT_DOT_Q31_NOSHIFT, Q8RT_DOT_OUT_CLAMP);
+      break;
+    case 3 * Q8RT_DOT_SINGLE + Q8RT_DOT_OUT_PLAIN:
+      gemm_4x16c8n(mr, nc, k, a, a_stride, packed_w, c, c_stride, params, Q8RT_DOT_SINGLE, Q8RT_DOT_OUT_PLAIN);
+      break;
+    case 3 * Q8RT_DOT_SINGLE + Q8RT_DOT_OUT_ZP:
+      gemm_4x16c8n(mr, nc, k, a, a_stride, packed_w, c, c_stride, params, Q8RT_DOT_SINGLE, Q8RT_DOT_OUT_ZP);
+      break;
+    default:
+      gemm_4x16c8n(mr, nc, k, a, a_stride, packed_w, c, c_stride, params, Q8RT_DOT_SINGLE, Q8RT_DOT_OUT_CLAMP);
+      break;
   }
 }

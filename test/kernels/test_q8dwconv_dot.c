@@ -5,7 +5,8 @@
  * output buffers (guard bytes included). Channel counts around the 16-channel tiles, widths 1..20 (the aarch64
  * kernel reuses columns in groups of 3 pixels for input_stride 3 and 2 pixels for input_stride 6), input strides
  * 3, 6, 9 and others, padding pointers, zero points 0 / 1 / 128 / 255, random and extreme scales and biases;
- * QNNPACK and TFLite (two roundings or TFLITE_SINGLE_ROUNDING) requantization parameters (test_conv_params).
+ * QNNPACK and TFLite (two roundings or TFLITE_SINGLE_ROUNDING) requantization parameters (test_conv_params), output
+ * ranges [0, 255] with zero point 0 or another in two cases of three (the kernel's output stages without the clamp).
  * Q8RT_TEST_QUICK=1: fewer random cases (qemu-user). */
 #include <math.h>
 #include <stdbool.h>
@@ -97,8 +98,15 @@ static void run_case(size_t channels, size_t output_width, size_t input_stride, 
     scale = exp2f(-test_rand_uniform(0.0f, 20.0f)) * 0.99f;
   }
   struct q8rt_conv_params params;
-  CHECK(test_conv_params(&params, scale, kzp, (uint8_t) test_rand_range(0, 255), (uint8_t) test_rand_range(0, 60),
-                         (uint8_t) test_rand_range(190, 255)));
+  uint8_t ozp = (uint8_t) test_rand_range(0, 255);
+  uint8_t omin = (uint8_t) test_rand_range(0, 60), omax = (uint8_t) test_rand_range(190, 255);
+  const unsigned stage = test_rand_range(0, 2); /* the kernel's output stages: 0 CLAMP, 1 PLAIN, 2 ZP */
+  if (stage != 0) {
+    omin = 0;
+    omax = 255;
+    if (stage == 1) ozp = 0;
+  }
+  CHECK(test_conv_params(&params, scale, kzp, ozp, omin, omax));
 
   const size_t out_size = output_width * (channels + output_increment) + 16;
   uint8_t* o_scalar = malloc(out_size);

@@ -1,35 +1,18 @@
 /* i8mm kernels on Q8RT_LAYOUT_GEMM_I8MM (kernels/layout.h, packed by q8rt_pack_gemm_16x8_i8mm): q8gemm 4x16c8n
- * (MR = 4) and 2x16c8n (GEMV-style, rows in pairs), q8conv 4x16c8 (indirect convolution, 4 pointers per tap).
- *   - the scalar twins (compiled everywhere) against a plain reference: sum((x - x_zp)(w - w_zp)) + bias over
- *     every tap (padding taps read the zero buffer, filled with x_zp), wrapped to int32, requantized with
- *     q8rt_requantize_q31; every byte of the output buffer is checked (nothing written outside the tile);
- *   - on aarch64 CPUs with i8mm and the dot product (the neoni8mm table is selectable: HWCAP2_I8MM, see
- *     src/runtime/isa.c), the aarch64_neoni8mm kernels against the scalar twins, byte for byte; elsewhere they
- *     are skipped with a message.
- * Requantization parameters follow QNNPACK's rule or TFLite's (two roundings or TFLITE_SINGLE_ROUNDING).
- * Cases: k (and kc per tap) not a multiple of 4, 8 or 16 and up to 1400, rows 1..MR (GEMV: 1..6, odd and even),
- * columns 1..16 and several panels, A row strides and output strides, zero points 0 / 1 / 128 / 255 and random,
- * random requantization scales, saturated inputs (int32 wrap-around of the accumulators), padding pointers, 1..12
- * taps. Q8RT_TEST_QUICK=1: fewer random cases (qemu-user). */
-#include <math.h>
+ * (MR = 4) and 2x16c8n (GEMV-style, rows in pairs), q8conv 4x16c8 (indirect convolution, 4 pointers per tap), with
+ * the cases of gemm_dot_cases.h (k up to 40 one by one to 20, then by 3: all remainders of 8 and 16): the scalar
+ * twins against a plain reference everywhere, and on aarch64 CPUs with i8mm and the dot product (the neoni8mm table
+ * is selectable: HWCAP2_I8MM, see src/runtime/isa.c) the aarch64_neoni8mm kernels against the scalar twins, byte
+ * for byte; elsewhere they are skipped with a message. */
 #include <stdbool.h>
-#include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
-#include "../common/kernel_ref.h"
-#include "../common/test.h"
-#include "../common/tflite_params.h"
 #include "../../kernels/layout.h"
-#include "../../kernels/params.h"
 #include "../../kernels/q8conv/q8conv.h"
 #include "../../kernels/q8gemm/q8gemm.h"
-#include "../../kernels/requantize.h"
 #include "../../src/pack/packers.h"
-#include "../../src/quant/qparams.h"
-
 #include "../../src/runtime/isa.h"
+#include "gemm_dot_cases.h"
 
 #if defined(__aarch64__)
 #define HAVE_I8MM_KERNELS 1
@@ -43,336 +26,25 @@ static bool has_i8mm(void) {
   return HAVE_I8MM_KERNELS && q8rt_kernels_select(Q8RT_ISA_NEONI8MM, &k) == Q8RT_OK && k != NULL;
 }
 
-static int cases_scalar, cases_i8mm;
-
-static uint8_t pick_zp(int mode) {
-  static const uint8_t fixed[4] = {0, 1, 128, 255};
-  return mode < 4 ? fixed[mode] : (uint8_t) test_rand_range(0, 255);
-}
-
-/* Random requantization parameters for accumulators up to maxabs in magnitude (as test_q8gemm_vnni). */
-static bool random_params(int64_t maxabs, uint8_t kzp, struct q8rt_conv_params* params) {
-  float scale;
-  if (test_rand_range(0, 2) != 0) {
-    scale = (float) (test_rand_uniform(20.0f, 400.0f) / (double) maxabs);
-    if (scale >= 0.99f) scale = 0.99f;
-    if (scale < 0x1.0p-32f) scale = 0x1.0p-32f;
-  } else {
-    scale = exp2f(-test_rand_uniform(0.0f, 31.0f)) * 0.99f;
-  }
-  uint8_t omin = (uint8_t) test_rand_range(0, 80), omax = (uint8_t) test_rand_range(170, 255);
-  if (test_rand_range(0, 3) == 0) {
-    omin = 0;
-    omax = 255;
-  }
-  /* QNNPACK's rule, or TFLite's with two roundings or TFLITE_SINGLE_ROUNDING (tflite_params.h) */
-  return test_conv_params(params, scale, kzp, (uint8_t) test_rand_range(0, 255), omin, omax);
-}
-
-static void* packed_weights(size_t n, size_t kc, size_t ks, uint8_t izp, uint8_t kzp, const uint8_t* w,
-                            const int32_t* bias) {
-  const struct q8rt_pack_src src = {
-    .n = n, .kc = kc, .ks = ks, .input_zero_point = izp, .kernel_zero_point = kzp, .w = w, .bias = bias,
-  };
-  if (!q8rt_pack_bias_fits(&src)) return NULL;
-  const size_t size = q8rt_packed_size_gemm_16x8_i8mm(&src);
-  const size_t panel = Q8RT_GEMMI8MM_BIAS_BYTES + ks * ((kc + 7) / 8 * 8) * Q8RT_GEMMI8MM_NR;
-  CHECK(size == (n + Q8RT_GEMMI8MM_NR - 1) / Q8RT_GEMMI8MM_NR * panel && size % 64 == 0);
-  void* packed = NULL;
-  CHECK(posix_memalign(&packed, 64, size) == 0);
-  memset(packed, 0xCC, size);
-  q8rt_pack_gemm_16x8_i8mm(&src, packed);
-  return packed;
-}
-
-/* kind 0: 4x16c8n (mr <= 4), kind 1: 2x16c8n (any mr). mode 1: saturated inputs, mode 2: large biases. */
-static void gemm_case(int kind, size_t mr, size_t nc, size_t k, int izp_mode, int kzp_mode, int mode, bool i8mm) {
-  const size_t a_stride = k + test_rand_range(0, 3) * (test_rand_range(0, 1) ? 1 : 17);
-  const size_t c_stride = nc + test_rand_range(0, 1) * test_rand_range(1, 9);
-  const uint8_t izp = pick_zp(izp_mode), kzp = pick_zp(kzp_mode);
-
-  /* A rows: readable up to k + Q8RT_EXTRA_BYTES (the bytes past k random, outside the tile's sums) */
-  const size_t a_size = (mr - 1) * a_stride + k + Q8RT_EXTRA_BYTES;
-  uint8_t* a = malloc(a_size);
-  for (size_t i = 0; i < a_size; i++) a[i] = (uint8_t) test_rand_u32();
-  uint8_t* w = malloc(nc * k);
-  for (size_t i = 0; i < nc * k; i++) w[i] = (uint8_t) test_rand_u32();
-  if (mode == 1) {
-    for (size_t i = 0; i < a_size; i++) a[i] = 255;
-    for (size_t i = 0; i < nc * k; i++) w[i] = (i & 1) ? 0 : 255;
-  }
-  int32_t* bias = malloc(nc * sizeof(int32_t));
-  for (size_t n = 0; n < nc; n++) bias[n] = (int32_t) test_rand_range(0, 200000) - 100000;
-  if (mode == 2) {
-    for (size_t n = 0; n < nc; n++) bias[n] = (int32_t) (test_rand_u32() & 0x7FFFFFFF) - 0x40000000;
-  }
-  void* packed = packed_weights(nc, k, 1, izp, kzp, w, bias);
-  if (packed == NULL) { /* folded bias overflow: not a valid model */
-    free(a);
-    free(w);
-    free(bias);
-    return;
-  }
-
-  int32_t* acc = malloc(mr * nc * sizeof(int32_t));
-  int64_t maxabs = 1;
-  for (size_t m = 0; m < mr; m++) {
-    for (size_t n = 0; n < nc; n++) {
-      int64_t s = bias[n];
-      for (size_t kk = 0; kk < k; kk++) s += ((int64_t) a[m * a_stride + kk] - izp) * ((int64_t) w[n * k + kk] - kzp);
-      acc[m * nc + n] = (int32_t) (uint32_t) (uint64_t) s;
-      if (llabs(s) > maxabs) maxabs = llabs(s);
-    }
-  }
-  struct q8rt_conv_params params;
-  CHECK(random_params(maxabs, kzp, &params));
-
-  const size_t c_size = (mr + 1) * c_stride + 64;
-  uint8_t* c_ref = malloc(c_size);
-  uint8_t* c_scalar = malloc(c_size);
-  uint8_t* c_i8mm = malloc(c_size);
-  memset(c_ref, 0xA5, c_size);
-  for (size_t m = 0; m < mr; m++) {
-    for (size_t n = 0; n < nc; n++) c_ref[m * c_stride + n] = q8rt_requantize_q31(acc[m * nc + n], &params);
-  }
-  memset(c_scalar, 0xA5, c_size);
-  if (kind == 0) {
-    q8rt_q8gemm_ukernel_4x16c8n__scalar(mr, nc, k, a, a_stride, packed, c_scalar, c_stride, &params);
-  } else {
-    q8rt_q8gemm_ukernel_2x16c8n__scalar(mr, nc, k, a, a_stride, packed, c_scalar, c_stride, &params);
-  }
-  CHECKF(memcmp(c_ref, c_scalar, c_size) == 0, "%s scalar vs reference: mr=%zu nc=%zu k=%zu izp=%u kzp=%u mode=%d",
-         kind == 0 ? "4x16c8n" : "2x16c8n", mr, nc, k, izp, kzp, mode);
-  cases_scalar++;
-#if HAVE_I8MM_KERNELS
-  if (i8mm) {
-    memset(c_i8mm, 0xA5, c_size);
-    if (kind == 0) {
-      q8rt_q8gemm_ukernel_4x16c8n__aarch64_neoni8mm(mr, nc, k, a, a_stride, packed, c_i8mm, c_stride, &params);
-    } else {
-      q8rt_q8gemm_ukernel_2x16c8n__aarch64_neoni8mm(mr, nc, k, a, a_stride, packed, c_i8mm, c_stride, &params);
-    }
-    CHECKF(memcmp(c_scalar, c_i8mm, c_size) == 0,
-           "%s neoni8mm vs scalar: mr=%zu nc=%zu k=%zu izp=%u kzp=%u a_stride=%zu c_stride=%zu mode=%d",
-           kind == 0 ? "4x16c8n" : "2x16c8n", mr, nc, k, izp, kzp, a_stride, c_stride, mode);
-    cases_i8mm++;
-  }
-#else
-  (void) i8mm;
-#endif
-  free(a);
-  free(w);
-  free(bias);
-  free(acc);
-  free(packed);
-  free(c_ref);
-  free(c_scalar);
-  free(c_i8mm);
-}
-
-/* Indirect convolution: mr pixels x nc columns, ks taps of kc channels; each pointer is a real pixel or (with
- * probability about pad_pct %) the zero buffer; pointers of pixels mr..3 repeat pixel mr - 1's, as the planner's. */
-static void conv_case(size_t mr, size_t nc, size_t kc, size_t ks, int izp_mode, int kzp_mode, int mode, unsigned pad_pct,
-                      bool i8mm) {
-  const uint8_t izp = pick_zp(izp_mode), kzp = pick_zp(kzp_mode);
-  const size_t pixel_bytes = kc + Q8RT_EXTRA_BYTES;
-  const size_t npix = mr * ks;
-  uint8_t* pixels = malloc(npix * pixel_bytes);
-  for (size_t i = 0; i < npix * pixel_bytes; i++) pixels[i] = mode == 1 ? 255 : (uint8_t) test_rand_u32();
-  uint8_t* zero = malloc(pixel_bytes);
-  memset(zero, izp, pixel_bytes);
-  const uint8_t** ind = malloc(ks * Q8RT_GEMMI8MM_MR * sizeof(uint8_t*));
-  for (size_t t = 0; t < ks; t++) {
-    for (size_t m = 0; m < Q8RT_GEMMI8MM_MR; m++) {
-      const size_t mm = m < mr ? m : mr - 1;
-      const uint8_t* p = test_rand_range(0, 99) < pad_pct ? zero : pixels + (t * mr + mm) * pixel_bytes;
-      ind[t * Q8RT_GEMMI8MM_MR + m] = m < mr ? p : ind[t * Q8RT_GEMMI8MM_MR + mr - 1];
-    }
-  }
-  uint8_t* w = malloc(nc * ks * kc);
-  for (size_t i = 0; i < nc * ks * kc; i++) w[i] = mode == 1 ? ((i & 1) ? 0 : 255) : (uint8_t) test_rand_u32();
-  int32_t* bias = malloc(nc * sizeof(int32_t));
-  for (size_t n = 0; n < nc; n++) bias[n] = (int32_t) test_rand_range(0, 200000) - 100000;
-  void* packed = packed_weights(nc, kc, ks, izp, kzp, w, bias);
-  if (packed == NULL) {
-    free(pixels);
-    free(zero);
-    free(ind);
-    free(w);
-    free(bias);
-    return;
-  }
-  int32_t* acc = malloc(mr * nc * sizeof(int32_t));
-  int64_t maxabs = 1;
-  for (size_t m = 0; m < mr; m++) {
-    for (size_t n = 0; n < nc; n++) {
-      int64_t s = bias[n];
-      for (size_t t = 0; t < ks; t++) {
-        const uint8_t* x = ind[t * Q8RT_GEMMI8MM_MR + m];
-        for (size_t k = 0; k < kc; k++) s += ((int64_t) x[k] - izp) * ((int64_t) w[(n * ks + t) * kc + k] - kzp);
-      }
-      acc[m * nc + n] = (int32_t) (uint32_t) (uint64_t) s;
-      if (llabs(s) > maxabs) maxabs = llabs(s);
-    }
-  }
-  struct q8rt_conv_params params;
-  CHECK(random_params(maxabs, kzp, &params));
-  const size_t c_stride = nc + test_rand_range(0, 1) * test_rand_range(1, 9);
-  const size_t c_size = (mr + 1) * c_stride + 64;
-  uint8_t* c_ref = malloc(c_size);
-  uint8_t* c_scalar = malloc(c_size);
-  uint8_t* c_i8mm = malloc(c_size);
-  memset(c_ref, 0xA5, c_size);
-  for (size_t m = 0; m < mr; m++) {
-    for (size_t n = 0; n < nc; n++) c_ref[m * c_stride + n] = q8rt_requantize_q31(acc[m * nc + n], &params);
-  }
-  memset(c_scalar, 0xA5, c_size);
-  q8rt_q8conv_ukernel_4x16c8__scalar(mr, nc, kc, ks, ind, packed, c_scalar, c_stride, &params);
-  CHECKF(memcmp(c_ref, c_scalar, c_size) == 0, "q8conv 4x16c8 scalar vs reference: mr=%zu nc=%zu kc=%zu ks=%zu izp=%u kzp=%u",
-         mr, nc, kc, ks, izp, kzp);
-  cases_scalar++;
-#if HAVE_I8MM_KERNELS
-  if (i8mm) {
-    memset(c_i8mm, 0xA5, c_size);
-    q8rt_q8conv_ukernel_4x16c8__aarch64_neoni8mm(mr, nc, kc, ks, ind, packed, c_i8mm, c_stride, &params);
-    CHECKF(memcmp(c_scalar, c_i8mm, c_size) == 0,
-           "q8conv 4x16c8 neoni8mm vs scalar: mr=%zu nc=%zu kc=%zu ks=%zu izp=%u kzp=%u mode=%d", mr, nc, kc, ks, izp,
-           kzp, mode);
-    cases_i8mm++;
-  }
-#else
-  (void) i8mm;
-#endif
-  free(pixels);
-  free(zero);
-  free(ind);
-  free(w);
-  free(bias);
-  free(packed);
-  free(acc);
-  free(c_ref);
-  free(c_scalar);
-  free(c_i8mm);
-}
-
-/* Requantization edges: weights equal to the kernel zero point make every accumulator its column's folded bias
- * (izp = 0: the bias itself), so the bias sets it exactly: ties of the rounding shift, INT32_MIN / INT32_MAX, for
- * shifts 0 (no rounding shift: the kernels' separate path), 1, 7, 16, 30, 31 and two multipliers (the second one
- * with TFLITE_SINGLE_ROUNDING). */
-static void requant_edges(bool i8mm) {
-  const size_t nc = 48, k = 5;
-  static const uint32_t shifts[] = {0, 1, 7, 16, 30, 31};
-  for (size_t si = 0; si < sizeof shifts / sizeof shifts[0]; si++) {
-    for (int mi = 0; mi < 2; mi++) {
-      const uint32_t shift = shifts[si];
-      const int64_t half = shift == 0 ? 0 : INT64_C(1) << (shift - 1);
-      int32_t bias[48];
-      for (size_t n = 0; n < nc; n++) {
-        const int64_t sign = (n & 1) ? -1 : 1;
-        int64_t t = (n / 2) % 4 == 0 ? half : (n / 2) % 4 == 1 ? half - 1 : (int64_t) (test_rand_u32() & 0x3FFFFFFF);
-        bias[n] = (int32_t) (2 * sign * t);
-      }
-      bias[40] = INT32_MIN;
-      bias[41] = INT32_MAX;
-      bias[42] = -1;
-      bias[43] = 1;
-      const uint8_t kzp = (uint8_t) test_rand_range(0, 255);
-      uint8_t w[48 * 5], a[4 * 5 + 32];
-      memset(w, kzp, sizeof w);
-      for (size_t i = 0; i < sizeof a; i++) a[i] = (uint8_t) test_rand_u32();
-      void* packed = packed_weights(nc, k, 1, 0, kzp, w, bias);
-      CHECK(packed != NULL);
-      if (packed == NULL) continue;
-      struct q8rt_conv_params params;
-      CHECK(q8rt_conv_params_init(&params, 0.5f, 1.0f, 1.0f, kzp, 128, 0, 255));
-      params.multiplier = mi == 0 ? INT32_C(0x40000000) : INT32_MAX;
-      params.shift = shift;
-      params.remainder_mask = (int32_t) ((UINT32_C(1) << shift) - 1);
-      params.remainder_threshold = (int32_t) ((uint32_t) params.remainder_mask >> 1);
-      params.single_rounding = (uint8_t) (mi == 1 && shift != 0); /* TFLITE_SINGLE_ROUNDING with INT32_MAX */
-      uint8_t want[4 * 48], got[4 * 48];
-      for (size_t m = 0; m < 4; m++) {
-        for (size_t n = 0; n < nc; n++) want[m * nc + n] = q8rt_requantize_q31(bias[n], &params);
-      }
-      memset(got, 0xA5, sizeof got);
-      q8rt_q8gemm_ukernel_4x16c8n__scalar(4, nc, k, a, k, packed, got, nc, &params);
-      CHECKF(memcmp(want, got, sizeof got) == 0, "requant edges, 4x16c8n scalar: shift %u", shift);
-#if HAVE_I8MM_KERNELS
-      if (i8mm) {
-        memset(got, 0xA5, sizeof got);
-        q8rt_q8gemm_ukernel_4x16c8n__aarch64_neoni8mm(4, nc, k, a, k, packed, got, nc, &params);
-        CHECKF(memcmp(want, got, sizeof got) == 0, "requant edges, 4x16c8n neoni8mm: shift %u", shift);
-        memset(got, 0xA5, sizeof got);
-        q8rt_q8gemm_ukernel_2x16c8n__aarch64_neoni8mm(4, nc, k, a, k, packed, got, nc, &params);
-        CHECKF(memcmp(want, got, sizeof got) == 0, "requant edges, 2x16c8n neoni8mm: shift %u", shift);
-        const uint8_t* ind[4] = {a, a + 5, a + 10, a + 15};
-        memset(got, 0xA5, sizeof got);
-        q8rt_q8conv_ukernel_4x16c8__aarch64_neoni8mm(4, nc, k, 1, ind, packed, got, nc, &params);
-        CHECKF(memcmp(want, got, sizeof got) == 0, "requant edges, q8conv 4x16c8 neoni8mm: shift %u", shift);
-      }
-#else
-      (void) i8mm;
-#endif
-      free(packed);
-    }
-  }
-}
-
 int main(void) {
   test_rng_seed(0x18AA18);
-  const bool quick = getenv("Q8RT_TEST_QUICK") != NULL && strcmp(getenv("Q8RT_TEST_QUICK"), "0") != 0;
-  const bool i8mm = has_i8mm();
-  if (!i8mm) {
+  struct gemm_dot_suite s = {
+    .test = "test_q8gemm_i8mm", .isa = "neoni8mm",
+    .packed_size = q8rt_packed_size_gemm_16x8_i8mm, .pack = q8rt_pack_gemm_16x8_i8mm,
+    .mr = Q8RT_GEMMI8MM_MR, .nr = Q8RT_GEMMI8MM_NR, .kr = Q8RT_GEMMI8MM_KR, .bias_bytes = Q8RT_GEMMI8MM_BIAS_BYTES,
+    .k_max = 40, .gemm_name = "4x16c8n", .gemv_name = "2x16c8n", .conv_name = "q8conv 4x16c8",
+    .gemm_scalar = q8rt_q8gemm_ukernel_4x16c8n__scalar, .gemv_scalar = q8rt_q8gemm_ukernel_2x16c8n__scalar,
+    .conv_scalar = q8rt_q8conv_ukernel_4x16c8__scalar,
+#if HAVE_I8MM_KERNELS
+    .gemm_neon = q8rt_q8gemm_ukernel_4x16c8n__aarch64_neoni8mm,
+    .gemv_neon = q8rt_q8gemm_ukernel_2x16c8n__aarch64_neoni8mm,
+    .conv_neon = q8rt_q8conv_ukernel_4x16c8__aarch64_neoni8mm,
+#endif
+    .neon = has_i8mm(),
+  };
+  if (!s.neon) {
     printf("test_q8gemm_i8mm: no i8mm (or no dot product) on this CPU/build, skipping the aarch64_neoni8mm kernel "
            "checks (scalar twins only)\n");
   }
-  const int scale = quick ? 1 : 4;
-
-  /* every row count, column count 1..40 (one to three panels, partial), k 1..40 (all remainders of 8 and 16) */
-  for (int kind = 0; kind < 2; kind++) {
-    const size_t max_mr = kind == 0 ? 4 : 6;
-    for (size_t mr = 1; mr <= max_mr; mr++) {
-      for (size_t nc = 1; nc <= 40; nc += (nc < 18 ? 1 : 7)) {
-        for (size_t k = 1; k <= 40; k += (k < 20 ? 1 : 3)) {
-          gemm_case(kind, mr, nc, k, (int) ((mr + k) % 5), (int) ((mr + nc + k) % 5), 0, i8mm);
-        }
-      }
-    }
-    /* all zero point pairs, saturated inputs and large biases */
-    for (int iz = 0; iz < 5; iz++) {
-      for (int kz = 0; kz < 5; kz++) {
-        gemm_case(kind, max_mr, test_rand_range(1, 50), test_rand_range(1, 70), iz, kz, 1, i8mm);
-        gemm_case(kind, test_rand_range(1, max_mr), test_rand_range(1, 50), test_rand_range(1, 70), iz, kz, 2, i8mm);
-      }
-    }
-    for (int i = 0; i < 100 * scale; i++) {
-      const unsigned r = test_rand_range(0, 9);
-      const size_t k = r == 0 ? test_rand_range(900, 1400) : r < 4 ? test_rand_range(1, 512) : test_rand_range(1, 96);
-      gemm_case(kind, test_rand_range(1, max_mr), test_rand_range(1, r == 0 ? 40 : 100), k, (int) test_rand_range(0, 4),
-                (int) test_rand_range(0, 4), 0, i8mm);
-    }
-  }
-
-  /* indirect convolution: kc 1..20 with 1..12 taps, padding pointers, every row count */
-  for (size_t mr = 1; mr <= 4; mr++) {
-    for (size_t kc = 1; kc <= 20; kc++) {
-      conv_case(mr, test_rand_range(1, 40), kc, test_rand_range(1, 12), (int) (kc % 5), (int) ((kc + mr) % 5), 0,
-                test_rand_range(0, 1) ? 30 : 0, i8mm);
-    }
-  }
-  for (int iz = 0; iz < 5; iz++) {
-    for (int kz = 0; kz < 5; kz++) {
-      conv_case(4, test_rand_range(1, 40), test_rand_range(1, 40), 9, iz, kz, 1, 25, i8mm);
-      conv_case(test_rand_range(1, 4), 32, 3, 9, iz, kz, 0, 40, i8mm); /* a first layer: 3 channels, 3x3 */
-    }
-  }
-  for (int i = 0; i < 60 * scale; i++) {
-    conv_case(test_rand_range(1, 4), test_rand_range(1, 70), test_rand_range(1, 150), test_rand_range(1, 12),
-              (int) test_rand_range(0, 4), (int) test_rand_range(0, 4), 0, (unsigned) test_rand_range(0, 60), i8mm);
-  }
-  requant_edges(i8mm);
-  printf("test_q8gemm_i8mm: %d scalar-twin cases vs reference, %d aarch64_neoni8mm cases vs scalar\n", cases_scalar,
-         cases_i8mm);
-  if (i8mm) CHECK(cases_i8mm == cases_scalar);
-  return test_summary("test_q8gemm_i8mm");
+  return gemm_dot_run_all(&s);
 }
