@@ -122,6 +122,18 @@
 #define Q8RT_GEMM8_KR 8
 
 /*
+ * Q8RT_LAYOUT_GEMM_8X8_W16 (tag 11): built from the raw weights (q8rt_pack_gemm_8x8_w16), for the armv7 NEON q8gemm
+ * 4x8w16n / 1x8w16n kernels and their scalar twin 1x8w16n: Q8RT_LAYOUT_GEMM_8X8 with the weights stored as int16
+ * w - kernel_zero_point (no widening in the kernels' inner loop):
+ *     int32_t bias[8]             the folded bias' of Q8RT_LAYOUT_GEMM_8X8
+ *     int16_t w[ks][kc8][8]       w[n][t][k] - kernel_zero_point of column n at element (t * kc8 + k) * 8 + n;
+ *                                 padded k and padded n hold 0.
+ *   Panel size = 32 + ks * kc8 * 16 bytes (a multiple of 32).
+ *     acc = bias'[n] + sum_{t, k} a[t][k] * w16[n][t][k]                                 (mod 2^32)
+ */
+#define Q8RT_LAYOUT_GEMM_8X8_W16 11 /* runtime only */
+
+/*
  * Q8RT_LAYOUT_GEMM_DOT (tag 7): built from the raw weights (q8rt_pack_gemm_16x4_dot), for the aarch64 dot-product
  * kernels (ARMv8.2 `udot`: uint8 x uint8 -> uint32, 4 products per int32 lane) and their scalar twins: q8gemm
  * 4x16c4n / 1x16c4n and q8conv 4x16c4. Output channels are split into panels of Q8RT_GEMMDOT_NR = 16 (the last

@@ -13,7 +13,6 @@
  */
 #include <stddef.h>
 #include <stdint.h>
-#include <string.h>
 
 #include <arm_neon.h>
 
@@ -78,7 +77,7 @@ void q8rt_f32dwconv_ukernel_up16x9__aarch32_neon(size_t channels, size_t output_
         output += 16;
         c -= 16;
       } else {
-        memcpy(output, tile, c * sizeof(float));
+        for (size_t i = 0; i < c; i++) output[i] = tile[i];
         output += c;
         c = 0;
       }

@@ -60,6 +60,11 @@ void q8rt_q8conv_ukernel_4x8__scalar(size_t mr, size_t nr, size_t kc, size_t ks,
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
 void q8rt_q8conv_ukernel_4x8__aarch32_neon(size_t mr, size_t nr, size_t kc, size_t ks, const uint8_t* const* a,
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+/* 4x8n: the same panels and indirection buffer, mr <= 4 pixels x any nc >= 1 columns over consecutive panels
+ * (each 32 + ks * round_up(kc, 8) * 8 bytes), armv7 NEON, for kc <= 4 (a first layer; other kc per panel through
+ * the 4x8 kernel). Its scalar twin is q8conv 4x8 scalar per panel. */
+void q8rt_q8conv_ukernel_4x8n__aarch32_neon(size_t mr, size_t nc, size_t kc, size_t ks, const uint8_t* const* a,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
 
 /* Tap pairs, for small kc (e.g. a first layer on 3 channels): packed_w is one or more consecutive
  * Q8RT_LAYOUT_GEMM_TAP_PAIRS panels (kernels/layout.h), 16-byte aligned; kc <= 4, 1 <= ks <= Q8RT_Q8CONV_TP_MAX_KS;

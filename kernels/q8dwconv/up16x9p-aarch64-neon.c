@@ -108,7 +108,7 @@ static inline __attribute__((always_inline)) void dw_row(size_t channels, size_t
     }
   }
   for (; output_width != 0; output_width--) {
-    q8rt_neon_dw16p_pixel(channels, input, packed_w, output, &vq, params, shifted);
+    q8rt_neon_dw16p_pixel(channels, input, packed_w, output, &vq, shifted);
     input += input_stride;
     output += out_stride;
   }

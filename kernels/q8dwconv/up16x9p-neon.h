@@ -1,5 +1,6 @@
 /*
- * Building blocks of the NEON q8dwconv up16x9p micro-kernels (aarch64 and armv7 NEON) on Q8RT_LAYOUT_DWCONV_16P
+ * Building blocks of the aarch64 NEON q8dwconv up16x9p micro-kernels (up16x9p-aarch64-neon.c and the pixel path of
+ * up16x9-aarch64-neondot.c; armv7 has its own assembly tile in up16x9p-aarch32-neon.c) on Q8RT_LAYOUT_DWCONV_16P
  * tiles (kernels/layout.h): 16 int32 biases, then 9 taps x 16 int16 weights w - kzp, both in channel order.
  *
  * Four int32x4 accumulators hold channels 0-3, 4-7, 8-11 and 12-15 of a tile. Per tap and 16 channels: one
@@ -13,6 +14,10 @@
 #include <stdint.h>
 
 #include <arm_neon.h>
+
+#if !defined(__aarch64__)
+#error "this header is for aarch64"
+#endif
 
 #include "../layout.h"
 #include "../params.h"
@@ -42,11 +47,7 @@ static inline __attribute__((always_inline)) struct q8rt_neon_dw16p_x q8rt_neon_
   const uint8x16_t v = vld1q_u8(p);
   struct q8rt_neon_dw16p_x x;
   x.lo = vreinterpretq_s16_u16(vmovl_u8(vget_low_u8(v)));
-#if defined(__aarch64__)
   x.hi = vreinterpretq_s16_u16(vmovl_high_u8(v));
-#else
-  x.hi = vreinterpretq_s16_u16(vmovl_u8(vget_high_u8(v)));
-#endif
   return x;
 }
 
@@ -59,13 +60,8 @@ static inline __attribute__((always_inline)) void q8rt_neon_dw16p_mac(struct q8r
   const int16x8_t whi = vld1q_s16(w + 8);
   acc->c0 = vmlal_s16(acc->c0, vget_low_s16(x.lo), vget_low_s16(wlo));
   acc->c8 = vmlal_s16(acc->c8, vget_low_s16(x.hi), vget_low_s16(whi));
-#if defined(__aarch64__)
   acc->c4 = vmlal_high_s16(acc->c4, x.lo, wlo);
   acc->c12 = vmlal_high_s16(acc->c12, x.hi, whi);
-#else
-  acc->c4 = vmlal_s16(acc->c4, vget_high_s16(x.lo), vget_high_s16(wlo));
-  acc->c12 = vmlal_s16(acc->c12, vget_high_s16(x.hi), vget_high_s16(whi));
-#endif
 }
 
 /* Q31 requantization of the 16 accumulators, in channel order; shifted: params->shift >= 1 (a constant in the
@@ -95,13 +91,11 @@ static inline __attribute__((always_inline)) void q8rt_neon_dw16p_store(uint8_t*
   }
 }
 
-/* One output pixel, all channels: taps at in[0..8], output at out. aarch64 takes the requantization constants
- * vq (params unused); armv7 loads them per tile from params (vq unused). shifted: params->shift >= 1. */
+/* One output pixel, all channels: taps at in[0..8], output at out, with the requantization constants vq.
+ * shifted: params->shift >= 1. */
 static inline __attribute__((always_inline)) void q8rt_neon_dw16p_pixel(size_t channels, const uint8_t* const* in,
                                                                         const void* packed_w, uint8_t* out,
-                                                                        const struct q8rt_neon_q31* vq,
-                                                                        const struct q8rt_conv_params* params,
-                                                                        bool shifted) {
+                                                                        const struct q8rt_neon_q31* vq, bool shifted) {
   const uint8_t* i0 = in[0];
   const uint8_t* i1 = in[1];
   const uint8_t* i2 = in[2];
@@ -112,11 +106,6 @@ static inline __attribute__((always_inline)) void q8rt_neon_dw16p_pixel(size_t c
   const uint8_t* i7 = in[7];
   const uint8_t* i8 = in[8];
   const uint8_t* w = (const uint8_t*) packed_w;
-#if defined(__aarch64__)
-  (void) params;
-#else
-  (void) vq;
-#endif
   size_t off = 0;
   for (size_t c = channels;; c -= Q8RT_DW16P_CR) {
     struct q8rt_neon_dw16p_acc acc = q8rt_neon_dw16p_bias(w);
@@ -129,15 +118,7 @@ static inline __attribute__((always_inline)) void q8rt_neon_dw16p_pixel(size_t c
     q8rt_neon_dw16p_mac(&acc, q8rt_neon_dw16p_load_x(i6 + off), w, 6);
     q8rt_neon_dw16p_mac(&acc, q8rt_neon_dw16p_load_x(i7 + off), w, 7);
     q8rt_neon_dw16p_mac(&acc, q8rt_neon_dw16p_load_x(i8 + off), w, 8);
-#if !defined(__aarch64__)
-    /* armv7 (16 q registers): the requantization constants are loaded per tile, after the taps; the empty asm
-     * keeps the compiler from hoisting them out of the loop (which spills them to the stack) */
-    __asm__("" : "+r"(params));
-    const struct q8rt_neon_q31 vq_tile = q8rt_neon_q31_init(params);
-    const uint8x16_t v = q8rt_neon_dw16p_requantize(acc, &vq_tile, shifted);
-#else
     const uint8x16_t v = q8rt_neon_dw16p_requantize(acc, vq, shifted);
-#endif
     if (c <= Q8RT_DW16P_CR) {
       q8rt_neon_dw16p_store(out, v, c);
       return;

@@ -62,6 +62,23 @@ void q8rt_q8gemm_ukernel_1x8n__scalar(size_t mr, size_t nc, size_t k, const uint
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
 void q8rt_q8gemm_ukernel_1x8n__aarch64_neon(size_t mr, size_t nc, size_t k, const uint8_t* a, size_t a_stride,
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+/* armv7 NEON on the same panels: 1x8n (GEMV-style, as above) and 4x8n (1 <= mr <= 4 rows x any nc >= 1 columns
+ * over consecutive panels; the rows widened to int16 once per call, for k up to 2048, larger k per panel through
+ * the 4x8 kernel). The scalar twin of both is 1x8n scalar. */
+void q8rt_q8gemm_ukernel_1x8n__aarch32_neon(size_t mr, size_t nc, size_t k, const uint8_t* a, size_t a_stride,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+void q8rt_q8gemm_ukernel_4x8n__aarch32_neon(size_t mr, size_t nc, size_t k, const uint8_t* a, size_t a_stride,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+/* Q8RT_LAYOUT_GEMM_8X8_W16 panels (kernels/layout.h: the panels above with int16 w - kernel_zero_point, each
+ * Q8RT_GEMM8_NR * 4 + round_up(k, 8) * 16 bytes), the multi-panel contract: 1x8w16n (GEMV-style, any mr >= 1 rows
+ * one at a time) and, armv7 NEON, 4x8w16n (1 <= mr <= 4; the rows widened to int16 once per call, for k up to
+ * 2048, mr = 1 and larger k through 1x8w16n). The scalar twin of both is 1x8w16n scalar. */
+void q8rt_q8gemm_ukernel_1x8w16n__scalar(size_t mr, size_t nc, size_t k, const uint8_t* a, size_t a_stride,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+void q8rt_q8gemm_ukernel_1x8w16n__aarch32_neon(size_t mr, size_t nc, size_t k, const uint8_t* a, size_t a_stride,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+void q8rt_q8gemm_ukernel_4x8w16n__aarch32_neon(size_t mr, size_t nc, size_t k, const uint8_t* a, size_t a_stride,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
 
 /* Multi-panel variants: the same contract as above, except that nr (called nc) may be any number >= 1 of
  * columns, spanning consecutive panels of packed_w (each q8rt_gemm_panel_bytes(k, 1) bytes). */

@@ -110,6 +110,39 @@ void q8rt_pack_gemm_8x8(const struct q8rt_pack_src* s, void* out) {
   }
 }
 
+static size_t gemm8w16_panel_bytes(size_t kc, size_t ks) {
+  const size_t kc8 = (kc + Q8RT_GEMM8_KR - 1) / Q8RT_GEMM8_KR * Q8RT_GEMM8_KR;
+  return Q8RT_GEMM8_NR * sizeof(int32_t) + ks * kc8 * Q8RT_GEMM8_NR * sizeof(int16_t);
+}
+
+size_t q8rt_packed_size_gemm_8x8_w16(const struct q8rt_pack_src* s) {
+  return (s->n + Q8RT_GEMM8_NR - 1) / Q8RT_GEMM8_NR * gemm8w16_panel_bytes(s->kc, s->ks);
+}
+
+/* Q8RT_LAYOUT_GEMM_8X8 with int16 w - kzp in place of the raw uint8 w (padded k and n: 0). */
+void q8rt_pack_gemm_8x8_w16(const struct q8rt_pack_src* s, void* out) {
+  const size_t kc8 = (s->kc + Q8RT_GEMM8_KR - 1) / Q8RT_GEMM8_KR * Q8RT_GEMM8_KR;
+  const size_t panel = gemm8w16_panel_bytes(s->kc, s->ks);
+  const size_t panels = (s->n + Q8RT_GEMM8_NR - 1) / Q8RT_GEMM8_NR;
+  memset(out, 0, panels * panel);
+  for (size_t p = 0; p < panels; p++) {
+    uint8_t* dst = (uint8_t*) out + p * panel;
+    uint8_t* dw = dst + Q8RT_GEMM8_NR * sizeof(int32_t);
+    for (size_t lane = 0; lane < Q8RT_GEMM8_NR; lane++) {
+      const size_t j = p * Q8RT_GEMM8_NR + lane;
+      const int32_t b = j < s->n ? folded_bias(s, j) : 0;
+      memcpy(dst + lane * sizeof(int32_t), &b, sizeof b);
+      if (j >= s->n) continue;
+      for (size_t t = 0; t < s->ks; t++) {
+        for (size_t k = 0; k < s->kc; k++) {
+          const int16_t v = (int16_t) ((int) s->w[(j * s->ks + t) * s->kc + k] - (int) s->kernel_zero_point);
+          memcpy(dw + ((t * kc8 + k) * Q8RT_GEMM8_NR + lane) * sizeof(int16_t), &v, sizeof v);
+        }
+      }
+    }
+  }
+}
+
 static size_t gemm_dot_panel_bytes(size_t kc, size_t ks) {
   const size_t kc4 = (kc + Q8RT_GEMMDOT_KR - 1) / Q8RT_GEMMDOT_KR * Q8RT_GEMMDOT_KR;
   return Q8RT_GEMMDOT_NR * sizeof(int32_t) + ks * kc4 * Q8RT_GEMMDOT_NR;

@@ -44,6 +44,9 @@ void q8rt_pack_gemm_16x4(const struct q8rt_pack_src* src, void* out);
 /* int8, Q8RT_LAYOUT_GEMM_8X8 (8-column panels, uint8 w k-major, blocks of 8 k). */
 size_t q8rt_packed_size_gemm_8x8(const struct q8rt_pack_src* src);
 void q8rt_pack_gemm_8x8(const struct q8rt_pack_src* src, void* out);
+/* int8, Q8RT_LAYOUT_GEMM_8X8_W16 (the same panels with int16 w - kzp). */
+size_t q8rt_packed_size_gemm_8x8_w16(const struct q8rt_pack_src* src);
+void q8rt_pack_gemm_8x8_w16(const struct q8rt_pack_src* src, void* out);
 /* int8, Q8RT_LAYOUT_GEMM_DOT (16-column panels, raw uint8 w in groups of 4 k per column, for udot). */
 size_t q8rt_packed_size_gemm_16x4_dot(const struct q8rt_pack_src* src);
 void q8rt_pack_gemm_16x4_dot(const struct q8rt_pack_src* src, void* out);

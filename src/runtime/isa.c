@@ -172,8 +172,9 @@ static const struct q8rt_kernels avx512vnni_kernels = {
 
 #if defined(__aarch64__) || (defined(__arm__) && !defined(__aarch64__))
 /* ARM: the NEON int8 and fp32 kernels (aarch64 files on arm64, armv7 -mfpu=neon files on 32-bit ARM, which
- * are only called when cpuinfo reports NEON). int8: 8x8 on aarch64, 4x8 on armv7 (one panel per call),
- * depthwise up16x9p; fp32: 8x8 (aarch64) or 4x8 (armv7) and 1x8 tiles on 8-float panels, depthwise up16x9, vadd and avgpool. */
+ * are only called when cpuinfo reports NEON). int8: 8x8 on aarch64, 4x8 on armv7 (multi-panel, int16 weights for
+ * GEMMs), depthwise up16x9p; fp32: 8x8 (aarch64) or 4x8 (armv7) and 1x8 tiles on 8-float panels, depthwise
+ * up16x9, vadd and avgpool. */
 #define Q8RT_HAVE_NEON 1
 #if defined(__aarch64__)
 #define Q8RT_NEON_UKERNEL(family, tile) q8rt_##family##_ukernel_##tile##__aarch64_neon
@@ -183,12 +184,24 @@ static const struct q8rt_kernels avx512vnni_kernels = {
 #define Q8RT_NEON_UKERNEL0(family) q8rt_##family##_ukernel__aarch32_neon
 #endif
 #if !defined(__aarch64__)
-/* armv7: GEMMs and indirect convolutions on QNNPACK's 4x8 aarch32 scheme, on the Q8RT_LAYOUT_GEMM_8X8 panels
- * (4 rows x 8 columns in 8 q registers, vmlal by scalar; the q8conv kernel takes a tap's kc % 8 last channels
- * one at a time). */
-static const struct q8rt_gemm_config gemm_4x8_neon = {
+/* armv7: GEMMs (1x1 convolutions, fully connected) on Q8RT_LAYOUT_GEMM_8X8_W16 (the 8-column panels of
+ * Q8RT_LAYOUT_GEMM_8X8 with int16 w - kzp, so no widening of the weights in the inner loop): the 4x8w16n
+ * multi-panel kernel (4 rows x all columns per call, the rows widened to int16 once per call, 4 rows x 8 columns in
+ * 8 q registers, vmlal by scalar); products with fewer than 4 rows (a fully connected layer at batch 1) on the
+ * 1x8w16n GEMV kernel. Split in row blocks: with one thread the driver calls the kernel directly per 4-row tile
+ * instead of one pthreadpool task per tile. */
+static const struct q8rt_gemm_config gemm_4x8w16_neon = {
+  .name = "4x8w16", .mr = 4, .nr = 8, .kr = 8, .packed_size = q8rt_packed_size_gemm_8x8_w16,
+  .pack = q8rt_pack_gemm_8x8_w16, .gemmn = q8rt_q8gemm_ukernel_4x8w16n__aarch32_neon,
+  .gemv = q8rt_q8gemm_ukernel_1x8w16n__aarch32_neon, .gemv_nc = 8, .split = Q8RT_SPLIT_ROW_BLOCKS,
+};
+/* armv7 indirect convolutions on QNNPACK's 4x8 aarch32 scheme, on the Q8RT_LAYOUT_GEMM_8X8 panels (uint8 weights,
+ * vsubl of the kernel zero point): the q8conv 4x8n multi-panel kernel, kc <= 4 (a first layer) with the taps' rows
+ * widened once per call, other kc through the 4x8 kernel per panel (which takes a tap's kc % 8 last channels one
+ * at a time). */
+static const struct q8rt_gemm_config conv_4x8_neon = {
   .name = "4x8", .mr = 4, .nr = 8, .kr = 8, .packed_size = q8rt_packed_size_gemm_8x8, .pack = q8rt_pack_gemm_8x8,
-  .gemm = q8rt_q8gemm_ukernel_4x8__aarch32_neon, .igemm = q8rt_q8conv_ukernel_4x8__aarch32_neon,
+  .igemm = q8rt_q8conv_ukernel_4x8__aarch32_neon, .igemmn = q8rt_q8conv_ukernel_4x8n__aarch32_neon,
   .split = Q8RT_SPLIT_ROW_TILES,
 };
 #else
@@ -296,7 +309,8 @@ static const struct q8rt_kernels neon_kernels = {
   .gemm = &gemm_8x8n_neon,
   .conv = &gemm_8x8_neon,
 #else
-  .gemm = &gemm_4x8_neon,
+  .gemm = &gemm_4x8w16_neon,
+  .conv = &conv_4x8_neon,
 #endif
   .dwconv = &dwconv_up16x9_neon,
   .vadd = Q8RT_NEON_UKERNEL0(q8vadd),

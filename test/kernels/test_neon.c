@@ -400,12 +400,15 @@ int main(void) {
     CHECK(kernels->conv->igemm == q8rt_q8conv_ukernel_8x8__aarch64_neon &&
           kernels->conv->igemmn == q8rt_q8conv_ukernel_8x8n__aarch64_neon);
 #else
-    /* armv7: GEMMs and indirect convolutions on the 4x8 kernels (compared with their scalar twins in
-     * test_q8gemm_8x8 and test_q8conv_8x8) */
-    CHECK(kernels->gemm->gemm == q8rt_q8gemm_ukernel_4x8__aarch32_neon && kernels->gemm->mr == 4 &&
-          kernels->gemm->nr == 8);
-    CHECK(kernels->gemm->igemm == q8rt_q8conv_ukernel_4x8__aarch32_neon);
-    CHECK(kernels->conv == NULL);
+    /* armv7: GEMMs on the 4x8w16n / 1x8w16n kernels (int16 weights), indirect convolutions on the 4x8 / 4x8n
+     * kernels (compared with their scalar twins in test_q8gemm_8x8 and test_q8conv_8x8) */
+    CHECK(kernels->gemm->gemmn == q8rt_q8gemm_ukernel_4x8w16n__aarch32_neon && kernels->gemm->mr == 4 &&
+          kernels->gemm->nr == 8 && kernels->gemm->pack == q8rt_pack_gemm_8x8_w16);
+    CHECK(kernels->gemm->gemv == q8rt_q8gemm_ukernel_1x8w16n__aarch32_neon && kernels->gemm->gemv_nc == 8);
+    CHECK(kernels->conv != NULL && kernels->conv->mr == 4 && kernels->conv->nr == 8 &&
+          kernels->conv->pack == q8rt_pack_gemm_8x8);
+    CHECK(kernels->conv->igemm == q8rt_q8conv_ukernel_4x8__aarch32_neon);
+    CHECK(kernels->conv->igemmn == q8rt_q8conv_ukernel_4x8n__aarch32_neon);
 #endif
     CHECK(kernels->dwconv->ukernel == NEON(q8dwconv, up16x9p));
     CHECK(kernels->vadd == NEON0(q8vadd));

@@ -143,6 +143,79 @@ static void run_case(size_t tile_mr, size_t mr, size_t nr, size_t kc, size_t ks,
   free(c0);
 }
 
+#if defined(__arm__) && !defined(__aarch64__)
+/* armv7: q8conv 4x8n (multi-panel; kc <= 4 on its own path, other kc and more than 64 taps per panel through
+ * 4x8) vs q8conv 4x8 scalar per panel, byte for byte over the whole output buffer: mr 1..4, nc 1..40, padding
+ * pointers, random zero points, QNNPACK / TFLite / TFLite single-rounding parameters. */
+static void armv7_multi_case(size_t mr, size_t nc, size_t kc, size_t ks) {
+  const uint8_t izp = (uint8_t) test_rand_range(0, 255), kzp = (uint8_t) test_rand_range(0, 255);
+  const size_t c_stride = nc + test_rand_range(0, 1) * test_rand_range(1, 9);
+  const size_t npix = test_rand_range(1, 12);
+  const size_t in_size = npix * kc + round_up8(kc) + Q8RT_EXTRA_BYTES;
+  uint8_t* in = malloc(in_size);
+  for (size_t i = 0; i < in_size; i++) in[i] = (uint8_t) test_rand_u32();
+  const size_t zb_size = round_up8(kc) + Q8RT_EXTRA_BYTES;
+  uint8_t* zb = malloc(zb_size);
+  memset(zb, izp, zb_size);
+  const uint8_t** ind = malloc(ks * 4 * sizeof(uint8_t*));
+  for (size_t t = 0; t < ks; t++) {
+    for (size_t m = 0; m < 4; m++) {
+      ind[t * 4 + m] = m >= mr ? ind[t * 4 + mr - 1]
+                       : test_rand_range(0, 4) == 0 ? zb
+                                                    : in + test_rand_range(0, (unsigned) npix - 1) * kc;
+    }
+  }
+  uint8_t* w = malloc(nc * ks * kc);
+  for (size_t i = 0; i < nc * ks * kc; i++) w[i] = (uint8_t) test_rand_u32();
+  int32_t* bias = malloc(nc * sizeof(int32_t));
+  for (size_t n = 0; n < nc; n++) bias[n] = (int32_t) test_rand_range(0, 200000) - 100000;
+  const struct q8rt_pack_src src = {
+    .n = nc, .kc = kc, .ks = ks, .input_zero_point = izp, .kernel_zero_point = kzp, .w = w, .bias = bias,
+  };
+  void* packed = NULL;
+  CHECK(posix_memalign(&packed, 64, q8rt_packed_size_gemm_8x8(&src)) == 0);
+  q8rt_pack_gemm_8x8(&src, packed);
+  const float scale = test_rand_range(0, 3) == 0 ? 0.99999994f
+                      : (float) (test_rand_uniform(20.0f, 400.0f) / (double) (ks * kc * 255 * 128 + 100000));
+  struct q8rt_conv_params params;
+  CHECK(test_conv_params(&params, scale, kzp, (uint8_t) test_rand_range(0, 255), (uint8_t) test_rand_range(0, 60),
+                         (uint8_t) test_rand_range(190, 255)));
+  const size_t c_size = 4 * c_stride + 16;
+  uint8_t* c0 = malloc(c_size);
+  uint8_t* c1 = malloc(c_size);
+  memset(c0, 0xA5, c_size);
+  memset(c1, 0xA5, c_size);
+  const size_t panel_bytes = 32 + ks * round_up8(kc) * 8;
+  for (size_t n0 = 0; n0 < nc; n0 += 8) {
+    q8rt_q8conv_ukernel_4x8__scalar(mr, nc - n0 < 8 ? nc - n0 : 8, kc, ks, ind,
+                                    (const uint8_t*) packed + n0 / 8 * panel_bytes, c0 + n0, c_stride, &params);
+  }
+  q8rt_q8conv_ukernel_4x8n__aarch32_neon(mr, nc, kc, ks, ind, packed, c1, c_stride, &params);
+  CHECKF(memcmp(c0, c1, c_size) == 0, "q8conv 4x8n neon vs 4x8 scalar: mr=%zu nc=%zu kc=%zu ks=%zu shift=%u single=%u",
+         mr, nc, kc, ks, params.shift, params.single_rounding);
+  free(in);
+  free(zb);
+  free(ind);
+  free(w);
+  free(bias);
+  free(packed);
+  free(c0);
+  free(c1);
+}
+
+static void armv7_multi_cases(int scale) {
+  for (size_t mr = 1; mr <= 4; mr++) {
+    for (size_t nc = 1; nc <= 40; nc++) {
+      for (size_t kc = 1; kc <= 5; kc++) armv7_multi_case(mr, nc, kc, test_rand_range(1, 12));
+    }
+  }
+  for (int i = 0; i < 50 * scale; i++) {
+    const size_t ks = test_rand_range(0, 7) == 0 ? test_rand_range(60, 70) : test_rand_range(1, 25);
+    armv7_multi_case(test_rand_range(1, 4), test_rand_range(1, 40), test_rand_range(1, 12), ks);
+  }
+}
+#endif
+
 /* q8conv 8x8n (8 pixels x any nc columns over consecutive panels; aarch64 NEON: every tap's rows widened once,
  * kc a multiple of 8 or kc <= Q8RT_Q8CONV8N_MAX_SMALL_KC, otherwise and beyond its buffer per panel through q8conv
  * 8x8) vs its scalar twin q8conv 8x8n scalar (each panel through q8conv 8x8 scalar, checked against the reference
@@ -259,9 +332,12 @@ int main(void) {
       run_case(tm, test_rand_range(1, tm), test_rand_range(1, 8), test_rand_range(1, 40), test_rand_range(1, 9), true);
     }
   }
+#if defined(__arm__) && !defined(__aarch64__)
+  if (g_neon) armv7_multi_cases(scale);
+#endif
   conv8n_cases(quick);
   printf("test_q8conv_8x8: q8conv 8x8 / 4x8 scalar vs reference%s\n",
          !g_neon ? " (no NEON: NEON kernels not run)"
-         : NEON_MR == 8 ? ", aarch64 NEON 8x8 / 8x8n vs scalar" : ", armv7 NEON 4x8 vs scalar");
+         : NEON_MR == 8 ? ", aarch64 NEON 8x8 / 8x8n vs scalar" : ", armv7 NEON 4x8 / 4x8n vs scalar");
   return test_summary("test_q8conv_8x8");
 }

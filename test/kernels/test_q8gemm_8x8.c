@@ -1,8 +1,10 @@
-/* q8gemm 8x8 and 1x8n (Q8RT_LAYOUT_GEMM_8X8, packed by q8rt_pack_gemm_8x8): the scalar twins vs a naive reference on the
- * unpacked weights, and on aarch64 the NEON kernel vs the scalar twin, byte for byte (whole output buffers, so
- * bytes outside the mr x nr tile must be left alone). Shapes: every mr 1..8 x nr 1..8 with k 1..20, k not a multiple
- * of 8, row and output strides larger than the tile, zero points 0 / 1 / 255 / random, scales from 2^-32 to just
- * below 1, extreme weights / activations / biases. Q8RT_TEST_QUICK=1: fewer random cases (qemu-user). */
+/* q8gemm 8x8 and 1x8n (Q8RT_LAYOUT_GEMM_8X8, packed by q8rt_pack_gemm_8x8): the scalar twins vs a naive reference
+ * on the unpacked weights, and on aarch64 the NEON kernel vs the scalar twin, byte for byte (whole output buffers,
+ * so bytes outside the mr x nr tile must be left alone). Shapes: every mr 1..8 x nr 1..8 with k 1..20, k not a
+ * multiple of 8, row and output strides larger than the tile, zero points 0 / 1 / 255 / random, scales from 2^-32
+ * to just below 1, extreme weights / activations / biases. armv7: the NEON 4x8, 4x8n and 1x8n kernels vs the 1x8n
+ * scalar twin (armv7_case). Every platform: 1x8w16n scalar (Q8RT_LAYOUT_GEMM_8X8_W16) vs the reference, and on
+ * armv7 the NEON 4x8w16n / 1x8w16n vs it (w16_case). Q8RT_TEST_QUICK=1: fewer random cases (qemu-user). */
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -199,6 +201,216 @@ static void gemv_case(size_t mr, size_t nc, size_t k, bool neon) {
   free(c1);
 }
 
+/* Q8RT_LAYOUT_GEMM_8X8_W16 (q8rt_pack_gemm_8x8_w16): the 1x8w16n scalar twin vs the reference (every platform) and
+ * on armv7 the NEON 4x8w16n (mr <= 4; mr = 1 and k above 2048 through 1x8w16n) and 1x8w16n vs the twin, byte for
+ * byte over the whole output buffer: mr 1..6, nc 1..40, k not a multiple of 8, strides, random zero points,
+ * QNNPACK / TFLite / TFLite single-rounding parameters, or (edges) weights equal to the kernel zero point with
+ * biases at the rounding ties of every shift. */
+static void w16_case(size_t mr, size_t nc, size_t k, int edges, bool neon) {
+  const size_t a_stride = k + test_rand_range(0, 3) * (test_rand_range(0, 1) ? 1 : 17);
+  const size_t c_stride = nc + test_rand_range(0, 1) * test_rand_range(1, 9);
+  const uint8_t izp = pick_zero_point(), kzp = pick_zero_point();
+  const size_t a_size = (mr - 1) * a_stride + round_up8(k) + Q8RT_EXTRA_BYTES;
+  uint8_t* a = malloc(a_size);
+  for (size_t i = 0; i < a_size; i++) a[i] = (uint8_t) test_rand_u32();
+  uint8_t* w = malloc(nc * k);
+  for (size_t i = 0; i < nc * k; i++) w[i] = edges ? kzp : (uint8_t) test_rand_u32();
+  int32_t* bias = malloc(nc * sizeof(int32_t));
+  const uint32_t shift = (uint32_t) test_rand_range(0, 31);
+  for (size_t n = 0; n < nc; n++) {
+    bias[n] = (int32_t) test_rand_range(0, 200000) - 100000;
+    if (edges) {
+      const int64_t half = shift == 0 ? 0 : INT64_C(1) << (shift - 1);
+      const int64_t t = n % 4 == 0   ? half
+                        : n % 4 == 1 ? half - 1
+                        : n % 4 == 2 ? half + 1
+                                     : (int64_t) (test_rand_u32() & 0x3FFFFFFF);
+      bias[n] = (int32_t) ((n & 4) ? -2 * t : 2 * t);
+    }
+  }
+  const struct q8rt_pack_src src = {.n = nc, .kc = k, .ks = 1, .input_zero_point = izp, .kernel_zero_point = kzp,
+                                    .w = w, .bias = bias};
+  void* packed = NULL;
+  CHECK(q8rt_packed_size_gemm_8x8_w16(&src) == (nc + 7) / 8 * (32 + round_up8(k) * 16));
+  CHECK(posix_memalign(&packed, 64, q8rt_packed_size_gemm_8x8_w16(&src)) == 0);
+  q8rt_pack_gemm_8x8_w16(&src, packed);
+  int64_t maxabs = 1;
+  int64_t* acc = malloc(mr * nc * sizeof(int64_t));
+  for (size_t m = 0; m < mr; m++) {
+    for (size_t n = 0; n < nc; n++) {
+      int64_t sum = bias[n];
+      for (size_t kk = 0; kk < k; kk++) sum += ((int64_t) a[m * a_stride + kk] - izp) * ((int64_t) w[n * k + kk] - kzp);
+      acc[m * nc + n] = sum;
+      if (llabs(sum) > maxabs) maxabs = llabs(sum);
+    }
+  }
+  struct q8rt_conv_params params;
+  CHECK(test_conv_params(&params, pick_scale(maxabs), kzp, pick_zero_point(), (uint8_t) test_rand_range(0, 60),
+                         (uint8_t) test_rand_range(190, 255)));
+  if (edges) { /* the multiplier 2^30 or INT32_MAX (with single rounding for shift >= 1) at the drawn shift */
+    const bool top = test_rand_range(0, 1) != 0;
+    params.multiplier = top ? INT32_MAX : INT32_C(0x40000000);
+    params.shift = shift;
+    params.remainder_mask = (int32_t) ((UINT32_C(1) << shift) - 1);
+    params.remainder_threshold = (int32_t) ((uint32_t) params.remainder_mask >> 1);
+    params.single_rounding = (uint8_t) (top && shift != 0 && test_rand_range(0, 1));
+  }
+  const size_t c_size = mr * c_stride + 16;
+  uint8_t* c0 = malloc(c_size);
+  uint8_t* c1 = malloc(c_size);
+  memset(c0, 0xA5, c_size);
+  q8rt_q8gemm_ukernel_1x8w16n__scalar(mr, nc, k, a, a_stride, packed, c0, c_stride, &params);
+  if (!edges) {
+    bool ok = true;
+    for (size_t m = 0; m < mr; m++) {
+      for (size_t n = 0; n < c_stride; n++) {
+        const uint8_t want = n < nc ? ref_requantize(acc[m * nc + n], &params) : 0xA5;
+        if (c0[m * c_stride + n] != want) ok = false;
+      }
+    }
+    CHECKF(ok, "1x8w16n scalar vs reference: mr=%zu nc=%zu k=%zu", mr, nc, k);
+  }
+#if HAVE_NEON_4X8
+  if (neon) {
+    if (mr <= 4) {
+      memset(c1, 0xA5, c_size);
+      q8rt_q8gemm_ukernel_4x8w16n__aarch32_neon(mr, nc, k, a, a_stride, packed, c1, c_stride, &params);
+      CHECKF(memcmp(c0, c1, c_size) == 0, "4x8w16n neon vs 1x8w16n scalar: mr=%zu nc=%zu k=%zu a_stride=%zu "
+             "c_stride=%zu shift=%u single=%u edges=%d", mr, nc, k, a_stride, c_stride, params.shift,
+             params.single_rounding, edges);
+    }
+    memset(c1, 0xA5, c_size);
+    q8rt_q8gemm_ukernel_1x8w16n__aarch32_neon(mr, nc, k, a, a_stride, packed, c1, c_stride, &params);
+    CHECKF(memcmp(c0, c1, c_size) == 0, "1x8w16n neon vs scalar: mr=%zu nc=%zu k=%zu", mr, nc, k);
+  }
+#else
+  (void) neon;
+  (void) c1;
+#endif
+  free(a);
+  free(w);
+  free(bias);
+  free(acc);
+  free(packed);
+  free(c0);
+  free(c1);
+}
+
+static int w16_cases(bool quick, bool neon) {
+  int cases = 0;
+  for (size_t mr = 1; mr <= 4; mr++) {
+    for (size_t nc = 1; nc <= 40; nc++) {
+      for (size_t k = 1; k <= 20; k += (nc > 17 ? 3 : 1), cases++) w16_case(mr, nc, k, 0, neon);
+    }
+  }
+  for (int i = 0; i < (quick ? 300 : 1500); i++, cases++) {
+    const size_t k = test_rand_range(0, 3) == 0 ? test_rand_range(1, 1100) : test_rand_range(1, 100);
+    w16_case(test_rand_range(1, 6), test_rand_range(1, 40), k, test_rand_range(0, 3) == 0, neon);
+  }
+  for (int i = 0; i < (quick ? 8 : 24); i++, cases++) {
+    const size_t k = test_rand_range(0, 1) ? test_rand_range(2040, 2056) : test_rand_range(2049, 2300);
+    w16_case(test_rand_range(1, 4), test_rand_range(1, 20), k, 0, neon);
+  }
+  return cases;
+}
+
+#if HAVE_NEON_4X8
+/* armv7: q8gemm 4x8n (multi-panel), 1x8n (GEMV) and 4x8 (one panel per call) NEON vs the 1x8n scalar twin, byte
+ * for byte over the whole output buffer (bytes outside mr x nc must be left alone). mr 1..4 (1x8n up to 6), any nc,
+ * k not a multiple of 8 and above the 4x8n stack bound (2048: per panel through 4x8), row and output strides
+ * larger than the tile, random zero points, QNNPACK / TFLite / TFLite single-rounding parameters (shift 0 and
+ * >= 1), or (edges) weights equal to the kernel zero point with biases at the rounding ties of every shift. */
+static void armv7_case(size_t mr, size_t nc, size_t k, int edges) {
+  const size_t a_stride = k + test_rand_range(0, 3) * (test_rand_range(0, 1) ? 1 : 17);
+  const size_t c_stride = nc + test_rand_range(0, 1) * test_rand_range(1, 9);
+  const uint8_t izp = pick_zero_point(), kzp = pick_zero_point();
+  const size_t a_size = (mr - 1) * a_stride + round_up8(k) + Q8RT_EXTRA_BYTES;
+  uint8_t* a = malloc(a_size);
+  for (size_t i = 0; i < a_size; i++) a[i] = (uint8_t) test_rand_u32();
+  uint8_t* w = malloc(nc * k);
+  for (size_t i = 0; i < nc * k; i++) w[i] = edges ? kzp : (uint8_t) test_rand_u32();
+  int32_t* bias = malloc(nc * sizeof(int32_t));
+  const uint32_t shift = (uint32_t) test_rand_range(0, 31);
+  for (size_t n = 0; n < nc; n++) {
+    bias[n] = (int32_t) test_rand_range(0, 200000) - 100000;
+    if (edges) {
+      const int64_t half = shift == 0 ? 0 : INT64_C(1) << (shift - 1);
+      const int64_t t = n % 4 == 0   ? half
+                        : n % 4 == 1 ? half - 1
+                        : n % 4 == 2 ? half + 1
+                                     : (int64_t) (test_rand_u32() & 0x3FFFFFFF);
+      bias[n] = (int32_t) ((n & 4) ? -2 * t : 2 * t);
+    }
+  }
+  const struct q8rt_pack_src src = {.n = nc, .kc = k, .ks = 1, .input_zero_point = izp, .kernel_zero_point = kzp,
+                                    .w = w, .bias = bias};
+  void* packed = NULL;
+  CHECK(posix_memalign(&packed, 64, q8rt_packed_size_gemm_8x8(&src)) == 0);
+  q8rt_pack_gemm_8x8(&src, packed);
+  int64_t maxabs = 1;
+  for (size_t n = 0; n < nc; n++) {
+    if (llabs((int64_t) bias[n]) > maxabs) maxabs = llabs((int64_t) bias[n]);
+  }
+  maxabs += (int64_t) k * 255 * 255;
+  struct q8rt_conv_params params;
+  CHECK(test_conv_params(&params, pick_scale(maxabs), kzp, pick_zero_point(), (uint8_t) test_rand_range(0, 60),
+                         (uint8_t) test_rand_range(190, 255)));
+  if (edges) { /* the multiplier 2^30 or INT32_MAX (with single rounding for shift >= 1) at the drawn shift */
+    const bool top = test_rand_range(0, 1) != 0;
+    params.multiplier = top ? INT32_MAX : INT32_C(0x40000000);
+    params.shift = shift;
+    params.remainder_mask = (int32_t) ((UINT32_C(1) << shift) - 1);
+    params.remainder_threshold = (int32_t) ((uint32_t) params.remainder_mask >> 1);
+    params.single_rounding = (uint8_t) (top && shift != 0 && test_rand_range(0, 1));
+  }
+  const size_t c_size = mr * c_stride + 16;
+  uint8_t* c0 = malloc(c_size);
+  uint8_t* c1 = malloc(c_size);
+  memset(c0, 0xA5, c_size);
+  q8rt_q8gemm_ukernel_1x8n__scalar(mr, nc, k, a, a_stride, packed, c0, c_stride, &params);
+  if (mr <= 4) {
+    memset(c1, 0xA5, c_size);
+    q8rt_q8gemm_ukernel_4x8n__aarch32_neon(mr, nc, k, a, a_stride, packed, c1, c_stride, &params);
+    CHECKF(memcmp(c0, c1, c_size) == 0, "4x8n neon vs 1x8n scalar: mr=%zu nc=%zu k=%zu a_stride=%zu c_stride=%zu "
+           "shift=%u single=%u edges=%d", mr, nc, k, a_stride, c_stride, params.shift, params.single_rounding, edges);
+    memset(c1, 0xA5, c_size);
+    const size_t panel_bytes = 32 + round_up8(k) * 8;
+    for (size_t n0 = 0; n0 < nc; n0 += 8) {
+      q8rt_q8gemm_ukernel_4x8__aarch32_neon(mr, nc - n0 < 8 ? nc - n0 : 8, k, a, a_stride,
+                                            (const uint8_t*) packed + n0 / 8 * panel_bytes, c1 + n0, c_stride, &params);
+    }
+    CHECKF(memcmp(c0, c1, c_size) == 0, "4x8 neon vs 1x8n scalar: mr=%zu nc=%zu k=%zu", mr, nc, k);
+  }
+  memset(c1, 0xA5, c_size);
+  q8rt_q8gemm_ukernel_1x8n__aarch32_neon(mr, nc, k, a, a_stride, packed, c1, c_stride, &params);
+  CHECKF(memcmp(c0, c1, c_size) == 0, "1x8n neon vs scalar: mr=%zu nc=%zu k=%zu", mr, nc, k);
+  free(a);
+  free(w);
+  free(bias);
+  free(packed);
+  free(c0);
+  free(c1);
+}
+
+static int armv7_cases(bool quick) {
+  int cases = 0;
+  for (size_t mr = 1; mr <= 4; mr++) {
+    for (size_t nc = 1; nc <= 40; nc++) {
+      for (size_t k = 1; k <= 20; k += (nc > 17 ? 3 : 1), cases++) armv7_case(mr, nc, k, 0);
+    }
+  }
+  for (int i = 0; i < (quick ? 300 : 1500); i++, cases++) {
+    const size_t k = test_rand_range(0, 3) == 0 ? test_rand_range(1, 1100) : test_rand_range(1, 100);
+    armv7_case(test_rand_range(1, 6), test_rand_range(1, 40), k, test_rand_range(0, 3) == 0);
+  }
+  for (int i = 0; i < (quick ? 8 : 24); i++, cases++) {
+    const size_t k = test_rand_range(0, 1) ? test_rand_range(2040, 2056) : test_rand_range(2049, 2300);
+    armv7_case(test_rand_range(1, 4), test_rand_range(1, 20), k, 0);
+  }
+  return cases;
+}
+#endif
+
 /* 8x8n (aarch64 NEON: mr <= 8 rows x any nc columns, rows widened once per call; 8-, 4-, 2- and 1-row bodies;
  * beyond its stack buffer each panel through the 8x8 kernel) vs its scalar twin 1x8n scalar (itself checked
  * against the reference by gemv_case), byte for byte over the whole output buffer. extreme: activations 255,
@@ -322,9 +534,14 @@ int main(void) {
   for (int i = 0; i < random_cases / 4; i++, cases++) {
     gemv_case(test_rand_range(1, 7), test_rand_range(1, 100), test_rand_range(1, 1400), neon);
   }
+#if HAVE_NEON_4X8
+  if (neon) cases += armv7_cases(quick);
+#endif
+  cases += w16_cases(quick, neon);
   cases += gemmn_cases(neon, quick);
-  printf("test_q8gemm_8x8: %d cases, scalar 8x8 / 1x8n vs reference%s\n", cases,
+  printf("test_q8gemm_8x8: %d cases, scalar 8x8 / 1x8n / 1x8w16n vs reference%s\n", cases,
          !neon ? " (no NEON: NEON kernels not run)"
-         : HAVE_NEON_8X8 ? ", aarch64 NEON 8x8 / 8x8n / 1x8n vs scalar" : ", armv7 NEON 4x8 vs scalar (mr <= 4)");
+         : HAVE_NEON_8X8 ? ", aarch64 NEON 8x8 / 8x8n / 1x8n vs scalar"
+                         : ", armv7 NEON 4x8 / 4x8n / 1x8n / 4x8w16n / 1x8w16n vs scalar");
   return test_summary("test_q8gemm_8x8");
 }
