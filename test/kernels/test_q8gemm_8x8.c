@@ -201,33 +201,73 @@ static void gemv_case(size_t mr, size_t nc, size_t k, bool neon) {
   free(c1);
 }
 
+/* The inputs of w16_case and armv7_case: mr rows of k random bytes a_stride apart, nc x k weights (edges: all equal
+ * to the kernel zero point) and nc biases (edges: at the rounding ties of the drawn shift, +-1, or random), with
+ * random zero points and strides larger than the tile. */
+struct edge_case {
+  size_t a_stride, c_stride;
+  uint8_t izp, kzp;
+  uint32_t shift;
+  uint8_t* a;
+  uint8_t* w;
+  int32_t* bias;
+};
+
+static struct edge_case edge_case_inputs(size_t mr, size_t nc, size_t k, int edges) {
+  struct edge_case e;
+  e.a_stride = k + test_rand_range(0, 3) * (test_rand_range(0, 1) ? 1 : 17);
+  e.c_stride = nc + test_rand_range(0, 1) * test_rand_range(1, 9);
+  e.izp = pick_zero_point();
+  e.kzp = pick_zero_point();
+  const size_t a_size = (mr - 1) * e.a_stride + round_up8(k) + Q8RT_EXTRA_BYTES;
+  e.a = malloc(a_size);
+  for (size_t i = 0; i < a_size; i++) e.a[i] = (uint8_t) test_rand_u32();
+  e.w = malloc(nc * k);
+  for (size_t i = 0; i < nc * k; i++) e.w[i] = edges ? e.kzp : (uint8_t) test_rand_u32();
+  e.bias = malloc(nc * sizeof(int32_t));
+  e.shift = (uint32_t) test_rand_range(0, 31);
+  for (size_t n = 0; n < nc; n++) {
+    e.bias[n] = (int32_t) test_rand_range(0, 200000) - 100000;
+    if (edges) {
+      const int64_t half = e.shift == 0 ? 0 : INT64_C(1) << (e.shift - 1);
+      const int64_t t = n % 4 == 0   ? half
+                        : n % 4 == 1 ? half - 1
+                        : n % 4 == 2 ? half + 1
+                                     : (int64_t) (test_rand_u32() & 0x3FFFFFFF);
+      e.bias[n] = (int32_t) ((n & 4) ? -2 * t : 2 * t);
+    }
+  }
+  return e;
+}
+
+/* Edge parameters: the multiplier 2^30 or INT32_MAX (with single rounding for shift >= 1) at the drawn shift. */
+static void edge_case_params(struct q8rt_conv_params* params, uint32_t shift) {
+  const bool top = test_rand_range(0, 1) != 0;
+  params->multiplier = top ? INT32_MAX : INT32_C(0x40000000);
+  params->shift = shift;
+  params->remainder_mask = (int32_t) ((UINT32_C(1) << shift) - 1);
+  params->remainder_threshold = (int32_t) ((uint32_t) params->remainder_mask >> 1);
+  params->single_rounding = (uint8_t) (top && shift != 0 && test_rand_range(0, 1));
+}
+
+static void edge_case_free(struct edge_case* e) {
+  free(e->a);
+  free(e->w);
+  free(e->bias);
+}
+
 /* Q8RT_LAYOUT_GEMM_8X8_W16 (q8rt_pack_gemm_8x8_w16): the 1x8w16n scalar twin vs the reference (every platform) and
  * on armv7 the NEON 4x8w16n (mr <= 4; mr = 1 and k above 2048 through 1x8w16n) and 1x8w16n vs the twin, byte for
  * byte over the whole output buffer: mr 1..6, nc 1..40, k not a multiple of 8, strides, random zero points,
  * QNNPACK / TFLite / TFLite single-rounding parameters, or (edges) weights equal to the kernel zero point with
  * biases at the rounding ties of every shift. */
 static void w16_case(size_t mr, size_t nc, size_t k, int edges, bool neon) {
-  const size_t a_stride = k + test_rand_range(0, 3) * (test_rand_range(0, 1) ? 1 : 17);
-  const size_t c_stride = nc + test_rand_range(0, 1) * test_rand_range(1, 9);
-  const uint8_t izp = pick_zero_point(), kzp = pick_zero_point();
-  const size_t a_size = (mr - 1) * a_stride + round_up8(k) + Q8RT_EXTRA_BYTES;
-  uint8_t* a = malloc(a_size);
-  for (size_t i = 0; i < a_size; i++) a[i] = (uint8_t) test_rand_u32();
-  uint8_t* w = malloc(nc * k);
-  for (size_t i = 0; i < nc * k; i++) w[i] = edges ? kzp : (uint8_t) test_rand_u32();
-  int32_t* bias = malloc(nc * sizeof(int32_t));
-  const uint32_t shift = (uint32_t) test_rand_range(0, 31);
-  for (size_t n = 0; n < nc; n++) {
-    bias[n] = (int32_t) test_rand_range(0, 200000) - 100000;
-    if (edges) {
-      const int64_t half = shift == 0 ? 0 : INT64_C(1) << (shift - 1);
-      const int64_t t = n % 4 == 0   ? half
-                        : n % 4 == 1 ? half - 1
-                        : n % 4 == 2 ? half + 1
-                                     : (int64_t) (test_rand_u32() & 0x3FFFFFFF);
-      bias[n] = (int32_t) ((n & 4) ? -2 * t : 2 * t);
-    }
-  }
+  struct edge_case e = edge_case_inputs(mr, nc, k, edges);
+  const size_t a_stride = e.a_stride, c_stride = e.c_stride;
+  const uint8_t izp = e.izp, kzp = e.kzp;
+  const uint8_t* a = e.a;
+  const uint8_t* w = e.w;
+  const int32_t* bias = e.bias;
   const struct q8rt_pack_src src = {.n = nc, .kc = k, .ks = 1, .input_zero_point = izp, .kernel_zero_point = kzp,
                                     .w = w, .bias = bias};
   void* packed = NULL;
@@ -247,14 +287,7 @@ static void w16_case(size_t mr, size_t nc, size_t k, int edges, bool neon) {
   struct q8rt_conv_params params;
   CHECK(test_conv_params(&params, pick_scale(maxabs), kzp, pick_zero_point(), (uint8_t) test_rand_range(0, 60),
                          (uint8_t) test_rand_range(190, 255)));
-  if (edges) { /* the multiplier 2^30 or INT32_MAX (with single rounding for shift >= 1) at the drawn shift */
-    const bool top = test_rand_range(0, 1) != 0;
-    params.multiplier = top ? INT32_MAX : INT32_C(0x40000000);
-    params.shift = shift;
-    params.remainder_mask = (int32_t) ((UINT32_C(1) << shift) - 1);
-    params.remainder_threshold = (int32_t) ((uint32_t) params.remainder_mask >> 1);
-    params.single_rounding = (uint8_t) (top && shift != 0 && test_rand_range(0, 1));
-  }
+  if (edges) edge_case_params(&params, e.shift);
   const size_t c_size = mr * c_stride + 16;
   uint8_t* c0 = malloc(c_size);
   uint8_t* c1 = malloc(c_size);
@@ -287,9 +320,7 @@ static void w16_case(size_t mr, size_t nc, size_t k, int edges, bool neon) {
   (void) neon;
   (void) c1;
 #endif
-  free(a);
-  free(w);
-  free(bias);
+  edge_case_free(&e);
   free(acc);
   free(packed);
   free(c0);
@@ -321,29 +352,12 @@ static int w16_cases(bool quick, bool neon) {
  * larger than the tile, random zero points, QNNPACK / TFLite / TFLite single-rounding parameters (shift 0 and
  * >= 1), or (edges) weights equal to the kernel zero point with biases at the rounding ties of every shift. */
 static void armv7_case(size_t mr, size_t nc, size_t k, int edges) {
-  const size_t a_stride = k + test_rand_range(0, 3) * (test_rand_range(0, 1) ? 1 : 17);
-  const size_t c_stride = nc + test_rand_range(0, 1) * test_rand_range(1, 9);
-  const uint8_t izp = pick_zero_point(), kzp = pick_zero_point();
-  const size_t a_size = (mr - 1) * a_stride + round_up8(k) + Q8RT_EXTRA_BYTES;
-  uint8_t* a = malloc(a_size);
-  for (size_t i = 0; i < a_size; i++) a[i] = (uint8_t) test_rand_u32();
-  uint8_t* w = malloc(nc * k);
-  for (size_t i = 0; i < nc * k; i++) w[i] = edges ? kzp : (uint8_t) test_rand_u32();
-  int32_t* bias = malloc(nc * sizeof(int32_t));
-  const uint32_t shift = (uint32_t) test_rand_range(0, 31);
-  for (size_t n = 0; n < nc; n++) {
-    bias[n] = (int32_t) test_rand_range(0, 200000) - 100000;
-    if (edges) {
-      const int64_t half = shift == 0 ? 0 : INT64_C(1) << (shift - 1);
-      const int64_t t = n % 4 == 0   ? half
-                        : n % 4 == 1 ? half - 1
-                        : n % 4 == 2 ? half + 1
-                                     : (int64_t) (test_rand_u32() & 0x3FFFFFFF);
-      bias[n] = (int32_t) ((n & 4) ? -2 * t : 2 * t);
-    }
-  }
-  const struct q8rt_pack_src src = {.n = nc, .kc = k, .ks = 1, .input_zero_point = izp, .kernel_zero_point = kzp,
-                                    .w = w, .bias = bias};
+  struct edge_case e = edge_case_inputs(mr, nc, k, edges);
+  const size_t a_stride = e.a_stride, c_stride = e.c_stride;
+  const uint8_t* a = e.a;
+  const int32_t* bias = e.bias;
+  const struct q8rt_pack_src src = {.n = nc, .kc = k, .ks = 1, .input_zero_point = e.izp, .kernel_zero_point = e.kzp,
+                                    .w = e.w, .bias = bias};
   void* packed = NULL;
   CHECK(posix_memalign(&packed, 64, q8rt_packed_size_gemm_8x8(&src)) == 0);
   q8rt_pack_gemm_8x8(&src, packed);
@@ -353,16 +367,9 @@ static void armv7_case(size_t mr, size_t nc, size_t k, int edges) {
   }
   maxabs += (int64_t) k * 255 * 255;
   struct q8rt_conv_params params;
-  CHECK(test_conv_params(&params, pick_scale(maxabs), kzp, pick_zero_point(), (uint8_t) test_rand_range(0, 60),
+  CHECK(test_conv_params(&params, pick_scale(maxabs), e.kzp, pick_zero_point(), (uint8_t) test_rand_range(0, 60),
                          (uint8_t) test_rand_range(190, 255)));
-  if (edges) { /* the multiplier 2^30 or INT32_MAX (with single rounding for shift >= 1) at the drawn shift */
-    const bool top = test_rand_range(0, 1) != 0;
-    params.multiplier = top ? INT32_MAX : INT32_C(0x40000000);
-    params.shift = shift;
-    params.remainder_mask = (int32_t) ((UINT32_C(1) << shift) - 1);
-    params.remainder_threshold = (int32_t) ((uint32_t) params.remainder_mask >> 1);
-    params.single_rounding = (uint8_t) (top && shift != 0 && test_rand_range(0, 1));
-  }
+  if (edges) edge_case_params(&params, e.shift);
   const size_t c_size = mr * c_stride + 16;
   uint8_t* c0 = malloc(c_size);
   uint8_t* c1 = malloc(c_size);
@@ -384,9 +391,7 @@ static void armv7_case(size_t mr, size_t nc, size_t k, int edges) {
   memset(c1, 0xA5, c_size);
   q8rt_q8gemm_ukernel_1x8n__aarch32_neon(mr, nc, k, a, a_stride, packed, c1, c_stride, &params);
   CHECKF(memcmp(c0, c1, c_size) == 0, "1x8n neon vs scalar: mr=%zu nc=%zu k=%zu", mr, nc, k);
-  free(a);
-  free(w);
-  free(bias);
+  edge_case_free(&e);
   free(packed);
   free(c0);
   free(c1);
