@@ -1,7 +1,7 @@
 /*
  * Building blocks of the armv7 NEON 4x8 micro-kernels (QNNPACK's q8gemm 4x8 aarch32 scheme) on
  * Q8RT_LAYOUT_GEMM_8X8 panels (kernels/layout.h: folded int32 bias[8], then per k the 8 uint8 weights of the
- * panel's columns): q8gemm 4x8 (4x8-aarch32-neon.c) and q8conv 4x8 (kernels/q8conv/4x8-aarch32-neon.c).
+ * panel's columns): q8conv 4x8 (kernels/q8conv/4x8-aarch32-neon.c; the armv7 GEMMs run q8gemm 4x8w16n).
  *
  * 8 int32x4 accumulators (4 rows x 2 column halves), the 4 rows widened to int16 8 k at a time, per k one
  * 8-byte weight load, vsubl against the kernel zero point and 8 vmlal.s16 by scalar (the row's k-th int16

@@ -1,6 +1,6 @@
 /*
- * Building blocks of the armv7 NEON multi-panel 4x8 micro-kernels on Q8RT_LAYOUT_GEMM_8X8 panels (q8gemm 4x8n,
- * kernels/q8gemm/4x8n-aarch32-neon.c; q8conv 4x8n, kernels/q8conv/4x8n-aarch32-neon.c) and on
+ * Building blocks of the armv7 NEON multi-panel 4x8 micro-kernels on Q8RT_LAYOUT_GEMM_8X8 panels (q8conv 4x8n,
+ * kernels/q8conv/4x8n-aarch32-neon.c) and on
  * Q8RT_LAYOUT_GEMM_8X8_W16 panels (q8gemm 4x8w16n, kernels/q8gemm/4x8w16n-aarch32-neon.c). All widen the 4
  * rows of A to int16 once per call into a stack buffer, in groups of 4 k: row 0 k 0-3, row 1 k 0-3, row 2 k 0-3,
  * row 3 k 0-3 (32 bytes), so that one vld1 of 4 d registers (d0-d3) gives lane j = k j of row m in d(m). The

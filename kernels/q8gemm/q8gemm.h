@@ -43,10 +43,6 @@ void q8rt_q8gemm_ukernel_8x8__scalar(size_t mr, size_t nr, size_t k, const uint8
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
 void q8rt_q8gemm_ukernel_8x8__aarch64_neon(size_t mr, size_t nr, size_t k, const uint8_t* a, size_t a_stride,
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
-/* MR x NR = 4 x 8 on the same panels (QNNPACK's q8gemm 4x8 aarch32 scheme), 1 <= mr <= 4: armv7 NEON; its
- * scalar twin is q8gemm 8x8 scalar (the same arithmetic for mr <= 4). */
-void q8rt_q8gemm_ukernel_4x8__aarch32_neon(size_t mr, size_t nr, size_t k, const uint8_t* a, size_t a_stride,
-    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
 /* 8x8n: mr <= 8 rows x any nc >= 1 columns over consecutive panels of the same layout (the multi-panel contract
  * below), aarch64 NEON: the rows are widened to int16 once per call into a stack buffer (round_up(k, 8) int16 per
  * row of its 8-, 4-, 2- or 1-row body), which every panel reuses; when round_up(k, 8) x body rows exceeds
@@ -61,13 +57,6 @@ void q8rt_q8gemm_ukernel_8x8n__aarch64_neon(size_t mr, size_t nc, size_t k, cons
 void q8rt_q8gemm_ukernel_1x8n__scalar(size_t mr, size_t nc, size_t k, const uint8_t* a, size_t a_stride,
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
 void q8rt_q8gemm_ukernel_1x8n__aarch64_neon(size_t mr, size_t nc, size_t k, const uint8_t* a, size_t a_stride,
-    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
-/* armv7 NEON on the same panels: 1x8n (GEMV-style, as above) and 4x8n (1 <= mr <= 4 rows x any nc >= 1 columns
- * over consecutive panels; the rows widened to int16 once per call, for k up to 2048, larger k per panel through
- * the 4x8 kernel). The scalar twin of both is 1x8n scalar. */
-void q8rt_q8gemm_ukernel_1x8n__aarch32_neon(size_t mr, size_t nc, size_t k, const uint8_t* a, size_t a_stride,
-    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
-void q8rt_q8gemm_ukernel_4x8n__aarch32_neon(size_t mr, size_t nc, size_t k, const uint8_t* a, size_t a_stride,
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
 /* Q8RT_LAYOUT_GEMM_8X8_W16 panels (kernels/layout.h: the panels above with int16 w - kernel_zero_point, each
  * Q8RT_GEMM8_NR * 4 + round_up(k, 8) * 16 bytes), the multi-panel contract: 1x8w16n (GEMV-style, any mr >= 1 rows

@@ -2,9 +2,9 @@
  * on the unpacked weights, and on aarch64 the NEON kernel vs the scalar twin, byte for byte (whole output buffers,
  * so bytes outside the mr x nr tile must be left alone). Shapes: every mr 1..8 x nr 1..8 with k 1..20, k not a
  * multiple of 8, row and output strides larger than the tile, zero points 0 / 1 / 255 / random, scales from 2^-32
- * to just below 1, extreme weights / activations / biases. armv7: the NEON 4x8, 4x8n and 1x8n kernels vs the 1x8n
- * scalar twin (armv7_case). Every platform: 1x8w16n scalar (Q8RT_LAYOUT_GEMM_8X8_W16) vs the reference, and on
- * armv7 the NEON 4x8w16n / 1x8w16n vs it (w16_case). Q8RT_TEST_QUICK=1: fewer random cases (qemu-user). */
+ * to just below 1, extreme weights / activations / biases. Every platform: 1x8w16n scalar
+ * (Q8RT_LAYOUT_GEMM_8X8_W16) vs the reference, and on armv7 the NEON 4x8w16n / 1x8w16n vs it (w16_case).
+ * Q8RT_TEST_QUICK=1: fewer random cases (qemu-user). */
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -28,7 +28,7 @@
 #define HAVE_NEON_8X8 0
 #endif
 #if defined(__arm__) && !defined(__aarch64__)
-#define HAVE_NEON_4X8 1 /* armv7: q8gemm 4x8 on the same panels, vs the 8x8 scalar twin for mr <= 4 */
+#define HAVE_NEON_4X8 1 /* armv7: q8gemm 4x8w16n / 1x8w16n */
 #else
 #define HAVE_NEON_4X8 0
 #endif
@@ -201,7 +201,7 @@ static void gemv_case(size_t mr, size_t nc, size_t k, bool neon) {
   free(c1);
 }
 
-/* The inputs of w16_case and armv7_case: mr rows of k random bytes a_stride apart, nc x k weights (edges: all equal
+/* The inputs of w16_case: mr rows of k random bytes a_stride apart, nc x k weights (edges: all equal
  * to the kernel zero point) and nc biases (edges: at the rounding ties of the drawn shift, +-1, or random), with
  * random zero points and strides larger than the tile. */
 struct edge_case {
@@ -345,77 +345,6 @@ static int w16_cases(bool quick, bool neon) {
   return cases;
 }
 
-#if HAVE_NEON_4X8
-/* armv7: q8gemm 4x8n (multi-panel), 1x8n (GEMV) and 4x8 (one panel per call) NEON vs the 1x8n scalar twin, byte
- * for byte over the whole output buffer (bytes outside mr x nc must be left alone). mr 1..4 (1x8n up to 6), any nc,
- * k not a multiple of 8 and above the 4x8n stack bound (2048: per panel through 4x8), row and output strides
- * larger than the tile, random zero points, QNNPACK / TFLite / TFLite single-rounding parameters (shift 0 and
- * >= 1), or (edges) weights equal to the kernel zero point with biases at the rounding ties of every shift. */
-static void armv7_case(size_t mr, size_t nc, size_t k, int edges) {
-  struct edge_case e = edge_case_inputs(mr, nc, k, edges);
-  const size_t a_stride = e.a_stride, c_stride = e.c_stride;
-  const uint8_t* a = e.a;
-  const int32_t* bias = e.bias;
-  const struct q8rt_pack_src src = {.n = nc, .kc = k, .ks = 1, .input_zero_point = e.izp, .kernel_zero_point = e.kzp,
-                                    .w = e.w, .bias = bias};
-  void* packed = NULL;
-  CHECK(posix_memalign(&packed, 64, q8rt_packed_size_gemm_8x8(&src)) == 0);
-  q8rt_pack_gemm_8x8(&src, packed);
-  int64_t maxabs = 1;
-  for (size_t n = 0; n < nc; n++) {
-    if (llabs((int64_t) bias[n]) > maxabs) maxabs = llabs((int64_t) bias[n]);
-  }
-  maxabs += (int64_t) k * 255 * 255;
-  struct q8rt_conv_params params;
-  CHECK(test_conv_params(&params, pick_scale(maxabs), e.kzp, pick_zero_point(), (uint8_t) test_rand_range(0, 60),
-                         (uint8_t) test_rand_range(190, 255)));
-  if (edges) edge_case_params(&params, e.shift);
-  const size_t c_size = mr * c_stride + 16;
-  uint8_t* c0 = malloc(c_size);
-  uint8_t* c1 = malloc(c_size);
-  memset(c0, 0xA5, c_size);
-  q8rt_q8gemm_ukernel_1x8n__scalar(mr, nc, k, a, a_stride, packed, c0, c_stride, &params);
-  if (mr <= 4) {
-    memset(c1, 0xA5, c_size);
-    q8rt_q8gemm_ukernel_4x8n__aarch32_neon(mr, nc, k, a, a_stride, packed, c1, c_stride, &params);
-    CHECKF(memcmp(c0, c1, c_size) == 0, "4x8n neon vs 1x8n scalar: mr=%zu nc=%zu k=%zu a_stride=%zu c_stride=%zu "
-           "shift=%u single=%u edges=%d", mr, nc, k, a_stride, c_stride, params.shift, params.single_rounding, edges);
-    memset(c1, 0xA5, c_size);
-    const size_t panel_bytes = 32 + round_up8(k) * 8;
-    for (size_t n0 = 0; n0 < nc; n0 += 8) {
-      q8rt_q8gemm_ukernel_4x8__aarch32_neon(mr, nc - n0 < 8 ? nc - n0 : 8, k, a, a_stride,
-                                            (const uint8_t*) packed + n0 / 8 * panel_bytes, c1 + n0, c_stride, &params);
-    }
-    CHECKF(memcmp(c0, c1, c_size) == 0, "4x8 neon vs 1x8n scalar: mr=%zu nc=%zu k=%zu", mr, nc, k);
-  }
-  memset(c1, 0xA5, c_size);
-  q8rt_q8gemm_ukernel_1x8n__aarch32_neon(mr, nc, k, a, a_stride, packed, c1, c_stride, &params);
-  CHECKF(memcmp(c0, c1, c_size) == 0, "1x8n neon vs scalar: mr=%zu nc=%zu k=%zu", mr, nc, k);
-  edge_case_free(&e);
-  free(packed);
-  free(c0);
-  free(c1);
-}
-
-static int armv7_cases(bool quick) {
-  int cases = 0;
-  for (size_t mr = 1; mr <= 4; mr++) {
-    for (size_t nc = 1; nc <= 40; nc++) {
-      for (size_t k = 1; k <= 20; k += (nc > 17 ? 3 : 1), cases++) armv7_case(mr, nc, k, 0);
-    }
-  }
-  for (int i = 0; i < (quick ? 300 : 1500); i++, cases++) {
-    const size_t k = test_rand_range(0, 3) == 0 ? test_rand_range(1, 1100) : test_rand_range(1, 100);
-    armv7_case(test_rand_range(1, 6), test_rand_range(1, 40), k, test_rand_range(0, 3) == 0);
-  }
-  for (int i = 0; i < (quick ? 8 : 24); i++, cases++) {
-    const size_t k = test_rand_range(0, 1) ? test_rand_range(2040, 2056) : test_rand_range(2049, 2300);
-    armv7_case(test_rand_range(1, 4), test_rand_range(1, 20), k, 0);
-  }
-  return cases;
-}
-#endif
-
 /* 8x8n (aarch64 NEON: mr <= 8 rows x any nc columns, rows widened once per call; 8-, 4-, 2- and 1-row bodies;
  * beyond its stack buffer each panel through the 8x8 kernel) vs its scalar twin 1x8n scalar (itself checked
  * against the reference by gemv_case), byte for byte over the whole output buffer. extreme: activations 255,
@@ -539,14 +468,11 @@ int main(void) {
   for (int i = 0; i < random_cases / 4; i++, cases++) {
     gemv_case(test_rand_range(1, 7), test_rand_range(1, 100), test_rand_range(1, 1400), neon);
   }
-#if HAVE_NEON_4X8
-  if (neon) cases += armv7_cases(quick);
-#endif
   cases += w16_cases(quick, neon);
   cases += gemmn_cases(neon, quick);
   printf("test_q8gemm_8x8: %d cases, scalar 8x8 / 1x8n / 1x8w16n vs reference%s\n", cases,
          !neon ? " (no NEON: NEON kernels not run)"
          : HAVE_NEON_8X8 ? ", aarch64 NEON 8x8 / 8x8n / 1x8n vs scalar"
-                         : ", armv7 NEON 4x8 / 4x8n / 1x8n / 4x8w16n / 1x8w16n vs scalar");
+                         : ", armv7 NEON 4x8w16n / 1x8w16n vs scalar");
   return test_summary("test_q8gemm_8x8");
 }
