@@ -302,6 +302,12 @@ static const struct q8rt_f32_dwconv_config f32dwconv_neon = {
   .ukernel = Q8RT_NEON_UKERNEL(f32dwconv, up16x9),
 #endif
 };
+/* The roles the neon, neondot and neoni8mm tables share (elementwise add, average pool, and every fp32 kernel). */
+#define Q8RT_NEON_SHARED_ROLES                                                                                  \
+  .vadd = Q8RT_NEON_UKERNEL0(q8vadd), .vadd_tflite = Q8RT_NEON_UKERNEL0(q8vadd_tflite),                        \
+  .avgpool = Q8RT_NEON_UKERNEL0(q8avgpool), .avgpool_tflite = q8rt_q8avgpool_tflite_ukernel__scalar,             \
+  .f32gemm = &f32gemm_neon, .f32dwconv = &f32dwconv_neon, .f32vadd = Q8RT_NEON_UKERNEL0(f32vadd),                \
+  .f32avgpool = Q8RT_NEON_UKERNEL0(f32avgpool)
 static const struct q8rt_kernels neon_kernels = {
   .name = "neon",
   .isa = Q8RT_ISA_NEON,
@@ -313,14 +319,7 @@ static const struct q8rt_kernels neon_kernels = {
   .conv = &conv_4x8_neon,
 #endif
   .dwconv = &dwconv_up16x9_neon,
-  .vadd = Q8RT_NEON_UKERNEL0(q8vadd),
-  .vadd_tflite = Q8RT_NEON_UKERNEL0(q8vadd_tflite),
-  .avgpool = Q8RT_NEON_UKERNEL0(q8avgpool),
-  .avgpool_tflite = q8rt_q8avgpool_tflite_ukernel__scalar,
-  .f32gemm = &f32gemm_neon,
-  .f32dwconv = &f32dwconv_neon,
-  .f32vadd = Q8RT_NEON_UKERNEL0(f32vadd),
-  .f32avgpool = Q8RT_NEON_UKERNEL0(f32avgpool),
+  Q8RT_NEON_SHARED_ROLES,
 };
 #if defined(__aarch64__)
 #define Q8RT_HAVE_NEONDOT 1
@@ -331,14 +330,7 @@ static const struct q8rt_kernels neondot_kernels = {
   .isa = Q8RT_ISA_NEONDOT,
   .gemm = &gemm_4x16c4_neondot,
   .dwconv = &dwconv_up16x9dot_neondot,
-  .vadd = Q8RT_NEON_UKERNEL0(q8vadd),
-  .vadd_tflite = Q8RT_NEON_UKERNEL0(q8vadd_tflite),
-  .avgpool = Q8RT_NEON_UKERNEL0(q8avgpool),
-  .avgpool_tflite = q8rt_q8avgpool_tflite_ukernel__scalar,
-  .f32gemm = &f32gemm_neon,
-  .f32dwconv = &f32dwconv_neon,
-  .f32vadd = Q8RT_NEON_UKERNEL0(f32vadd),
-  .f32avgpool = Q8RT_NEON_UKERNEL0(f32avgpool),
+  Q8RT_NEON_SHARED_ROLES,
 };
 #define Q8RT_HAVE_NEONI8MM 1
 /* The neondot table with the i8mm GEMM and convolution configuration (ARMv8.6 i8mm: Cortex-A510/A710, Neoverse
@@ -349,14 +341,7 @@ static const struct q8rt_kernels neoni8mm_kernels = {
   .gemm = &gemm_4x16c8_neoni8mm,
   .conv_small_kc = &gemm_4x16c4_neondot_small_kc,
   .dwconv = &dwconv_up16x9dot_neondot,
-  .vadd = Q8RT_NEON_UKERNEL0(q8vadd),
-  .vadd_tflite = Q8RT_NEON_UKERNEL0(q8vadd_tflite),
-  .avgpool = Q8RT_NEON_UKERNEL0(q8avgpool),
-  .avgpool_tflite = q8rt_q8avgpool_tflite_ukernel__scalar,
-  .f32gemm = &f32gemm_neon,
-  .f32dwconv = &f32dwconv_neon,
-  .f32vadd = Q8RT_NEON_UKERNEL0(f32vadd),
-  .f32avgpool = Q8RT_NEON_UKERNEL0(f32avgpool),
+  Q8RT_NEON_SHARED_ROLES,
 };
 
 /* i8mm. cpuinfo as packaged by Debian 12 (2022-06) has no cpuinfo_has_arm_i8mm, so the kernel's answer is read
