@@ -58,43 +58,61 @@ static float pick_scale(int64_t maxabs) {
   }
 }
 
-/* extreme: activations 255, weights alternating 0 / 255, biases near the int32 limits (NEON vs scalar only: the
- * exact sums may leave int32, where both kernels wrap and the int64 reference does not) */
-static void gemm_case(size_t mr, size_t nr, size_t k, bool extreme, bool neon) {
-  const size_t a_stride = k + test_rand_range(0, 3) * (test_rand_range(0, 1) ? 1 : 17);
-  const size_t c_stride = nr + test_rand_range(0, 1) * test_rand_range(1, 9);
-  const uint8_t izp = pick_zero_point(), kzp = extreme ? 0 : pick_zero_point();
-  const size_t a_size = (mr - 1) * a_stride + round_up8(k) + Q8RT_EXTRA_BYTES;
-  uint8_t* a = malloc(a_size);
-  for (size_t i = 0; i < a_size; i++) a[i] = extreme ? 255 : (uint8_t) test_rand_u32();
-  uint8_t* w = malloc(nr * k);
-  for (size_t i = 0; i < nr * k; i++) w[i] = extreme ? ((i & 1) ? 0 : 255) : (uint8_t) test_rand_u32();
-  int32_t bias[8];
-  for (size_t n = 0; n < nr; n++) {
-    bias[n] = (int32_t) test_rand_range(0, 200000) - 100000;
+/* The inputs of gemm_case and gemmn_case, packed as Q8RT_LAYOUT_GEMM_8X8: mr rows of k bytes a_stride apart, nc x k
+ * weights, nc biases (a tenth of the cases without bias), random zero points and strides larger than the tile, the
+ * exact int64 sums acc[m * nc + n], and Q31 parameters for a scale fitted to the largest sum with a random or full
+ * output range. extreme: activations 255, weights alternating 0 / 255, kernel zero point 0, biases near the int32
+ * limits (the exact sums may leave int32, where the kernels wrap and the int64 sums do not). */
+struct gemm8_case {
+  size_t a_stride, c_stride;
+  uint8_t izp, kzp;
+  uint8_t* a;
+  uint8_t* w;
+  int32_t* bias;
+  void* packed;
+  int64_t* acc;
+  int64_t maxabs;
+  struct q8rt_conv_params params;
+};
+
+static struct gemm8_case gemm8_case_make(size_t mr, size_t nc, size_t k, bool extreme) {
+  struct gemm8_case g;
+  g.a_stride = k + test_rand_range(0, 3) * (test_rand_range(0, 1) ? 1 : 17);
+  g.c_stride = nc + test_rand_range(0, 1) * test_rand_range(1, 9);
+  g.izp = pick_zero_point();
+  g.kzp = extreme ? 0 : pick_zero_point();
+  const size_t a_size = (mr - 1) * g.a_stride + round_up8(k) + Q8RT_EXTRA_BYTES;
+  g.a = malloc(a_size);
+  for (size_t i = 0; i < a_size; i++) g.a[i] = extreme ? 255 : (uint8_t) test_rand_u32();
+  g.w = malloc(nc * k);
+  for (size_t i = 0; i < nc * k; i++) g.w[i] = extreme ? ((i & 1) ? 0 : 255) : (uint8_t) test_rand_u32();
+  g.bias = malloc(nc * sizeof(int32_t));
+  for (size_t n = 0; n < nc; n++) {
+    g.bias[n] = (int32_t) test_rand_range(0, 200000) - 100000;
     if (extreme && test_rand_range(0, 1)) {
       const int32_t big = INT32_MAX - (1 << 22) - (int32_t) test_rand_range(0, 1000);
-      bias[n] = test_rand_range(0, 1) ? big : -big;
+      g.bias[n] = test_rand_range(0, 1) ? big : -big;
     }
   }
-  struct q8rt_pack_src src = {.n = nr, .kc = k, .ks = 1, .input_zero_point = izp, .kernel_zero_point = kzp,
-                              .w = w, .bias = test_rand_range(0, 9) == 0 ? NULL : bias};
+  struct q8rt_pack_src src = {.n = nc, .kc = k, .ks = 1, .input_zero_point = g.izp, .kernel_zero_point = g.kzp,
+                              .w = g.w, .bias = test_rand_range(0, 9) == 0 ? NULL : g.bias};
   while (!q8rt_pack_bias_fits(&src)) { /* folded bias overflowed int32: milder biases */
-    for (size_t n = 0; n < nr; n++) bias[n] /= 4;
+    for (size_t n = 0; n < nc; n++) g.bias[n] /= 4;
   }
-  void* packed = NULL;
-  CHECK(posix_memalign(&packed, 64, q8rt_packed_size_gemm_8x8(&src)) == 0);
-  CHECK(q8rt_packed_size_gemm_8x8(&src) == 32 + round_up8(k) * 8);
-  q8rt_pack_gemm_8x8(&src, packed);
-
-  int64_t acc[8][8];
-  int64_t maxabs = 1;
+  g.packed = NULL;
+  CHECK(posix_memalign(&g.packed, 64, q8rt_packed_size_gemm_8x8(&src)) == 0);
+  CHECK(q8rt_packed_size_gemm_8x8(&src) == (nc + 7) / 8 * (32 + round_up8(k) * 8));
+  q8rt_pack_gemm_8x8(&src, g.packed);
+  g.acc = malloc(mr * nc * sizeof(int64_t));
+  g.maxabs = 1;
   for (size_t m = 0; m < mr; m++) {
-    for (size_t n = 0; n < nr; n++) {
-      int64_t s = src.bias != NULL ? bias[n] : 0;
-      for (size_t kk = 0; kk < k; kk++) s += ((int64_t) a[m * a_stride + kk] - izp) * ((int64_t) w[n * k + kk] - kzp);
-      acc[m][n] = s;
-      if (llabs(s) > maxabs) maxabs = llabs(s);
+    for (size_t n = 0; n < nc; n++) {
+      int64_t sum = src.bias != NULL ? g.bias[n] : 0;
+      for (size_t kk = 0; kk < k; kk++) {
+        sum += ((int64_t) g.a[m * g.a_stride + kk] - g.izp) * ((int64_t) g.w[n * k + kk] - g.kzp);
+      }
+      g.acc[m * nc + n] = sum;
+      if (llabs(sum) > g.maxabs) g.maxabs = llabs(sum);
     }
   }
   uint8_t omin = (uint8_t) test_rand_range(0, 80), omax = (uint8_t) test_rand_range(170, 255);
@@ -102,8 +120,27 @@ static void gemm_case(size_t mr, size_t nr, size_t k, bool extreme, bool neon) {
     omin = 0;
     omax = 255;
   }
-  struct q8rt_conv_params params;
-  CHECK(test_conv_params(&params, pick_scale(maxabs), kzp, pick_zero_point(), omin, omax));
+  CHECK(test_conv_params(&g.params, pick_scale(g.maxabs), g.kzp, pick_zero_point(), omin, omax));
+  return g;
+}
+
+static void gemm8_case_free(struct gemm8_case* g) {
+  free(g->a);
+  free(g->w);
+  free(g->bias);
+  free(g->packed);
+  free(g->acc);
+}
+
+/* q8gemm 8x8: scalar vs the reference (when the sums stay in int32), NEON vs scalar (always). */
+static void gemm_case(size_t mr, size_t nr, size_t k, bool extreme, bool neon) {
+  struct gemm8_case g = gemm8_case_make(mr, nr, k, extreme);
+  const size_t a_stride = g.a_stride, c_stride = g.c_stride;
+  const uint8_t izp = g.izp, kzp = g.kzp;
+  const uint8_t* a = g.a;
+  const void* packed = g.packed;
+  const int64_t maxabs = g.maxabs;
+  const struct q8rt_conv_params params = g.params;
 
   const size_t c_size = 8 * c_stride + 16;
   uint8_t* c0 = malloc(c_size);
@@ -116,7 +153,7 @@ static void gemm_case(size_t mr, size_t nr, size_t k, bool extreme, bool neon) {
     bool ok = true;
     for (size_t m = 0; m < 8; m++) {
       for (size_t n = 0; n < c_stride; n++) {
-        const uint8_t want = m < mr && n < nr ? ref_requantize(acc[m][n], &params) : 0xA5;
+        const uint8_t want = m < mr && n < nr ? ref_requantize(g.acc[m * nr + n], &params) : 0xA5;
         if (c0[m * c_stride + n] != want) ok = false;
       }
     }
@@ -132,9 +169,7 @@ static void gemm_case(size_t mr, size_t nr, size_t k, bool extreme, bool neon) {
 #else
   (void) neon;
 #endif
-  free(a);
-  free(w);
-  free(packed);
+  gemm8_case_free(&g);
   free(c0);
   free(c1);
 }
@@ -350,48 +385,11 @@ static int w16_cases(bool quick, bool neon) {
  * against the reference by gemv_case), byte for byte over the whole output buffer. extreme: activations 255,
  * weights alternating 0 / 255, kernel zero point 0, biases near the int32 limits (the int32 sums may wrap). */
 static void gemmn_case(size_t mr, size_t nc, size_t k, bool extreme, bool neon) {
-  const size_t a_stride = k + test_rand_range(0, 3) * (test_rand_range(0, 1) ? 1 : 17);
-  const size_t c_stride = nc + test_rand_range(0, 1) * test_rand_range(1, 9);
-  const uint8_t izp = pick_zero_point(), kzp = extreme ? 0 : pick_zero_point();
-  const size_t a_size = (mr - 1) * a_stride + round_up8(k) + Q8RT_EXTRA_BYTES;
-  uint8_t* a = malloc(a_size);
-  for (size_t i = 0; i < a_size; i++) a[i] = extreme ? 255 : (uint8_t) test_rand_u32();
-  uint8_t* w = malloc(nc * k);
-  for (size_t i = 0; i < nc * k; i++) w[i] = extreme ? ((i & 1) ? 0 : 255) : (uint8_t) test_rand_u32();
-  int32_t* bias = malloc(nc * sizeof(int32_t));
-  for (size_t n = 0; n < nc; n++) {
-    bias[n] = (int32_t) test_rand_range(0, 200000) - 100000;
-    if (extreme && test_rand_range(0, 1)) {
-      const int32_t big = INT32_MAX - (1 << 22) - (int32_t) test_rand_range(0, 1000);
-      bias[n] = test_rand_range(0, 1) ? big : -big;
-    }
-  }
-  struct q8rt_pack_src src = {.n = nc, .kc = k, .ks = 1, .input_zero_point = izp, .kernel_zero_point = kzp,
-                              .w = w, .bias = test_rand_range(0, 9) == 0 ? NULL : bias};
-  while (!q8rt_pack_bias_fits(&src)) {
-    for (size_t n = 0; n < nc; n++) bias[n] /= 4;
-  }
-  void* packed = NULL;
-  CHECK(posix_memalign(&packed, 64, q8rt_packed_size_gemm_8x8(&src)) == 0);
-  q8rt_pack_gemm_8x8(&src, packed);
-  /* scale from the largest exact sum (the scalar twin wraps like the NEON kernel when it leaves int32) */
-  int64_t maxabs = 1;
-  for (size_t m = 0; m < mr; m++) {
-    for (size_t n = 0; n < nc; n++) {
-      int64_t sum = src.bias != NULL ? bias[n] : 0;
-      for (size_t kk = 0; kk < k; kk++) {
-        sum += ((int64_t) a[m * a_stride + kk] - izp) * ((int64_t) w[n * k + kk] - kzp);
-      }
-      if (llabs(sum) > maxabs) maxabs = llabs(sum);
-    }
-  }
-  uint8_t omin = (uint8_t) test_rand_range(0, 80), omax = (uint8_t) test_rand_range(170, 255);
-  if (test_rand_range(0, 2) == 0) {
-    omin = 0;
-    omax = 255;
-  }
-  struct q8rt_conv_params params;
-  CHECK(test_conv_params(&params, pick_scale(maxabs), kzp, pick_zero_point(), omin, omax));
+  struct gemm8_case g = gemm8_case_make(mr, nc, k, extreme);
+  const size_t a_stride = g.a_stride, c_stride = g.c_stride;
+  const uint8_t* a = g.a;
+  const void* packed = g.packed;
+  const struct q8rt_conv_params params = g.params;
   const size_t c_size = mr * c_stride + 16;
   uint8_t* c0 = malloc(c_size);
   uint8_t* c1 = malloc(c_size);
@@ -403,16 +401,13 @@ static void gemmn_case(size_t mr, size_t nc, size_t k, bool extreme, bool neon) 
     q8rt_q8gemm_ukernel_8x8n__aarch64_neon(mr, nc, k, a, a_stride, packed, c1, c_stride, &params);
     CHECKF(memcmp(c0, c1, c_size) == 0,
            "8x8n neon vs scalar: mr=%zu nc=%zu k=%zu a_stride=%zu c_stride=%zu izp=%u kzp=%u extreme=%d", mr, nc, k,
-           a_stride, c_stride, izp, kzp, (int) extreme);
+           a_stride, c_stride, g.izp, g.kzp, (int) extreme);
   }
 #else
   (void) neon;
   (void) c1;
 #endif
-  free(a);
-  free(w);
-  free(bias);
-  free(packed);
+  gemm8_case_free(&g);
   free(c0);
   free(c1);
 }
