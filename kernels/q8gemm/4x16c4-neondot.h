@@ -166,44 +166,6 @@ static inline __attribute__((always_inline)) void q8rt_dot4x16_group(struct q8rt
   q8rt_dot4x16_row_q(acc->v[3], vw, va3, lane);
 }
 
-/* k bytes of the 4 rows a0..a3 against the weight groups at *w (advanced by round_up(k, 4) * 16 bytes). */
-static inline __attribute__((always_inline)) void q8rt_dot4x16_k(struct q8rt_dot4x16_acc* acc, const uint8_t* a0,
-                                                                const uint8_t* a1, const uint8_t* a2,
-                                                                const uint8_t* a3, size_t k, const uint8_t** w) {
-  /* the remainder's rows at a + k16, not the loop's pointers: a per-call value, no copies per tile */
-  const size_t k16 = k & ~(size_t) 15;
-  for (size_t i = 0; i < k16; i += 16) {
-    const uint8x16_t va0 = vld1q_u8(a0 + i);
-    const uint8x16_t va1 = vld1q_u8(a1 + i);
-    const uint8x16_t va2 = vld1q_u8(a2 + i);
-    const uint8x16_t va3 = vld1q_u8(a3 + i);
-    q8rt_dot4x16_group(acc, w, va0, va1, va2, va3, 0);
-    q8rt_dot4x16_group(acc, w, va0, va1, va2, va3, 1);
-    q8rt_dot4x16_group(acc, w, va0, va1, va2, va3, 2);
-    q8rt_dot4x16_group(acc, w, va0, va1, va2, va3, 3);
-  }
-  a0 += k16;
-  a1 += k16;
-  a2 += k16;
-  a3 += k16;
-  k -= k16;
-  if (k != 0) {
-    /* 1..15 bytes left: one 16-byte load per row, ceil(k / 4) groups (bytes past k meet zero weights) */
-    const uint8x16_t va0 = vld1q_u8(a0);
-    const uint8x16_t va1 = vld1q_u8(a1);
-    const uint8x16_t va2 = vld1q_u8(a2);
-    const uint8x16_t va3 = vld1q_u8(a3);
-    q8rt_dot4x16_group(acc, w, va0, va1, va2, va3, 0);
-    if (k > 4) {
-      q8rt_dot4x16_group(acc, w, va0, va1, va2, va3, 1);
-      if (k > 8) {
-        q8rt_dot4x16_group(acc, w, va0, va1, va2, va3, 2);
-        if (k > 12) q8rt_dot4x16_group(acc, w, va0, va1, va2, va3, 3);
-      }
-    }
-  }
-}
-
 /* Row m of the tile, first 8 columns: acc[0..1] += w[0..1] x the group in lane `lane` of va (as
  * q8rt_dot4x16_row_q). */
 static inline __attribute__((always_inline)) void q8rt_dot4x8_row_q(uint32x4_t* vacc, uint8x16x2_t vw, uint8x16_t va,
@@ -243,20 +205,35 @@ static inline __attribute__((always_inline)) void q8rt_dot4x8_group(struct q8rt_
   q8rt_dot4x8_row_q(acc->v[3], vw, va3, lane);
 }
 
-/* q8rt_dot4x16_k for the first 8 columns only (q8rt_dot4x8_group; *w advances as in q8rt_dot4x16_k). */
-static inline __attribute__((always_inline)) void q8rt_dot4x8_k(struct q8rt_dot4x16_acc* acc, const uint8_t* a0,
-                                                               const uint8_t* a1, const uint8_t* a2,
-                                                               const uint8_t* a3, size_t k, const uint8_t** w) {
-  const size_t k16 = k & ~(size_t) 15; /* as q8rt_dot4x16_k */
+/* One group of 4 k for the 4 rows: all 16 columns, or (half, a compile-time constant) the first 8. */
+static inline __attribute__((always_inline)) void q8rt_dot4x16_group_of(struct q8rt_dot4x16_acc* acc,
+                                                                       const uint8_t** w, uint8x16_t va0,
+                                                                       uint8x16_t va1, uint8x16_t va2,
+                                                                       uint8x16_t va3, const int lane, bool half) {
+  if (half) {
+    q8rt_dot4x8_group(acc, w, va0, va1, va2, va3, lane);
+  } else {
+    q8rt_dot4x16_group(acc, w, va0, va1, va2, va3, lane);
+  }
+}
+
+/* k bytes of the 4 rows a0..a3 against the weight groups at *w (advanced by round_up(k, 4) * 16 bytes either way),
+ * into all 16 columns or (half, a compile-time constant: q8rt_dot4x8_group) the first 8. */
+static inline __attribute__((always_inline)) void q8rt_dot4x16_k(struct q8rt_dot4x16_acc* acc, const uint8_t* a0,
+                                                                const uint8_t* a1, const uint8_t* a2,
+                                                                const uint8_t* a3, size_t k, const uint8_t** w,
+                                                                bool half) {
+  /* the remainder's rows at a + k16, not the loop's pointers: a per-call value, no copies per tile */
+  const size_t k16 = k & ~(size_t) 15;
   for (size_t i = 0; i < k16; i += 16) {
     const uint8x16_t va0 = vld1q_u8(a0 + i);
     const uint8x16_t va1 = vld1q_u8(a1 + i);
     const uint8x16_t va2 = vld1q_u8(a2 + i);
     const uint8x16_t va3 = vld1q_u8(a3 + i);
-    q8rt_dot4x8_group(acc, w, va0, va1, va2, va3, 0);
-    q8rt_dot4x8_group(acc, w, va0, va1, va2, va3, 1);
-    q8rt_dot4x8_group(acc, w, va0, va1, va2, va3, 2);
-    q8rt_dot4x8_group(acc, w, va0, va1, va2, va3, 3);
+    q8rt_dot4x16_group_of(acc, w, va0, va1, va2, va3, 0, half);
+    q8rt_dot4x16_group_of(acc, w, va0, va1, va2, va3, 1, half);
+    q8rt_dot4x16_group_of(acc, w, va0, va1, va2, va3, 2, half);
+    q8rt_dot4x16_group_of(acc, w, va0, va1, va2, va3, 3, half);
   }
   a0 += k16;
   a1 += k16;
@@ -264,16 +241,17 @@ static inline __attribute__((always_inline)) void q8rt_dot4x8_k(struct q8rt_dot4
   a3 += k16;
   k -= k16;
   if (k != 0) {
+    /* 1..15 bytes left: one 16-byte load per row, ceil(k / 4) groups (bytes past k meet zero weights) */
     const uint8x16_t va0 = vld1q_u8(a0);
     const uint8x16_t va1 = vld1q_u8(a1);
     const uint8x16_t va2 = vld1q_u8(a2);
     const uint8x16_t va3 = vld1q_u8(a3);
-    q8rt_dot4x8_group(acc, w, va0, va1, va2, va3, 0);
+    q8rt_dot4x16_group_of(acc, w, va0, va1, va2, va3, 0, half);
     if (k > 4) {
-      q8rt_dot4x8_group(acc, w, va0, va1, va2, va3, 1);
+      q8rt_dot4x16_group_of(acc, w, va0, va1, va2, va3, 1, half);
       if (k > 8) {
-        q8rt_dot4x8_group(acc, w, va0, va1, va2, va3, 2);
-        if (k > 12) q8rt_dot4x8_group(acc, w, va0, va1, va2, va3, 3);
+        q8rt_dot4x16_group_of(acc, w, va0, va1, va2, va3, 2, half);
+        if (k > 12) q8rt_dot4x16_group_of(acc, w, va0, va1, va2, va3, 3, half);
       }
     }
   }

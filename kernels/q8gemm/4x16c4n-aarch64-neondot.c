@@ -42,13 +42,13 @@ static inline __attribute__((always_inline)) void gemm_4x16c4n(size_t mr, size_t
     if (nc <= Q8RT_GEMMDOT_NR / 2) { /* a last panel of at most 8 columns: half the work */
       q8rt_dot4x8_init(&acc, w, vsums);
       w += Q8RT_GEMMDOT_NR * sizeof(int32_t);
-      q8rt_dot4x8_k(&acc, a0, a1, a2, a3, k, &w);
+      q8rt_dot4x16_k(&acc, a0, a1, a2, a3, k, &w, true);
       q8rt_dot4x8_store_tile(&acc, mr, nc, c, c_stride, &vq, mode, out);
       return;
     }
     q8rt_dot4x16_init(&acc, w, vsums);
     w += Q8RT_GEMMDOT_NR * sizeof(int32_t);
-    q8rt_dot4x16_k(&acc, a0, a1, a2, a3, k, &w);
+    q8rt_dot4x16_k(&acc, a0, a1, a2, a3, k, &w, false);
     if (nc <= Q8RT_GEMMDOT_NR) {
       q8rt_dot4x16_store_tile(&acc, mr, nc, c, c_stride, &vq, mode, out);
       return;
