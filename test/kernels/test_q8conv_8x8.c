@@ -143,42 +143,83 @@ static void run_case(size_t tile_mr, size_t mr, size_t nr, size_t kc, size_t ks,
   free(c0);
 }
 
+/* The inputs of armv7_multi_case and conv8n_case, packed as Q8RT_LAYOUT_GEMM_8X8: an indirection buffer of ks taps x
+ * tile_mr pointers (rows mr..tile_mr - 1 repeat row mr - 1; a fifth of the pointers at a buffer of input zero
+ * points, the others at random pixels of kc bytes), nc x ks x kc weights and nc biases, random zero points and an
+ * output stride larger than the tile. extreme: activations 255, weights alternating 0 / 255, kernel zero point 0,
+ * biases near the int32 limits. */
+struct conv8_case {
+  uint8_t izp, kzp;
+  size_t c_stride;
+  uint8_t* in;
+  uint8_t* zb;
+  const uint8_t** ind;
+  uint8_t* w;
+  int32_t* bias;
+  void* packed;
+};
+
+static struct conv8_case conv8_case_make(size_t tile_mr, size_t mr, size_t nc, size_t kc, size_t ks, bool extreme) {
+  struct conv8_case g;
+  g.izp = (uint8_t) test_rand_range(0, 255);
+  g.kzp = extreme ? 0 : (uint8_t) test_rand_range(0, 255);
+  g.c_stride = nc + test_rand_range(0, 1) * test_rand_range(1, 9);
+  const size_t npix = test_rand_range(1, 12);
+  const size_t in_size = npix * kc + round_up8(kc) + Q8RT_EXTRA_BYTES;
+  g.in = malloc(in_size);
+  for (size_t i = 0; i < in_size; i++) g.in[i] = extreme ? 255 : (uint8_t) test_rand_u32();
+  const size_t zb_size = round_up8(kc) + Q8RT_EXTRA_BYTES;
+  g.zb = malloc(zb_size);
+  memset(g.zb, g.izp, zb_size);
+  g.ind = malloc(ks * tile_mr * sizeof(uint8_t*));
+  for (size_t t = 0; t < ks; t++) {
+    for (size_t m = 0; m < tile_mr; m++) {
+      g.ind[t * tile_mr + m] = m >= mr ? g.ind[t * tile_mr + mr - 1]
+                               : test_rand_range(0, 4) == 0 ? g.zb
+                                                            : g.in + test_rand_range(0, (unsigned) npix - 1) * kc;
+    }
+  }
+  g.w = malloc(nc * ks * kc);
+  for (size_t i = 0; i < nc * ks * kc; i++) g.w[i] = extreme ? ((i & 1) ? 0 : 255) : (uint8_t) test_rand_u32();
+  g.bias = malloc(nc * sizeof(int32_t));
+  for (size_t n = 0; n < nc; n++) {
+    g.bias[n] = (int32_t) test_rand_range(0, 200000) - 100000;
+    if (extreme && test_rand_range(0, 1)) {
+      const int32_t big = INT32_MAX - (1 << 24) - (int32_t) test_rand_range(0, 1000);
+      g.bias[n] = test_rand_range(0, 1) ? big : -big;
+    }
+  }
+  const struct q8rt_pack_src src = {
+    .n = nc, .kc = kc, .ks = ks, .input_zero_point = g.izp, .kernel_zero_point = g.kzp, .w = g.w, .bias = g.bias,
+  };
+  g.packed = NULL;
+  CHECK(posix_memalign(&g.packed, 64, q8rt_packed_size_gemm_8x8(&src)) == 0);
+  q8rt_pack_gemm_8x8(&src, g.packed);
+  return g;
+}
+
+static void conv8_case_free(struct conv8_case* g) {
+  free(g->in);
+  free(g->zb);
+  free(g->ind);
+  free(g->w);
+  free(g->bias);
+  free(g->packed);
+}
+
 #if defined(__arm__) && !defined(__aarch64__)
 /* armv7: q8conv 4x8n (multi-panel; kc <= 4 on its own path, other kc and more than 64 taps per panel through
  * 4x8) vs q8conv 4x8 scalar per panel, byte for byte over the whole output buffer: mr 1..4, nc 1..40, padding
  * pointers, random zero points, QNNPACK / TFLite / TFLite single-rounding parameters. */
 static void armv7_multi_case(size_t mr, size_t nc, size_t kc, size_t ks) {
-  const uint8_t izp = (uint8_t) test_rand_range(0, 255), kzp = (uint8_t) test_rand_range(0, 255);
-  const size_t c_stride = nc + test_rand_range(0, 1) * test_rand_range(1, 9);
-  const size_t npix = test_rand_range(1, 12);
-  const size_t in_size = npix * kc + round_up8(kc) + Q8RT_EXTRA_BYTES;
-  uint8_t* in = malloc(in_size);
-  for (size_t i = 0; i < in_size; i++) in[i] = (uint8_t) test_rand_u32();
-  const size_t zb_size = round_up8(kc) + Q8RT_EXTRA_BYTES;
-  uint8_t* zb = malloc(zb_size);
-  memset(zb, izp, zb_size);
-  const uint8_t** ind = malloc(ks * 4 * sizeof(uint8_t*));
-  for (size_t t = 0; t < ks; t++) {
-    for (size_t m = 0; m < 4; m++) {
-      ind[t * 4 + m] = m >= mr ? ind[t * 4 + mr - 1]
-                       : test_rand_range(0, 4) == 0 ? zb
-                                                    : in + test_rand_range(0, (unsigned) npix - 1) * kc;
-    }
-  }
-  uint8_t* w = malloc(nc * ks * kc);
-  for (size_t i = 0; i < nc * ks * kc; i++) w[i] = (uint8_t) test_rand_u32();
-  int32_t* bias = malloc(nc * sizeof(int32_t));
-  for (size_t n = 0; n < nc; n++) bias[n] = (int32_t) test_rand_range(0, 200000) - 100000;
-  const struct q8rt_pack_src src = {
-    .n = nc, .kc = kc, .ks = ks, .input_zero_point = izp, .kernel_zero_point = kzp, .w = w, .bias = bias,
-  };
-  void* packed = NULL;
-  CHECK(posix_memalign(&packed, 64, q8rt_packed_size_gemm_8x8(&src)) == 0);
-  q8rt_pack_gemm_8x8(&src, packed);
+  struct conv8_case g = conv8_case_make(4, mr, nc, kc, ks, false);
+  const size_t c_stride = g.c_stride;
+  const uint8_t** ind = g.ind;
+  const void* packed = g.packed;
   const float scale = test_rand_range(0, 3) == 0 ? 0.99999994f
                       : (float) (test_rand_uniform(20.0f, 400.0f) / (double) (ks * kc * 255 * 128 + 100000));
   struct q8rt_conv_params params;
-  CHECK(test_conv_params(&params, scale, kzp, (uint8_t) test_rand_range(0, 255), (uint8_t) test_rand_range(0, 60),
+  CHECK(test_conv_params(&params, scale, g.kzp, (uint8_t) test_rand_range(0, 255), (uint8_t) test_rand_range(0, 60),
                          (uint8_t) test_rand_range(190, 255)));
   const size_t c_size = 4 * c_stride + 16;
   uint8_t* c0 = malloc(c_size);
@@ -193,12 +234,7 @@ static void armv7_multi_case(size_t mr, size_t nc, size_t kc, size_t ks) {
   q8rt_q8conv_ukernel_4x8n__aarch32_neon(mr, nc, kc, ks, ind, packed, c1, c_stride, &params);
   CHECKF(memcmp(c0, c1, c_size) == 0, "q8conv 4x8n neon vs 4x8 scalar: mr=%zu nc=%zu kc=%zu ks=%zu shift=%u single=%u",
          mr, nc, kc, ks, params.shift, params.single_rounding);
-  free(in);
-  free(zb);
-  free(ind);
-  free(w);
-  free(bias);
-  free(packed);
+  conv8_case_free(&g);
   free(c0);
   free(c1);
 }
@@ -221,40 +257,10 @@ static void armv7_multi_cases(int scale) {
  * 8x8) vs its scalar twin q8conv 8x8n scalar (each panel through q8conv 8x8 scalar, checked against the reference
  * above), byte for byte over the whole output buffer. */
 static void conv8n_case(size_t mr, size_t nc, size_t kc, size_t ks, bool extreme) {
-  const uint8_t izp = (uint8_t) test_rand_range(0, 255);
-  const uint8_t kzp = extreme ? 0 : (uint8_t) test_rand_range(0, 255);
-  const size_t c_stride = nc + test_rand_range(0, 1) * test_rand_range(1, 9);
-  const size_t npix = test_rand_range(1, 12);
-  const size_t in_size = npix * kc + round_up8(kc) + Q8RT_EXTRA_BYTES;
-  uint8_t* in = malloc(in_size);
-  for (size_t i = 0; i < in_size; i++) in[i] = extreme ? 255 : (uint8_t) test_rand_u32();
-  const size_t zb_size = round_up8(kc) + Q8RT_EXTRA_BYTES;
-  uint8_t* zb = malloc(zb_size);
-  memset(zb, izp, zb_size);
-  const uint8_t** ind = malloc(ks * 8 * sizeof(uint8_t*));
-  for (size_t t = 0; t < ks; t++) {
-    for (size_t m = 0; m < 8; m++) {
-      ind[t * 8 + m] = m >= mr ? ind[t * 8 + mr - 1]
-                       : test_rand_range(0, 4) == 0 ? zb
-                                                    : in + test_rand_range(0, (unsigned) npix - 1) * kc;
-    }
-  }
-  uint8_t* w = malloc(nc * ks * kc);
-  for (size_t i = 0; i < nc * ks * kc; i++) w[i] = extreme ? ((i & 1) ? 0 : 255) : (uint8_t) test_rand_u32();
-  int32_t* bias = malloc(nc * sizeof(int32_t));
-  for (size_t n = 0; n < nc; n++) {
-    bias[n] = (int32_t) test_rand_range(0, 200000) - 100000;
-    if (extreme && test_rand_range(0, 1)) {
-      const int32_t big = INT32_MAX - (1 << 24) - (int32_t) test_rand_range(0, 1000);
-      bias[n] = test_rand_range(0, 1) ? big : -big;
-    }
-  }
-  const struct q8rt_pack_src src = {
-    .n = nc, .kc = kc, .ks = ks, .input_zero_point = izp, .kernel_zero_point = kzp, .w = w, .bias = bias,
-  };
-  void* packed = NULL;
-  CHECK(posix_memalign(&packed, 64, q8rt_packed_size_gemm_8x8(&src)) == 0);
-  q8rt_pack_gemm_8x8(&src, packed);
+  struct conv8_case g = conv8_case_make(8, mr, nc, kc, ks, extreme);
+  const size_t c_stride = g.c_stride;
+  const uint8_t** ind = g.ind;
+  const void* packed = g.packed;
   float scale;
   switch (test_rand_range(0, 4)) {
     case 0: scale = 0.99999994f; break;
@@ -262,7 +268,7 @@ static void conv8n_case(size_t mr, size_t nc, size_t kc, size_t ks, bool extreme
     default: scale = exp2f(-test_rand_uniform(4.0f, 24.0f)) * 0.99f; break;
   }
   struct q8rt_conv_params params;
-  CHECK(test_conv_params(&params, scale, kzp, (uint8_t) test_rand_range(0, 255), (uint8_t) test_rand_range(0, 60),
+  CHECK(test_conv_params(&params, scale, g.kzp, (uint8_t) test_rand_range(0, 255), (uint8_t) test_rand_range(0, 60),
                          (uint8_t) test_rand_range(190, 255)));
   const size_t c_size = mr * c_stride + 16;
   uint8_t* c0 = malloc(c_size);
@@ -274,16 +280,11 @@ static void conv8n_case(size_t mr, size_t nc, size_t kc, size_t ks, bool extreme
   if (g_neon) {
     q8rt_q8conv_ukernel_8x8n__aarch64_neon(mr, nc, kc, ks, ind, packed, c1, c_stride, &params);
     CHECKF(memcmp(c0, c1, c_size) == 0,
-           "q8conv 8x8n neon vs scalar: mr=%zu nc=%zu kc=%zu ks=%zu izp=%u kzp=%u extreme=%d", mr, nc, kc, ks, izp,
-           kzp, (int) extreme);
+           "q8conv 8x8n neon vs scalar: mr=%zu nc=%zu kc=%zu ks=%zu izp=%u kzp=%u extreme=%d", mr, nc, kc, ks, g.izp,
+           g.kzp, (int) extreme);
   }
 #endif
-  free(in);
-  free(zb);
-  free(ind);
-  free(w);
-  free(bias);
-  free(packed);
+  conv8_case_free(&g);
   free(c0);
   free(c1);
 }
