@@ -7,6 +7,9 @@
  * 3, 6, 9 and others, padding pointers, zero points 0 / 1 / 128 / 255, random and extreme scales and biases;
  * QNNPACK and TFLite (two roundings or TFLITE_SINGLE_ROUNDING) requantization parameters (test_conv_params), output
  * ranges [0, 255] with zero point 0 or another in two cases of three (the kernel's output stages without the clamp).
+ * Then every requantization sequence (two roundings with shift >= 1, TFLITE_SINGLE_ROUNDING, shift 0) times every
+ * output stage (PLAIN, ZP, CLAMP) on the aarch64 kernel's assembly loops: 1 to 3 full tiles with and without a
+ * partial tile, input strides 3 and 6, widths 1..9 (every remainder of the 3-pixel and 2-pixel loops).
  * Q8RT_TEST_QUICK=1: fewer random cases (qemu-user). */
 #include <math.h>
 #include <stdbool.h>
@@ -31,7 +34,34 @@
 
 static bool g_neon = false;
 
-static void run_case(size_t channels, size_t output_width, size_t input_stride, bool extreme) {
+/* The kernel's requantization sequences: two roundings with shift >= 1, TFLITE_SINGLE_ROUNDING, shift 0; -1 for
+ * test_conv_params' random pick. */
+enum { MODE_RANDOM = -1, MODE_SHIFTED, MODE_SINGLE, MODE_DOUBLE };
+
+/* Parameters in the sequence `mode` (scale adjusted into its range), checked to take that path. */
+static void conv_params_mode(struct q8rt_conv_params* p, int mode, float scale, uint8_t kzp, uint8_t ozp,
+                             uint8_t omin, uint8_t omax) {
+  if (mode == MODE_DOUBLE) {
+    CHECK(q8rt_conv_params_init(p, test_rand_uniform(0.5f, 0.99f), 1.0f, 1.0f, kzp, ozp, omin, omax));
+    CHECK(p->shift == 0);
+    return;
+  }
+  if (scale >= 0.49f) scale = 0.49f;
+  if (mode == MODE_SINGLE) {
+    if (scale < 0x1.8p-31f) scale = 0x1.8p-31f; /* TFLite flushes multipliers below about 2^-32 to 0 */
+    const float kernel_scale = test_rand_uniform(1.0f, 2.0f);
+    const float output_scale = kernel_scale * (1.0f + test_rand_uniform(0x1.0p-20f, 0x1.0p-8f));
+    CHECK(q8rt_tflite_conv_params_init(p, scale, kernel_scale, output_scale, kzp, ozp, omin, omax,
+                                       Q8RT_RULE_TFLITE_SINGLE));
+    CHECK(p->shift >= 1 && p->single_rounding);
+    return;
+  }
+  CHECK(q8rt_conv_params_init(p, scale, 1.0f, 1.0f, kzp, ozp, omin, omax));
+  CHECK(p->shift >= 1 && !p->single_rounding);
+}
+
+/* stage: the kernel's output stage (0 CLAMP, 1 PLAIN, 2 ZP) or -1 (random); mode: MODE_*. */
+static void run_case(size_t channels, size_t output_width, size_t input_stride, bool extreme, int mode, int stage) {
   static const uint8_t edge_zp[4] = {0, 1, 128, 255};
   const uint8_t izp = test_rand_range(0, 3) == 0 ? edge_zp[test_rand_range(0, 3)] : (uint8_t) test_rand_range(0, 255);
   const uint8_t kzp = test_rand_range(0, 3) == 0 ? edge_zp[test_rand_range(0, 3)] : (uint8_t) test_rand_range(0, 255);
@@ -100,13 +130,17 @@ static void run_case(size_t channels, size_t output_width, size_t input_stride, 
   struct q8rt_conv_params params;
   uint8_t ozp = (uint8_t) test_rand_range(0, 255);
   uint8_t omin = (uint8_t) test_rand_range(0, 60), omax = (uint8_t) test_rand_range(190, 255);
-  const unsigned stage = test_rand_range(0, 2); /* the kernel's output stages: 0 CLAMP, 1 PLAIN, 2 ZP */
+  if (stage < 0) stage = (int) test_rand_range(0, 2); /* the kernel's output stages: 0 CLAMP, 1 PLAIN, 2 ZP */
   if (stage != 0) {
     omin = 0;
     omax = 255;
     if (stage == 1) ozp = 0;
   }
-  CHECK(test_conv_params(&params, scale, kzp, ozp, omin, omax));
+  if (mode == MODE_RANDOM) {
+    CHECK(test_conv_params(&params, scale, kzp, ozp, omin, omax));
+  } else {
+    conv_params_mode(&params, mode, scale, kzp, ozp, omin, omax);
+  }
 
   const size_t out_size = output_width * (channels + output_increment) + 16;
   uint8_t* o_scalar = malloc(out_size);
@@ -163,18 +197,33 @@ int main(void) {
   const int scale = quick ? 1 : 4;
   for (size_t channels = 1; channels <= 40; channels++) {
     for (size_t width = 1; width <= 7; width++) {
-      run_case(channels, width, 3, false);
-      run_case(channels, width, 6, false);
-      run_case(channels, width, 9, false);
+      run_case(channels, width, 3, false, MODE_RANDOM, -1);
+      run_case(channels, width, 6, false, MODE_RANDOM, -1);
+      run_case(channels, width, 9, false, MODE_RANDOM, -1);
+    }
+  }
+  /* every requantization sequence and output stage of the assembly loops (full tiles, input_stride 3 and 6), with
+   * 1 to 3 full tiles, with and without a partial tile, every loop remainder */
+  static const size_t mode_channels[] = {16, 21, 32, 48, 63};
+  for (int mode = MODE_SHIFTED; mode <= MODE_DOUBLE; mode++) {
+    for (int stage = 0; stage <= 2; stage++) {
+      for (size_t width = 1; width <= 9; width++) {
+        for (size_t i = 0; i < sizeof(mode_channels) / sizeof(mode_channels[0]); i++) {
+          run_case(mode_channels[i], width, 3, false, mode, stage);
+          run_case(mode_channels[i], width, 6, false, mode, stage);
+        }
+        run_case(test_rand_range(16, 80), width, 3, true, mode, stage);
+        run_case(test_rand_range(16, 80), width, 6, true, mode, stage);
+      }
     }
   }
   for (int i = 0; i < 100 * scale; i++) {
     const unsigned s = test_rand_range(0, 3);
     run_case(test_rand_range(1, 200), test_rand_range(1, 20), s == 0 ? test_rand_range(1, 9) : s == 1 ? 6 : 3,
-             false);
+             false, MODE_RANDOM, -1);
   }
   for (int i = 0; i < 50 * scale; i++) {
-    run_case(test_rand_range(1, 140), test_rand_range(1, 8), test_rand_range(0, 1) ? 3 : 6, true);
+    run_case(test_rand_range(1, 140), test_rand_range(1, 8), test_rand_range(0, 1) ? 3 : 6, true, MODE_RANDOM, -1);
   }
   printf("test_q8dwconv_dot: up16x9dot scalar vs reference and up16x9p%s\n",
          g_neon ? ", neondot up16x9dot vs scalar" : " (no neondot kernel run)");
