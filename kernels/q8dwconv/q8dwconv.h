@@ -60,7 +60,8 @@ void q8rt_q8dwconv_ukernel_up16x9p__aarch32_neon(size_t channels, size_t output_
 
 /* up16x9dot: Q8RT_LAYOUT_DWCONV_DOT tiles (raw uint8 column triples, src/pack/pack_dw_dot.c), aarch64 `udot`
  * (neondot and neoni8mm tables; loops over tiles then pixels, reusing transposed input columns between pixels
- * when input_stride is 3 or 6) and the scalar twin; reads 16 bytes per pointer per tile. */
+ * when input_stride is 3 or 6, the full tiles of those strides in an inline assembly loop) and the scalar twin;
+ * reads 16 bytes per pointer per tile. */
 void q8rt_q8dwconv_ukernel_up16x9dot__scalar(size_t channels, size_t output_width, const uint8_t* const* input,
     size_t input_stride, const void* packed_w, uint8_t* output, size_t output_increment,
     const struct q8rt_conv_params* params);

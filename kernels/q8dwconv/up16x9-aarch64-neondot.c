@@ -15,9 +15,10 @@
  * stride 1 consecutive pixels share 2 columns and each pixel transposes 1 new column (3 pixels per loop
  * iteration, the 3 column slots rotating), with stride 2 they share 1 column and each pixel transposes 2.
  * Per stride-1 pixel: 3 input loads, 4 tbl, 4 column sums, 4 window sums, 2 ldp (biases), 4 umlsl, 3 ld1
- * (weights), 12 udot, 8 to 12 requantization instructions, 6 narrows, 1 st1, and 5 pointer loads and 2 loop
- * instructions per 3 pixels: 53.3 instructions in MobileNetV2's mode (below). The requantization sequence is
- * selected at assembly time (.if on immediate operands):
+ * (weights), 12 udot, 4 to 12 requantization instructions, 6 narrows, 1 st1, and 5 pointer loads and 2 loop
+ * instructions per 3 pixels: 53.3 instructions with two roundings in the PLAIN stage (MobileNetV2's depthwise
+ * convolutions); per stride-2 pixel 2 columns (22), 3 pointer loads (ldp), the pixel (40) and 1 loop instruction:
+ * 66. The requantization sequence and output stage are selected at assembly time (.if on immediate operands):
  *   two roundings, shift >= 1:  sqrdmulh, ssra #31 (the sign fix), srshl; the PLAIN stage (zero point 0, range
  *                               [0, 255]) drops the sign fix: it only lowers negative values, whose rounded
  *                               shift is <= 0 with or without it, and the narrows saturate those to 0;

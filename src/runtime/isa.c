@@ -272,8 +272,8 @@ static const struct q8rt_dwconv_config dwconv_up16x9_neon = {
   .ukernel = Q8RT_NEON_UKERNEL(q8dwconv, up16x9p),
 };
 #if defined(__aarch64__)
-/* Depthwise on Q8RT_LAYOUT_DWCONV_DOT (raw uint8 column triples; `udot` on transposed input columns, reused
- * between stride-1 and stride-2 pixels): the neondot and neoni8mm tables. */
+/* Depthwise on Q8RT_LAYOUT_DWCONV_DOT (raw uint8 column triples; `udot` on input columns transposed by `tbl`,
+ * reused between stride-1 and stride-2 pixels in an inline assembly loop): the neondot and neoni8mm tables. */
 static const struct q8rt_dwconv_config dwconv_up16x9dot_neondot = {
   .name = "up16x9dot", .cr = 16, .packed_size = q8rt_packed_size_dw_dot, .pack = q8rt_pack_dw_dot,
   .ukernel = q8rt_q8dwconv_ukernel_up16x9dot__aarch64_neondot,
