@@ -394,6 +394,7 @@ DWDOT_AI void dwdot_row(size_t channels, size_t output_width, const uint8_t* con
                channels - off);
   }
 }
+
 /* The row for one requantization mode, in the call's output stage (three instantiations each). */
 DWDOT_AI void dwdot_row_mode(size_t channels, size_t output_width, const uint8_t* const* input, size_t input_stride,
                              const void* packed_w, uint8_t* output, size_t output_increment,
