@@ -122,6 +122,17 @@ static inline void q8rt_aarch32_4x8n_store_partial(const struct q8rt_aarch32_4x8
   Q8RT_4X8N_K("d8", "d9", "0") Q8RT_4X8N_K("d10", "d11", "1") Q8RT_4X8N_K("d12", "d13", "2")                       \
   Q8RT_4X8N_K("d14", "d15", "3")
 
+/* The 8 accumulators narrowed (saturating) to int16: rows 0, 1 in q0, q1 and rows 2, 3 in q5, q6. */
+#define Q8RT_4X8N_NARROW                                                                                           \
+  "vqmovn.s32 d0, q8\n\t"                                                                                          \
+  "vqmovn.s32 d1, q9\n\t"                                                                                          \
+  "vqmovn.s32 d2, q10\n\t"                                                                                         \
+  "vqmovn.s32 d3, q11\n\t"                                                                                         \
+  "vqmovn.s32 d10, q12\n\t"                                                                                        \
+  "vqmovn.s32 d11, q13\n\t"                                                                                        \
+  "vqmovn.s32 d12, q14\n\t"                                                                                        \
+  "vqmovn.s32 d13, q15\n\t"
+
 /* Panel end: requantization (operands pp, mode, scratch t) and the store of a whole tile at c (rows cs apart,
  * c advanced by 8, nc reduced by 8, back to label 0 while columns remain), or of a partial tile into pp->out
  * (then out of the loop with c and nc unchanged). A whole tile: not Q8RT_4X8N_PARTIAL and nc >= 8. The
@@ -141,14 +152,7 @@ static inline void q8rt_aarch32_4x8n_store_partial(const struct q8rt_aarch32_4x8
   "4:\n\t"                                                                                                         \
   "vld1.16 {d4-d7}, [%[t]]!\n\t"                                                                                   \
   "vld1.8 {d8-d9}, [%[t]]!\n\t"                                                                                    \
-  "vqmovn.s32 d0, q8\n\t"                                                                                          \
-  "vqmovn.s32 d1, q9\n\t"                                                                                          \
-  "vqmovn.s32 d2, q10\n\t"                                                                                         \
-  "vqmovn.s32 d3, q11\n\t"                                                                                         \
-  "vqmovn.s32 d10, q12\n\t"                                                                                        \
-  "vqmovn.s32 d11, q13\n\t"                                                                                        \
-  "vqmovn.s32 d12, q14\n\t"                                                                                        \
-  "vqmovn.s32 d13, q15\n\t"                                                                                        \
+  Q8RT_4X8N_NARROW                                                                                                 \
   "vqadd.s16 q0, q0, q2\n\t"                                                                                       \
   "vqadd.s16 q1, q1, q2\n\t"                                                                                       \
   "vqadd.s16 q5, q5, q2\n\t"                                                                                       \
@@ -187,14 +191,7 @@ static inline void q8rt_aarch32_4x8n_store_partial(const struct q8rt_aarch32_4x8
   "8:\n\t"                                                                                                         \
   Q8RT_4X8N_ALL("vrshl.s32", ", q1")                                                                               \
   "add %[t], %[t], #48\n\t"                                                                                        \
-  "vqmovn.s32 d0, q8\n\t"                                                                                          \
-  "vqmovn.s32 d1, q9\n\t"                                                                                          \
-  "vqmovn.s32 d2, q10\n\t"                                                                                         \
-  "vqmovn.s32 d3, q11\n\t"                                                                                         \
-  "vqmovn.s32 d10, q12\n\t"                                                                                        \
-  "vqmovn.s32 d11, q13\n\t"                                                                                        \
-  "vqmovn.s32 d12, q14\n\t"                                                                                        \
-  "vqmovn.s32 d13, q15\n\t"                                                                                        \
+  Q8RT_4X8N_NARROW                                                                                                 \
   "vqmovun.s16 d14, q0\n\t"                                                                                        \
   "vqmovun.s16 d15, q1\n\t"                                                                                        \
   "vqmovun.s16 d16, q5\n\t"                                                                                        \
