@@ -93,10 +93,12 @@ DWDOT_AI void dwdot_mac(struct dwdot_acc* acc, struct dwdot_col col, const uint8
   acc->a3 = vdotq_u32(acc->a3, col.v3, vw.val[3]);
 }
 
-DWDOT_AI int32x4_t dwdot_scale(int32x4_t acc, const struct q8rt_neon_q31* vq, enum dwdot_mode mode) {
-  if (mode == DWDOT_SHIFTED) return q8rt_neon_q31_scale_shifted(acc, vq);
+/* The sequence of mode, without the sign fix in the PLAIN stage (kernels/requantize-neon.h). */
+DWDOT_AI int32x4_t dwdot_scale(int32x4_t acc, const struct q8rt_neon_q31* vq, enum dwdot_mode mode,
+                               enum q8rt_dot_output stage) {
+  if (mode == DWDOT_SHIFTED) return q8rt_neon_q31_scale_shifted_out(acc, vq, stage);
   if (mode == DWDOT_SINGLE) return q8rt_neon_q31_scale_single(acc, vq);
-  return q8rt_neon_q31_scale_double(acc, vq);
+  return q8rt_neon_q31_scale_out(acc, vq, stage);
 }
 
 /* All output pixels of one tile (channel offset off, cr channels): pixel x from the 3 columns at
@@ -121,10 +123,10 @@ DWDOT_AI void dwdot_tile(size_t output_width, const uint8_t* const* input, size_
     dwdot_mac(&acc, c0, tile, 0);
     dwdot_mac(&acc, c1, tile, 1);
     dwdot_mac(&acc, c2, tile, 2);
-    const int32x4_t y0 = dwdot_scale(vreinterpretq_s32_u32(acc.a0), vq, mode);
-    const int32x4_t y1 = dwdot_scale(vreinterpretq_s32_u32(acc.a1), vq, mode);
-    const int32x4_t y2 = dwdot_scale(vreinterpretq_s32_u32(acc.a2), vq, mode);
-    const int32x4_t y3 = dwdot_scale(vreinterpretq_s32_u32(acc.a3), vq, mode);
+    const int32x4_t y0 = dwdot_scale(vreinterpretq_s32_u32(acc.a0), vq, mode, stage);
+    const int32x4_t y1 = dwdot_scale(vreinterpretq_s32_u32(acc.a1), vq, mode, stage);
+    const int32x4_t y2 = dwdot_scale(vreinterpretq_s32_u32(acc.a2), vq, mode, stage);
+    const int32x4_t y3 = dwdot_scale(vreinterpretq_s32_u32(acc.a3), vq, mode, stage);
     q8rt_neon_dw16p_store(out, q8rt_neon_pack16_out(y0, y1, y2, y3, vq, stage), cr);
     input += input_stride;
     out += out_stride;
