@@ -85,8 +85,8 @@ static inline __attribute__((always_inline)) uint8x16_t tp_pair(const uint8_t* c
 /* Group g (taps 2g and 2g + 1, or 2g twice when 2g + 1 = ks) of both row pairs: *vx0 rows 0, 1, *vx1 rows 2, 3. */
 static inline __attribute__((always_inline)) void tp_gather(const uint8_t* const* a, size_t ks, size_t g,
                                                            uint8x16_t* vx0, uint8x16_t* vx1) {
-  const uint8_t* const* at0 = a + 2 * g * Q8RT_GEMMI8MM_MR;
-  const uint8_t* const* at1 = a + (2 * g + 1 < ks ? 2 * g + 1 : 2 * g) * Q8RT_GEMMI8MM_MR;
+  const uint8_t* const* at0 = a + 2 * g * Q8RT_Q8CONV_I8MMTP_MR;
+  const uint8_t* const* at1 = a + (2 * g + 1 < ks ? 2 * g + 1 : 2 * g) * Q8RT_Q8CONV_I8MMTP_MR;
   *vx0 = tp_pair(at0, at1, 0);
   *vx1 = tp_pair(at0, at1, 2);
 }
@@ -123,86 +123,79 @@ static inline __attribute__((always_inline)) void tp_init(struct q8rt_i8mm4x16_a
   acc->v[1][7] = vsubq_u32(vb7, vsum23);
 }
 
-/* The kernel for one requantization mode and output stage (compile-time constants once inlined). */
-static inline __attribute__((always_inline)) void conv_4x16c8tp(size_t mr, size_t nc, size_t kc, size_t ks,
-    const uint8_t* const* a, const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params,
-    const enum q8rt_dot_requant mode, const enum q8rt_dot_output out) {
-  /* kernel_zero_point in the kc real bytes of every slot (vmask), and of the first slot of each 8 only (vmask_half,
-   * the last group of an odd ks) */
-  static const uint8_t slot_index[16] = {0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3};
-  static const uint8_t group_index[16] = {0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7};
-  const uint8x16_t vkzp = vdupq_n_u8(params->kernel_zero_point);
-  const uint8x16_t vkc = vdupq_n_u8((uint8_t) kc);
-  const uint8x16_t vmask = vandq_u8(vkzp, vcltq_u8(vld1q_u8(slot_index), vkc));
-  const uint8x16_t vmask_last = (ks & 1) != 0 ? vandq_u8(vkzp, vcltq_u8(vld1q_u8(group_index), vkc)) : vmask;
-  const struct q8rt_neon_q31 vq = q8rt_neon_q31_init(params);
-  const size_t groups = (ks + 1) / 2;
-  const uint8_t* w = (const uint8_t*) packed_w;
-
-  if (groups == 5) {
-    /* 3x3 (ks 9) or 10 taps: the 10 vectors gathered once per call, kept for all panels in a 160-byte stack buffer
-     * (one `ldp q` per group and panel): in registers beside the 16 accumulators, 4 weight vectors, the row sums
-     * and the requantization constants they make gcc spill and shuffle (about 60 instructions per panel) */
-    uint8x16_t vx0, vx1;
-    uint8_t vxbuf[160] __attribute__((aligned(16)));
-    tp_gather(a, ks, 0, &vx0, &vx1);
-    uint32x4_t vsum01 = vmmlaq_u32(vdupq_n_u32(0), vx0, vmask);
-    uint32x4_t vsum23 = vmmlaq_u32(vdupq_n_u32(0), vx1, vmask);
-    vst1q_u8(vxbuf, vx0);
-    vst1q_u8(vxbuf + 16, vx1);
-    tp_gather(a, ks, 1, &vx0, &vx1);
-    vsum01 = vmmlaq_u32(vsum01, vx0, vmask);
-    vsum23 = vmmlaq_u32(vsum23, vx1, vmask);
-    vst1q_u8(vxbuf + 32, vx0);
-    vst1q_u8(vxbuf + 48, vx1);
-    tp_gather(a, ks, 2, &vx0, &vx1);
-    vsum01 = vmmlaq_u32(vsum01, vx0, vmask);
-    vsum23 = vmmlaq_u32(vsum23, vx1, vmask);
-    vst1q_u8(vxbuf + 64, vx0);
-    vst1q_u8(vxbuf + 80, vx1);
-    tp_gather(a, ks, 3, &vx0, &vx1);
-    vsum01 = vmmlaq_u32(vsum01, vx0, vmask);
-    vsum23 = vmmlaq_u32(vsum23, vx1, vmask);
-    vst1q_u8(vxbuf + 96, vx0);
-    vst1q_u8(vxbuf + 112, vx1);
-    tp_gather(a, ks, 4, &vx0, &vx1);
-    vsum01 = vmmlaq_u32(vsum01, vx0, vmask_last);
-    vsum23 = vmmlaq_u32(vsum23, vx1, vmask_last);
-    vst1q_u8(vxbuf + 128, vx0);
-    vst1q_u8(vxbuf + 144, vx1);
-    for (;;) {
-      /* the buffer's address through an empty asm per panel: its loads stay in the panel loop */
-      const uint8_t* xb = vxbuf;
-      __asm__ volatile("" : "+r"(xb) : : "memory");
-      struct q8rt_i8mm4x16_acc acc;
-      if (nc <= Q8RT_GEMMI8MM_NR / 2) { /* a last panel of at most 8 columns: column pairs 0..3 of each group */
-        q8rt_i8mm4x8_init(&acc, w, vsum01, vsum23);
-        w += Q8RT_GEMMI8MM_BIAS_BYTES;
-        for (size_t g = 0; g < 5; g++) {
-          q8rt_i8mm4x16_half(&acc.v[0][0], &acc.v[1][0], &w, vld1q_u8(xb + 32 * g), vld1q_u8(xb + 32 * g + 16));
-          w += 64;
-        }
-        q8rt_i8mm4x8_store_tile(&acc, mr, nc, c, c_stride, &vq, mode, out);
-        return;
-      }
-      tp_init(&acc, w, vsum01, vsum23);
+/* A tile of 4 pixels (pointers a[t * Q8RT_Q8CONV_I8MMTP_MR + m], m < 4; its first `rows` stored) x nc columns for
+ * ks = 9 or 10 (5 groups): the 10 vectors gathered once, kept for all panels in a 160-byte stack buffer (one `ldp q`
+ * per group and panel): in registers beside the 16 accumulators, 4 weight vectors, the row sums and the
+ * requantization constants they make gcc 12 spill and shuffle (about 60 instructions per panel). */
+static inline __attribute__((always_inline)) void tp_tile5(size_t rows, size_t nc, size_t ks, const uint8_t* const* a,
+    const uint8_t* w, uint8_t* c, size_t c_stride, uint8x16_t vmask, uint8x16_t vmask_last,
+    const struct q8rt_neon_q31* vq, const enum q8rt_dot_requant mode, const enum q8rt_dot_output out) {
+  uint8x16_t vx0, vx1;
+  uint8_t vxbuf[160] __attribute__((aligned(16)));
+  tp_gather(a, ks, 0, &vx0, &vx1);
+  uint32x4_t vsum01 = vmmlaq_u32(vdupq_n_u32(0), vx0, vmask);
+  uint32x4_t vsum23 = vmmlaq_u32(vdupq_n_u32(0), vx1, vmask);
+  vst1q_u8(vxbuf, vx0);
+  vst1q_u8(vxbuf + 16, vx1);
+  tp_gather(a, ks, 1, &vx0, &vx1);
+  vsum01 = vmmlaq_u32(vsum01, vx0, vmask);
+  vsum23 = vmmlaq_u32(vsum23, vx1, vmask);
+  vst1q_u8(vxbuf + 32, vx0);
+  vst1q_u8(vxbuf + 48, vx1);
+  tp_gather(a, ks, 2, &vx0, &vx1);
+  vsum01 = vmmlaq_u32(vsum01, vx0, vmask);
+  vsum23 = vmmlaq_u32(vsum23, vx1, vmask);
+  vst1q_u8(vxbuf + 64, vx0);
+  vst1q_u8(vxbuf + 80, vx1);
+  tp_gather(a, ks, 3, &vx0, &vx1);
+  vsum01 = vmmlaq_u32(vsum01, vx0, vmask);
+  vsum23 = vmmlaq_u32(vsum23, vx1, vmask);
+  vst1q_u8(vxbuf + 96, vx0);
+  vst1q_u8(vxbuf + 112, vx1);
+  tp_gather(a, ks, 4, &vx0, &vx1);
+  vsum01 = vmmlaq_u32(vsum01, vx0, vmask_last);
+  vsum23 = vmmlaq_u32(vsum23, vx1, vmask_last);
+  vst1q_u8(vxbuf + 128, vx0);
+  vst1q_u8(vxbuf + 144, vx1);
+  for (;;) {
+    /* the buffer's address through an empty asm per panel: its loads stay in the panel loop */
+    const uint8_t* xb = vxbuf;
+    __asm__ volatile("" : "+r"(xb) : : "memory");
+    struct q8rt_i8mm4x16_acc acc;
+    if (nc <= Q8RT_GEMMI8MM_NR / 2) { /* a last panel of at most 8 columns: column pairs 0..3 of each group */
+      q8rt_i8mm4x8_init(&acc, w, vsum01, vsum23);
       w += Q8RT_GEMMI8MM_BIAS_BYTES;
-      q8rt_i8mm4x16_group(&acc, &w, vld1q_u8(xb), vld1q_u8(xb + 16));
-      q8rt_i8mm4x16_group(&acc, &w, vld1q_u8(xb + 32), vld1q_u8(xb + 48));
-      q8rt_i8mm4x16_group(&acc, &w, vld1q_u8(xb + 64), vld1q_u8(xb + 80));
-      q8rt_i8mm4x16_group(&acc, &w, vld1q_u8(xb + 96), vld1q_u8(xb + 112));
-      q8rt_i8mm4x16_group(&acc, &w, vld1q_u8(xb + 128), vld1q_u8(xb + 144));
-      if (nc <= Q8RT_GEMMI8MM_NR) {
-        q8rt_i8mm4x16_store_tile(&acc, mr, nc, c, c_stride, &vq, mode, out);
-        return;
+      for (size_t g = 0; g < 5; g++) {
+        q8rt_i8mm4x16_half(&acc.v[0][0], &acc.v[1][0], &w, vld1q_u8(xb + 32 * g), vld1q_u8(xb + 32 * g + 16));
+        w += 64;
       }
-      q8rt_i8mm4x16_store_tile(&acc, mr, Q8RT_GEMMI8MM_NR, c, c_stride, &vq, mode, out);
-      nc -= Q8RT_GEMMI8MM_NR;
-      c += Q8RT_GEMMI8MM_NR;
+      q8rt_i8mm4x8_store_tile(&acc, rows, nc, c, c_stride, vq, mode, out);
+      return;
     }
+    tp_init(&acc, w, vsum01, vsum23);
+    w += Q8RT_GEMMI8MM_BIAS_BYTES;
+    q8rt_i8mm4x16_group(&acc, &w, vld1q_u8(xb), vld1q_u8(xb + 16));
+    q8rt_i8mm4x16_group(&acc, &w, vld1q_u8(xb + 32), vld1q_u8(xb + 48));
+    q8rt_i8mm4x16_group(&acc, &w, vld1q_u8(xb + 64), vld1q_u8(xb + 80));
+    q8rt_i8mm4x16_group(&acc, &w, vld1q_u8(xb + 96), vld1q_u8(xb + 112));
+    q8rt_i8mm4x16_group(&acc, &w, vld1q_u8(xb + 128), vld1q_u8(xb + 144));
+    if (rows == 4 && nc >= Q8RT_GEMMI8MM_NR) { /* a full tile: 4 row stores without the per-row checks */
+      q8rt_i8mm4x16_store_tile(&acc, 4, Q8RT_GEMMI8MM_NR, c, c_stride, vq, mode, out);
+    } else {
+      q8rt_i8mm4x16_store_tile(&acc, rows, nc < Q8RT_GEMMI8MM_NR ? nc : Q8RT_GEMMI8MM_NR, c, c_stride, vq, mode, out);
+    }
+    if (nc <= Q8RT_GEMMI8MM_NR) return;
+    nc -= Q8RT_GEMMI8MM_NR;
+    c += Q8RT_GEMMI8MM_NR;
   }
+}
 
-  /* any other ks: the row sums in one pass over the groups, then each panel gathers the groups again */
+/* A tile of 4 pixels for any other ks: the row sums in one pass over the groups, then each panel gathers the groups
+ * again. */
+static inline __attribute__((always_inline)) void tp_tile_any(size_t rows, size_t nc, size_t ks,
+    const uint8_t* const* a, const uint8_t* w, uint8_t* c, size_t c_stride, uint8x16_t vmask, uint8x16_t vmask_last,
+    const struct q8rt_neon_q31* vq, const enum q8rt_dot_requant mode, const enum q8rt_dot_output out) {
+  const size_t groups = (ks + 1) / 2;
   uint32x4_t vsum01 = vdupq_n_u32(0), vsum23 = vdupq_n_u32(0);
   for (size_t g = 0; g < groups; g++) {
     uint8x16_t vx0, vx1;
@@ -222,7 +215,7 @@ static inline __attribute__((always_inline)) void conv_4x16c8tp(size_t mr, size_
         q8rt_i8mm4x16_half(&acc.v[0][0], &acc.v[1][0], &w, vx0, vx1);
         w += 64;
       }
-      q8rt_i8mm4x8_store_tile(&acc, mr, nc, c, c_stride, &vq, mode, out);
+      q8rt_i8mm4x8_store_tile(&acc, rows, nc, c, c_stride, vq, mode, out);
       return;
     }
     q8rt_i8mm4x16_init(&acc, w, vsum01, vsum23);
@@ -233,12 +226,40 @@ static inline __attribute__((always_inline)) void conv_4x16c8tp(size_t mr, size_
       q8rt_i8mm4x16_group(&acc, &w, vx0, vx1);
     }
     if (nc <= Q8RT_GEMMI8MM_NR) {
-      q8rt_i8mm4x16_store_tile(&acc, mr, nc, c, c_stride, &vq, mode, out);
+      q8rt_i8mm4x16_store_tile(&acc, rows, nc, c, c_stride, vq, mode, out);
       return;
     }
-    q8rt_i8mm4x16_store_tile(&acc, mr, Q8RT_GEMMI8MM_NR, c, c_stride, &vq, mode, out);
+    q8rt_i8mm4x16_store_tile(&acc, rows, Q8RT_GEMMI8MM_NR, c, c_stride, vq, mode, out);
     nc -= Q8RT_GEMMI8MM_NR;
     c += Q8RT_GEMMI8MM_NR;
+  }
+}
+
+/* The kernel for one requantization mode and output stage (compile-time constants once inlined): the constants and
+ * masks set up once per call, then the call's 4-pixel tiles. */
+static inline __attribute__((always_inline)) void conv_4x16c8tp(size_t mr, size_t nc, size_t kc, size_t ks,
+    const uint8_t* const* a, const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params,
+    const enum q8rt_dot_requant mode, const enum q8rt_dot_output out) {
+  /* kernel_zero_point in the kc real bytes of every slot (vmask), and of the first slot of each 8 only (the last
+   * group of an odd ks) */
+  static const uint8_t slot_index[16] = {0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3};
+  static const uint8_t group_index[16] = {0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7};
+  const uint8x16_t vkzp = vdupq_n_u8(params->kernel_zero_point);
+  const uint8x16_t vkc = vdupq_n_u8((uint8_t) kc);
+  const uint8x16_t vmask = vandq_u8(vkzp, vcltq_u8(vld1q_u8(slot_index), vkc));
+  const uint8x16_t vmask_last = (ks & 1) != 0 ? vandq_u8(vkzp, vcltq_u8(vld1q_u8(group_index), vkc)) : vmask;
+  const struct q8rt_neon_q31 vq = q8rt_neon_q31_init(params);
+  const uint8_t* w = (const uint8_t*) packed_w;
+  if ((ks + 1) / 2 == 5) {
+    for (size_t m0 = 0; m0 < mr; m0 += 4) {
+      tp_tile5(mr - m0 < 4 ? mr - m0 : 4, nc, ks, a + m0, w, c + m0 * c_stride, c_stride, vmask, vmask_last, &vq,
+               mode, out);
+    }
+  } else {
+    for (size_t m0 = 0; m0 < mr; m0 += 4) {
+      tp_tile_any(mr - m0 < 4 ? mr - m0 : 4, nc, ks, a + m0, w, c + m0 * c_stride, c_stride, vmask, vmask_last, &vq,
+                  mode, out);
+    }
   }
 }
 

@@ -1,5 +1,5 @@
 /* q8conv 4x16c8tp scalar micro-kernel: the twin of the aarch64 i8mm tap-pair indirect convolution kernel on
- * Q8RT_LAYOUT_GEMM_I8MM_TAP_PAIRS panels (kernels/layout.h): MR = 4 pixels (4 pointers per tap), kc <= 4, any ks
+ * Q8RT_LAYOUT_GEMM_I8MM_TAP_PAIRS panels (kernels/layout.h): MR = 16 pixels (16 pointers per tap), kc <= 4, any ks
  * and nc; channel k of tap t is k index 4 * t + k of the panel. */
 #include <stddef.h>
 #include <stdint.h>
@@ -15,7 +15,7 @@ void q8rt_q8conv_ukernel_4x16c8tp__scalar(size_t mr, size_t nc, size_t kc, size_
   const uint8_t* panel = (const uint8_t*) packed_w;
   for (size_t n0 = 0; n0 < nc; n0 += Q8RT_GEMMI8MM_NR) {
     const size_t nr = nc - n0 < Q8RT_GEMMI8MM_NR ? nc - n0 : Q8RT_GEMMI8MM_NR;
-    q8rt_i8mm_scalar_panel_taps(mr, nr, kc, ks, a, Q8RT_GEMMI8MM_MR, Q8RT_I8MMTP_TAP_K, panel, c + n0, c_stride,
+    q8rt_i8mm_scalar_panel_taps(mr, nr, kc, ks, a, Q8RT_Q8CONV_I8MMTP_MR, Q8RT_I8MMTP_TAP_K, panel, c + n0, c_stride,
                                 params);
     panel += panel_bytes;
   }

@@ -248,7 +248,7 @@ static const struct q8rt_gemm_config gemm_4x16c4_neondot = {
  * loads from the indirection pointers and, for 9 or 10 taps (a 3x3 kernel: 5 groups instead of the 9 4-k groups
  * of `udot`), keeps the 10 vectors in registers over all column panels of the call. Split in row blocks. */
 static const struct q8rt_gemm_config gemm_4x16c8tp_neoni8mm = {
-  .name = "4x16c8tp", .mr = 4, .nr = 16, .kr = 8, .packed_size = q8rt_packed_size_gemm_16x8_i8mm_tp,
+  .name = "4x16c8tp", .mr = Q8RT_Q8CONV_I8MMTP_MR, .nr = 16, .kr = 8, .packed_size = q8rt_packed_size_gemm_16x8_i8mm_tp,
   .pack = q8rt_pack_gemm_16x8_i8mm_tp, .igemmn = q8rt_q8conv_ukernel_4x16c8tp__aarch64_neoni8mm,
   .split = Q8RT_SPLIT_ROW_BLOCKS, .max_kc = Q8RT_Q8CONV_TP_MAX_KC, .min_ks = 1, .max_ks = UINT32_MAX,
 };

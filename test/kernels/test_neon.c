@@ -368,7 +368,7 @@ int main(void) {
         CHECK(mm->gemm->mr == 4 && mm->gemm->nr == 16 && mm->gemm->kr == 8 && mm->conv == NULL);
         /* convolutions with kc <= 4 (any ks) on the i8mm tap-pair kernel (vs its scalar twin: test_q8conv_i8mm_tp) */
         CHECK(mm->conv_small_kc != NULL && mm->conv_small_kc->max_kc == 4 && mm->conv_small_kc->min_ks <= 1 &&
-              mm->conv_small_kc->max_ks == UINT32_MAX && mm->conv_small_kc->mr == 4 && mm->conv_small_kc->nr == 16 &&
+              mm->conv_small_kc->max_ks == UINT32_MAX && mm->conv_small_kc->mr == 16 && mm->conv_small_kc->nr == 16 &&
               mm->conv_small_kc->igemmn == q8rt_q8conv_ukernel_4x16c8tp__aarch64_neoni8mm &&
               mm->conv_small_kc->pack == q8rt_pack_gemm_16x8_i8mm_tp &&
               mm->conv_small_kc->packed_size == q8rt_packed_size_gemm_16x8_i8mm_tp);

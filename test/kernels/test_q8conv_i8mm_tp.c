@@ -3,8 +3,8 @@
  * every tap, wrapped to int32, q8rt_requantize_q31) everywhere, and on aarch64 CPUs with i8mm and the dot product
  * (the neoni8mm table is selectable) the aarch64_neoni8mm kernel against the twin, byte for byte over whole output
  * buffers (guard bytes included); elsewhere the NEON checks are skipped with a message.
- * Cases: kc 1..4, ks 1..20 (odd, even, 1; 9 and 10 are the kernel's register-resident body), mr 1..4 (pointers of
- * pixels mr..3 repeat pixel mr - 1's, as the planner's), nc 1..40 (partial panels, last panels of at most 8
+ * Cases: kc 1..4, ks 1..20 (odd, even, 1; 9 and 10 are the kernel's gathered-once body), mr 1..16 (4-pixel tiles
+ * and a partial last one; pointers of pixels mr..15 repeat pixel mr - 1's, as the planner's), nc 1..40 (partial panels, last panels of at most 8
  * columns), padding pointers (the zero buffer of input zero points), zero points 0 / 1 / 128 / 255 and random,
  * saturated inputs, QNNPACK / TFLite / TFLite single-rounding parameters, every requantization mode (shift 0,
  * shift >= 1, single rounding) with every output stage (plain, zero point, clamp). The kernel reads exactly 4 bytes
@@ -33,7 +33,7 @@
 #define HAVE_I8MM_KERNELS 0
 #endif
 
-#define MR 4
+#define MR Q8RT_Q8CONV_I8MMTP_MR
 #define MAX_KS 20
 
 /* The kernel runs where dispatch can select the neoni8mm table (as test_q8gemm_i8mm). */
@@ -215,8 +215,8 @@ static void requant_edges(void) {
           void* packed = NULL;
           CHECK(posix_memalign(&packed, 64, q8rt_packed_size_gemm_16x8_i8mm_tp(&src)) == 0);
           q8rt_pack_gemm_16x8_i8mm_tp(&src, packed);
-          uint8_t* pixels = guarded_tail(&g_pixels, 4 * 9 * kc + 1);
-          for (size_t i = 0; i < 4 * 9 * kc + 1; i++) pixels[i] = (uint8_t) test_rand_u32();
+          uint8_t* pixels = guarded_tail(&g_pixels, MR * 9 * kc + 1);
+          for (size_t i = 0; i < MR * 9 * kc + 1; i++) pixels[i] = (uint8_t) test_rand_u32();
           const uint8_t* ind[9 * MR];
           for (size_t i = 0; i < 9 * MR; i++) ind[i] = pixels + i * kc;
           struct q8rt_conv_params params;
