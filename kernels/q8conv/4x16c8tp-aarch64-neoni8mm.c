@@ -1,29 +1,31 @@
 /*
  * q8conv 4x16c8tp indirect convolution micro-kernel for kc <= 4 (a first layer on 3 channels), aarch64 ARMv8.6 i8mm
  * (`ummla`, built with -march=armv8.2-a+dotprod+i8mm; called only when the CPU reports i8mm and the dot product) on
- * Q8RT_LAYOUT_GEMM_I8MM_TAP_PAIRS panels (kernels/layout.h): 4 output pixels (4 pointers per tap) x any nc columns.
+ * Q8RT_LAYOUT_GEMM_I8MM_TAP_PAIRS panels (kernels/layout.h): up to Q8RT_Q8CONV_I8MMTP_MR = 16 output pixels per call
+ * (16 pointers per tap in the indirection buffer), in tiles of 4 pixels, x any nc columns.
  *
  * Every tap is a 4-byte slot of k and a group of 8 k holds two taps, so the `ummla` operands are built directly
  * from the indirection pointers with 32-bit lane loads, no zips: for taps (t, t') = (2g, 2g + 1) and the row pair
  * (m, m + 1), one vector [m t | m t' | m+1 t | m+1 t'] (4 bytes each: `ld1r` of the first slot, then 3 `ld1 {v.s}`
- * lanes). A 3x3 kernel is 5 groups (9 taps, the second slot of the last group empty) instead of the 9 groups of
- * 4 k of the `udot` 4x16c4 kernel, and 2 row pairs x 5 groups = 10 vectors, gathered once per call and kept in
- * registers while the call loops over all its 16-column panels (16 accumulators + 10 activation vectors + 4
- * weight vectors: 30 of 32). Per panel: 2 bias loads and 16 `sub`, per group 2 weight loads of 4 registers and 16
- * `ummla`, then the requantization and stores of 4x16c8-neoni8mm.h (mode and output stage chosen once per call,
- * 9 instances).
+ * lanes; the 4 pointers by 2 `ldp`). A 3x3 kernel is 5 groups (9 taps, the second slot of the last group empty)
+ * instead of the 9 groups of 4 k of the `udot` 4x16c4 kernel. For ks = 9 or 10 the 2 row pairs x 5 groups = 10
+ * vectors of a 4-pixel tile are gathered once and used for all 16-column panels of the call, from a 160-byte stack
+ * buffer (one `ldp q` per group and panel): kept in registers beside the 16 accumulators, 4 weight vectors, the row
+ * sums and the requantization constants they made gcc 12 spill and shuffle (about 60 instructions per panel).
+ * Per panel: 8 bias loads and 16 `sub`, per group 2 weight loads of 4 registers and 16 `ummla`, then the
+ * requantization and stores of 4x16c8-neoni8mm.h (mode and output stage chosen once per call, 9 instances; a full
+ * 4-row tile stored without per-row checks). Any other ks runs a general body that gathers each group again per
+ * panel. The per-call setup (the mode switch, masks, requantization constants, register saves) is shared by the
+ * call's 4 tiles.
  *
  * Each pointer is read for exactly 4 bytes: with kc < 4 the slot's last bytes belong to the next pixel (or to
  * the slack after the tensor, Q8RT_ARENA_SLACK, or to the zero buffer, which is channels + Q8RT_ARENA_SLACK bytes
  * of the input zero point). They meet zero weights in the products, and the kernel zero point row sums take
  * kernel_zero_point * sum(a) from the same vectors with `ummla` against a vector of kernel_zero_point bytes masked
  * to the kc real bytes of each slot (16 bytes: the same 8 for both "columns", so the 2x2 result is
- * [s_m s_m s_m+1 s_m+1], the layout of the accumulator initialization; 2 x 5 `ummla` per call). For an odd ks
+ * [s_m s_m s_m+1 s_m+1], the layout of the accumulator initialization; 2 x 5 `ummla` per tile). For an odd ks
  * the last group's second slot re-reads the last tap (no branch, no extra pointer), which meets zero weights and
- * a mask with that slot zero.
- *
- * ks = 9 or 10 (5 groups) runs the register-resident body above; any other ks a general body that gathers each
- * group again per panel. Twin: 4x16c8tp-scalar.c.
+ * a mask with that slot zero. Twin: 4x16c8tp-scalar.c.
  */
 #include <stddef.h>
 #include <stdint.h>

@@ -197,7 +197,8 @@ static void pack_i8mm(const struct q8rt_pack_src* s, size_t tap_k, size_t k_pane
     for (size_t t = 0; t < s->ks; t++) {
       for (size_t k = 0; k < s->kc; k++) {
         const size_t i = t * tap_k + k; /* k index in the panel */
-        dw[i / Q8RT_GEMMI8MM_KR * Q8RT_GEMMI8MM_NR * Q8RT_GEMMI8MM_KR + lane * Q8RT_GEMMI8MM_KR + i % Q8RT_GEMMI8MM_KR] =
+        const size_t g = i / Q8RT_GEMMI8MM_KR; /* group of 8 k */
+        dw[g * Q8RT_GEMMI8MM_NR * Q8RT_GEMMI8MM_KR + lane * Q8RT_GEMMI8MM_KR + i % Q8RT_GEMMI8MM_KR] =
             s->w[(j * s->ks + t) * s->kc + k];
       }
     }

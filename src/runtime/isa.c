@@ -246,18 +246,20 @@ static const struct q8rt_gemm_config gemm_4x16c4_neondot = {
  * (the i8mm panels of a K = 4 * round_up(ks, 2) matrix: every tap a 4-byte slot, two taps per 8-k group of `ummla`):
  * the q8conv 4x16c8tp kernel builds each group's paired activation vectors of 4 pixels directly with 32-bit lane
  * loads from the indirection pointers and, for 9 or 10 taps (a 3x3 kernel: 5 groups instead of the 9 4-k groups
- * of `udot`), keeps the 10 vectors in registers over all column panels of the call. Split in row blocks. */
+ * of `udot`), gathers them once per 4 pixels for all column panels of the call. MR = 16 pointers per tap (tiles of
+ * 4 inside the kernel: the per-call setup shared by 16 pixels). Split in row blocks. */
 static const struct q8rt_gemm_config gemm_4x16c8tp_neoni8mm = {
-  .name = "4x16c8tp", .mr = Q8RT_Q8CONV_I8MMTP_MR, .nr = 16, .kr = 8, .packed_size = q8rt_packed_size_gemm_16x8_i8mm_tp,
+  .name = "4x16c8tp", .mr = Q8RT_Q8CONV_I8MMTP_MR, .nr = 16, .kr = 8,
+  .packed_size = q8rt_packed_size_gemm_16x8_i8mm_tp,
   .pack = q8rt_pack_gemm_16x8_i8mm_tp, .igemmn = q8rt_q8conv_ukernel_4x16c8tp__aarch64_neoni8mm,
   .split = Q8RT_SPLIT_ROW_BLOCKS, .max_kc = Q8RT_Q8CONV_TP_MAX_KC, .min_ks = 1, .max_ks = UINT32_MAX,
 };
 /* aarch64 with ARMv8.6 i8mm (`ummla`, the neoni8mm table): GEMMs and indirect convolutions on Q8RT_LAYOUT_GEMM_I8MM
  * (16-column panels of raw uint8 weights in groups of 8 k, zero points as Q8RT_LAYOUT_GEMM_DOT): 4x16c8n tiles, the
  * 2x16c8n GEMV kernel (rows in pairs) for products with fewer than 4 rows, 4x16c8 indirect convolution (for
- * kc <= 4 the table takes the tap-pair configuration above). Split in row blocks: with one thread all rows are one task,
- * and the driver calls the kernel directly per 4-row tile (no pthreadpool task per tile: 0.7 M instructions less
- * per MobileNetV2 inference). The kernel files are the only ones built with -march=armv8.2-a+dotprod+i8mm. */
+ * kc <= 4 the table takes the tap-pair configuration above). Split in row blocks: with one thread all rows are one
+ * task, and the driver calls the kernel directly per 4-row tile (no pthreadpool task per tile: 0.7 M instructions
+ * less per MobileNetV2 inference). The kernel files are the only ones built with -march=armv8.2-a+dotprod+i8mm. */
 static const struct q8rt_gemm_config gemm_4x16c8_neoni8mm = {
   .name = "4x16c8", .mr = 4, .nr = 16, .kr = 8, .packed_size = q8rt_packed_size_gemm_16x8_i8mm,
   .pack = q8rt_pack_gemm_16x8_i8mm, .gemmn = q8rt_q8gemm_ukernel_4x16c8n__aarch64_neoni8mm,

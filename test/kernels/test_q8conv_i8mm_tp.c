@@ -4,10 +4,11 @@
  * (the neoni8mm table is selectable) the aarch64_neoni8mm kernel against the twin, byte for byte over whole output
  * buffers (guard bytes included); elsewhere the NEON checks are skipped with a message.
  * Cases: kc 1..4, ks 1..20 (odd, even, 1; 9 and 10 are the kernel's gathered-once body), mr 1..16 (4-pixel tiles
- * and a partial last one; pointers of pixels mr..15 repeat pixel mr - 1's, as the planner's), nc 1..40 (partial panels, last panels of at most 8
- * columns), padding pointers (the zero buffer of input zero points), zero points 0 / 1 / 128 / 255 and random,
- * saturated inputs, QNNPACK / TFLite / TFLite single-rounding parameters, every requantization mode (shift 0,
- * shift >= 1, single rounding) with every output stage (plain, zero point, clamp). The kernel reads exactly 4 bytes
+ * and a partial last one; pointers of pixels mr..15 repeat pixel mr - 1's, as the planner's), nc 1..40 (partial
+ * panels, last panels of at most 8 columns), padding pointers (the zero buffer of input zero points), zero points
+ * 0 / 1 / 128 / 255 and random, saturated inputs, QNNPACK / TFLite / TFLite single-rounding parameters, every
+ * requantization mode (shift 0, shift >= 1, single rounding) with every output stage (plain, zero point, clamp),
+ * requantization edges (rounding ties, INT32_MIN / INT32_MAX). The kernel reads exactly 4 bytes
  * per pointer: the input pixels (kc bytes apart, as an NHWC row) end 4 - kc bytes before a PROT_NONE page and the
  * zero buffer is the 4 bytes before another one, so a read past them faults.
  * Q8RT_TEST_QUICK=1: fewer random cases (qemu-user). */
@@ -93,7 +94,8 @@ static void conv_case(size_t mr, size_t nc, size_t kc, size_t ks, int izp_mode, 
   const uint8_t* ind[MAX_KS * MR];
   for (size_t t = 0; t < ks; t++) {
     for (size_t m = 0; m < MR; m++) {
-      const uint8_t* p = test_rand_range(0, 99) < pad_pct ? zero : pixels + test_rand_range(0, (unsigned) npix - 1) * kc;
+      const size_t pix = test_rand_range(0, (unsigned) npix - 1);
+      const uint8_t* p = test_rand_range(0, 99) < pad_pct ? zero : pixels + pix * kc;
       ind[t * MR + m] = m < mr ? p : ind[t * MR + mr - 1];
     }
   }
@@ -160,8 +162,8 @@ static void conv_case(size_t mr, size_t nc, size_t kc, size_t ks, int izp_mode, 
   }
   memset(c_scalar, 0xA5, c_size);
   q8rt_q8conv_ukernel_4x16c8tp__scalar(mr, nc, kc, ks, ind, packed, c_scalar, c_stride, &params);
-  CHECKF(memcmp(c_ref, c_scalar, c_size) == 0, "4x16c8tp scalar vs reference: mr=%zu nc=%zu kc=%zu ks=%zu izp=%u kzp=%u",
-         mr, nc, kc, ks, izp, kzp);
+  CHECKF(memcmp(c_ref, c_scalar, c_size) == 0,
+         "4x16c8tp scalar vs reference: mr=%zu nc=%zu kc=%zu ks=%zu izp=%u kzp=%u", mr, nc, kc, ks, izp, kzp);
   g_cases_scalar++;
   g_stage_mode[mode_of(&params)][stage_of(&params)]++;
 #if HAVE_I8MM_KERNELS
@@ -294,7 +296,9 @@ int main(void) {
   }
   requant_edges();
   for (int m = 0; m < 3; m++) {
-    for (int s = 0; s < 3; s++) CHECKF(g_stage_mode[m][s] > 0, "requantization mode %d, output stage %d untested", m, s);
+    for (int s = 0; s < 3; s++) {
+      CHECKF(g_stage_mode[m][s] > 0, "requantization mode %d, output stage %d untested", m, s);
+    }
   }
   guarded_free(&g_pixels);
   guarded_free(&g_zero);
