@@ -65,13 +65,17 @@ static float pick_scale(int64_t maxabs, bool extreme) {
 }
 
 static void conv_params(struct q8rt_conv_params* p, uint8_t kzp, int64_t maxabs, bool extreme) {
+  /* the three output stages of the NEON kernels (kernels/requantize-neon.h): a clamp, the full range with a zero
+   * point, the full range with zero point 0 */
   uint8_t omin = (uint8_t) test_rand_range(0, 80), omax = (uint8_t) test_rand_range(170, 255);
-  if (test_rand_range(0, 2) == 0) {
+  uint8_t ozp = (uint8_t) test_rand_range(0, 255);
+  const unsigned stage = test_rand_range(0, 3);
+  if (stage >= 2) {
     omin = 0;
     omax = 255;
+    if (stage == 3) ozp = 0;
   }
-  CHECK(test_conv_params(p, pick_scale(maxabs, extreme), kzp, (uint8_t) test_rand_range(0, 255),
-                              omin, omax));
+  CHECK(test_conv_params(p, pick_scale(maxabs, extreme), kzp, ozp, omin, omax));
 }
 
 /* weights and biases: random, or the extremes (all 255 / 0 alternating, biases near the int32 limits) */
