@@ -256,11 +256,12 @@ static const struct q8rt_gemm_config gemm_4x16c4_neondot_small_kc = {
  * (16-column panels of raw uint8 weights in groups of 8 k, zero points as Q8RT_LAYOUT_GEMM_DOT): 4x16c8n tiles, the
  * 2x16c8n GEMV kernel (rows in pairs) for products with fewer than 4 rows, 4x16c8 indirect convolution (for
  * kc <= 4 the table takes the configuration above). Split in row blocks: with one thread all rows are one task,
- * and the driver calls the kernel directly per 4-row tile (no pthreadpool task per tile: 0.7 M instructions less
- * per MobileNetV2 inference). The kernel files are the only ones built with -march=armv8.2-a+dotprod+i8mm. */
+ * and the 4x16c8n kernel takes all rows of a task in one call (gemmn_rows: it loops over the 4-row blocks itself,
+ * the requantization mode switch, constants and register saves once per task instead of once per 4 rows). The
+ * kernel files are the only ones built with -march=armv8.2-a+dotprod+i8mm. */
 static const struct q8rt_gemm_config gemm_4x16c8_neoni8mm = {
   .name = "4x16c8", .mr = 4, .nr = 16, .kr = 8, .packed_size = q8rt_packed_size_gemm_16x8_i8mm,
-  .pack = q8rt_pack_gemm_16x8_i8mm, .gemmn = q8rt_q8gemm_ukernel_4x16c8n__aarch64_neoni8mm,
+  .pack = q8rt_pack_gemm_16x8_i8mm, .gemmn = q8rt_q8gemm_ukernel_4x16c8n__aarch64_neoni8mm, .gemmn_rows = true,
   .gemv = q8rt_q8gemm_ukernel_2x16c8n__aarch64_neoni8mm, .gemv_nc = 16,
   .igemmn = q8rt_q8conv_ukernel_4x16c8__aarch64_neoni8mm, .split = Q8RT_SPLIT_ROW_BLOCKS,
 };

@@ -33,7 +33,7 @@ int main(void) {
   struct gemm_dot_suite s = {
     .test = "test_q8gemm_dot", .isa = "neondot",
     .packed_size = q8rt_packed_size_gemm_16x4_dot, .pack = q8rt_pack_gemm_16x4_dot,
-    .mr = Q8RT_GEMMDOT_MR, .nr = Q8RT_GEMMDOT_NR, .kr = Q8RT_GEMMDOT_KR,
+    .mr = Q8RT_GEMMDOT_MR, .gemm_rows = Q8RT_GEMMDOT_MR, .nr = Q8RT_GEMMDOT_NR, .kr = Q8RT_GEMMDOT_KR,
     .bias_bytes = Q8RT_GEMMDOT_NR * sizeof(int32_t),
     .k_max = 20, .gemm_name = "4x16c4n", .gemv_name = "1x16c4n", .conv_name = "q8conv 4x16c4",
     .gemm_scalar = q8rt_q8gemm_ukernel_4x16c4n__scalar, .gemv_scalar = q8rt_q8gemm_ukernel_1x16c4n__scalar,
