@@ -116,16 +116,10 @@ static inline __attribute__((always_inline)) void q8rt_i8mm4x16_init(struct q8rt
  * the same uint32 sum). */
 static inline __attribute__((always_inline)) void q8rt_i8mm4x16_init_bias(struct q8rt_i8mm4x16_acc* acc,
                                                                          const uint8_t* panel) {
-  /* written out: a loop here makes gcc keep the accumulators in memory */
+  /* the biases loaded twice (4 loads), not copied (2 loads and 8 `mov`) */
   q8rt_i8mm_load_bias(acc->v[0], panel);
-  acc->v[1][0] = acc->v[0][0];
-  acc->v[1][1] = acc->v[0][1];
-  acc->v[1][2] = acc->v[0][2];
-  acc->v[1][3] = acc->v[0][3];
-  acc->v[1][4] = acc->v[0][4];
-  acc->v[1][5] = acc->v[0][5];
-  acc->v[1][6] = acc->v[0][6];
-  acc->v[1][7] = acc->v[0][7];
+  __asm__("" : "+r"(panel));
+  q8rt_i8mm_load_bias(acc->v[1], panel);
 }
 
 /* Subtracts the row sums vsum01 = [s0 s0 s1 s1], vsum23 = [s2 s2 s3 s3] from the accumulators of the first 8 columns
@@ -208,25 +202,44 @@ static inline __attribute__((always_inline)) void q8rt_i8mm4x16_group(struct q8r
   q8rt_i8mm4x16_half(&acc->v[0][4], &acc->v[1][4], w, vx0, vx1);
 }
 
-/* k bytes of the 4 rows a0..a3 against the weight groups at *w (advanced by round_up(k, 8) * 16 bytes). */
+/* 16 k (at byte i of each row) against two weight groups at *w, with the row sums when sums is not NULL. */
+static inline __attribute__((always_inline)) void q8rt_i8mm4x16_chunk(struct q8rt_i8mm4x16_acc* acc,
+                                                                     const uint8_t* a0, const uint8_t* a1,
+                                                                     const uint8_t* a2, const uint8_t* a3, size_t i,
+                                                                     const uint8_t** w, struct q8rt_i8mm_sums* sums) {
+  const uint8x16_t va0 = vld1q_u8(a0 + i);
+  const uint8x16_t va1 = vld1q_u8(a1 + i);
+  const uint8x16_t va2 = vld1q_u8(a2 + i);
+  const uint8x16_t va3 = vld1q_u8(a3 + i);
+  /* the high halves' zips after the first group (as late as possible: register pressure) */
+  const uint8x16_t vx0 = q8rt_i8mm_pair_lo(va0, va1), vx1 = q8rt_i8mm_pair_lo(va2, va3);
+  q8rt_i8mm4x16_group(acc, w, vx0, vx1);
+  if (sums != NULL) q8rt_i8mm_sums_group(sums, vx0, vx1, sums->vkzp);
+  const uint8x16_t vx2 = q8rt_i8mm_pair_hi(va0, va1), vx3 = q8rt_i8mm_pair_hi(va2, va3);
+  q8rt_i8mm4x16_group(acc, w, vx2, vx3);
+  if (sums != NULL) q8rt_i8mm_sums_group(sums, vx2, vx3, sums->vkzp);
+}
+
+/* k bytes of the 4 rows a0..a3 against the weight groups at *w (advanced by round_up(k, 8) * 16 bytes). With ah (not
+ * NULL: the rows 16 bytes on, ah[m] = a_m + 16, made opaque by the caller so that the compiler addresses both chunks
+ * from one index) the loop takes 32 k per iteration (then one 16-k chunk when k % 32 >= 16): one index update and
+ * branch per 32 k instead of per 16. */
 static inline __attribute__((always_inline)) void q8rt_i8mm4x16_k(struct q8rt_i8mm4x16_acc* acc, const uint8_t* a0,
                                                                  const uint8_t* a1, const uint8_t* a2,
                                                                  const uint8_t* a3, size_t k, const uint8_t** w,
-                                                                 struct q8rt_i8mm_sums* sums) {
+                                                                 struct q8rt_i8mm_sums* sums,
+                                                                 const uint8_t* const* ah) {
   /* the remainder's rows at a + k16, not the loop's pointers: a per-call value, no copies per tile */
   const size_t k16 = k & ~(size_t) 15;
-  for (size_t i = 0; i < k16; i += 16) {
-    const uint8x16_t va0 = vld1q_u8(a0 + i);
-    const uint8x16_t va1 = vld1q_u8(a1 + i);
-    const uint8x16_t va2 = vld1q_u8(a2 + i);
-    const uint8x16_t va3 = vld1q_u8(a3 + i);
-    /* the high halves' zips after the first group (as late as possible: register pressure) */
-    const uint8x16_t vx0 = q8rt_i8mm_pair_lo(va0, va1), vx1 = q8rt_i8mm_pair_lo(va2, va3);
-    q8rt_i8mm4x16_group(acc, w, vx0, vx1);
-    if (sums != NULL) q8rt_i8mm_sums_group(sums, vx0, vx1, sums->vkzp);
-    const uint8x16_t vx2 = q8rt_i8mm_pair_hi(va0, va1), vx3 = q8rt_i8mm_pair_hi(va2, va3);
-    q8rt_i8mm4x16_group(acc, w, vx2, vx3);
-    if (sums != NULL) q8rt_i8mm_sums_group(sums, vx2, vx3, sums->vkzp);
+  if (ah != NULL) {
+    const size_t kk = k & ~(size_t) 31;
+    for (size_t i = 0; i < kk; i += 32) {
+      q8rt_i8mm4x16_chunk(acc, a0, a1, a2, a3, i, w, sums);
+      q8rt_i8mm4x16_chunk(acc, ah[0], ah[1], ah[2], ah[3], i, w, sums);
+    }
+    if (k & 16) q8rt_i8mm4x16_chunk(acc, a0, a1, a2, a3, kk, w, sums);
+  } else {
+    for (size_t i = 0; i < k16; i += 16) q8rt_i8mm4x16_chunk(acc, a0, a1, a2, a3, i, w, sums);
   }
   k -= k16;
   if (k != 0) {

@@ -20,6 +20,14 @@
 #include "4x16c8-neoni8mm.h"
 #include "q8gemm.h"
 
+/* The requantization constants for one tile's store, loaded from *vq (the call's copy) at the store: the empty asm on
+ * the pointer keeps the compiler from hoisting the loads out of the panel loop, where the constants would stay live
+ * across the k loops (whose registers they crowd: 16 accumulators, row, weight and row sum vectors). */
+static inline __attribute__((always_inline)) struct q8rt_neon_q31 tile_q31(const struct q8rt_neon_q31* vq) {
+  __asm__("" : "+r"(vq));
+  return *vq;
+}
+
 /* mr <= 4 rows (a0..a3, rows mr..3 aliasing the last real row) x nc columns, for one requantization mode and output
  * stage. The first panel's k loop also takes the kernel zero point row sums (q8rt_i8mm_sums: 2 `ummla` per 8 k),
  * subtracted from its accumulators after the loop and from the later panels' when they are initialized. */
@@ -33,39 +41,45 @@ static inline __attribute__((always_inline)) void gemm_4x16c8n_block(size_t mr, 
   struct q8rt_i8mm_sums sums = {
     .v = {vdupq_n_u32(0), vdupq_n_u32(0)}, .vkzp = vld1q_u8(kzp_bytes), .kzp_tail = kzp_bytes + 16,
   };
+  /* the rows 16 bytes on, for the 32-k loops (q8rt_i8mm4x16_k) */
+  const uint8_t* ah[4] = {a0 + 16, a1 + 16, a2 + 16, a3 + 16};
+  __asm__("" : "+r"(ah[0]), "+r"(ah[1]), "+r"(ah[2]), "+r"(ah[3]));
   struct q8rt_i8mm4x16_acc acc;
   if (nc <= Q8RT_GEMMI8MM_NR / 2) { /* a single panel of at most 8 columns: half the work */
     q8rt_i8mm4x8_init_bias(&acc, w);
     w += Q8RT_GEMMI8MM_BIAS_BYTES;
     q8rt_i8mm4x8_k(&acc, a0, a1, a2, a3, k, &w, &sums);
     q8rt_i8mm4x8_sub_sums(&acc, sums.v[0], sums.v[1]);
-    q8rt_i8mm4x8_store_tile(&acc, mr, nc, c, c_stride, vq, mode, out);
+    const struct q8rt_neon_q31 vqt = tile_q31(vq);
+    q8rt_i8mm4x8_store_tile(&acc, mr, nc, c, c_stride, &vqt, mode, out);
     return;
   }
   q8rt_i8mm4x16_init_bias(&acc, w);
   w += Q8RT_GEMMI8MM_BIAS_BYTES;
-  q8rt_i8mm4x16_k(&acc, a0, a1, a2, a3, k, &w, &sums);
+  q8rt_i8mm4x16_k(&acc, a0, a1, a2, a3, k, &w, &sums, ah);
   const uint32x4_t vsum01 = sums.v[0];
   const uint32x4_t vsum23 = sums.v[1];
   q8rt_i8mm4x16_sub_sums(&acc, vsum01, vsum23);
   for (;;) {
+    const struct q8rt_neon_q31 vqt = tile_q31(vq);
     if (nc <= Q8RT_GEMMI8MM_NR) {
-      q8rt_i8mm4x16_store_tile(&acc, mr, nc, c, c_stride, vq, mode, out);
+      q8rt_i8mm4x16_store_tile(&acc, mr, nc, c, c_stride, &vqt, mode, out);
       return;
     }
-    q8rt_i8mm4x16_store_tile(&acc, mr, Q8RT_GEMMI8MM_NR, c, c_stride, vq, mode, out);
+    q8rt_i8mm4x16_store_tile(&acc, mr, Q8RT_GEMMI8MM_NR, c, c_stride, &vqt, mode, out);
     nc -= Q8RT_GEMMI8MM_NR;
     c += Q8RT_GEMMI8MM_NR;
     if (nc <= Q8RT_GEMMI8MM_NR / 2) { /* a last panel of at most 8 columns: half the work */
       q8rt_i8mm4x8_init(&acc, w, vsum01, vsum23);
       w += Q8RT_GEMMI8MM_BIAS_BYTES;
       q8rt_i8mm4x8_k(&acc, a0, a1, a2, a3, k, &w, NULL);
-      q8rt_i8mm4x8_store_tile(&acc, mr, nc, c, c_stride, vq, mode, out);
+      const struct q8rt_neon_q31 vqh = tile_q31(vq);
+      q8rt_i8mm4x8_store_tile(&acc, mr, nc, c, c_stride, &vqh, mode, out);
       return;
     }
     q8rt_i8mm4x16_init(&acc, w, vsum01, vsum23);
     w += Q8RT_GEMMI8MM_BIAS_BYTES;
-    q8rt_i8mm4x16_k(&acc, a0, a1, a2, a3, k, &w, NULL);
+    q8rt_i8mm4x16_k(&acc, a0, a1, a2, a3, k, &w, NULL, ah);
   }
 }
 
