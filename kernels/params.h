@@ -85,6 +85,8 @@ struct q8rt_add_params {
   uint8_t output_zero_point;
   uint8_t output_min;
   uint8_t output_max;
+  uint8_t a_zero_point; /* the input zero points of zero_point_product, for kernels that subtract them first */
+  uint8_t b_zero_point;
 };
 
 /*

@@ -103,6 +103,27 @@ static inline enum q8rt_dot_output q8rt_dot_output_of(const struct q8rt_conv_par
   return params->output_zero_point == 0 ? Q8RT_DOT_OUT_PLAIN : Q8RT_DOT_OUT_ZP;
 }
 
+/* The Q31 sequence of two roundings (either shift) for the output stage `out` (a constant): in the PLAIN stage
+ * without the sign fix. The fix changes only negative q31, and a negative q31 rounds to y <= 0 with or without it
+ * ((q31 + 2^(shift-1)) >> shift <= 0 for q31 <= -1, and the fix only lowers it): in the PLAIN stage (zero point 0,
+ * minimum 0) every y <= 0 is output 0 either way, so the outputs are the same, one instruction fewer per 4 outputs
+ * (two for q8rt_neon_q31_scale_double). Shift 0: vrshl by 0 is the identity. */
+static inline __attribute__((always_inline)) int32x4_t q8rt_neon_q31_scale_out(int32x4_t vacc,
+                                                                              const struct q8rt_neon_q31* q,
+                                                                              const enum q8rt_dot_output out) {
+  if (out == Q8RT_DOT_OUT_PLAIN) return vrshlq_s32(vqrdmulhq_s32(vacc, q->multiplier), q->right_shift);
+  return q8rt_neon_q31_scale_double(vacc, q);
+}
+
+/* q8rt_neon_q31_scale_shifted (shift >= 1) for the output stage `out`: without the sign fix in the PLAIN stage (as
+ * q8rt_neon_q31_scale_out). */
+static inline __attribute__((always_inline)) int32x4_t q8rt_neon_q31_scale_shifted_out(int32x4_t vacc,
+                                                                                      const struct q8rt_neon_q31* q,
+                                                                                      const enum q8rt_dot_output out) {
+  if (out == Q8RT_DOT_OUT_PLAIN) return vrshlq_s32(vqrdmulhq_s32(vacc, q->multiplier), q->right_shift);
+  return q8rt_neon_q31_scale_shifted(vacc, q);
+}
+
 /* Four int32x4 of y values -> 16 uint8 in the output stage `out` (a constant): the narrows, then the zero point and
  * the clamp only where the stage needs them (CLAMP: q8rt_neon_pack_zp and q8rt_neon_pack_u8). */
 static inline __attribute__((always_inline)) uint8x16_t q8rt_neon_pack16_out(int32x4_t v0, int32x4_t v1, int32x4_t v2,

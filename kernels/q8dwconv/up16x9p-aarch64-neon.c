@@ -42,11 +42,11 @@ static inline __attribute__((always_inline)) void pair_column(struct q8rt_neon_d
 }
 
 /* Output pixels a and b (input_stride 3 * d, d = 1 or 2): the 3 * (3 + d) tap pointers of their 3 + d input
- * columns at in[0..]. shifted: params->shift >= 1. */
+ * columns at in[0..]. shifted, stage: as q8rt_neon_dw16p_requantize (up16x9p-neon.h). */
 static inline __attribute__((always_inline)) void pixel_pair(size_t channels, const uint8_t* const* in,
                                                              const void* packed_w, uint8_t* out_a, uint8_t* out_b,
                                                              const struct q8rt_neon_q31* vq, size_t d,
-                                                             bool shifted) {
+                                                             bool shifted, const enum q8rt_dot_output stage) {
   const uint8_t* i0 = in[0];
   const uint8_t* i1 = in[1];
   const uint8_t* i2 = in[2];
@@ -72,8 +72,8 @@ static inline __attribute__((always_inline)) void pixel_pair(size_t channels, co
     pair_column(&a, &b, w, 2, d, i6 + off, i7 + off, i8 + off);
     pair_column(&a, &b, w, 3, d, i9 + off, i10 + off, i11 + off);
     if (d == 2) pair_column(&a, &b, w, 4, d, i12 + off, i13 + off, i14 + off);
-    const uint8x16_t va = q8rt_neon_dw16p_requantize(a, vq, shifted);
-    const uint8x16_t vb = q8rt_neon_dw16p_requantize(b, vq, shifted);
+    const uint8x16_t va = q8rt_neon_dw16p_requantize(a, vq, shifted, stage);
+    const uint8x16_t vb = q8rt_neon_dw16p_requantize(b, vq, shifted, stage);
     if (c <= Q8RT_DW16P_CR) {
       q8rt_neon_dw16p_store(out_a, va, c);
       q8rt_neon_dw16p_store(out_b, vb, c);
@@ -88,29 +88,53 @@ static inline __attribute__((always_inline)) void pixel_pair(size_t channels, co
   }
 }
 
-/* The whole row; shifted: params->shift >= 1 (two instantiations). */
+/* The whole row; shifted: params->shift >= 1 with two roundings, stage: the call's output stage (six
+ * instantiations). */
 static inline __attribute__((always_inline)) void dw_row(size_t channels, size_t output_width,
                                                          const uint8_t* const* input, size_t input_stride,
                                                          const void* packed_w, uint8_t* output,
                                                          size_t output_increment,
-                                                         const struct q8rt_conv_params* params, bool shifted) {
+                                                         const struct q8rt_conv_params* params, bool shifted,
+                                                         const enum q8rt_dot_output stage) {
   const size_t out_stride = channels + output_increment;
   const struct q8rt_neon_q31 vq = q8rt_neon_q31_init(params);
   if (input_stride == 3 || input_stride == 6) {
     for (; output_width >= 2; output_width -= 2) {
       if (input_stride == 3) {
-        pixel_pair(channels, input, packed_w, output, output + out_stride, &vq, 1, shifted);
+        pixel_pair(channels, input, packed_w, output, output + out_stride, &vq, 1, shifted, stage);
       } else {
-        pixel_pair(channels, input, packed_w, output, output + out_stride, &vq, 2, shifted);
+        pixel_pair(channels, input, packed_w, output, output + out_stride, &vq, 2, shifted, stage);
       }
       input += 2 * input_stride;
       output += 2 * out_stride;
     }
   }
   for (; output_width != 0; output_width--) {
-    q8rt_neon_dw16p_pixel(channels, input, packed_w, output, &vq, shifted);
+    q8rt_neon_dw16p_pixel(channels, input, packed_w, output, &vq, shifted, stage);
     input += input_stride;
     output += out_stride;
+  }
+}
+
+/* The row in the call's output stage (three instantiations per sequence). */
+static inline __attribute__((always_inline)) void dw_row_stage(size_t channels, size_t output_width,
+                                                               const uint8_t* const* input, size_t input_stride,
+                                                               const void* packed_w, uint8_t* output,
+                                                               size_t output_increment,
+                                                               const struct q8rt_conv_params* params, bool shifted) {
+  switch (q8rt_dot_output_of(params)) {
+    case Q8RT_DOT_OUT_PLAIN:
+      dw_row(channels, output_width, input, input_stride, packed_w, output, output_increment, params, shifted,
+             Q8RT_DOT_OUT_PLAIN);
+      break;
+    case Q8RT_DOT_OUT_ZP:
+      dw_row(channels, output_width, input, input_stride, packed_w, output, output_increment, params, shifted,
+             Q8RT_DOT_OUT_ZP);
+      break;
+    default:
+      dw_row(channels, output_width, input, input_stride, packed_w, output, output_increment, params, shifted,
+             Q8RT_DOT_OUT_CLAMP);
+      break;
   }
 }
 
@@ -119,8 +143,8 @@ void q8rt_q8dwconv_ukernel_up16x9p__aarch64_neon(size_t channels, size_t output_
     const struct q8rt_conv_params* params) {
   if (channels == 0) return;
   if (params->shift != 0 && !params->single_rounding) { /* the shifted sequence is the QNNPACK / TFLite-double one */
-    dw_row(channels, output_width, input, input_stride, packed_w, output, output_increment, params, true);
+    dw_row_stage(channels, output_width, input, input_stride, packed_w, output, output_increment, params, true);
   } else {
-    dw_row(channels, output_width, input, input_stride, packed_w, output, output_increment, params, false);
+    dw_row_stage(channels, output_width, input, input_stride, packed_w, output, output_increment, params, false);
   }
 }

@@ -64,22 +64,25 @@ static inline __attribute__((always_inline)) void q8rt_neon_dw16p_mac(struct q8r
   acc->c12 = vmlal_high_s16(acc->c12, x.hi, whi);
 }
 
-/* Q31 requantization of the 16 accumulators, in channel order; shifted: params->shift >= 1 (a constant in the
- * callers, which branch once per call). */
+/* Q31 requantization of the 16 accumulators, in channel order, in the output stage `out` (q8rt_dot_output_of,
+ * kernels/requantize-neon.h: the zero point and the clamp only where they change something, and in the PLAIN stage
+ * the two-rounding sequence without its sign fix); shifted: params->shift >= 1 with two roundings. Both are constants
+ * in the callers, which branch once per call. */
 static inline __attribute__((always_inline)) int32x4_t q8rt_neon_dw16p_scale(int32x4_t acc,
                                                                              const struct q8rt_neon_q31* vq,
-                                                                             bool shifted) {
-  return shifted ? q8rt_neon_q31_scale_shifted(acc, vq) : q8rt_neon_q31_scale(acc, vq);
+                                                                             bool shifted,
+                                                                             const enum q8rt_dot_output out) {
+  return shifted ? q8rt_neon_q31_scale_shifted_out(acc, vq, out) : q8rt_neon_q31_scale(acc, vq);
 }
 
 static inline __attribute__((always_inline)) uint8x16_t q8rt_neon_dw16p_requantize(struct q8rt_neon_dw16p_acc acc,
                                                                                    const struct q8rt_neon_q31* vq,
-                                                                                   bool shifted) {
-  const int16x8_t lo = q8rt_neon_pack_zp(q8rt_neon_dw16p_scale(acc.c0, vq, shifted),
-                                         q8rt_neon_dw16p_scale(acc.c4, vq, shifted), vq->zero_point);
-  const int16x8_t hi = q8rt_neon_pack_zp(q8rt_neon_dw16p_scale(acc.c8, vq, shifted),
-                                         q8rt_neon_dw16p_scale(acc.c12, vq, shifted), vq->zero_point);
-  return q8rt_neon_pack_u8(lo, hi, vq->min, vq->max);
+                                                                                   bool shifted,
+                                                                                   const enum q8rt_dot_output out) {
+  return q8rt_neon_pack16_out(q8rt_neon_dw16p_scale(acc.c0, vq, shifted, out),
+                              q8rt_neon_dw16p_scale(acc.c4, vq, shifted, out),
+                              q8rt_neon_dw16p_scale(acc.c8, vq, shifted, out),
+                              q8rt_neon_dw16p_scale(acc.c12, vq, shifted, out), vq, out);
 }
 
 /* Stores the first cr (1..16) channels of v at out. */
@@ -92,10 +95,11 @@ static inline __attribute__((always_inline)) void q8rt_neon_dw16p_store(uint8_t*
 }
 
 /* One output pixel, all channels: taps at in[0..8], output at out, with the requantization constants vq.
- * shifted: params->shift >= 1. */
+ * shifted and stage: as q8rt_neon_dw16p_requantize. */
 static inline __attribute__((always_inline)) void q8rt_neon_dw16p_pixel(size_t channels, const uint8_t* const* in,
                                                                         const void* packed_w, uint8_t* out,
-                                                                        const struct q8rt_neon_q31* vq, bool shifted) {
+                                                                        const struct q8rt_neon_q31* vq, bool shifted,
+                                                                        const enum q8rt_dot_output stage) {
   const uint8_t* i0 = in[0];
   const uint8_t* i1 = in[1];
   const uint8_t* i2 = in[2];
@@ -118,7 +122,7 @@ static inline __attribute__((always_inline)) void q8rt_neon_dw16p_pixel(size_t c
     q8rt_neon_dw16p_mac(&acc, q8rt_neon_dw16p_load_x(i6 + off), w, 6);
     q8rt_neon_dw16p_mac(&acc, q8rt_neon_dw16p_load_x(i7 + off), w, 7);
     q8rt_neon_dw16p_mac(&acc, q8rt_neon_dw16p_load_x(i8 + off), w, 8);
-    const uint8x16_t v = q8rt_neon_dw16p_requantize(acc, vq, shifted);
+    const uint8x16_t v = q8rt_neon_dw16p_requantize(acc, vq, shifted, stage);
     if (c <= Q8RT_DW16P_CR) {
       q8rt_neon_dw16p_store(out, v, c);
       return;

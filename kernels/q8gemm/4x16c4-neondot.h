@@ -280,6 +280,16 @@ static inline __attribute__((always_inline)) int32x4_t q8rt_dot_scale(uint32x4_t
   }
 }
 
+/* q8rt_dot_scale for the output stage `out` (a constant): the Q31 scheme with shift >= 1 without its sign fix in the
+ * PLAIN stage (q8rt_neon_q31_scale_shifted_out, kernels/requantize-neon.h). */
+static inline __attribute__((always_inline)) int32x4_t q8rt_dot_scale_out(uint32x4_t vacc,
+                                                                         const struct q8rt_neon_q31* vq,
+                                                                         const enum q8rt_dot_requant mode,
+                                                                         const enum q8rt_dot_output out) {
+  if (mode == Q8RT_DOT_Q31_SHIFT) return q8rt_neon_q31_scale_shifted_out(vreinterpretq_s32_u32(vacc), vq, out);
+  return q8rt_dot_scale(vacc, vq, mode);
+}
+
 /* Row's 16 outputs (vacc[0..3]) requantized to 16 bytes. */
 static inline __attribute__((always_inline)) uint8x16_t q8rt_dot4x16_requantize_row(const uint32x4_t* vacc,
                                                                                     const struct q8rt_neon_q31* vq,
@@ -297,8 +307,9 @@ static inline __attribute__((always_inline)) uint8x16_t q8rt_dot4x16_requantize_
     const uint32x4_t* vacc, const struct q8rt_neon_q31* vq, const enum q8rt_dot_requant mode,
     const enum q8rt_dot_output out) {
   if (out == Q8RT_DOT_OUT_CLAMP) return q8rt_dot4x16_requantize_row(vacc, vq, mode);
-  return q8rt_neon_pack16_out(q8rt_dot_scale(vacc[0], vq, mode), q8rt_dot_scale(vacc[1], vq, mode),
-                              q8rt_dot_scale(vacc[2], vq, mode), q8rt_dot_scale(vacc[3], vq, mode), vq, out);
+  return q8rt_neon_pack16_out(q8rt_dot_scale_out(vacc[0], vq, mode, out), q8rt_dot_scale_out(vacc[1], vq, mode, out),
+                              q8rt_dot_scale_out(vacc[2], vq, mode, out), q8rt_dot_scale_out(vacc[3], vq, mode, out),
+                              vq, out);
 }
 
 /* Stores the first nr (1..16) bytes of vout at c. */

@@ -122,12 +122,15 @@ enum q8rt_neon_8x8_requant {
   Q8RT_NEON_8X8_SINGLE = 2,  /* TFLITE_SINGLE_ROUNDING, shift >= 1 (q8rt_neon_q31_scale_single) */
 };
 
+/* The sequence `mode` for the output stage `out` (both constants): the two-rounding sequences without the sign fix in
+ * the PLAIN stage (q8rt_neon_q31_scale_out, kernels/requantize-neon.h). */
 static inline __attribute__((always_inline)) int32x4_t q8rt_neon_8x8_scale(
-    int32x4_t vacc, const struct q8rt_neon_q31* q, const enum q8rt_neon_8x8_requant mode) {
+    int32x4_t vacc, const struct q8rt_neon_q31* q, const enum q8rt_neon_8x8_requant mode,
+    const enum q8rt_dot_output out) {
   switch (mode) {
     case Q8RT_NEON_8X8_SINGLE: return q8rt_neon_q31_scale_single(vacc, q);
-    case Q8RT_NEON_8X8_SHIFTED: return q8rt_neon_q31_scale_shifted(vacc, q);
-    default: return q8rt_neon_q31_scale_double(vacc, q);
+    case Q8RT_NEON_8X8_SHIFTED: return q8rt_neon_q31_scale_shifted_out(vacc, q, out);
+    default: return q8rt_neon_q31_scale_out(vacc, q, out);
   }
 }
 
@@ -136,8 +139,9 @@ static inline __attribute__((always_inline)) void q8rt_neon_8x8_store_pair(
     const struct q8rt_neon_8x8_acc* acc, const int i, size_t mr, size_t nr, uint8_t* c, size_t c_stride,
     const struct q8rt_neon_q31* vq, const enum q8rt_neon_8x8_requant mode, const enum q8rt_dot_output out) {
   const uint8x16_t vout = q8rt_neon_pack16_out(
-      q8rt_neon_8x8_scale(acc->lo[i], vq, mode), q8rt_neon_8x8_scale(acc->hi[i], vq, mode),
-      q8rt_neon_8x8_scale(acc->lo[i + 1], vq, mode), q8rt_neon_8x8_scale(acc->hi[i + 1], vq, mode), vq, out);
+      q8rt_neon_8x8_scale(acc->lo[i], vq, mode, out), q8rt_neon_8x8_scale(acc->hi[i], vq, mode, out),
+      q8rt_neon_8x8_scale(acc->lo[i + 1], vq, mode, out), q8rt_neon_8x8_scale(acc->hi[i + 1], vq, mode, out), vq,
+      out);
   q8rt_neon_store_2x8(c + (size_t) i * c_stride, c_stride, vout, mr - (size_t) i, nr);
 }
 
@@ -146,8 +150,8 @@ static inline __attribute__((always_inline)) void q8rt_neon_8x8_store_rows_out(
     const struct q8rt_neon_8x8_acc* acc, const int rows, size_t mr, size_t nr, uint8_t* c, size_t c_stride,
     const struct q8rt_neon_q31* vq, const enum q8rt_neon_8x8_requant mode, const enum q8rt_dot_output out) {
   if (rows == 1) {
-    const int32x4_t vlo = q8rt_neon_8x8_scale(acc->lo[0], vq, mode);
-    const int32x4_t vhi = q8rt_neon_8x8_scale(acc->hi[0], vq, mode);
+    const int32x4_t vlo = q8rt_neon_8x8_scale(acc->lo[0], vq, mode, out);
+    const int32x4_t vhi = q8rt_neon_8x8_scale(acc->hi[0], vq, mode, out);
     const uint8x16_t vout = q8rt_neon_pack16_out(vlo, vhi, vlo, vhi, vq, out);
     if (nr == Q8RT_GEMM8_NR) {
       vst1_u8(c, vget_low_u8(vout));

@@ -81,6 +81,8 @@ bool q8rt_add_params_init(struct q8rt_add_params* p, uint8_t a_zero_point, float
   p->output_zero_point = y_zero_point;
   p->output_min = output_min;
   p->output_max = output_max;
+  p->a_zero_point = a_zero_point;
+  p->b_zero_point = b_zero_point;
   return true;
 }
 

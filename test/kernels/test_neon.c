@@ -65,13 +65,17 @@ static float pick_scale(int64_t maxabs, bool extreme) {
 }
 
 static void conv_params(struct q8rt_conv_params* p, uint8_t kzp, int64_t maxabs, bool extreme) {
+  /* the three output stages of the NEON kernels (kernels/requantize-neon.h): a clamp, the full range with a zero
+   * point, the full range with zero point 0 */
   uint8_t omin = (uint8_t) test_rand_range(0, 80), omax = (uint8_t) test_rand_range(170, 255);
-  if (test_rand_range(0, 2) == 0) {
+  uint8_t ozp = (uint8_t) test_rand_range(0, 255);
+  const unsigned stage = test_rand_range(0, 3);
+  if (stage >= 2) {
     omin = 0;
     omax = 255;
+    if (stage == 3) ozp = 0;
   }
-  CHECK(test_conv_params(p, pick_scale(maxabs, extreme), kzp, (uint8_t) test_rand_range(0, 255),
-                              omin, omax));
+  CHECK(test_conv_params(p, pick_scale(maxabs, extreme), kzp, ozp, omin, omax));
 }
 
 /* weights and biases: random, or the extremes (all 255 / 0 alternating, biases near the int32 limits) */
@@ -213,9 +217,25 @@ static void vadd_case(size_t n, bool alias) {
   } while (!q8rt_add_params_init(&p, (uint8_t) test_rand_range(0, 255), exp2f(test_rand_uniform(-12.0f, 2.0f)),
                                  (uint8_t) test_rand_range(0, 255), exp2f(test_rand_uniform(-12.0f, 2.0f)),
                                  (uint8_t) test_rand_range(0, 255), exp2f(test_rand_uniform(-8.0f, 2.0f)), 0, 255));
-  if (test_rand_range(0, 1)) {
-    p.output_min = (uint8_t) test_rand_range(0, 100);
-    p.output_max = (uint8_t) test_rand_range(150, 255);
+  if (test_rand_range(0, 3) == 0) {
+    /* rounding ties: a_multiplier an odd multiple of 2^(shift - 1), b_multiplier a multiple of 2^shift, so that
+     * every odd a - a_zero_point puts acc exactly halfway (negative ones test the round-away-from-zero fix) */
+    const uint32_t shift = test_rand_range(13, 20);
+    p.shift = shift;
+    p.remainder_mask = (int32_t) ((UINT32_C(1) << shift) - 1);
+    p.remainder_threshold = p.remainder_mask >> 1;
+    p.a_multiplier = (2 * (uint32_t) test_rand_range(0, (1u << (22 - shift)) - 1) + 1) << (shift - 1);
+    p.b_multiplier = (uint32_t) test_rand_range(0, (1u << (22 - shift)) - 1) << shift;
+    p.zero_point_product = (int32_t) (0u - (p.a_multiplier * p.a_zero_point + p.b_multiplier * p.b_zero_point));
+  }
+  /* the three output stages of the NEON kernel: zero point 0 on [0, 255], a zero point on [0, 255], a clamp */
+  switch (test_rand_range(0, 2)) {
+    case 0: p.output_zero_point = 0; break;
+    case 1: break;
+    default:
+      p.output_min = (uint8_t) test_rand_range(0, 100);
+      p.output_max = (uint8_t) test_rand_range(150, 255);
+      break;
   }
   uint8_t* a = malloc(n + Q8RT_EXTRA_BYTES);
   uint8_t* b = malloc(n + Q8RT_EXTRA_BYTES);
