@@ -1,8 +1,10 @@
 /*
  * q8gemm 4x16c4n micro-kernel, aarch64 ARMv8.2 dot product (`udot`, built with -march=armv8.2-a+dotprod; called
- * only when cpuinfo reports the dot product extension), on Q8RT_LAYOUT_GEMM_DOT panels (kernels/layout.h): mr <= 4
- * rows x any nc columns, one 16-column panel per step. The tile, the k loop and the zero point handling are in
- * 4x16c4-neondot.h. The kernel zero point row sums are computed once, before the panels. Twin: 4x16c4n-scalar.c.
+ * only when cpuinfo reports the dot product extension), on Q8RT_LAYOUT_GEMM_DOT panels (kernels/layout.h): any
+ * number of rows per call (struct q8rt_gemm_config.gemmn_rows: a task's rows in one call) x any nc columns, in
+ * blocks of 4 rows (the last one of 1..4), one 16-column panel per step. The tile, the k loop and the zero point
+ * handling are in 4x16c4-neondot.h. The requantization mode and output stage are chosen once per call, the kernel
+ * zero point row sums computed once per block, before its panels. Twin: 4x16c4n-scalar.c.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -30,18 +32,21 @@ static inline __attribute__((always_inline)) void gemm_4x16c4n_block(size_t mr, 
   uint32x4_t vs[4] = {vdupq_n_u32(0), vdupq_n_u32(0), vdupq_n_u32(0), vdupq_n_u32(0)};
   q8rt_dot4x16_sum_k(vs, a0, a1, a2, a3, k, vld1q_u8(kzp_bytes), vld1q_u8(kzp_bytes + 16));
   const uint32x4_t vsums = q8rt_dot4x16_reduce(vs);
+  /* the rows 16 bytes on, for the 32-k loops (q8rt_dot4x16_k) */
+  const uint8_t* ah[4] = {a0 + 16, a1 + 16, a2 + 16, a3 + 16};
+  __asm__("" : "+r"(ah[0]), "+r"(ah[1]), "+r"(ah[2]), "+r"(ah[3]));
   for (;;) {
     struct q8rt_dot4x16_acc acc;
     if (nc <= Q8RT_GEMMDOT_NR / 2) { /* a last panel of at most 8 columns: half the work */
       q8rt_dot4x8_init(&acc, w, vsums);
       w += Q8RT_GEMMDOT_NR * sizeof(int32_t);
-      q8rt_dot4x16_k(&acc, a0, a1, a2, a3, k, &w, true);
+      q8rt_dot4x16_k(&acc, a0, a1, a2, a3, k, &w, true, ah);
       q8rt_dot4x8_store_tile(&acc, mr, nc, c, c_stride, vq, mode, out);
       return;
     }
     q8rt_dot4x16_init(&acc, w, vsums);
     w += Q8RT_GEMMDOT_NR * sizeof(int32_t);
-    q8rt_dot4x16_k(&acc, a0, a1, a2, a3, k, &w, false);
+    q8rt_dot4x16_k(&acc, a0, a1, a2, a3, k, &w, false, ah);
     if (nc <= Q8RT_GEMMDOT_NR) {
       q8rt_dot4x16_store_tile(&acc, mr, nc, c, c_stride, vq, mode, out);
       return;

@@ -12,11 +12,13 @@
  * 8 x 8 (also 16 accumulators) needs 8 row loads and 8 zips per 16 k for 2 weight loads: 53 instead of 47
  * instructions per 1024 MACs; 4 x 16 also keeps the indirection buffer and row sums of the dot-product kernels.
  *
- * Zero points as the dot-product kernels (the same helpers): raw uint8 products, input zero point folded into the
- * packed bias, kernel_zero_point * sum(a) per row computed once per call by `udot` against the kernel zero point
- * bytes (masked to k % 16 bytes in the last chunk) and subtracted from the bias when the accumulators are
- * initialized (the row sums [s0 s1 s2 s3] zipped to [s0 s0 s1 s1] and [s2 s2 s3 s3]; the layout stores each
- * column pair's bias as [b2j b2j+1 b2j b2j+1], so the 8 bias vectors are two 4-register loads).
+ * Zero points as the dot-product kernels: raw uint8 products, input zero point folded into the packed bias,
+ * kernel_zero_point * sum(a) per row subtracted from the accumulators. q8conv 4x16c8 computes the row sums once per
+ * call by `udot` against the kernel zero point bytes (masked to k % 16 bytes in the last chunk) and zips them
+ * ([s0 s1 s2 s3] to [s0 s0 s1 s1] and [s2 s2 s3 s3]) for the initialization; q8gemm 4x16c8n takes them in the k
+ * loop of each 4-row block's first panel (struct q8rt_i8mm_sums: `ummla` against kernel zero point bytes gives the
+ * zipped form directly) and subtracts them after that loop. The layout stores each column pair's bias as
+ * [b2j b2j+1 b2j b2j+1], so the 8 bias vectors are two 4-register loads.
  * Requantization: the dot-product kernels' (q8rt_dot4x16_requantize_row_out: Q31 with the sign fix as one `ssra`,
  * shift 0 without it, TFLITE_SINGLE_ROUNDING as `sqdmulh` + rounding shift; the output stage without the zero
  * point add or the clamp where they change nothing) on the interleaved accumulators of a row pair, 8 column pairs
@@ -26,7 +28,7 @@
  * A last panel of at most 8 columns runs on half the tile (q8rt_i8mm4x8_*: 4 weight registers per group, 16
  * `ummla` per 16 k, 8 initial `sub`, one requantized vector per row pair).
  *
- * k is processed in chunks of 16 (2 groups of 8), then the remaining 1..15 bytes as one 16-byte load per row of
+ * k is processed in chunks of 16 (2 groups of 8; q8gemm 4x16c8n: two chunks per loop iteration), then the remaining 1..15 bytes as one 16-byte load per row of
  * which 1 or 2 groups are used: rows are read up to k + 15 bytes (within the Q8RT_EXTRA_BYTES slack). Bytes past
  * k meet zero weights.
  */

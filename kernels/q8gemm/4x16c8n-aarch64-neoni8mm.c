@@ -1,9 +1,10 @@
 /*
  * q8gemm 4x16c8n micro-kernel, aarch64 ARMv8.6 i8mm (`ummla`, built with -march=armv8.2-a+dotprod+i8mm; called only
- * when the CPU reports i8mm and the dot product) on Q8RT_LAYOUT_GEMM_I8MM panels (kernels/layout.h): mr <= 4 rows x
- * any nc columns, one 16-column panel per step. The tile, the k loop and the zero point handling are in
- * 4x16c8-neoni8mm.h. The kernel zero point row sums are computed once (`udot`), before the panels, and the
- * requantization mode and output stage chosen once per call.
+ * when the CPU reports i8mm and the dot product) on Q8RT_LAYOUT_GEMM_I8MM panels (kernels/layout.h): any number of
+ * rows per call (struct q8rt_gemm_config.gemmn_rows: a task's rows in one call) x any nc columns, in blocks of 4 rows
+ * (the last one of 1..4), one 16-column panel per step. The tile, the k loop and the zero point handling are in
+ * 4x16c8-neoni8mm.h. The requantization mode and output stage are chosen once per call; the kernel zero point row
+ * sums of a block are taken by `ummla` in the k loop of its first panel.
  * Twin: 4x16c8n-scalar.c.
  */
 #include <stddef.h>
