@@ -7,8 +7,9 @@
  * advanced by 16), one 32-byte weight load, 2 vmovl and 4 vmlal.s16: 144 MACs in 74 instructions per tile. Then
  * the Q31 requantization of kernels/requantize-neon.h in the variant of the parameters (chosen once per call, one
  * assembly text each: shift 0 is vqrdmulh alone, shift >= 1 vqrdmulh / vsra / vrshl, single rounding vqdmulh /
- * vrshl), with the constants in q registers for the whole call; a partial last tile (1..15 channels) is
- * stored by lane stores after the assembly. Reads 16 bytes per pointer per tile (as the aarch64 kernel).
+ * vrshl; shift >= 1 in the PLAIN output stage vqrdmulh / vrshl and the narrows alone, without the sign fix, the
+ * zero point and the clamp, which change nothing there), with the constants in q registers for the whole call; a
+ * partial last tile (1..15 channels) is stored by lane stores after the assembly. Reads 16 bytes per pointer per tile (as the aarch64 kernel).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -39,25 +40,16 @@
 #define Q8RT_DW16P_ALL(op, operand)                                                                                \
   op " q8, q8" operand "\n\t" op " q9, q9" operand "\n\t" op " q10, q10" operand "\n\t" op " q11, q11" operand "\n\t"
 
-/* The pixel's assembly with the requantization text `scale` (on q8-q11, with the operands mult and shift). The
- * requantized tile is in the operand v; a partial last tile is left there. */
-#define Q8RT_DW16P_PIXEL(scale)                                                                                    \
+/* The pixel's assembly with the requantization text `scale` (on q8-q11, with the operands mult and shift) and the
+ * output text `pack` (q8-q11 to the operand v). The requantized tile is in v; a partial last tile is left there. */
+#define Q8RT_DW16P_PIXEL(scale, pack)                                                                              \
   "1:\n\t"                                                                                                         \
   "vld1.32 {d16-d19}, [%[w]]!\n\t"                                                                                 \
   "vld1.32 {d20-d23}, [%[w]]!\n\t"                                                                                 \
   Q8RT_DW16P_TAP("i0") Q8RT_DW16P_TAP("i1") Q8RT_DW16P_TAP("i2") Q8RT_DW16P_TAP("i3") Q8RT_DW16P_TAP("i4")         \
   Q8RT_DW16P_TAP("i5") Q8RT_DW16P_TAP("i6") Q8RT_DW16P_TAP("i7") Q8RT_DW16P_TAP("i8")                              \
   scale                                                                                                            \
-  "vqmovn.s32 d8, q8\n\t"                                                                                         \
-  "vqmovn.s32 d9, q9\n\t"                                                                                         \
-  "vqmovn.s32 d10, q10\n\t"                                                                                        \
-  "vqmovn.s32 d11, q11\n\t"                                                                                        \
-  "vqadd.s16 q4, q4, %q[zp]\n\t"                                                                                   \
-  "vqadd.s16 q5, q5, %q[zp]\n\t"                                                                                   \
-  "vqmovun.s16 %e[v], q4\n\t"                                                                                      \
-  "vqmovun.s16 %f[v], q5\n\t"                                                                                      \
-  "vmax.u8 %q[v], %q[v], %q[min]\n\t"                                                                              \
-  "vmin.u8 %q[v], %q[v], %q[max]\n\t"                                                                              \
+  pack                                                                                                             \
   "subs %[c], %[c], #16\n\t"                                                                                       \
   "bls 2f\n\t"                                                                                                     \
   "vst1.8 {%e[v]-%f[v]}, [%[out]]!\n\t"                                                                            \
@@ -67,11 +59,35 @@
   "vst1.8 {%e[v]-%f[v]}, [%[out]]\n\t"                                                                             \
   "3:\n\t"
 
+/* The narrows alone (the PLAIN output stage of kernels/requantize-neon.h: zero point 0, range [0, 255]). */
+#define Q8RT_DW16P_PACK_PLAIN                                                                                      \
+  "vqmovn.s32 d8, q8\n\t"                                                                                          \
+  "vqmovn.s32 d9, q9\n\t"                                                                                          \
+  "vqmovn.s32 d10, q10\n\t"                                                                                        \
+  "vqmovn.s32 d11, q11\n\t"                                                                                        \
+  "vqmovun.s16 %e[v], q4\n\t"                                                                                      \
+  "vqmovun.s16 %f[v], q5\n\t"
+/* The narrows, the zero point and the clamp. */
+#define Q8RT_DW16P_PACK_CLAMP                                                                                      \
+  "vqmovn.s32 d8, q8\n\t"                                                                                          \
+  "vqmovn.s32 d9, q9\n\t"                                                                                          \
+  "vqmovn.s32 d10, q10\n\t"                                                                                        \
+  "vqmovn.s32 d11, q11\n\t"                                                                                        \
+  "vqadd.s16 q4, q4, %q[zp]\n\t"                                                                                   \
+  "vqadd.s16 q5, q5, %q[zp]\n\t"                                                                                   \
+  "vqmovun.s16 %e[v], q4\n\t"                                                                                      \
+  "vqmovun.s16 %f[v], q5\n\t"                                                                                      \
+  "vmax.u8 %q[v], %q[v], %q[min]\n\t"                                                                              \
+  "vmin.u8 %q[v], %q[v], %q[max]\n\t"
+
 #define Q8RT_DW16P_SCALE_ZERO_SHIFT Q8RT_DW16P_ALL("vqrdmulh.s32", ", %q[mult]")
 #define Q8RT_DW16P_SCALE_SHIFTED                                                                                   \
   Q8RT_DW16P_ALL("vqrdmulh.s32", ", %q[mult]") Q8RT_DW16P_ALL("vsra.s32", ", #31")                                 \
   Q8RT_DW16P_ALL("vrshl.s32", ", %q[shift]")
 #define Q8RT_DW16P_SCALE_SINGLE Q8RT_DW16P_ALL("vqdmulh.s32", ", %q[mult]") Q8RT_DW16P_ALL("vrshl.s32", ", %q[shift]")
+/* Two roundings, shift >= 1, in the PLAIN output stage: no sign fix (q8rt_neon_q31_scale_shifted_out). */
+#define Q8RT_DW16P_SCALE_SHIFTED_PLAIN                                                                             \
+  Q8RT_DW16P_ALL("vqrdmulh.s32", ", %q[mult]") Q8RT_DW16P_ALL("vrshl.s32", ", %q[shift]")
 
 #define Q8RT_DW16P_OPERANDS                                                                                        \
   : [i0] "+r"(i0), [i1] "+r"(i1), [i2] "+r"(i2), [i3] "+r"(i3), [i4] "+r"(i4), [i5] "+r"(i5), [i6] "+r"(i6),      \
@@ -82,7 +98,8 @@
     "d16", "d17", "d18", "d19", "d20", "d21", "d22", "d23"
 
 /* The rows of output pixels; mode 0: shift 0 (two roundings), 1: shift >= 1 (two roundings), 2: single rounding
- * (the sequence of q8rt_neon_q31_scale; a constant once inlined). */
+ * (the sequence of q8rt_neon_q31_scale), 3: shift >= 1 (two roundings) in the PLAIN output stage (a constant once
+ * inlined). */
 static inline __attribute__((always_inline)) void dw_rows(size_t channels, size_t output_width,
                                                           const uint8_t* const* input, size_t input_stride,
                                                           const void* packed_w, uint8_t* output,
@@ -103,11 +120,13 @@ static inline __attribute__((always_inline)) void dw_rows(size_t channels, size_
     size_t c = channels;
     uint8x16_t v;
     if (mode == 0) {
-      __asm__ volatile(Q8RT_DW16P_PIXEL(Q8RT_DW16P_SCALE_ZERO_SHIFT) Q8RT_DW16P_OPERANDS);
+      __asm__ volatile(Q8RT_DW16P_PIXEL(Q8RT_DW16P_SCALE_ZERO_SHIFT, Q8RT_DW16P_PACK_CLAMP) Q8RT_DW16P_OPERANDS);
     } else if (mode == 1) {
-      __asm__ volatile(Q8RT_DW16P_PIXEL(Q8RT_DW16P_SCALE_SHIFTED) Q8RT_DW16P_OPERANDS);
+      __asm__ volatile(Q8RT_DW16P_PIXEL(Q8RT_DW16P_SCALE_SHIFTED, Q8RT_DW16P_PACK_CLAMP) Q8RT_DW16P_OPERANDS);
+    } else if (mode == 2) {
+      __asm__ volatile(Q8RT_DW16P_PIXEL(Q8RT_DW16P_SCALE_SINGLE, Q8RT_DW16P_PACK_CLAMP) Q8RT_DW16P_OPERANDS);
     } else {
-      __asm__ volatile(Q8RT_DW16P_PIXEL(Q8RT_DW16P_SCALE_SINGLE) Q8RT_DW16P_OPERANDS);
+      __asm__ volatile(Q8RT_DW16P_PIXEL(Q8RT_DW16P_SCALE_SHIFTED_PLAIN, Q8RT_DW16P_PACK_PLAIN) Q8RT_DW16P_OPERANDS);
     }
     if (c != 0) { /* c = (channels of the last tile) - 16 (mod 2^32): a partial tile, in v */
       q8rt_neon_store_partial_u8(out, v, c + Q8RT_DW16P_CR);
@@ -124,6 +143,8 @@ void q8rt_q8dwconv_ukernel_up16x9p__aarch32_neon(size_t channels, size_t output_
   const struct q8rt_neon_q31 vq = q8rt_neon_q31_init(params);
   if (params->single_rounding) {
     dw_rows(channels, output_width, input, input_stride, packed_w, output, output_increment, &vq, 2);
+  } else if (params->shift != 0 && q8rt_dot_output_of(params) == Q8RT_DOT_OUT_PLAIN) {
+    dw_rows(channels, output_width, input, input_stride, packed_w, output, output_increment, &vq, 3);
   } else if (params->shift != 0) {
     dw_rows(channels, output_width, input, input_stride, packed_w, output, output_increment, &vq, 1);
   } else {

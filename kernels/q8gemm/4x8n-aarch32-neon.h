@@ -40,9 +40,12 @@ struct q8rt_aarch32_4x8n_params {
 #define Q8RT_4X8N_SINGLE 1  /* single rounding: vqdmulh / vrshl */
 #define Q8RT_4X8N_SHIFTED 2 /* two roundings with shift >= 1: vqrdmulh / vsra / vrshl (neither bit: vqrdmulh) */
 #define Q8RT_4X8N_PARTIAL 4 /* fewer than 4 rows: every tile leaves through the buffer */
+#define Q8RT_4X8N_PLAIN 8   /* with SHIFTED: output zero point 0 and range [0, 255] (the PLAIN output stage of
+                             * kernels/requantize-neon.h): vqrdmulh / vrshl and the narrows alone */
 
 /* Fills *p from params; returns the mode bits (the sequence of q8rt_neon_q31_scale; with shift 0 and two
- * roundings the sign fix is masked off and the shift is by 0, so vqrdmulh alone). */
+ * roundings the sign fix is masked off and the shift is by 0, so vqrdmulh alone; in the PLAIN output stage the
+ * sign fix, the zero point and the clamp change nothing: q8rt_neon_q31_scale_shifted_out). */
 static inline size_t q8rt_aarch32_4x8n_init(struct q8rt_aarch32_4x8n_params* p, const struct q8rt_conv_params* params,
                                             size_t mr) {
   vst1q_u8(p->kernel_zero_point, vdupq_n_u8(params->kernel_zero_point));
@@ -51,7 +54,8 @@ static inline size_t q8rt_aarch32_4x8n_init(struct q8rt_aarch32_4x8n_params* p, 
   vst1q_s16(p->zero_point, vdupq_n_s16((int16_t) params->output_zero_point));
   vst1q_u8(p->min, vdupq_n_u8(params->output_min));
   vst1q_u8(p->max, vdupq_n_u8(params->output_max));
-  const size_t mode = params->single_rounding ? Q8RT_4X8N_SINGLE : params->shift != 0 ? Q8RT_4X8N_SHIFTED : 0;
+  size_t mode = params->single_rounding ? Q8RT_4X8N_SINGLE : params->shift != 0 ? Q8RT_4X8N_SHIFTED : 0;
+  if (mode == Q8RT_4X8N_SHIFTED && q8rt_dot_output_of(params) == Q8RT_DOT_OUT_PLAIN) mode |= Q8RT_4X8N_PLAIN;
   return mode | (mr < 4 ? Q8RT_4X8N_PARTIAL : 0);
 }
 
@@ -118,22 +122,8 @@ static inline void q8rt_aarch32_4x8n_store_partial(const struct q8rt_aarch32_4x8
   Q8RT_4X8N_K("d8", "d9", "0") Q8RT_4X8N_K("d10", "d11", "1") Q8RT_4X8N_K("d12", "d13", "2")                       \
   Q8RT_4X8N_K("d14", "d15", "3")
 
-/* Panel end: requantization (operands pp, mode, scratch t) and the store of a whole tile at c (rows cs apart,
- * c advanced by 8, nc reduced by 8, back to label 0 while columns remain), or of a partial tile into pp->out
- * (then out of the loop with c and nc unchanged). A whole tile: not Q8RT_4X8N_PARTIAL and nc >= 8. The
- * two-rounding sequence with shift >= 1 (QNNPACK's and TFLite's usual case) runs inline; the other two variants
- * are out of line after the loop (label 3), and come back to label 4. */
-#define Q8RT_4X8N_END                                                                                              \
-  "add %[t], %[pp], #16\n\t"                                                                                       \
-  "vld1.32 {d0-d3}, [%[t]]!\n\t"                                                                                   \
-  "tst %[mode], #2\n\t"                                                                                            \
-  "beq 3f\n\t"                                                                                                     \
-  Q8RT_4X8N_ALL("vqrdmulh.s32", ", q0")                                                                            \
-  Q8RT_4X8N_ALL("vsra.s32", ", #31")                                                                               \
-  Q8RT_4X8N_ALL("vrshl.s32", ", q1")                                                                               \
-  "4:\n\t"                                                                                                         \
-  "vld1.16 {d4-d7}, [%[t]]!\n\t"                                                                                   \
-  "vld1.8 {d8-d9}, [%[t]]!\n\t"                                                                                    \
+/* The 8 accumulators narrowed (saturating) to int16: rows 0, 1 in q0, q1 and rows 2, 3 in q5, q6. */
+#define Q8RT_4X8N_NARROW                                                                                           \
   "vqmovn.s32 d0, q8\n\t"                                                                                          \
   "vqmovn.s32 d1, q9\n\t"                                                                                          \
   "vqmovn.s32 d2, q10\n\t"                                                                                         \
@@ -141,7 +131,28 @@ static inline void q8rt_aarch32_4x8n_store_partial(const struct q8rt_aarch32_4x8
   "vqmovn.s32 d10, q12\n\t"                                                                                        \
   "vqmovn.s32 d11, q13\n\t"                                                                                        \
   "vqmovn.s32 d12, q14\n\t"                                                                                        \
-  "vqmovn.s32 d13, q15\n\t"                                                                                        \
+  "vqmovn.s32 d13, q15\n\t"
+
+/* Panel end: requantization (operands pp, mode, scratch t) and the store of a whole tile at c (rows cs apart,
+ * c advanced by 8, nc reduced by 8, back to label 0 while columns remain), or of a partial tile into pp->out
+ * (then out of the loop with c and nc unchanged). A whole tile: not Q8RT_4X8N_PARTIAL and nc >= 8. The
+ * two-rounding sequence with shift >= 1 (QNNPACK's and TFLite's usual case) runs inline; the other two variants
+ * are out of line after the loop (label 3), and come back to label 4; the PLAIN output stage (label 8: no sign
+ * fix, zero point or clamp; t advanced past the constants it does not load) comes back to the stores (label 9). */
+#define Q8RT_4X8N_END                                                                                              \
+  "add %[t], %[pp], #16\n\t"                                                                                       \
+  "vld1.32 {d0-d3}, [%[t]]!\n\t"                                                                                   \
+  "tst %[mode], #2\n\t"                                                                                            \
+  "beq 3f\n\t"                                                                                                     \
+  Q8RT_4X8N_ALL("vqrdmulh.s32", ", q0")                                                                            \
+  "tst %[mode], #8\n\t"                                                                                            \
+  "bne 8f\n\t"                                                                                                     \
+  Q8RT_4X8N_ALL("vsra.s32", ", #31")                                                                               \
+  Q8RT_4X8N_ALL("vrshl.s32", ", q1")                                                                               \
+  "4:\n\t"                                                                                                         \
+  "vld1.16 {d4-d7}, [%[t]]!\n\t"                                                                                   \
+  "vld1.8 {d8-d9}, [%[t]]!\n\t"                                                                                    \
+  Q8RT_4X8N_NARROW                                                                                                 \
   "vqadd.s16 q0, q0, q2\n\t"                                                                                       \
   "vqadd.s16 q1, q1, q2\n\t"                                                                                       \
   "vqadd.s16 q5, q5, q2\n\t"                                                                                       \
@@ -154,6 +165,7 @@ static inline void q8rt_aarch32_4x8n_store_partial(const struct q8rt_aarch32_4x8
   "vmax.u8 q8, q8, q3\n\t"                                                                                         \
   "vmin.u8 q7, q7, q4\n\t"                                                                                         \
   "vmin.u8 q8, q8, q4\n\t"                                                                                         \
+  "9:\n\t"                                                                                                         \
   "tst %[mode], #4\n\t"                                                                                            \
   "bne 6f\n\t"                                                                                                     \
   "cmp %[nc], #8\n\t"                                                                                              \
@@ -176,6 +188,15 @@ static inline void q8rt_aarch32_4x8n_store_partial(const struct q8rt_aarch32_4x8
   Q8RT_4X8N_ALL("vqdmulh.s32", ", q0")                                                                             \
   Q8RT_4X8N_ALL("vrshl.s32", ", q1")                                                                               \
   "b 4b\n\t"                                                                                                       \
+  "8:\n\t"                                                                                                         \
+  Q8RT_4X8N_ALL("vrshl.s32", ", q1")                                                                               \
+  "add %[t], %[t], #48\n\t"                                                                                        \
+  Q8RT_4X8N_NARROW                                                                                                 \
+  "vqmovun.s16 d14, q0\n\t"                                                                                        \
+  "vqmovun.s16 d15, q1\n\t"                                                                                        \
+  "vqmovun.s16 d16, q5\n\t"                                                                                        \
+  "vqmovun.s16 d17, q6\n\t"                                                                                        \
+  "b 9b\n\t"                                                                                                       \
   "6:\n\t"                                                                                                         \
   "vst1.8 {d14-d17}, [%[t]]\n\t"                                                                                   \
   "7:\n\t"

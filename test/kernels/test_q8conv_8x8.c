@@ -33,6 +33,19 @@
 #define NEON_MR 0
 #endif
 
+
+/* Requantization parameters for `scale` in one of the three output stages of the NEON kernels
+ * (kernels/requantize-neon.h), drawn at random: a clamp, the full range with a zero point, or the full range with
+ * zero point 0 (PLAIN: no sign fix, zero point or clamp in the kernels). */
+static bool conv_params_any_stage(struct q8rt_conv_params* params, float scale, uint8_t kzp) {
+  switch (test_rand_range(0, 2)) {
+    case 0: return test_conv_params(params, scale, kzp, 0, 0, 255);
+    case 1: return test_conv_params(params, scale, kzp, (uint8_t) test_rand_range(0, 255), 0, 255);
+    default:
+      return test_conv_params(params, scale, kzp, (uint8_t) test_rand_range(0, 255), (uint8_t) test_rand_range(0, 60),
+                              (uint8_t) test_rand_range(190, 255));
+  }
+}
 static bool g_neon = false;
 
 static size_t round_up8(size_t x) { return (x + 7) / 8 * 8; }
@@ -104,8 +117,7 @@ static void run_case(size_t tile_mr, size_t mr, size_t nr, size_t kc, size_t ks,
     scale = exp2f(-test_rand_uniform(0.0f, 20.0f)) * 0.99f;
   }
   struct q8rt_conv_params params;
-  CHECK(test_conv_params(&params, scale, kzp, (uint8_t) test_rand_range(0, 255), (uint8_t) test_rand_range(0, 60),
-                         (uint8_t) test_rand_range(190, 255)));
+  CHECK(conv_params_any_stage(&params, scale, kzp));
 
   const size_t c_size = 8 * c_stride + 16;
   uint8_t* c0 = malloc(c_size);
@@ -219,8 +231,7 @@ static void armv7_multi_case(size_t mr, size_t nc, size_t kc, size_t ks) {
   const float scale = test_rand_range(0, 3) == 0 ? 0.99999994f
                       : (float) (test_rand_uniform(20.0f, 400.0f) / (double) (ks * kc * 255 * 128 + 100000));
   struct q8rt_conv_params params;
-  CHECK(test_conv_params(&params, scale, g.kzp, (uint8_t) test_rand_range(0, 255), (uint8_t) test_rand_range(0, 60),
-                         (uint8_t) test_rand_range(190, 255)));
+  CHECK(conv_params_any_stage(&params, scale, g.kzp));
   const size_t c_size = 4 * c_stride + 16;
   uint8_t* c0 = malloc(c_size);
   uint8_t* c1 = malloc(c_size);
@@ -268,8 +279,7 @@ static void conv8n_case(size_t mr, size_t nc, size_t kc, size_t ks, bool extreme
     default: scale = exp2f(-test_rand_uniform(4.0f, 24.0f)) * 0.99f; break;
   }
   struct q8rt_conv_params params;
-  CHECK(test_conv_params(&params, scale, g.kzp, (uint8_t) test_rand_range(0, 255), (uint8_t) test_rand_range(0, 60),
-                         (uint8_t) test_rand_range(190, 255)));
+  CHECK(conv_params_any_stage(&params, scale, g.kzp));
   const size_t c_size = mr * c_stride + 16;
   uint8_t* c0 = malloc(c_size);
   uint8_t* c1 = malloc(c_size);
