@@ -28,9 +28,9 @@
  * A last panel of at most 8 columns runs on half the tile (q8rt_i8mm4x8_*: 4 weight registers per group, 16
  * `ummla` per 16 k, 8 initial `sub`, one requantized vector per row pair).
  *
- * k is processed in chunks of 16 (2 groups of 8; q8gemm 4x16c8n: two chunks per loop iteration), then the remaining 1..15 bytes as one 16-byte load per row of
- * which 1 or 2 groups are used: rows are read up to k + 15 bytes (within the Q8RT_EXTRA_BYTES slack). Bytes past
- * k meet zero weights.
+ * k is processed in chunks of 16 (2 groups of 8; q8gemm 4x16c8n: two chunks per loop iteration), then the remaining
+ * 1..15 bytes as one 16-byte load per row of which 1 or 2 groups are used: rows are read up to k + 15 bytes (within
+ * the Q8RT_EXTRA_BYTES slack). Bytes past k meet zero weights.
  */
 #pragma once
 
