@@ -200,6 +200,23 @@
 #define Q8RT_GEMMI8MM_BIAS_BYTES 128
 
 /*
+ * Q8RT_LAYOUT_GEMM_I8MM_TAP_PAIRS (tag 12): built from the raw weights (q8rt_pack_gemm_16x8_i8mm_tp), for the
+ * q8conv 4x16c8tp kernels (aarch64 i8mm and the scalar twin), convolutions with kc <= 4 (a first layer on 3
+ * channels): every tap gets a 4-byte slot of k (channels 0..kc-1, then zero weights), two taps per 8-k group.
+ * It is the Q8RT_LAYOUT_GEMM_I8MM packing (same 16-column panels, column-pair bias [b2j b2j+1 b2j b2j+1], raw uint8
+ * weights in groups of 8 k per column) of a K = 4 * round_up(ks, 2) matrix whose k index is 4 * tap + channel:
+ *     int32_t bias[8][4]          as Q8RT_LAYOUT_GEMM_I8MM: the folded bias' over the real ks * kc weights
+ *     uint8_t w[G][16][8]         G = ceil(ks / 2) groups; column n, tap t, channel k < kc at byte
+ *                                 (t / 2) * 128 + n * 8 + 4 * (t % 2) + k. Channels kc..3 of every slot, the
+ *                                 second slot of the last group when ks is odd, and padded n hold 0.
+ *   Panel size = 128 + G * 128 bytes (q8rt_i8mm_tp_panel_bytes in kernels/q8conv/q8conv.h; a multiple of 128).
+ * A kernel computes the value of the Q8RT_LAYOUT_GEMM_I8MM kernels (the per-pixel input sum over the kc real
+ * channels of every tap only; bytes kc..3 of a slot meet zero weights in the products).
+ */
+#define Q8RT_LAYOUT_GEMM_I8MM_TAP_PAIRS 12 /* runtime only */
+#define Q8RT_I8MMTP_TAP_K 4
+
+/*
  * Q8RT_LAYOUT_DWCONV_DOT (tag 10): built from the raw weights (q8rt_pack_dw_dot, src/pack/pack_dw_dot.c), for the
  * q8dwconv up16x9dot kernels (aarch64 `udot`, the neondot and neoni8mm tables, and the scalar twin): depthwise 3x3
  * weights as RAW uint8 in groups of the 3 taps of one kernel column, channels split into tiles of

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../layout.h"
 #include "../params.h"
 
 typedef void (*q8rt_q8conv_ukernel_fn)(
@@ -106,3 +107,17 @@ void q8rt_q8conv_ukernel_4x16c8__scalar(size_t mr, size_t nc, size_t kc, size_t 
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
 void q8rt_q8conv_ukernel_4x16c8__aarch64_neoni8mm(size_t mr, size_t nc, size_t kc, size_t ks, const uint8_t* const* a,
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+
+/* Tap pairs on i8mm, for kc <= 4 (a first layer on 3 channels): Q8RT_LAYOUT_GEMM_I8MM_TAP_PAIRS panels with these
+ * ks and kc (kernels/layout.h), 16-byte aligned; MR = Q8RT_Q8CONV_I8MMTP_MR = 16 pixels (16 pointers per tap, tiles
+ * of 4 inside the kernel, so that its per-call setup is shared by 16 pixels), any ks >= 1, nr (called nc) any number
+ * >= 1 of columns spanning consecutive 16-column panels. Each A pointer is read for exactly 4 bytes (bytes kc..3 meet
+ * zero weights and stay out of the per-pixel input sums). aarch64 i8mm and the scalar twin. */
+#define Q8RT_Q8CONV_I8MMTP_MR 16
+static inline size_t q8rt_i8mm_tp_panel_bytes(size_t ks) {
+  return Q8RT_GEMMI8MM_BIAS_BYTES + (ks + 1) / 2 * Q8RT_GEMMI8MM_KR * Q8RT_GEMMI8MM_NR;
+}
+void q8rt_q8conv_ukernel_4x16c8tp__scalar(size_t mr, size_t nc, size_t kc, size_t ks, const uint8_t* const* a,
+    const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
+void q8rt_q8conv_ukernel_4x16c8tp__aarch64_neoni8mm(size_t mr, size_t nc, size_t kc, size_t ks,
+    const uint8_t* const* a, const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);

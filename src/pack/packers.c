@@ -5,6 +5,7 @@
 
 #include "../../kernels/f32gemm/f32params.h"
 #include "../../kernels/layout.h"
+#include "../../kernels/q8conv/q8conv.h"
 #include "../../kernels/q8dwconv/q8dwconv.h"
 #include "fold.h"
 #include "pack.h"
@@ -179,17 +180,12 @@ static size_t gemm_i8mm_panel_bytes(size_t kc, size_t ks) {
   return Q8RT_GEMMI8MM_BIAS_BYTES + ks * kc8 * Q8RT_GEMMI8MM_NR;
 }
 
-size_t q8rt_packed_size_gemm_16x8_i8mm(const struct q8rt_pack_src* s) {
-  return (s->n + Q8RT_GEMMI8MM_NR - 1) / Q8RT_GEMMI8MM_NR * gemm_i8mm_panel_bytes(s->kc, s->ks);
-}
-
-/* As q8rt_pack_gemm_16x4_dot (folded bias, raw weights), with groups of 8 k per column: 8 consecutive bytes per
- * column, so that 16 bytes hold 8 k of two columns, the second operand of one `ummla`; the bias of each column pair
- * twice, as the accumulators of two rows hold it. */
-void q8rt_pack_gemm_16x8_i8mm(const struct q8rt_pack_src* s, void* out) {
-  const size_t kc8 = (s->kc + Q8RT_GEMMI8MM_KR - 1) / Q8RT_GEMMI8MM_KR * Q8RT_GEMMI8MM_KR;
-  const size_t panel = gemm_i8mm_panel_bytes(s->kc, s->ks);
-  memset(out, 0, q8rt_packed_size_gemm_16x8_i8mm(s));
+/* Q8RT_LAYOUT_GEMM_I8MM panels of k_panel k (a multiple of 8) per column, in which channel k of tap t has the k index
+ * t * tap_k + k: the GEMM layout (tap_k = round_up(kc, 8), k_panel = ks * tap_k) and its tap pairs (tap_k = 4,
+ * k_panel = 4 * round_up(ks, 2)). The folded bias sums the real weights only. */
+static void pack_i8mm(const struct q8rt_pack_src* s, size_t tap_k, size_t k_panel, void* out) {
+  const size_t panel = Q8RT_GEMMI8MM_BIAS_BYTES + k_panel * Q8RT_GEMMI8MM_NR;
+  memset(out, 0, (s->n + Q8RT_GEMMI8MM_NR - 1) / Q8RT_GEMMI8MM_NR * panel);
   for (size_t j = 0; j < s->n; j++) {
     uint8_t* dst = (uint8_t*) out + (j / Q8RT_GEMMI8MM_NR) * panel;
     const size_t lane = j % Q8RT_GEMMI8MM_NR;
@@ -200,12 +196,35 @@ void q8rt_pack_gemm_16x8_i8mm(const struct q8rt_pack_src* s, void* out) {
     uint8_t* dw = dst + Q8RT_GEMMI8MM_BIAS_BYTES;
     for (size_t t = 0; t < s->ks; t++) {
       for (size_t k = 0; k < s->kc; k++) {
-        const size_t g = (t * kc8 + k) / Q8RT_GEMMI8MM_KR; /* group of 8 k, counted over all taps */
-        dw[g * Q8RT_GEMMI8MM_NR * Q8RT_GEMMI8MM_KR + lane * Q8RT_GEMMI8MM_KR + k % Q8RT_GEMMI8MM_KR] =
+        const size_t i = t * tap_k + k; /* k index in the panel */
+        const size_t g = i / Q8RT_GEMMI8MM_KR; /* group of 8 k */
+        dw[g * Q8RT_GEMMI8MM_NR * Q8RT_GEMMI8MM_KR + lane * Q8RT_GEMMI8MM_KR + i % Q8RT_GEMMI8MM_KR] =
             s->w[(j * s->ks + t) * s->kc + k];
       }
     }
   }
+}
+
+size_t q8rt_packed_size_gemm_16x8_i8mm(const struct q8rt_pack_src* s) {
+  return (s->n + Q8RT_GEMMI8MM_NR - 1) / Q8RT_GEMMI8MM_NR * gemm_i8mm_panel_bytes(s->kc, s->ks);
+}
+
+/* As q8rt_pack_gemm_16x4_dot (folded bias, raw weights), with groups of 8 k per column: 8 consecutive bytes per
+ * column, so that 16 bytes hold 8 k of two columns, the second operand of one `ummla`; the bias of each column pair
+ * twice, as the accumulators of two rows hold it. */
+void q8rt_pack_gemm_16x8_i8mm(const struct q8rt_pack_src* s, void* out) {
+  const size_t kc8 = (s->kc + Q8RT_GEMMI8MM_KR - 1) / Q8RT_GEMMI8MM_KR * Q8RT_GEMMI8MM_KR;
+  pack_i8mm(s, kc8, s->ks * kc8, out);
+}
+
+size_t q8rt_packed_size_gemm_16x8_i8mm_tp(const struct q8rt_pack_src* s) {
+  return (s->n + Q8RT_GEMMI8MM_NR - 1) / Q8RT_GEMMI8MM_NR * q8rt_i8mm_tp_panel_bytes(s->ks);
+}
+
+/* The i8mm packing of a K = 4 * round_up(ks, 2) matrix whose k index is 4 * tap + channel (kc <= 4; zero weights in
+ * the unused channel slots and the missing tap of an odd ks). */
+void q8rt_pack_gemm_16x8_i8mm_tp(const struct q8rt_pack_src* s, void* out) {
+  pack_i8mm(s, Q8RT_I8MMTP_TAP_K, (s->ks + 1) / 2 * Q8RT_GEMMI8MM_KR, out);
 }
 
 size_t q8rt_packed_size_dw_16(const struct q8rt_pack_src* s) { return (size_t) q8rt_packed_dw_bytes(s->n); }

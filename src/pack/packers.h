@@ -53,6 +53,9 @@ void q8rt_pack_gemm_16x4_dot(const struct q8rt_pack_src* src, void* out);
 /* int8, Q8RT_LAYOUT_GEMM_I8MM (16-column panels, raw uint8 w in groups of 8 k per column, for ummla). */
 size_t q8rt_packed_size_gemm_16x8_i8mm(const struct q8rt_pack_src* src);
 void q8rt_pack_gemm_16x8_i8mm(const struct q8rt_pack_src* src, void* out);
+/* int8, Q8RT_LAYOUT_GEMM_I8MM_TAP_PAIRS (kc <= 4: the i8mm panels with two taps of 4-byte slots per 8-k group). */
+size_t q8rt_packed_size_gemm_16x8_i8mm_tp(const struct q8rt_pack_src* src);
+void q8rt_pack_gemm_16x8_i8mm_tp(const struct q8rt_pack_src* src, void* out);
 /* int8 depthwise, Q8RT_LAYOUT_DWCONV (16-channel tiles, int16 w - kzp). */
 size_t q8rt_packed_size_dw_16(const struct q8rt_pack_src* src);
 void q8rt_pack_dw_16(const struct q8rt_pack_src* src, void* out);

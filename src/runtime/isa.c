@@ -243,23 +243,25 @@ static const struct q8rt_gemm_config gemm_4x16c4_neondot = {
   .gemv = q8rt_q8gemm_ukernel_1x16c4n__aarch64_neondot, .gemv_nc = 16,
   .igemmn = q8rt_q8conv_ukernel_4x16c4__aarch64_neondot, .split = Q8RT_SPLIT_ROW_BLOCKS,
 };
-/* Convolutions with kc <= 4 (a first layer on 3 channels) in the neoni8mm table: the 4x16c4 udot configuration,
- * whose 4-k groups waste fewer products on a tap than the 8-k groups of ummla (per tap of 4 rows x 16 columns:
- * 16 udot + 1 weight load + 4 row loads, against 16 ummla + 2 weight loads + 4 row loads + 2 zips). */
-static const struct q8rt_gemm_config gemm_4x16c4_neondot_small_kc = {
-  .name = "4x16c4", .mr = 4, .nr = 16, .kr = 4, .packed_size = q8rt_packed_size_gemm_16x4_dot,
-  .pack = q8rt_pack_gemm_16x4_dot, .gemmn = q8rt_q8gemm_ukernel_4x16c4n__aarch64_neondot, .gemmn_rows = true,
-  .gemv = q8rt_q8gemm_ukernel_1x16c4n__aarch64_neondot, .gemv_nc = 16,
-  .igemmn = q8rt_q8conv_ukernel_4x16c4__aarch64_neondot, .split = Q8RT_SPLIT_ROW_BLOCKS,
-  .max_kc = 4, .min_ks = 1, .max_ks = UINT32_MAX,
+/* Convolutions with kc <= 4 (a first layer on 3 channels) in the neoni8mm table, on Q8RT_LAYOUT_GEMM_I8MM_TAP_PAIRS
+ * (the i8mm panels of a K = 4 * round_up(ks, 2) matrix: every tap a 4-byte slot, two taps per 8-k group of `ummla`):
+ * the q8conv 4x16c8tp kernel builds each group's paired activation vectors of 4 pixels directly with 32-bit lane
+ * loads from the indirection pointers and, for 9 or 10 taps (a 3x3 kernel: 5 groups instead of the 9 4-k groups
+ * of `udot`), gathers them once per 4 pixels for all column panels of the call. MR = 16 pointers per tap (tiles of
+ * 4 inside the kernel: the per-call setup shared by 16 pixels). Split in row blocks. */
+static const struct q8rt_gemm_config gemm_4x16c8tp_neoni8mm = {
+  .name = "4x16c8tp", .mr = Q8RT_Q8CONV_I8MMTP_MR, .nr = 16, .kr = 8,
+  .packed_size = q8rt_packed_size_gemm_16x8_i8mm_tp,
+  .pack = q8rt_pack_gemm_16x8_i8mm_tp, .igemmn = q8rt_q8conv_ukernel_4x16c8tp__aarch64_neoni8mm,
+  .split = Q8RT_SPLIT_ROW_BLOCKS, .max_kc = Q8RT_Q8CONV_TP_MAX_KC, .min_ks = 1, .max_ks = UINT32_MAX,
 };
 /* aarch64 with ARMv8.6 i8mm (`ummla`, the neoni8mm table): GEMMs and indirect convolutions on Q8RT_LAYOUT_GEMM_I8MM
  * (16-column panels of raw uint8 weights in groups of 8 k, zero points as Q8RT_LAYOUT_GEMM_DOT): 4x16c8n tiles, the
  * 2x16c8n GEMV kernel (rows in pairs) for products with fewer than 4 rows, 4x16c8 indirect convolution (for
- * kc <= 4 the table takes the configuration above). Split in row blocks: with one thread all rows are one task,
- * and the 4x16c8n kernel takes all rows of a task in one call (gemmn_rows: it loops over the 4-row blocks itself,
- * the requantization mode switch, constants and register saves once per task instead of once per 4 rows). The
- * kernel files are the only ones built with -march=armv8.2-a+dotprod+i8mm. */
+ * kc <= 4 the table takes the tap-pair configuration above). Split in row blocks: with one thread all rows are one
+ * task, and the 4x16c8n kernel takes all rows of a task in one call (gemmn_rows: it loops over the 4-row blocks
+ * itself, the requantization mode switch, constants and register saves once per task instead of once per 4 rows).
+ * The kernel files are the only ones built with -march=armv8.2-a+dotprod+i8mm. */
 static const struct q8rt_gemm_config gemm_4x16c8_neoni8mm = {
   .name = "4x16c8", .mr = 4, .nr = 16, .kr = 8, .packed_size = q8rt_packed_size_gemm_16x8_i8mm,
   .pack = q8rt_pack_gemm_16x8_i8mm, .gemmn = q8rt_q8gemm_ukernel_4x16c8n__aarch64_neoni8mm, .gemmn_rows = true,
@@ -335,13 +337,13 @@ static const struct q8rt_kernels neondot_kernels = {
   Q8RT_NEON_SHARED_ROLES,
 };
 #define Q8RT_HAVE_NEONI8MM 1
-/* The neondot table with the i8mm GEMM and convolution configuration (ARMv8.6 i8mm: Cortex-A510/A710, Neoverse
- * N2/V1 and newer). */
+/* The neondot table with the i8mm GEMM and convolution configuration and the i8mm tap-pair configuration for
+ * convolutions with kc <= 4 (ARMv8.6 i8mm: Cortex-A510/A710, Neoverse N2/V1 and newer). */
 static const struct q8rt_kernels neoni8mm_kernels = {
   .name = "neoni8mm",
   .isa = Q8RT_ISA_NEONI8MM,
   .gemm = &gemm_4x16c8_neoni8mm,
-  .conv_small_kc = &gemm_4x16c4_neondot_small_kc,
+  .conv_small_kc = &gemm_4x16c8tp_neoni8mm,
   .dwconv = &dwconv_up16x9dot_neondot,
   Q8RT_NEON_SHARED_ROLES,
 };

@@ -386,11 +386,12 @@ int main(void) {
             mm->isa == Q8RT_ISA_NEONI8MM);
       if (mm != NULL) {
         CHECK(mm->gemm->mr == 4 && mm->gemm->nr == 16 && mm->gemm->kr == 8 && mm->conv == NULL);
-        /* convolutions with kc <= 4 (any ks) on the dot-product 4x16c4 kernels */
+        /* convolutions with kc <= 4 (any ks) on the i8mm tap-pair kernel (vs its scalar twin: test_q8conv_i8mm_tp) */
         CHECK(mm->conv_small_kc != NULL && mm->conv_small_kc->max_kc == 4 && mm->conv_small_kc->min_ks <= 1 &&
-              mm->conv_small_kc->max_ks == UINT32_MAX && dot != NULL &&
-              mm->conv_small_kc->igemmn == dot->gemm->igemmn && mm->conv_small_kc->pack == dot->gemm->pack &&
-              mm->conv_small_kc->packed_size == dot->gemm->packed_size);
+              mm->conv_small_kc->max_ks == UINT32_MAX && mm->conv_small_kc->mr == 16 && mm->conv_small_kc->nr == 16 &&
+              mm->conv_small_kc->igemmn == q8rt_q8conv_ukernel_4x16c8tp__aarch64_neoni8mm &&
+              mm->conv_small_kc->pack == q8rt_pack_gemm_16x8_i8mm_tp &&
+              mm->conv_small_kc->packed_size == q8rt_packed_size_gemm_16x8_i8mm_tp);
         CHECK(mm->gemm->gemmn == q8rt_q8gemm_ukernel_4x16c8n__aarch64_neoni8mm && mm->gemm->gemm == NULL);
         CHECK(mm->gemm->gemv == q8rt_q8gemm_ukernel_2x16c8n__aarch64_neoni8mm && mm->gemm->gemv_nc == 16);
         CHECK(mm->gemm->igemmn == q8rt_q8conv_ukernel_4x16c8__aarch64_neoni8mm && mm->gemm->igemm == NULL);
