@@ -45,7 +45,7 @@ static inline __attribute__((always_inline)) void conv_4x16c4(size_t mr, size_t 
       w += Q8RT_GEMMDOT_NR * sizeof(int32_t);
       for (size_t t = 0; t < ks; t++) {
         const uint8_t* const* at = a + t * Q8RT_GEMMDOT_MR;
-        q8rt_dot4x16_k(&acc, at[0], at[1], at[2], at[3], kc, &w, true);
+        q8rt_dot4x16_k(&acc, at[0], at[1], at[2], at[3], kc, &w, true, NULL);
       }
       q8rt_dot4x8_store_tile(&acc, mr, nc, c, c_stride, &vq, mode, out);
       return;
@@ -54,7 +54,7 @@ static inline __attribute__((always_inline)) void conv_4x16c4(size_t mr, size_t 
     w += Q8RT_GEMMDOT_NR * sizeof(int32_t);
     for (size_t t = 0; t < ks; t++) {
       const uint8_t* const* at = a + t * Q8RT_GEMMDOT_MR;
-      q8rt_dot4x16_k(&acc, at[0], at[1], at[2], at[3], kc, &w, false);
+      q8rt_dot4x16_k(&acc, at[0], at[1], at[2], at[3], kc, &w, false, NULL);
     }
     if (nc <= Q8RT_GEMMDOT_NR) {
       q8rt_dot4x16_store_tile(&acc, mr, nc, c, c_stride, &vq, mode, out);

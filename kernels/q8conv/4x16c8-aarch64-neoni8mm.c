@@ -48,7 +48,7 @@ static inline __attribute__((always_inline)) void conv_4x16c8(size_t mr, size_t 
       w += Q8RT_GEMMI8MM_BIAS_BYTES;
       for (size_t t = 0; t < ks; t++) {
         const uint8_t* const* at = a + t * Q8RT_GEMMI8MM_MR;
-        q8rt_i8mm4x8_k(&acc, at[0], at[1], at[2], at[3], kc, &w);
+        q8rt_i8mm4x8_k(&acc, at[0], at[1], at[2], at[3], kc, &w, NULL);
       }
       q8rt_i8mm4x8_store_tile(&acc, mr, nc, c, c_stride, &vq, mode, out);
       return;
@@ -57,7 +57,7 @@ static inline __attribute__((always_inline)) void conv_4x16c8(size_t mr, size_t 
     w += Q8RT_GEMMI8MM_BIAS_BYTES;
     for (size_t t = 0; t < ks; t++) {
       const uint8_t* const* at = a + t * Q8RT_GEMMI8MM_MR;
-      q8rt_i8mm4x16_k(&acc, at[0], at[1], at[2], at[3], kc, &w);
+      q8rt_i8mm4x16_k(&acc, at[0], at[1], at[2], at[3], kc, &w, NULL, NULL);
     }
     if (nc <= Q8RT_GEMMI8MM_NR) {
       q8rt_i8mm4x16_store_tile(&acc, mr, nc, c, c_stride, &vq, mode, out);

@@ -217,23 +217,41 @@ static inline __attribute__((always_inline)) void q8rt_dot4x16_group_of(struct q
   }
 }
 
+/* 16 k (at byte i of each row) against 4 weight groups at *w: all 16 columns or (half) the first 8. */
+static inline __attribute__((always_inline)) void q8rt_dot4x16_chunk(struct q8rt_dot4x16_acc* acc, const uint8_t* a0,
+                                                                    const uint8_t* a1, const uint8_t* a2,
+                                                                    const uint8_t* a3, size_t i, const uint8_t** w,
+                                                                    bool half) {
+  const uint8x16_t va0 = vld1q_u8(a0 + i);
+  const uint8x16_t va1 = vld1q_u8(a1 + i);
+  const uint8x16_t va2 = vld1q_u8(a2 + i);
+  const uint8x16_t va3 = vld1q_u8(a3 + i);
+  q8rt_dot4x16_group_of(acc, w, va0, va1, va2, va3, 0, half);
+  q8rt_dot4x16_group_of(acc, w, va0, va1, va2, va3, 1, half);
+  q8rt_dot4x16_group_of(acc, w, va0, va1, va2, va3, 2, half);
+  q8rt_dot4x16_group_of(acc, w, va0, va1, va2, va3, 3, half);
+}
+
 /* k bytes of the 4 rows a0..a3 against the weight groups at *w (advanced by round_up(k, 4) * 16 bytes either way),
- * into all 16 columns or (half, a compile-time constant: q8rt_dot4x8_group) the first 8. */
+ * into all 16 columns or (half, a compile-time constant: q8rt_dot4x8_group) the first 8. With ah (not NULL: the
+ * rows 16 bytes on, ah[m] = a_m + 16, made opaque by the caller so that the compiler addresses both chunks from one
+ * index) the loop takes 32 k per iteration (then one 16-k chunk when k % 32 >= 16): one index update and branch per
+ * 32 k instead of per 16. */
 static inline __attribute__((always_inline)) void q8rt_dot4x16_k(struct q8rt_dot4x16_acc* acc, const uint8_t* a0,
                                                                 const uint8_t* a1, const uint8_t* a2,
                                                                 const uint8_t* a3, size_t k, const uint8_t** w,
-                                                                bool half) {
+                                                                bool half, const uint8_t* const* ah) {
   /* the remainder's rows at a + k16, not the loop's pointers: a per-call value, no copies per tile */
   const size_t k16 = k & ~(size_t) 15;
-  for (size_t i = 0; i < k16; i += 16) {
-    const uint8x16_t va0 = vld1q_u8(a0 + i);
-    const uint8x16_t va1 = vld1q_u8(a1 + i);
-    const uint8x16_t va2 = vld1q_u8(a2 + i);
-    const uint8x16_t va3 = vld1q_u8(a3 + i);
-    q8rt_dot4x16_group_of(acc, w, va0, va1, va2, va3, 0, half);
-    q8rt_dot4x16_group_of(acc, w, va0, va1, va2, va3, 1, half);
-    q8rt_dot4x16_group_of(acc, w, va0, va1, va2, va3, 2, half);
-    q8rt_dot4x16_group_of(acc, w, va0, va1, va2, va3, 3, half);
+  if (ah != NULL) {
+    const size_t kk = k & ~(size_t) 31;
+    for (size_t i = 0; i < kk; i += 32) {
+      q8rt_dot4x16_chunk(acc, a0, a1, a2, a3, i, w, half);
+      q8rt_dot4x16_chunk(acc, ah[0], ah[1], ah[2], ah[3], i, w, half);
+    }
+    if (k & 16) q8rt_dot4x16_chunk(acc, a0, a1, a2, a3, kk, w, half);
+  } else {
+    for (size_t i = 0; i < k16; i += 16) q8rt_dot4x16_chunk(acc, a0, a1, a2, a3, i, w, half);
   }
   a0 += k16;
   a1 += k16;

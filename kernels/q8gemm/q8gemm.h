@@ -103,7 +103,8 @@ void q8rt_q8gemm_ukernel_1x64c4n__avx512vnni(size_t mr, size_t nc, size_t k, con
  * groups of 4 k, folded bias): the multi-panel contract above with these panels (each 64 + round_up(k, 4) * 16
  * bytes, 16-byte aligned), any nc >= 1 columns. A rows are read in 16-byte chunks: up to k + 15 bytes (within the
  * Q8RT_EXTRA_BYTES slack); only the first k bytes enter the kernel zero point correction kernel_zero_point * sum(a). The scalar twins read the same layout.
- * 4x16c4n: MR = 4 rows (1 <= mr <= 4), 16 columns (one panel) per step. */
+ * 4x16c4n: MR = 4, any rows >= 1 per call (the first argument; blocks of 4 rows, the last one of 1..4, each over
+ * all nc columns, 16 columns (one panel) per step; struct q8rt_gemm_config.gemmn_rows), as 4x16c8n below. */
 void q8rt_q8gemm_ukernel_4x16c4n__scalar(size_t mr, size_t nc, size_t k, const uint8_t* a, size_t a_stride,
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
 void q8rt_q8gemm_ukernel_4x16c4n__aarch64_neondot(size_t mr, size_t nc, size_t k, const uint8_t* a, size_t a_stride,
@@ -118,7 +119,9 @@ void q8rt_q8gemm_ukernel_1x16c4n__aarch64_neondot(size_t mr, size_t nc, size_t k
  * of 8 k, folded bias): the multi-panel contract above with these panels (each 128 + round_up(k, 8) * 16 bytes,
  * 16-byte aligned), any nc >= 1 columns. A rows are read in 16-byte chunks, up to k + 15 bytes (within the
  * Q8RT_EXTRA_BYTES slack), as the dot-product kernels; the scalar twins read the same layout.
- * 4x16c8n: MR = 4 rows (1 <= mr <= 4), 16 columns (one panel) per step. */
+ * 4x16c8n: MR = 4, any rows >= 1 per call (the first argument; blocks of 4 rows, the last one of 1..4, each over
+ * all nc columns, 16 columns (one panel) per step; struct q8rt_gemm_config.gemmn_rows), the rows a_stride apart
+ * and their outputs c_stride apart. */
 void q8rt_q8gemm_ukernel_4x16c8n__scalar(size_t mr, size_t nc, size_t k, const uint8_t* a, size_t a_stride,
     const void* packed_w, uint8_t* c, size_t c_stride, const struct q8rt_conv_params* params);
 void q8rt_q8gemm_ukernel_4x16c8n__aarch64_neoni8mm(size_t mr, size_t nc, size_t k, const uint8_t* a, size_t a_stride,

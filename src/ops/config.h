@@ -5,6 +5,7 @@
  * shape is a new configuration (kernel files, packer, table entry): no operator and no file format changes. */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../../kernels/f32avgpool/f32avgpool.h"
@@ -45,6 +46,10 @@ struct q8rt_gemm_config {
    * configuration has gemm or gemmn (or both). */
   q8rt_q8gemm_ukernel_fn gemm, gemmn, gemv;
   uint32_t gemv_nc;
+  /* gemmn_rows: gemmn takes any number of rows per call (it loops over its mr-row blocks itself, with the
+   * requantization setup once per call): the driver passes a task's rows in one call instead of one call per mr
+   * rows. */
+  bool gemmn_rows;
   /* igemm: indirect convolution, one panel per call; igemmn: any columns per call. At least one of them, unless
    * the configuration is only a kernel table's gemm with a separate conv configuration (struct q8rt_kernels). */
   q8rt_q8conv_ukernel_fn igemm, igemmn;

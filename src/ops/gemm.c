@@ -47,6 +47,7 @@ static void row_block_shape(size_t m, size_t n, size_t mr, size_t threads, size_
 struct gemm_context {
   q8rt_q8gemm_ukernel_fn ukernel;
   size_t n, k, mr, nr, a_stride, panel_bytes;
+  size_t rows_per_call; /* gemm_tile_n: mr, or SIZE_MAX for a kernel that takes any rows (gemmn_rows) */
   const uint8_t* a;
   const uint8_t* w;
   uint8_t* y;
@@ -62,12 +63,13 @@ static void gemm_tile(void* arg, size_t m0, size_t n0, size_t mr, size_t nc) {
   }
 }
 
-/* Rows [m0, m0 + rows) x columns [n0, n0 + nc) (n0 % nr == 0) with a multi-panel kernel, one call per mr rows. */
+/* Rows [m0, m0 + rows) x columns [n0, n0 + nc) (n0 % nr == 0) with a multi-panel kernel, one call per
+ * rows_per_call rows (mr, or all of them). */
 static void gemm_tile_n(void* arg, size_t m0, size_t n0, size_t rows, size_t nc) {
   const struct gemm_context* c = arg;
   const uint8_t* w = c->w + (n0 / c->nr) * c->panel_bytes;
-  for (size_t i = 0; i < rows; i += c->mr) {
-    const size_t mr = q8rt_min_size(c->mr, rows - i);
+  for (size_t i = 0; i < rows; i += c->rows_per_call) {
+    const size_t mr = q8rt_min_size(c->rows_per_call, rows - i);
     c->ukernel(mr, nc, c->k, c->a + (m0 + i) * c->a_stride, c->a_stride, w, c->y + (m0 + i) * c->n + n0, c->n,
                c->params);
   }
@@ -80,18 +82,21 @@ void q8rt_run_gemm(struct q8rt_op_ctx* s, const struct q8rt_conv_plan* plan, siz
     .ukernel = g->gemm, .n = n, .k = k, .mr = g->mr, .nr = g->nr, .a_stride = a_stride,
     .panel_bytes = panel_bytes(g, k, 1), .a = a, .w = plan->packed_w, .y = y, .params = &plan->params,
   };
+  c.rows_per_call = c.mr;
   const size_t threads = pool_threads(s);
   if (g->split == Q8RT_SPLIT_ROW_BLOCKS) {
     if (m >= g->mr || g->gemv == NULL) {
       size_t rows, nc;
       row_block_shape(m, n, g->mr, threads, &rows, &nc);
       c.ukernel = g->gemmn;
+      if (g->gemmn_rows) c.rows_per_call = SIZE_MAX;
       pthreadpool_parallelize_2d_tile_2d(s->pool, gemm_tile_n, &c, m, n, rows, nc, 0);
       return;
     }
     /* Fewer rows than one tile (a fully connected layer at batch 1): GEMV-style over column blocks. */
     c.ukernel = g->gemv;
     c.mr = m;
+    c.rows_per_call = m;
     const size_t steps = q8rt_divide_round_up(n, g->gemv_nc);
     const size_t tasks = threads > 1 ? 4 * threads : 1;
     pthreadpool_parallelize_2d_tile_2d(s->pool, gemm_tile_n, &c, m, n, m,
@@ -116,6 +121,7 @@ void q8rt_run_gemm(struct q8rt_op_ctx* s, const struct q8rt_conv_plan* plan, siz
   if (multi != NULL) {
     c.ukernel = multi;
     c.mr = gemv ? m : c.mr;
+    c.rows_per_call = c.mr;
     const size_t panels = q8rt_divide_round_up(n, c.nr);
     const size_t tasks = threads > 1 ? 4 * threads : 1;
     const size_t nc = q8rt_divide_round_up(panels, tasks) * c.nr;

@@ -233,12 +233,13 @@ static const struct q8rt_gemm_config gemm_8x8n_neon = {
  * Q8RT_LAYOUT_GEMM_DOT (16-column panels of raw uint8 weights in groups of 4 k; input zero point folded into the
  * bias, kernel zero point times the row sums subtracted in the kernel): 4x16c4n tiles over all columns of a row
  * tile, the 1x16c4n GEMV kernel for products with fewer than 4 rows, 4x16c4 indirect convolution (4 pointers per
- * tap). Split in row blocks, as the neoni8mm configuration: with one thread the driver calls the kernel directly per
- * 4-row tile instead of one pthreadpool task per tile. The kernel files are the only ones built with
+ * tap). Split in row blocks, as the neoni8mm configuration: with one thread all rows are one task, and the 4x16c4n
+ * kernel takes all rows of a task in one call (gemmn_rows: it loops over the 4-row blocks itself, the requantization
+ * mode switch, constants and register saves once per task). The kernel files are the only ones built with
  * -march=armv8.2-a+dotprod. */
 static const struct q8rt_gemm_config gemm_4x16c4_neondot = {
   .name = "4x16c4", .mr = 4, .nr = 16, .kr = 4, .packed_size = q8rt_packed_size_gemm_16x4_dot,
-  .pack = q8rt_pack_gemm_16x4_dot, .gemmn = q8rt_q8gemm_ukernel_4x16c4n__aarch64_neondot,
+  .pack = q8rt_pack_gemm_16x4_dot, .gemmn = q8rt_q8gemm_ukernel_4x16c4n__aarch64_neondot, .gemmn_rows = true,
   .gemv = q8rt_q8gemm_ukernel_1x16c4n__aarch64_neondot, .gemv_nc = 16,
   .igemmn = q8rt_q8conv_ukernel_4x16c4__aarch64_neondot, .split = Q8RT_SPLIT_ROW_BLOCKS,
 };
@@ -258,11 +259,12 @@ static const struct q8rt_gemm_config gemm_4x16c8tp_neoni8mm = {
  * (16-column panels of raw uint8 weights in groups of 8 k, zero points as Q8RT_LAYOUT_GEMM_DOT): 4x16c8n tiles, the
  * 2x16c8n GEMV kernel (rows in pairs) for products with fewer than 4 rows, 4x16c8 indirect convolution (for
  * kc <= 4 the table takes the tap-pair configuration above). Split in row blocks: with one thread all rows are one
- * task, and the driver calls the kernel directly per 4-row tile (no pthreadpool task per tile: 0.7 M instructions
- * less per MobileNetV2 inference). The kernel files are the only ones built with -march=armv8.2-a+dotprod+i8mm. */
+ * task, and the 4x16c8n kernel takes all rows of a task in one call (gemmn_rows: it loops over the 4-row blocks
+ * itself, the requantization mode switch, constants and register saves once per task instead of once per 4 rows).
+ * The kernel files are the only ones built with -march=armv8.2-a+dotprod+i8mm. */
 static const struct q8rt_gemm_config gemm_4x16c8_neoni8mm = {
   .name = "4x16c8", .mr = 4, .nr = 16, .kr = 8, .packed_size = q8rt_packed_size_gemm_16x8_i8mm,
-  .pack = q8rt_pack_gemm_16x8_i8mm, .gemmn = q8rt_q8gemm_ukernel_4x16c8n__aarch64_neoni8mm,
+  .pack = q8rt_pack_gemm_16x8_i8mm, .gemmn = q8rt_q8gemm_ukernel_4x16c8n__aarch64_neoni8mm, .gemmn_rows = true,
   .gemv = q8rt_q8gemm_ukernel_2x16c8n__aarch64_neoni8mm, .gemv_nc = 16,
   .igemmn = q8rt_q8conv_ukernel_4x16c8__aarch64_neoni8mm, .split = Q8RT_SPLIT_ROW_BLOCKS,
 };

@@ -10,7 +10,7 @@
  *     byte for byte.
  * Requantization parameters follow QNNPACK's rule or TFLite's (two roundings or TFLITE_SINGLE_ROUNDING), with an
  * output zero point of 0 in half of the full-range cases (the kernels' plain output stage: no zero point, no clamp).
- * Cases: k (and kc per tap) not a multiple of 4, 8 or 16 and up to 1400, rows 1..MR (GEMV: 1..6, odd and even),
+ * Cases: k (and kc per tap) not a multiple of 4, 8 or 16 and up to 1400, GEMM rows 1..gemm_rows (GEMV: 1..6),
  * columns 1..16 and several panels, last panels of at most 8 columns (the kernels' half tile), A row strides and
  * output strides, zero points 0 / 1 / 128 / 255 and random, random requantization scales, saturated inputs (int32
  * wrap-around of the accumulators), padding pointers, 1..12 taps, the rounding ties and saturation edges of every
@@ -40,6 +40,8 @@ struct gemm_dot_suite {
   size_t (*packed_size)(const struct q8rt_pack_src* src);
   void (*pack)(const struct q8rt_pack_src* src, void* out);
   size_t mr, nr, kr;  /* the panel geometry: MR rows (pointers per tap), NR columns, k padded to KR */
+  size_t gemm_rows;   /* the GEMM kernel's rows per call: MR, or more for a kernel that loops over MR-row blocks
+                         (rows 1..gemm_rows tested: every remainder of MR, several blocks) */
   size_t bias_bytes;  /* bytes of a panel before its weights */
   size_t k_max;       /* the exhaustive GEMM cases: k = 1..20 one by one, then by 3 up to k_max */
   const char* gemm_name;
@@ -94,7 +96,7 @@ static inline void* gemm_dot_packed_weights(const struct gemm_dot_suite* s, size
   return packed;
 }
 
-/* kind 0: the MR-row GEMM (mr <= MR), kind 1: the GEMV-style one (any mr). mode 1: saturated inputs, mode 2: large
+/* kind 0: the GEMM (mr <= gemm_rows), kind 1: the GEMV-style one (any mr). mode 1: saturated inputs, mode 2: large
  * biases. */
 static inline void gemm_dot_gemm_case(struct gemm_dot_suite* s, int kind, size_t mr, size_t nc, size_t k,
                                       int izp_mode, int kzp_mode, int mode) {
@@ -326,7 +328,7 @@ static inline int gemm_dot_run_all(struct gemm_dot_suite* s) {
   /* every row count, column count 1..40 (one to three panels, partial; 24: a last panel of 8 columns), k 1..20
    * (all remainders of 4, 8, 16), then by 3 up to k_max */
   for (int kind = 0; kind < 2; kind++) {
-    const size_t max_mr = kind == 0 ? s->mr : 6;
+    const size_t max_mr = kind == 0 ? s->gemm_rows : 6;
     for (size_t mr = 1; mr <= max_mr; mr++) {
       for (size_t nc = 1; nc <= 40; nc += (nc < 18 ? 1 : nc < 24 ? 6 : 7)) {
         for (size_t k = 1; k <= s->k_max; k += (k < 20 ? 1 : 3)) {

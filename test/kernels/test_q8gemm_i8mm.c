@@ -1,9 +1,9 @@
 /* i8mm kernels on Q8RT_LAYOUT_GEMM_I8MM (kernels/layout.h, packed by q8rt_pack_gemm_16x8_i8mm): q8gemm 4x16c8n
- * (MR = 4) and 2x16c8n (GEMV-style, rows in pairs), q8conv 4x16c8 (indirect convolution, 4 pointers per tap), with
- * the cases of gemm_dot_cases.h (k up to 40 one by one to 20, then by 3: all remainders of 8 and 16): the scalar
- * twins against a plain reference everywhere, and on aarch64 CPUs with i8mm and the dot product (the neoni8mm table
- * is selectable: HWCAP2_I8MM, see src/runtime/isa.c) the aarch64_neoni8mm kernels against the scalar twins, byte
- * for byte; elsewhere they are skipped with a message. */
+ * (MR = 4, any rows per call: 1..13 tested) and 2x16c8n (GEMV-style, rows in pairs), q8conv 4x16c8 (indirect
+ * convolution, 4 pointers per tap), with the cases of gemm_dot_cases.h (k up to 40 one by one to 20, then by 3: all
+ * remainders of 8 and 16): the scalar twins against a plain reference everywhere, and on aarch64 CPUs with i8mm and
+ * the dot product (the neoni8mm table is selectable: HWCAP2_I8MM, see src/runtime/isa.c) the aarch64_neoni8mm
+ * kernels against the scalar twins, byte for byte; elsewhere they are skipped with a message. */
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -32,6 +32,7 @@ int main(void) {
     .test = "test_q8gemm_i8mm", .isa = "neoni8mm",
     .packed_size = q8rt_packed_size_gemm_16x8_i8mm, .pack = q8rt_pack_gemm_16x8_i8mm,
     .mr = Q8RT_GEMMI8MM_MR, .nr = Q8RT_GEMMI8MM_NR, .kr = Q8RT_GEMMI8MM_KR, .bias_bytes = Q8RT_GEMMI8MM_BIAS_BYTES,
+    .gemm_rows = 13, /* 4x16c8n takes any rows per call: 1..3 blocks of 4 and every remainder */
     .k_max = 40, .gemm_name = "4x16c8n", .gemv_name = "2x16c8n", .conv_name = "q8conv 4x16c8",
     .gemm_scalar = q8rt_q8gemm_ukernel_4x16c8n__scalar, .gemv_scalar = q8rt_q8gemm_ukernel_2x16c8n__scalar,
     .conv_scalar = q8rt_q8conv_ukernel_4x16c8__scalar,
