@@ -174,6 +174,27 @@ static inline void gemm_dot_gemm_case(struct gemm_dot_suite* s, int kind, size_t
   free(c_neon);
 }
 
+/* The exact accumulators of an indirect convolution, acc[m * nc + n] (mod 2^32): bias[n] plus, over ks taps of kc
+ * channels, (x - izp) * (w - kzp), with tap t of pixel m at ind[t * ind_mr + m] and weights w[(n * ks + t) * kc + k].
+ * Returns the largest |sum| (at least 1), for picking a scale. */
+static inline int64_t gemm_dot_conv_reference(size_t mr, size_t nc, size_t kc, size_t ks, const uint8_t* const* ind,
+                                              size_t ind_mr, uint8_t izp, uint8_t kzp, const uint8_t* w,
+                                              const int32_t* bias, int32_t* acc) {
+  int64_t maxabs = 1;
+  for (size_t m = 0; m < mr; m++) {
+    for (size_t n = 0; n < nc; n++) {
+      int64_t sum = bias[n];
+      for (size_t t = 0; t < ks; t++) {
+        const uint8_t* x = ind[t * ind_mr + m];
+        for (size_t k = 0; k < kc; k++) sum += ((int64_t) x[k] - izp) * ((int64_t) w[(n * ks + t) * kc + k] - kzp);
+      }
+      acc[m * nc + n] = (int32_t) (uint32_t) (uint64_t) sum;
+      if (llabs(sum) > maxabs) maxabs = llabs(sum);
+    }
+  }
+  return maxabs;
+}
+
 /* Indirect convolution: mr pixels x nc columns, ks taps of kc channels; each pointer is a real pixel or (with
  * probability about pad_pct %) the zero buffer; pointers of pixels mr..MR-1 repeat pixel mr - 1's, as the
  * planner's. */
@@ -209,18 +230,7 @@ static inline void gemm_dot_conv_case(struct gemm_dot_suite* s, size_t mr, size_
     return;
   }
   int32_t* acc = malloc(mr * nc * sizeof(int32_t));
-  int64_t maxabs = 1;
-  for (size_t m = 0; m < mr; m++) {
-    for (size_t n = 0; n < nc; n++) {
-      int64_t sum = bias[n];
-      for (size_t t = 0; t < ks; t++) {
-        const uint8_t* x = ind[t * pm + m];
-        for (size_t k = 0; k < kc; k++) sum += ((int64_t) x[k] - izp) * ((int64_t) w[(n * ks + t) * kc + k] - kzp);
-      }
-      acc[m * nc + n] = (int32_t) (uint32_t) (uint64_t) sum;
-      if (llabs(sum) > maxabs) maxabs = llabs(sum);
-    }
-  }
+  const int64_t maxabs = gemm_dot_conv_reference(mr, nc, kc, ks, ind, pm, izp, kzp, w, bias, acc);
   struct q8rt_conv_params params;
   CHECK(gemm_dot_random_params(maxabs, kzp, &params));
   const size_t c_stride = nc + test_rand_range(0, 1) * test_rand_range(1, 9);

@@ -125,18 +125,7 @@ static void conv_case(size_t mr, size_t nc, size_t kc, size_t ks, int izp_mode, 
   q8rt_pack_gemm_16x8_i8mm_tp(&src, packed);
 
   int32_t acc[MR * 40];
-  int64_t maxabs = 1;
-  for (size_t m = 0; m < mr; m++) {
-    for (size_t n = 0; n < nc; n++) {
-      int64_t sum = bias[n];
-      for (size_t t = 0; t < ks; t++) {
-        const uint8_t* x = ind[t * MR + m];
-        for (size_t k = 0; k < kc; k++) sum += ((int64_t) x[k] - izp) * ((int64_t) w[(n * ks + t) * kc + k] - kzp);
-      }
-      acc[m * nc + n] = (int32_t) (uint32_t) (uint64_t) sum;
-      if (llabs(sum) > maxabs) maxabs = llabs(sum);
-    }
-  }
+  const int64_t maxabs = gemm_dot_conv_reference(mr, nc, kc, ks, ind, MR, izp, kzp, w, bias, acc);
   struct q8rt_conv_params params;
   CHECK(gemm_dot_random_params(maxabs, kzp, &params));
   if (stage == 0) {
