@@ -125,6 +125,19 @@ static inline __attribute__((always_inline)) void tp_init(struct q8rt_i8mm4x16_a
   acc->v[1][7] = vsubq_u32(vb7, vsum23);
 }
 
+/* Group g of the tile (tp_gather) stored at vxbuf + 32 g (rows 0, 1 then rows 2, 3), and its kernel-zero-point row
+ * sums added to *vsum01 / *vsum23 (`ummla` against vmask: the kernel zero point on the real bytes of each slot). */
+static inline __attribute__((always_inline)) void tp_gather_store(const uint8_t* const* a, size_t ks, size_t g,
+                                                                 uint8x16_t vmask, uint8_t* vxbuf,
+                                                                 uint32x4_t* vsum01, uint32x4_t* vsum23) {
+  uint8x16_t vx0, vx1;
+  tp_gather(a, ks, g, &vx0, &vx1);
+  *vsum01 = vmmlaq_u32(*vsum01, vx0, vmask);
+  *vsum23 = vmmlaq_u32(*vsum23, vx1, vmask);
+  vst1q_u8(vxbuf + 32 * g, vx0);
+  vst1q_u8(vxbuf + 32 * g + 16, vx1);
+}
+
 /* A tile of 4 pixels (pointers a[t * Q8RT_Q8CONV_I8MMTP_MR + m], m < 4; its first `rows` stored) x nc columns for
  * ks = 9 or 10 (5 groups): the 10 vectors gathered once, kept for all panels in a 160-byte stack buffer (one `ldp q`
  * per group and panel): in registers beside the 16 accumulators, 4 weight vectors, the row sums and the
@@ -132,33 +145,13 @@ static inline __attribute__((always_inline)) void tp_init(struct q8rt_i8mm4x16_a
 static inline __attribute__((always_inline)) void tp_tile5(size_t rows, size_t nc, size_t ks, const uint8_t* const* a,
     const uint8_t* w, uint8_t* c, size_t c_stride, uint8x16_t vmask, uint8x16_t vmask_last,
     const struct q8rt_neon_q31* vq, const enum q8rt_dot_requant mode, const enum q8rt_dot_output out) {
-  uint8x16_t vx0, vx1;
   uint8_t vxbuf[160] __attribute__((aligned(16)));
-  tp_gather(a, ks, 0, &vx0, &vx1);
-  uint32x4_t vsum01 = vmmlaq_u32(vdupq_n_u32(0), vx0, vmask);
-  uint32x4_t vsum23 = vmmlaq_u32(vdupq_n_u32(0), vx1, vmask);
-  vst1q_u8(vxbuf, vx0);
-  vst1q_u8(vxbuf + 16, vx1);
-  tp_gather(a, ks, 1, &vx0, &vx1);
-  vsum01 = vmmlaq_u32(vsum01, vx0, vmask);
-  vsum23 = vmmlaq_u32(vsum23, vx1, vmask);
-  vst1q_u8(vxbuf + 32, vx0);
-  vst1q_u8(vxbuf + 48, vx1);
-  tp_gather(a, ks, 2, &vx0, &vx1);
-  vsum01 = vmmlaq_u32(vsum01, vx0, vmask);
-  vsum23 = vmmlaq_u32(vsum23, vx1, vmask);
-  vst1q_u8(vxbuf + 64, vx0);
-  vst1q_u8(vxbuf + 80, vx1);
-  tp_gather(a, ks, 3, &vx0, &vx1);
-  vsum01 = vmmlaq_u32(vsum01, vx0, vmask);
-  vsum23 = vmmlaq_u32(vsum23, vx1, vmask);
-  vst1q_u8(vxbuf + 96, vx0);
-  vst1q_u8(vxbuf + 112, vx1);
-  tp_gather(a, ks, 4, &vx0, &vx1);
-  vsum01 = vmmlaq_u32(vsum01, vx0, vmask_last);
-  vsum23 = vmmlaq_u32(vsum23, vx1, vmask_last);
-  vst1q_u8(vxbuf + 128, vx0);
-  vst1q_u8(vxbuf + 144, vx1);
+  uint32x4_t vsum01 = vdupq_n_u32(0), vsum23 = vdupq_n_u32(0);
+  tp_gather_store(a, ks, 0, vmask, vxbuf, &vsum01, &vsum23);
+  tp_gather_store(a, ks, 1, vmask, vxbuf, &vsum01, &vsum23);
+  tp_gather_store(a, ks, 2, vmask, vxbuf, &vsum01, &vsum23);
+  tp_gather_store(a, ks, 3, vmask, vxbuf, &vsum01, &vsum23);
+  tp_gather_store(a, ks, 4, vmask_last, vxbuf, &vsum01, &vsum23);
   for (;;) {
     /* the buffer's address through an empty asm per panel: its loads stay in the panel loop */
     const uint8_t* xb = vxbuf;
